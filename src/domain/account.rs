@@ -1,0 +1,190 @@
+//! Purpose: the account aggregate — what Steward knows about one customer — and the
+//! activity timeline logged against it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::health::{Health, Signals, Snapshot};
+use super::money::Money;
+use super::person::{Person, UserId};
+use super::renewal::{RenewalCycle, Stage};
+use super::stakeholder::{Stakeholder, ThreadRisk};
+use super::tier::Tier;
+
+/// A tenant-local account number; stable across renames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(pub u64);
+
+/// Whether the account is still a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum AccountStatus {
+    Active,
+    Churned { on: NaiveDate, reason: String },
+}
+
+/// What kind of activity was logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActivityKind {
+    Call,
+    Meeting,
+    Email,
+    Note,
+    FollowUp,
+}
+
+impl ActivityKind {
+    /// The kinds `/account log type:` accepts.
+    pub const LOGGABLE: [&'static str; 4] = ["call", "meeting", "email", "note"];
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Some(match input {
+            "call" => ActivityKind::Call,
+            "meeting" => ActivityKind::Meeting,
+            "email" => ActivityKind::Email,
+            "note" => ActivityKind::Note,
+            _ => return None,
+        })
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "call",
+            ActivityKind::Meeting => "meeting",
+            ActivityKind::Email => "email",
+            ActivityKind::Note => "note",
+            ActivityKind::FollowUp => "follow-up",
+        }
+    }
+}
+
+/// One entry of the activity timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub at: DateTime<Utc>,
+    pub by: UserId,
+    pub kind: ActivityKind,
+    pub text: String,
+}
+
+impl Activity {
+    /// Calls, meetings, e-mails, follow-ups and notes about a proposal count as renewal
+    /// activity (DECISIONS 14).
+    pub fn is_renewal_activity(&self) -> bool {
+        match self.kind {
+            ActivityKind::Note => self.text.to_lowercase().contains("proposal"),
+            _ => true,
+        }
+    }
+}
+
+/// One customer account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub arr: Money,
+    pub renewal_date: NaiveDate,
+    #[serde(default)]
+    pub owner: Option<Person>,
+    /// A tier set by hand; `None` means computed from ARR rank.
+    #[serde(default)]
+    pub tier_pin: Option<Tier>,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// Contracted seats.
+    #[serde(default)]
+    pub seats: Option<u32>,
+    #[serde(default)]
+    pub active_seats: Option<u32>,
+    #[serde(default)]
+    pub products: Vec<String>,
+    #[serde(default)]
+    pub stakeholders: Vec<Stakeholder>,
+    /// Health snapshots in time order; the last one is the current state.
+    #[serde(default)]
+    pub health: Vec<Snapshot>,
+    #[serde(default)]
+    pub renewal: RenewalCycle,
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn new(
+        id: AccountId,
+        name: String,
+        arr: Money,
+        renewal_date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Account {
+            id,
+            name,
+            arr,
+            renewal_date,
+            owner: None,
+            tier_pin: None,
+            industry: None,
+            segment: None,
+            seats: None,
+            active_seats: None,
+            products: Vec::new(),
+            stakeholders: Vec::new(),
+            health: Vec::new(),
+            renewal: RenewalCycle::default(),
+            activities: Vec::new(),
+            status: AccountStatus::Active,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == AccountStatus::Active
+    }
+
+    /// The current (merged) signals.
+    pub fn signals(&self) -> Signals {
+        self.health.last().map(|s| s.signals).unwrap_or_default()
+    }
+
+    pub fn health(&self) -> Health {
+        Health::assess(&self.signals())
+    }
+
+    pub fn stage(&self, today: NaiveDate) -> Stage {
+        Stage::on(self.renewal_date, today)
+    }
+
+    pub fn days_to_renewal(&self, today: NaiveDate) -> i64 {
+        (self.renewal_date - today).num_days()
+    }
+
+    pub fn thread_risk(&self) -> ThreadRisk {
+        ThreadRisk::of(&self.stakeholders)
+    }
+
+    /// Case-insensitive lookup of a stakeholder by name.
+    pub fn stakeholder_index(&self, name: &str) -> Option<usize> {
+        let wanted = name.to_lowercase();
+        self.stakeholders
+            .iter()
+            .position(|s| s.name.to_lowercase() == wanted)
+    }
+
+    /// Appends an activity; renewal activity also counts for the current cycle.
+    pub fn log(&mut self, activity: Activity) {
+        if activity.is_renewal_activity() {
+            self.renewal.record_activity(activity.at.date_naive());
+        }
+        self.activities.push(activity);
+    }
+}

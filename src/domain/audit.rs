@@ -1,0 +1,186 @@
+//! Purpose: the audit trail — who changed what, when, before → after — and the field-level
+//! diff that produces it from any two versions of a record.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::account::AccountId;
+use super::person::UserId;
+
+/// One field that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Dotted path, e.g. `arr` or `stakeholders[Jane Doe].sentiment`.
+    pub field: String,
+    /// Rendered value before; empty when the field did not exist.
+    pub before: String,
+    pub after: String,
+}
+
+/// One change to the book, as recorded in the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: UserId,
+    /// The command as it was understood, e.g. `/account set Acme arr:60k`.
+    pub command: String,
+    /// The account changed; `None` for tenant-wide changes (settings).
+    pub account: Option<AccountId>,
+    pub account_name: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// Fields whose changes are bookkeeping, not news.
+const IGNORED: [&str; 1] = ["updated_at"];
+
+/// Field-level differences between two JSON renderings of a record. Arrays of objects that
+/// carry a `name` are matched by name, so a change to one stakeholder names that person;
+/// other arrays that only grew are shown as what was added.
+pub fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    walk("", before, after, &mut out);
+    out
+}
+
+fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
+    if before == after || IGNORED.contains(&path) {
+        return;
+    }
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for key in keys {
+                let child = join(path, key);
+                walk(
+                    &child,
+                    b.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(b), Value::Array(a)) if by_name(b) && by_name(a) => {
+            let name_of = |v: &Value| {
+                v.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            for item in b {
+                let name = name_of(item);
+                let other = a
+                    .iter()
+                    .find(|x| name_of(x) == name)
+                    .unwrap_or(&Value::Null);
+                walk(&format!("{path}[{name}]"), item, other, out);
+            }
+            for item in a
+                .iter()
+                .filter(|x| !b.iter().any(|y| name_of(y) == name_of(x)))
+            {
+                walk(
+                    &format!("{path}[{}]", name_of(item)),
+                    &Value::Null,
+                    item,
+                    out,
+                );
+            }
+        }
+        (Value::Array(b), Value::Array(a)) if a.len() > b.len() && a.starts_with(b) => {
+            for item in &a[b.len()..] {
+                out.push(FieldChange {
+                    field: path.to_string(),
+                    before: String::new(),
+                    after: format!("+ {}", show(item)),
+                });
+            }
+        }
+        _ => out.push(FieldChange {
+            field: path.to_string(),
+            before: show(before),
+            after: show(after),
+        }),
+    }
+}
+
+fn by_name(items: &[Value]) -> bool {
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|v| v.get("name").is_some_and(Value::is_string))
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A compact human rendering of a JSON value.
+fn show(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}={}", show(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Array(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scalar_and_nested_changes() {
+        let before = json!({"arr": 50000, "owner": {"user": "U1"}, "updated_at": "x"});
+        let after = json!({"arr": 60000, "owner": {"user": "U2"}, "updated_at": "y"});
+        let changes = diff(&before, &after);
+        assert_eq!(
+            changes,
+            vec![
+                FieldChange {
+                    field: "arr".into(),
+                    before: "50000".into(),
+                    after: "60000".into()
+                },
+                FieldChange {
+                    field: "owner.user".into(),
+                    before: "U1".into(),
+                    after: "U2".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn named_items_are_matched_by_name() {
+        let before = json!({"stakeholders": [{"name": "Jane", "sentiment": "neutral"}, {"name": "Bob", "sentiment": "positive"}]});
+        let after = json!({"stakeholders": [{"name": "Bob", "sentiment": "positive"}, {"name": "Jane", "sentiment": "champion"}]});
+        let changes = diff(&before, &after);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].field, "stakeholders[Jane].sentiment");
+        assert_eq!(
+            (changes[0].before.as_str(), changes[0].after.as_str()),
+            ("neutral", "champion")
+        );
+    }
+
+    #[test]
+    fn appended_items_show_what_was_added() {
+        let before = json!({"notes": [1]});
+        let after = json!({"notes": [1, {"text": "called"}]});
+        let changes = diff(&before, &after);
+        assert_eq!(changes[0].after, "+ text=called");
+        assert!(diff(&before, &before).is_empty());
+    }
+}

@@ -1,0 +1,245 @@
+//! Purpose: a tenant's whole book of accounts in memory, with the indexes queries need
+//! (name, renewal date, ARR ranking), and the `Change`s that handlers propose to it.
+
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
+
+use super::account::{Account, AccountId};
+use super::error::DomainError;
+use super::money::Money;
+use super::outcome::OutcomeEvent;
+use super::tenant::{TenantId, TenantSettings};
+use super::tier::{ArrRanking, Tier, TierSource};
+
+/// One change a handler asks the store to make durable and then apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Create or replace an account.
+    PutAccount(Box<Account>),
+    RemoveAccount(AccountId),
+    PutSettings(TenantSettings),
+    AddOutcome(OutcomeEvent),
+}
+
+/// A tenant's accounts, settings and outcome events.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub tenant: TenantId,
+    pub settings: TenantSettings,
+    accounts: HashMap<AccountId, Account>,
+    by_name: HashMap<String, AccountId>,
+    by_renewal: BTreeSet<(NaiveDate, AccountId)>,
+    ranking: ArrRanking,
+    outcomes: Vec<OutcomeEvent>,
+}
+
+impl Book {
+    pub fn new(tenant: TenantId) -> Self {
+        Book {
+            tenant,
+            settings: TenantSettings::default(),
+            accounts: HashMap::new(),
+            by_name: HashMap::new(),
+            by_renewal: BTreeSet::new(),
+            ranking: ArrRanking::default(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.accounts.get(&id)
+    }
+
+    /// Every account, churned ones included, in no particular order.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// Active accounts, in no particular order.
+    pub fn active(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values().filter(|a| a.is_active())
+    }
+
+    pub fn outcomes(&self) -> &[OutcomeEvent] {
+        &self.outcomes
+    }
+
+    /// The account with exactly this name (any case).
+    pub fn by_name(&self, name: &str) -> Option<&Account> {
+        self.by_name
+            .get(&name.to_lowercase())
+            .and_then(|id| self.accounts.get(id))
+    }
+
+    /// Finds an account by name, or says which names come closest.
+    pub fn find(&self, name: &str) -> Result<&Account, DomainError> {
+        self.by_name(name).ok_or_else(|| DomainError::NotFound {
+            what: "account",
+            name: name.to_string(),
+            suggestions: suggestion_text(&self.closest_names(name, 3)),
+        })
+    }
+
+    /// Up to `n` account names closest to `name`: prefix and substring matches first, then
+    /// by Jaro-Winkler similarity.
+    pub fn closest_names(&self, name: &str, n: usize) -> Vec<String> {
+        let wanted = name.to_lowercase();
+        let mut scored: Vec<(f64, &str)> = self
+            .accounts
+            .values()
+            .map(|a| {
+                let lower = a.name.to_lowercase();
+                let bonus = if lower.starts_with(&wanted) {
+                    2.0
+                } else if lower.contains(&wanted) {
+                    1.0
+                } else {
+                    0.0
+                };
+                (
+                    bonus + strsim::jaro_winkler(&wanted, &lower),
+                    a.name.as_str(),
+                )
+            })
+            .filter(|(score, _)| *score >= 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored
+            .into_iter()
+            .take(n)
+            .map(|(_, name)| name.to_string())
+            .collect()
+    }
+
+    /// Active accounts renewing on or after `from` and on or before `to`, by date.
+    pub fn renewing_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = &Account> {
+        self.by_renewal
+            .range((from, AccountId(0))..=(to, AccountId(u64::MAX)))
+            .filter_map(|(_, id)| self.accounts.get(id))
+    }
+
+    /// The account's tier and how it was decided.
+    pub fn tier(&self, account: &Account) -> (Tier, TierSource) {
+        self.ranking.tier(account.arr, Money(0), account.tier_pin)
+    }
+
+    /// The next free account id.
+    pub fn next_account_id(&self) -> AccountId {
+        AccountId(self.accounts.keys().map(|id| id.0).max().unwrap_or(0) + 1)
+    }
+
+    /// Applies a change that the store has made durable.
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::PutAccount(account) => {
+                self.unindex(account.id);
+                self.index(&account);
+                self.accounts.insert(account.id, *account);
+            }
+            Change::RemoveAccount(id) => {
+                self.unindex(id);
+                self.accounts.remove(&id);
+            }
+            Change::PutSettings(settings) => self.settings = settings,
+            Change::AddOutcome(event) => self.outcomes.push(event),
+        }
+    }
+
+    fn index(&mut self, account: &Account) {
+        self.by_name.insert(account.name.to_lowercase(), account.id);
+        if account.is_active() {
+            self.by_renewal.insert((account.renewal_date, account.id));
+            self.ranking.insert(account.arr);
+        }
+    }
+
+    fn unindex(&mut self, id: AccountId) {
+        if let Some(old) = self.accounts.get(&id) {
+            self.by_name.remove(&old.name.to_lowercase());
+            if old.is_active() {
+                self.by_renewal.remove(&(old.renewal_date, id));
+                self.ranking.remove(old.arr);
+            }
+        }
+    }
+}
+
+/// `" Did you mean: A, B?"`, or empty.
+pub fn suggestion_text(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" Did you mean: {}?", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn account(id: u64, name: &str, arr: u64, month: u32) -> Account {
+        let now = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid");
+        let date = NaiveDate::from_ymd_opt(2026, month, 1).expect("valid");
+        Account::new(AccountId(id), name.into(), Money(arr), date, now)
+    }
+
+    fn book() -> Book {
+        let mut book = Book::new(TenantId::local());
+        for a in [
+            account(1, "Acme Corp", 50_000, 3),
+            account(2, "Globex", 90_000, 5),
+            account(3, "Initech", 10_000, 9),
+        ] {
+            book.apply(Change::PutAccount(Box::new(a)));
+        }
+        book
+    }
+
+    #[test]
+    fn finds_by_name_any_case_and_suggests() {
+        let b = book();
+        assert_eq!(b.find("acme corp").map(|a| a.id), Ok(AccountId(1)));
+        let err = b.find("Acmee").expect_err("typo").to_string();
+        assert!(err.contains("Did you mean: Acme Corp?"), "{err}");
+        assert_eq!(b.closest_names("glob", 3), ["Globex"]);
+    }
+
+    #[test]
+    fn renewal_index_follows_changes() {
+        let mut b = book();
+        let from = NaiveDate::from_ymd_opt(2026, 2, 1).expect("valid");
+        let to = NaiveDate::from_ymd_opt(2026, 6, 1).expect("valid");
+        let names = |b: &Book| {
+            b.renewing_between(from, to)
+                .map(|a| a.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&b), ["Acme Corp", "Globex"]);
+        let mut moved = b.account(AccountId(1)).expect("exists").clone();
+        moved.renewal_date = NaiveDate::from_ymd_opt(2026, 12, 1).expect("valid");
+        moved.name = "Acme Inc".into();
+        b.apply(Change::PutAccount(Box::new(moved)));
+        assert_eq!(names(&b), ["Globex"]);
+        assert!(b.by_name("Acme Corp").is_none());
+        assert!(b.by_name("ACME INC").is_some());
+        b.apply(Change::RemoveAccount(AccountId(2)));
+        assert!(names(&b).is_empty());
+        assert_eq!(b.next_account_id(), AccountId(4));
+    }
+}

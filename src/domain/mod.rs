@@ -1,0 +1,16 @@
+//! The domain: account-management rules from DOMAIN.md, pure. It knows nothing of chat
+//! platforms or storage and never reads the clock — callers pass `now`.
+
+pub mod account;
+pub mod audit;
+pub mod book;
+pub mod dates;
+pub mod error;
+pub mod health;
+pub mod money;
+pub mod outcome;
+pub mod person;
+pub mod renewal;
+pub mod stakeholder;
+pub mod tenant;
+pub mod tier;

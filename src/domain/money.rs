@@ -1,0 +1,171 @@
+//! Purpose: money in whole currency units — parsing `50000`, `50k`, `$50K`, `1.2M`,
+//! `$1,200,000` and formatting as `$50,000` (full) or `$1.2M` (summaries).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::error::DomainError;
+
+/// An amount in whole currency units (never negative).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(pub u64);
+
+/// The largest amount accepted: a trillion. Anything larger is a typo.
+const MAX_MONEY: f64 = 1e12;
+
+impl Money {
+    /// Parses user input for the field `field`; the error names the field and shows an example.
+    pub fn parse(field: &str, input: &str) -> Result<Money, DomainError> {
+        let bad = |problem: String| {
+            DomainError::invalid(
+                field,
+                problem,
+                format!("{field}:50k, {field}:$1.2M or {field}:120000"),
+            )
+        };
+        let text = input.trim();
+        if text.starts_with('-') || text.starts_with("$-") {
+            return Err(bad(format!(
+                "\"{input}\" is negative; amounts are 0 or more"
+            )));
+        }
+        let text = text.strip_prefix('$').unwrap_or(text).trim();
+        let (digits, multiplier) = match text.chars().last() {
+            Some('k' | 'K') => (&text[..text.len() - 1], 1e3),
+            Some('m' | 'M') => (&text[..text.len() - 1], 1e6),
+            Some('b' | 'B') => (&text[..text.len() - 1], 1e9),
+            _ => (text, 1.0),
+        };
+        if !valid_grouping(digits) {
+            return Err(bad(format!("\"{input}\" is not an amount")));
+        }
+        let plain: String = digits.chars().filter(|c| *c != ',').collect();
+        let value: f64 = plain
+            .parse()
+            .map_err(|_| bad(format!("\"{input}\" is not an amount")))?;
+        let amount = (value * multiplier).round();
+        if !amount.is_finite() || amount > MAX_MONEY {
+            return Err(bad(format!("\"{input}\" is too large")));
+        }
+        Ok(Money(amount as u64))
+    }
+
+    /// `$1.2M`, `$850K`, `$900` — for summaries and tight spaces.
+    pub fn short(self, currency: &str) -> String {
+        let symbol = symbol(currency);
+        let v = self.0 as f64;
+        let (scaled, suffix) = if v >= 1e9 {
+            (v / 1e9, "B")
+        } else if v >= 1e6 {
+            (v / 1e6, "M")
+        } else if v >= 1e3 {
+            (v / 1e3, "K")
+        } else {
+            return format!("{symbol}{}", self.0);
+        };
+        let text = format!("{scaled:.1}");
+        let text = text.strip_suffix(".0").unwrap_or(&text);
+        format!("{symbol}{text}{suffix}")
+    }
+
+    /// `$50,000` — the full amount with thousands separators.
+    pub fn full(self, currency: &str) -> String {
+        format!("{}{}", symbol(currency), group_thousands(self.0))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.full("USD"))
+    }
+}
+
+/// The prefix shown for a currency code: `$` for USD, `€` for EUR, else `CODE `.
+pub fn symbol(currency: &str) -> String {
+    match currency {
+        "USD" => "$".into(),
+        "EUR" => "€".into(),
+        "GBP" => "£".into(),
+        "JPY" => "¥".into(),
+        other => format!("{other} "),
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Digits with an optional decimal part; commas only as thousands separators (`1,200,000`).
+fn valid_grouping(text: &str) -> bool {
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    if let Some(f) = frac {
+        if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
+            return false;
+        }
+    }
+    if int.is_empty() {
+        return frac.is_some();
+    }
+    if !int.contains(',') {
+        return int.chars().all(|c| c.is_ascii_digit());
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    let first_ok = (1..=3).contains(&groups[0].len());
+    first_ok
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_every_documented_form() {
+        for (input, expected) in [
+            ("50000", 50_000),
+            ("50k", 50_000),
+            ("$50K", 50_000),
+            ("1.2M", 1_200_000),
+            ("$1,200,000", 1_200_000),
+            ("0", 0),
+            ("2.5k", 2_500),
+        ] {
+            assert_eq!(Money::parse("arr", input), Ok(Money(expected)), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_with_field_and_example() {
+        for input in ["fifty", "-5", "$-5k", "1,20,000", "", "k", "1.2.3", "5e3"] {
+            let err = Money::parse("arr", input).expect_err(input).to_string();
+            assert!(err.starts_with("arr:"), "{err}");
+            assert!(err.contains("Example: arr:50k"), "{err}");
+        }
+    }
+
+    #[test]
+    fn formats_full_and_short() {
+        assert_eq!(Money(50_000).full("USD"), "$50,000");
+        assert_eq!(Money(1_200_000).full("USD"), "$1,200,000");
+        assert_eq!(Money(999).full("USD"), "$999");
+        assert_eq!(Money(1_200_000).short("USD"), "$1.2M");
+        assert_eq!(Money(50_000).short("USD"), "$50K");
+        assert_eq!(Money(2_000_000).short("EUR"), "€2M");
+        assert_eq!(Money(500).short("CHF"), "CHF 500");
+    }
+}

@@ -1,0 +1,98 @@
+//! Purpose: tenants (a Slack workspace, a Discord server, a console book) and their settings.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::error::DomainError;
+use super::person::UserId;
+
+/// The tenant every record belongs to: `local`, `slack:TEAM`, `slack:ENTERPRISE:TEAM`,
+/// `discord:GUILD`, or any other plain name for a separate console-style book.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(String);
+
+impl TenantId {
+    /// The console's default tenant.
+    pub fn local() -> Self {
+        TenantId("local".into())
+    }
+
+    /// Validates a tenant id: 1–128 visible ASCII characters, no spaces.
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let ok =
+            !input.is_empty() && input.len() <= 128 && input.chars().all(|c| c.is_ascii_graphic());
+        if ok {
+            Ok(TenantId(input.to_string()))
+        } else {
+            Err(DomainError::invalid(
+                "tenant",
+                format!("\"{input}\" is not a tenant id (1–128 visible characters, no spaces)"),
+                "--tenant local, --tenant slack:T0123ABCD or --tenant discord:80351110224678912",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Per-tenant settings changed by admins through `/steward`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TenantSettings {
+    /// Who manages whom: escalations about a user's accounts ping their manager.
+    pub managers: BTreeMap<UserId, UserId>,
+    /// CRM owner names or e-mails (lower-case) mapped to chat users.
+    pub owner_aliases: BTreeMap<String, UserId>,
+    /// IANA time zone for this tenant's schedules; `None` means the configured default.
+    pub timezone: Option<String>,
+    /// ISO currency code for amounts shown.
+    pub currency: String,
+    /// First month (1–12) of the fiscal year.
+    pub fiscal_year_start: u32,
+}
+
+impl Default for TenantSettings {
+    fn default() -> Self {
+        TenantSettings {
+            managers: BTreeMap::new(),
+            owner_aliases: BTreeMap::new(),
+            timezone: None,
+            currency: "USD".into(),
+            fiscal_year_start: 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_forms() {
+        for ok in [
+            "local",
+            "slack:T1",
+            "slack:E1:T1",
+            "discord:123",
+            "acme-team",
+        ] {
+            assert_eq!(
+                TenantId::parse(ok).map(|t| t.to_string()),
+                Ok(ok.to_string())
+            );
+        }
+        for bad in ["", "two words", "a\0b", &"x".repeat(129)] {
+            assert!(TenantId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Steward: an account-management bot for Slack, Discord and the console.
+//!
+//! # Layout
+//!
+//! - [`domain`]: the account-management rules (health, renewals, tiers, stakeholders), pure.
+pub mod domain;
