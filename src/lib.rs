@@ -3,4 +3,5 @@
 //! # Layout
 //!
 //! - [`domain`]: the account-management rules (health, renewals, tiers, stakeholders), pure.
+pub mod command;
 pub mod domain;
