@@ -1,1 +1,16 @@
-fn main() {}
+//! The `steward` binary: parse the command line, run it, map failures to exit codes.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = steward::cli::Cli::parse();
+    steward::logging::init();
+    match steward::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("steward: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -32,7 +32,17 @@ pub struct AuditEntry {
 }
 
 /// Fields whose changes are bookkeeping, not news.
-const IGNORED: [&str; 1] = ["updated_at"];
+const IGNORED: [&str; 3] = ["updated_at", "created_at", "id"];
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.values().all(is_empty),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
 
 /// Field-level differences between two JSON renderings of a record. Arrays of objects that
 /// carry a `name` are matched by name, so a change to one stakeholder names that person;
@@ -48,6 +58,14 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
         return;
     }
     match (before, after) {
+        // A new record: list what it was created with, leaving out empty fields.
+        (Value::Null, Value::Object(a)) => {
+            for (key, value) in a {
+                if !is_empty(value) {
+                    walk(&join(path, key), &Value::Null, value, out);
+                }
+            }
+        }
         (Value::Object(b), Value::Object(a)) => {
             let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
             for key in keys {
@@ -173,6 +191,13 @@ mod tests {
             (changes[0].before.as_str(), changes[0].after.as_str()),
             ("neutral", "champion")
         );
+    }
+
+    #[test]
+    fn a_new_record_lists_its_non_empty_fields() {
+        let after = json!({"name": "Acme", "arr": 5, "products": [], "owner": null, "id": 1});
+        let fields: Vec<_> = diff(&Value::Null, &after).into_iter().map(|c| (c.field, c.after)).collect();
+        assert_eq!(fields, [("arr".to_string(), "5".to_string()), ("name".into(), "Acme".into())]);
     }
 
     #[test]

@@ -135,6 +135,20 @@ impl Book {
         self.ranking.tier(account.arr, Money(0), account.tier_pin)
     }
 
+    /// The tier `account` would have once stored (it may be new, or have a changed ARR).
+    pub fn tier_if_stored(&self, account: &Account) -> (Tier, TierSource) {
+        let stored = self.accounts.get(&account.id);
+        if stored.is_some_and(|s| s.arr == account.arr && s.is_active()) {
+            return self.tier(account);
+        }
+        let mut ranking = self.ranking.clone();
+        if let Some(old) = stored.filter(|s| s.is_active()) {
+            ranking.remove(old.arr);
+        }
+        ranking.insert(account.arr);
+        ranking.tier(account.arr, Money(0), account.tier_pin)
+    }
+
     /// The next free account id.
     pub fn next_account_id(&self) -> AccountId {
         AccountId(self.accounts.keys().map(|id| id.0).max().unwrap_or(0) + 1)

@@ -50,6 +50,15 @@ impl Role {
         Self::NAMES[self as usize]
     }
 
+    /// Sentiment assumed when none is given: a champion advocates, a blocker resists.
+    pub fn default_sentiment(self) -> Sentiment {
+        match self {
+            Role::Champion => Sentiment::Champion,
+            Role::Blocker => Sentiment::Detractor,
+            _ => Sentiment::Neutral,
+        }
+    }
+
     /// Influence assumed when none is given: budget holders and sponsors are high.
     pub fn default_influence(self) -> Influence {
         match self {
@@ -210,7 +219,7 @@ impl Stakeholder {
             business_unit: None,
             role,
             influence: role.default_influence(),
-            sentiment: Sentiment::Neutral,
+            sentiment: role.default_sentiment(),
             personal_win: None,
             engagement: None,
             last_contact: None,
@@ -337,7 +346,9 @@ mod tests {
         let risk = ThreadRisk::of(&departed);
         assert!(risk.no_champion && !risk.too_few);
         // Champion sentiment on a non-champion role does not satisfy the role rule.
-        let mut by_sentiment = no_champ.clone();
+        let by_sentiment = no_champ.clone();
+        assert_eq!(by_sentiment[0].sentiment, Sentiment::Neutral);
+        let mut by_sentiment = by_sentiment;
         by_sentiment[0].sentiment = Sentiment::Champion;
         assert!(ThreadRisk::of(&by_sentiment).no_champion);
         assert_eq!(ThreadRisk::of(&[]).reasons(&[]).len(), 3);
@@ -354,7 +365,10 @@ mod tests {
     }
 
     #[test]
-    fn default_influence_by_role() {
+    fn defaults_by_role() {
+        assert_eq!(Role::Champion.default_sentiment(), Sentiment::Champion);
+        assert_eq!(Role::Blocker.default_sentiment(), Sentiment::Detractor);
+        assert_eq!(Role::EndUser.default_sentiment(), Sentiment::Neutral);
         assert_eq!(Role::EconomicBuyer.default_influence(), Influence::High);
         assert_eq!(Role::EndUser.default_influence(), Influence::Low);
         for name in Role::NAMES {

@@ -1,0 +1,146 @@
+//! Purpose: the service every adapter calls — a line of text from an actor becomes a reply:
+//! parse, check rights, run the handler on the tenant's book, commit its changes durably.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::command::{self, Parsed};
+use crate::config::Admins;
+use crate::domain::account::AccountId;
+use crate::domain::book::Book;
+use crate::domain::error::DomainError;
+use crate::domain::person::UserId;
+use crate::domain::tenant::TenantId;
+use crate::handlers::{self, AuditLog, Ctx, Outcome};
+use crate::reply::Reply;
+use crate::store::{AuditPage, Store, StoreError};
+
+/// Where a request comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Console,
+    Slack,
+    Discord,
+}
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub surface: Surface,
+    /// The platform itself grants admin (Discord's Manage Server).
+    pub platform_admin: bool,
+}
+
+pub struct App {
+    pub store: Store,
+    /// `None`: `STEWARD_ADMINS` is unset.
+    pub admins: Option<Admins>,
+    /// Default time zone for tenants that set none.
+    pub timezone: Tz,
+}
+
+impl App {
+    pub fn new(store: Store, admins: Option<Admins>, timezone: Tz) -> Self {
+        App { store, admins, timezone }
+    }
+
+    /// Admin rights (DECISIONS 20): `STEWARD_ADMINS` when set; while unset, the console user
+    /// is admin of the console. Platform admin rights always count.
+    pub fn is_admin(&self, actor: &Actor) -> bool {
+        actor.platform_admin
+            || match &self.admins {
+                Some(admins) => admins.contains(&actor.tenant, &actor.user),
+                None => actor.surface == Surface::Console,
+            }
+    }
+
+    /// The tenant's time zone.
+    pub fn timezone_of(&self, book: &Book) -> Tz {
+        book.settings.timezone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(self.timezone)
+    }
+
+    /// The calendar date `now` falls on in the tenant's time zone.
+    pub fn today(&self, book: &Book, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.timezone_of(book)).date_naive()
+    }
+
+    /// Runs one command line for `actor` at `now`.
+    pub fn execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Reply {
+        match self.try_execute(actor, now, line) {
+            Ok(reply) => reply,
+            Err(Failure::User(message)) => Reply::error(message),
+            Err(Failure::Internal(error)) => {
+                let reference = format!("{:08x}", now.timestamp_subsec_nanos() ^ now.timestamp() as u32);
+                tracing::error!(%reference, tenant = %actor.tenant, %error, "command failed");
+                Reply::error(format!("an internal error occurred (reference {reference}); nothing was changed."))
+            }
+        }
+    }
+
+    fn try_execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Result<Reply, Failure> {
+        let book = self.store.book(&actor.tenant)?;
+        let today = {
+            let book = book.read().unwrap_or_else(|p| p.into_inner());
+            self.today(&book, now)
+        };
+        let parsed = command::parse(line, today).map_err(|e| Failure::User(e.to_string()))?;
+        let is_admin = self.is_admin(actor);
+        if parsed.admin_only && !is_admin {
+            return Err(DomainError::AdminOnly { action: format!("use `{}`", parsed.name) }.into());
+        }
+        let audit = StoreAudit(&self.store);
+        let ctx = Ctx { actor: &actor.user, is_admin, now, today, audit: &audit };
+        // Most commands only read: run them under a shared lock. One that proposes changes is
+        // run again under the exclusive lock, so it decides on the state it commits against.
+        let outcome = {
+            let book = book.read().unwrap_or_else(|p| p.into_inner());
+            handlers::handle(&parsed.command, &ctx, &book)?
+        };
+        if outcome.changes.is_empty() && outcome.redact.is_none() {
+            return Ok(outcome.reply);
+        }
+        let mut book = book.write().unwrap_or_else(|p| p.into_inner());
+        let outcome = handlers::handle(&parsed.command, &ctx, &book)?;
+        self.commit(&mut book, actor, &parsed, now, outcome)
+    }
+
+    fn commit(&self, book: &mut Book, actor: &Actor, parsed: &Parsed, now: DateTime<Utc>, outcome: Outcome) -> Result<Reply, Failure> {
+        self.store.commit(book, &actor.user, &parsed.text, now, outcome.changes)?;
+        if let Some((account, name)) = outcome.redact {
+            self.store.redact(&book.tenant, account, &name)?;
+        }
+        Ok(outcome.reply)
+    }
+}
+
+/// Why a command produced no answer of its own.
+#[derive(Debug)]
+enum Failure {
+    /// Shown to the asker as is.
+    User(String),
+    /// Logged; the asker sees an apology with a reference.
+    Internal(String),
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
+        Failure::User(e.to_string())
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Internal(e.to_string())
+    }
+}
+
+/// The store's audit trail, as handlers see it.
+struct StoreAudit<'a>(&'a Store);
+
+impl AuditLog for StoreAudit<'_> {
+    fn history(&self, tenant: &TenantId, account: Option<AccountId>, page: usize) -> Result<AuditPage, String> {
+        self.0.history(tenant, account, page).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,201 @@
+//! Purpose: configuration, read once at start — environment variables win over
+//! `steward.toml`. Secrets are wrapped so they cannot be printed by accident.
+
+use chrono_tz::Tz;
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+use crate::domain::person::UserId;
+use crate::domain::tenant::TenantId;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {why}")]
+    Unreadable { path: String, why: String },
+    #[error("config file {path} is invalid: {why}")]
+    Invalid { path: String, why: String },
+    #[error("{name} is invalid: {why}")]
+    BadValue { name: &'static str, why: String },
+}
+
+/// Who has admin rights (DECISIONS 20).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Admins {
+    /// Admin in every tenant.
+    everywhere: Vec<UserId>,
+    /// Admin in one tenant.
+    scoped: Vec<(TenantId, UserId)>,
+}
+
+impl Admins {
+    /// `U1, slack:T1:U2, discord:G1:42` — bare ids or `TENANT:USER`.
+    pub fn parse(list: &str) -> Result<Admins, ConfigError> {
+        let mut admins = Admins::default();
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match entry.rsplit_once(':') {
+                Some((tenant, user)) if !user.is_empty() => {
+                    let tenant = TenantId::parse(tenant)
+                        .map_err(|e| ConfigError::BadValue { name: "STEWARD_ADMINS", why: e.to_string() })?;
+                    admins.scoped.push((tenant, UserId(user.to_string())));
+                }
+                Some(_) => {
+                    return Err(ConfigError::BadValue {
+                        name: "STEWARD_ADMINS",
+                        why: format!("\"{entry}\" has no user id after the last ':' (e.g. slack:T123:U456)"),
+                    })
+                }
+                None => admins.everywhere.push(UserId(entry.to_string())),
+            }
+        }
+        Ok(admins)
+    }
+
+    pub fn contains(&self, tenant: &TenantId, user: &UserId) -> bool {
+        self.everywhere.contains(user) || self.scoped.iter().any(|(t, u)| t == tenant && u == user)
+    }
+}
+
+/// Slack credentials.
+pub struct SlackConfig {
+    pub bot_token: SecretString,
+    pub signing_secret: Option<SecretString>,
+    pub app_token: Option<SecretString>,
+    pub api_url: String,
+}
+
+/// Discord credentials.
+pub struct DiscordConfig {
+    pub token: Option<SecretString>,
+    pub application_id: Option<String>,
+    pub public_key: Option<String>,
+    pub api_url: String,
+    pub guild_id: Option<String>,
+}
+
+/// Everything Steward is configured with.
+pub struct Config {
+    pub db: PathBuf,
+    pub listen: String,
+    /// `None` while `STEWARD_ADMINS` is unset: the console user is then admin of the console.
+    pub admins: Option<Admins>,
+    pub timezone: Tz,
+    pub backup_dir: PathBuf,
+    pub discord_role: Option<String>,
+    pub slack_prefix: String,
+    pub unsafe_trace: bool,
+    pub slack: Option<SlackConfig>,
+    pub discord: Option<DiscordConfig>,
+}
+
+/// The keys `steward.toml` accepts (see `steward.toml.example`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    db: Option<String>,
+    listen: Option<String>,
+    admins: Option<String>,
+    timezone: Option<String>,
+    backup_dir: Option<String>,
+    discord_role: Option<String>,
+    slack_prefix: Option<String>,
+    slack_api_url: Option<String>,
+    discord_api_url: Option<String>,
+    discord_application_id: Option<String>,
+    discord_guild_id: Option<String>,
+}
+
+impl Config {
+    /// Reads `file` (or `steward.toml` when present) and the environment given by `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let default_file = Path::new("steward.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        let from_file: FileConfig = match file {
+            None => FileConfig::default(),
+            Some(path) => {
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::Unreadable { path: shown.clone(), why: e.to_string() })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: shown, why: e.message().to_string() })?
+            }
+        };
+        let get = |name: &str, file_value: &Option<String>| env(name).filter(|v| !v.is_empty()).or_else(|| file_value.clone());
+        let secret = |name: &str| env(name).filter(|v| !v.is_empty()).map(SecretString::from);
+        let timezone_name = get("STEWARD_TIMEZONE", &from_file.timezone).unwrap_or_else(|| "UTC".into());
+        let timezone: Tz = timezone_name.parse().map_err(|_| ConfigError::BadValue {
+            name: "STEWARD_TIMEZONE",
+            why: format!("\"{timezone_name}\" is not an IANA time zone (e.g. Europe/Berlin)"),
+        })?;
+        let admins = get("STEWARD_ADMINS", &from_file.admins).map(|list| Admins::parse(&list)).transpose()?;
+        let slack = secret("SLACK_BOT_TOKEN").map(|bot_token| SlackConfig {
+            bot_token,
+            signing_secret: secret("SLACK_SIGNING_SECRET"),
+            app_token: secret("SLACK_APP_TOKEN"),
+            api_url: get("SLACK_API_URL", &from_file.slack_api_url).unwrap_or_else(|| "https://slack.com/api/".into()),
+        });
+        let discord_token = secret("DISCORD_TOKEN");
+        let discord_key = env("DISCORD_PUBLIC_KEY").filter(|v| !v.is_empty());
+        let discord = (discord_token.is_some() || discord_key.is_some()).then(|| DiscordConfig {
+            token: discord_token,
+            application_id: get("DISCORD_APPLICATION_ID", &from_file.discord_application_id),
+            public_key: discord_key,
+            api_url: get("DISCORD_API_URL", &from_file.discord_api_url).unwrap_or_else(|| "https://discord.com".into()),
+            guild_id: get("DISCORD_GUILD_ID", &from_file.discord_guild_id),
+        });
+        Ok(Config {
+            db: PathBuf::from(get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into())),
+            listen: get("STEWARD_LISTEN", &from_file.listen).unwrap_or_else(|| "127.0.0.1:3000".into()),
+            admins,
+            timezone,
+            backup_dir: PathBuf::from(get("STEWARD_BACKUP_DIR", &from_file.backup_dir).unwrap_or_else(|| "./backups".into())),
+            discord_role: get("STEWARD_DISCORD_ROLE", &from_file.discord_role),
+            slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
+            unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
+            slack,
+            discord,
+        })
+    }
+
+    /// Whether any chat platform is configured (then `steward` alone means `serve`).
+    pub fn has_chat(&self) -> bool {
+        self.slack.is_some() || self.discord.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::load(Some(Path::new("/dev/null")), |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_and_environment() {
+        let config = load(&[]).expect("defaults");
+        assert_eq!(config.db, PathBuf::from("./steward.db"));
+        assert_eq!(config.listen, "127.0.0.1:3000");
+        assert!(config.admins.is_none() && !config.has_chat());
+        let config = load(&[("STEWARD_DB", "/tmp/x"), ("SLACK_BOT_TOKEN", "xoxb-1"), ("STEWARD_TIMEZONE", "Europe/Berlin")])
+            .expect("valid");
+        assert_eq!(config.db, PathBuf::from("/tmp/x"));
+        assert!(config.has_chat());
+        assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
+        assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
+    }
+
+    #[test]
+    fn admins_bare_and_scoped() {
+        let admins = Admins::parse("U1, slack:T1:U2,discord:G1:42").expect("valid");
+        let t1 = TenantId::parse("slack:T1").expect("valid");
+        let other = TenantId::parse("slack:T9").expect("valid");
+        assert!(admins.contains(&other, &UserId("U1".into())));
+        assert!(admins.contains(&t1, &UserId("U2".into())));
+        assert!(!admins.contains(&other, &UserId("U2".into())));
+        assert!(admins.contains(&TenantId::parse("discord:G1").expect("valid"), &UserId("42".into())));
+        assert!(Admins::parse("slack:T1:").is_err());
+    }
+}

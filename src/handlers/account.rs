@@ -1,0 +1,290 @@
+//! Purpose: `/account` — add, show, list, set, remove, history, log, reassign.
+
+use super::present::{self, person};
+use super::{editable, paginate, require_active, Ctx, Outcome};
+use crate::command::account::{AccountChanges, AccountCommand, NewAccount, TierChoice};
+use crate::domain::account::{Account, Activity};
+use crate::domain::book::{Book, Change};
+use crate::domain::error::DomainError;
+use crate::domain::person::Person;
+use crate::reply::{b, t, Reply, Span};
+
+pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    match command {
+        AccountCommand::Add(new) => add(new, ctx, book),
+        AccountCommand::Show { account } => show(book.find(account)?, ctx, book),
+        AccountCommand::List { tier, owner, health, page } => {
+            let mut accounts: Vec<&Account> = book
+                .active()
+                .filter(|a| tier.is_none_or(|t| book.tier(a).0 == t))
+                .filter(|a| owner.as_ref().is_none_or(|o| same_person(book, a.owner.as_ref(), o)))
+                .filter(|a| health.is_none_or(|h| a.health().band == h))
+                .collect();
+            accounts.sort_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.name.cmp(&b.name)));
+            Ok(Outcome::read(list(&accounts, *page, ctx, book)))
+        }
+        AccountCommand::Set { account, changes } => set(account, changes, ctx, book),
+        AccountCommand::Remove { account } => {
+            let account = book.find(account)?;
+            let reply = Reply::text(format!(
+                "Removed {} and its {}. Its audit trail is kept.",
+                account.name,
+                present::count(account.stakeholders.len(), "stakeholder")
+            ));
+            Ok(Outcome::write(reply, vec![Change::RemoveAccount(account.id)]))
+        }
+        AccountCommand::History { account, page } => history(book.find(account)?, *page, ctx, book),
+        AccountCommand::Log { account, text, kind } => {
+            let mut account = editable(book, account, ctx)?;
+            account.log(Activity { at: ctx.now, by: ctx.actor.clone(), kind: *kind, text: text.clone() });
+            let reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
+            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+        }
+        AccountCommand::Reassign { from, to } => {
+            let changes: Vec<Change> = book
+                .accounts()
+                .filter(|a| same_person(book, a.owner.as_ref(), from))
+                .map(|a| {
+                    let mut moved = a.clone();
+                    moved.owner = Some(to.clone());
+                    moved.updated_at = ctx.now;
+                    Change::PutAccount(Box::new(moved))
+                })
+                .collect();
+            let reply = Reply::new().para(vec![
+                t(format!("Moved {} from ", present::count(changes.len(), "account"))),
+                person(book, Some(from)),
+                t(" to "),
+                person(book, Some(to)),
+                t("."),
+            ]);
+            Ok(Outcome::write(reply, changes))
+        }
+    }
+}
+
+/// Whether an owner is the given person (aliases resolved).
+fn same_person(book: &Book, owner: Option<&Person>, wanted: &Person) -> bool {
+    owner.is_some_and(|o| person(book, Some(o)) == person(book, Some(wanted)))
+}
+
+fn check_name_free(book: &Book, name: &str, except: Option<&Account>) -> Result<(), DomainError> {
+    match book.by_name(name) {
+        Some(existing) if except.is_none_or(|e| e.id != existing.id) => Err(DomainError::Duplicate {
+            what: "account",
+            name: existing.name.clone(),
+            hint: format!("Names are unique (any case). See it with `/account show \"{}\"`.", existing.name),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    check_name_free(book, &new.name, None)?;
+    let mut account = Account::new(book.next_account_id(), new.name.clone(), new.arr, new.renewal, ctx.now);
+    account.owner = new.owner.clone();
+    account.tier_pin = new.tier;
+    account.industry = new.industry.clone();
+    account.segment = new.segment.clone();
+    account.seats = new.seats;
+    account.products = new.products.clone();
+    let reply = Reply::new().para(vec![
+        t("Added "),
+        b(&account.name),
+        t(format!(
+            ": {} ARR, renews {}, {}, owner ",
+            present::money(book, account.arr),
+            present::renewal(&account, ctx.today),
+            present::tier(book, &account)
+        )),
+        person(book, account.owner.as_ref()),
+        t("."),
+    ]);
+    let reply = reply.line(format!(
+        "Next: map its people with `/stakeholder add \"{}\" NAME role:champion` and record health with `/health set \"{}\" nps:8`.",
+        account.name, account.name
+    ));
+    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+}
+
+fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    let health = account.health();
+    let mut fields = vec![
+        ("ARR".to_string(), vec![t(present::money(book, account.arr))]),
+        ("Tier".to_string(), vec![t(present::tier(book, account))]),
+        ("Owner".to_string(), vec![person(book, account.owner.as_ref())]),
+        ("Renewal".to_string(), vec![t(present::renewal(account, ctx.today))]),
+        ("Health".to_string(), vec![t(present::health(&health))]),
+    ];
+    let active: Vec<String> = account
+        .stakeholders
+        .iter()
+        .filter(|s| s.is_active())
+        .map(|s| format!("{} ({})", s.name, s.role.name()))
+        .collect();
+    fields.push((
+        "Stakeholders".into(),
+        vec![t(if active.is_empty() { "none mapped".into() } else { active.join(", ") })],
+    ));
+    for (label, value) in [("Industry", &account.industry), ("Segment", &account.segment)] {
+        if let Some(v) = value {
+            fields.push((label.into(), vec![t(v.clone())]));
+        }
+    }
+    if let Some(seats) = account.seats {
+        let active_seats = account.active_seats.map(|a| format!(", {a} active")).unwrap_or_default();
+        fields.push(("Seats".into(), vec![t(format!("{seats}{active_seats}"))]));
+    }
+    if !account.products.is_empty() {
+        fields.push(("Products".into(), vec![t(account.products.join(", "))]));
+    }
+    if let crate::domain::account::AccountStatus::Churned { on, reason } = &account.status {
+        fields.push(("Churned".into(), vec![t(format!("{on}: {reason}"))]));
+    }
+    let flags = present::risk_flags(account, ctx.today, ctx.now);
+    let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
+    if !flags.is_empty() {
+        reply = reply.line("Risks:").bullets(flags.into_iter().map(|f| vec![t(f)]).collect());
+    }
+    if let Some(last) = account.activities.last() {
+        reply = reply.line(format!("Last activity: {} {} — {}", last.at.date_naive(), last.kind.word(), last.text));
+    }
+    Ok(Outcome::read(reply))
+}
+
+fn list(accounts: &[&Account], page: usize, ctx: &Ctx, book: &Book) -> Reply {
+    if accounts.is_empty() {
+        return Reply::text("No accounts match. Add one with `/account add \"Acme Corp\" arr:50k renewal:2027-03-31`.");
+    }
+    let total: u64 = accounts.iter().map(|a| a.arr.0).sum();
+    let (shown, more) = paginate(accounts, page, "/account list");
+    let rows = shown
+        .iter()
+        .map(|a| {
+            let mut line = vec![
+                b(&a.name),
+                t(format!(
+                    " — {} — Tier {} — health {} — renews {} — ",
+                    present::money(book, a.arr),
+                    book.tier(a).0.number(),
+                    present::health(&a.health()),
+                    present::renewal(a, ctx.today)
+                )),
+                person(book, a.owner.as_ref()),
+            ];
+            if a.thread_risk().is_single_threaded() {
+                line.push(t(" — single-threaded"));
+            }
+            line
+        })
+        .collect();
+    let mut reply = Reply::new()
+        .heading(format!(
+            "{}, {} ARR",
+            present::count(accounts.len(), "account"),
+            present::money(book, crate::domain::money::Money(total))
+        ))
+        .bullets(rows);
+    if let Some(more) = more {
+        reply = reply.line(more);
+    }
+    reply
+}
+
+fn set(name: &str, changes: &AccountChanges, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    if changes.is_empty() {
+        return Err(DomainError::invalid(
+            "set",
+            "nothing to change was given",
+            format!("/account set \"{name}\" arr:60k renewal:2027-06-30"),
+        ));
+    }
+    let before = book.find(name)?;
+    require_active(before)?;
+    let mut account = editable(book, name, ctx)?;
+    if let Some(new_name) = &changes.name {
+        check_name_free(book, new_name, Some(before))?;
+        account.name = new_name.clone();
+    }
+    if let Some(arr) = changes.arr {
+        account.arr = arr;
+    }
+    if let Some(date) = changes.renewal {
+        account.renewal_date = date;
+    }
+    if let Some(owner) = &changes.owner {
+        account.owner = Some(owner.clone());
+    }
+    match changes.tier {
+        Some(TierChoice::Pin(tier)) => account.tier_pin = Some(tier),
+        Some(TierChoice::Auto) => account.tier_pin = None,
+        None => {}
+    }
+    for (field, value) in [(&mut account.industry, &changes.industry), (&mut account.segment, &changes.segment)] {
+        if value.is_some() {
+            field.clone_from(value);
+        }
+    }
+    if changes.seats.is_some() {
+        account.seats = changes.seats;
+    }
+    if changes.active_seats.is_some() {
+        account.active_seats = changes.active_seats;
+    }
+    if let Some(products) = &changes.products {
+        account.products = products.clone();
+    }
+    if let (Some(seats), Some(active)) = (account.seats, account.active_seats) {
+        if active > seats {
+            return Err(DomainError::invalid(
+                "active-seats",
+                format!("{active} active seats is more than the {seats} contracted"),
+                format!("/account set \"{}\" seats:{active} active-seats:{active}", account.name),
+            ));
+        }
+    }
+    let reply = Reply::new().para(vec![t("Updated "), b(&account.name), t(".")]).fields(vec![
+        ("ARR".into(), vec![t(present::money(book, account.arr))]),
+        ("Renewal".into(), vec![t(present::renewal(&account, ctx.today))]),
+        ("Tier".into(), vec![t(present::tier(book, &account))]),
+        ("Owner".into(), vec![person(book, account.owner.as_ref())]),
+    ]);
+    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+}
+
+fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    let trail = ctx
+        .audit
+        .history(&book.tenant, Some(account.id), page)
+        .map_err(|e| DomainError::Refused(format!("the history could not be read: {e}")))?;
+    let mut reply = Reply::new().heading(format!("History of {} ({} changes, newest first)", account.name, trail.total));
+    let items = trail
+        .entries
+        .iter()
+        .map(|entry| {
+            let what: Vec<String> = entry
+                .changes
+                .iter()
+                .map(|c| {
+                    if c.before.is_empty() {
+                        format!("{}: {}", c.field, c.after)
+                    } else {
+                        format!("{}: {} → {}", c.field, c.before, c.after)
+                    }
+                })
+                .collect();
+            vec![
+                t(format!("{} ", entry.at.format("%Y-%m-%d %H:%M UTC"))),
+                Span::Mention(entry.actor.clone()),
+                t(" "),
+                Span::Code(entry.command.clone()),
+                t(format!(" — {}", what.join("; "))),
+            ]
+        })
+        .collect();
+    reply = reply.bullets(items);
+    if trail.total > page * super::PAGE_SIZE {
+        reply = reply.line(format!("More: `/account history \"{}\" page:{}`", account.name, page + 1));
+    }
+    Ok(Outcome::read(reply))
+}

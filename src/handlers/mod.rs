@@ -1,0 +1,103 @@
+//! Handlers: a typed command plus the tenant's book in, a reply and proposed changes out.
+//! Handlers are pure — they never write; the app commits the changes they return.
+
+pub mod account;
+pub mod health;
+pub mod present;
+pub mod renewal;
+pub mod stakeholder;
+pub mod steward;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::command::Command;
+use crate::domain::account::{Account, AccountId};
+use crate::domain::book::{Book, Change};
+use crate::domain::error::DomainError;
+use crate::domain::person::UserId;
+use crate::domain::tenant::TenantId;
+use crate::reply::Reply;
+use crate::store::AuditPage;
+
+/// Reads the audit trail (the one thing handlers need that is not in the book).
+pub trait AuditLog {
+    fn history(&self, tenant: &TenantId, account: Option<AccountId>, page: usize) -> Result<AuditPage, String>;
+}
+
+/// Who is asking, when, and with which rights.
+pub struct Ctx<'a> {
+    pub actor: &'a UserId,
+    pub is_admin: bool,
+    pub now: DateTime<Utc>,
+    /// Today in the tenant's time zone.
+    pub today: NaiveDate,
+    pub audit: &'a dyn AuditLog,
+}
+
+/// What a handler decided.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub reply: Reply,
+    pub changes: Vec<Change>,
+    /// A person's name to replace with `[removed]` in an account's audit trail.
+    pub redact: Option<(AccountId, String)>,
+}
+
+impl Outcome {
+    pub fn read(reply: Reply) -> Self {
+        Outcome { reply, ..Outcome::default() }
+    }
+
+    pub fn write(reply: Reply, changes: Vec<Change>) -> Self {
+        Outcome { reply, changes, redact: None }
+    }
+}
+
+/// Runs one command against the book.
+pub fn handle(command: &Command, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    match command {
+        Command::Account(c) => account::handle(c, ctx, book),
+        Command::Stakeholder(c) => stakeholder::handle(c, ctx, book),
+        Command::Health(c) => health::handle(c, ctx, book),
+        Command::Renewal(c) => renewal::handle(c, ctx, book),
+        Command::Steward(c) => steward::handle(c, ctx, book),
+    }
+}
+
+/// A copy of the named account to change, stamped as updated now.
+pub fn editable(book: &Book, name: &str, ctx: &Ctx) -> Result<Account, DomainError> {
+    let mut account = book.find(name)?.clone();
+    account.updated_at = ctx.now;
+    Ok(account)
+}
+
+/// Refuses changes to a churned account.
+pub fn require_active(account: &Account) -> Result<(), DomainError> {
+    if account.is_active() {
+        Ok(())
+    } else {
+        Err(DomainError::Refused(format!(
+            "{} has churned; its record is kept for history. Add it again with `/account add` if it comes back.",
+            account.name
+        )))
+    }
+}
+
+/// Items per page in every list (DECISIONS 11).
+pub const PAGE_SIZE: usize = 25;
+
+/// The slice of `items` on `page`, plus the line that says what is not shown.
+pub fn paginate<'a, T>(items: &'a [T], page: usize, more_command: &str) -> (&'a [T], Option<String>) {
+    let start = PAGE_SIZE * (page.max(1) - 1);
+    let shown = items.get(start..).unwrap_or_default();
+    let shown = &shown[..shown.len().min(PAGE_SIZE)];
+    let note = (items.len() > PAGE_SIZE).then(|| {
+        let first = if shown.is_empty() { 0 } else { start + 1 };
+        let mut text = format!("Showing {first}–{} of {}.", start + shown.len(), items.len());
+        if start + shown.len() < items.len() {
+            text.push_str(&format!(" More: `{more_command} page:{}`", page.max(1) + 1));
+        }
+        text
+    });
+    (shown, note)
+}

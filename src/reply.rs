@@ -1,0 +1,107 @@
+//! Purpose: the neutral reply every handler and job returns. Only renderers turn it into
+//! plain text, Slack Block Kit or Discord embeds; user text stays text, and only `Mention`
+//! spans (Steward's own owner/manager mentions) may become real mentions.
+
+use crate::domain::person::UserId;
+
+/// A piece of inline text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Text(String),
+    /// Emphasised text (a name, a figure).
+    Strong(String),
+    /// A command or value to type, e.g. `/renewal show Acme`.
+    Code(String),
+    /// A real mention of a chat user.
+    Mention(UserId),
+}
+
+/// One line of spans.
+pub type Line = Vec<Span>;
+
+/// A unit of layout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(Line),
+    /// Label/value pairs.
+    Fields(Vec<(String, Line)>),
+    Bullets(Vec<Line>),
+}
+
+/// What a reply is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Answer,
+    /// A user error: shown to the asker only, prefixed `error:` on the console.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub tone: Tone,
+    pub blocks: Vec<Block>,
+}
+
+impl Reply {
+    pub fn new() -> Self {
+        Reply { tone: Tone::Answer, blocks: Vec::new() }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Reply { tone: Tone::Error, blocks: vec![Block::Paragraph(vec![Span::Text(message.into())])] }
+    }
+
+    /// A one-paragraph answer.
+    pub fn text(message: impl Into<String>) -> Self {
+        Reply::new().para(vec![Span::Text(message.into())])
+    }
+
+    pub fn heading(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Heading(text.into()));
+        self
+    }
+
+    pub fn para(mut self, line: Line) -> Self {
+        self.blocks.push(Block::Paragraph(line));
+        self
+    }
+
+    pub fn line(self, text: impl Into<String>) -> Self {
+        self.para(vec![Span::Text(text.into())])
+    }
+
+    pub fn fields(mut self, fields: Vec<(String, Line)>) -> Self {
+        if !fields.is_empty() {
+            self.blocks.push(Block::Fields(fields));
+        }
+        self
+    }
+
+    pub fn bullets(mut self, items: Vec<Line>) -> Self {
+        if !items.is_empty() {
+            self.blocks.push(Block::Bullets(items));
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.tone == Tone::Error
+    }
+}
+
+impl Default for Reply {
+    fn default() -> Self {
+        Reply::new()
+    }
+}
+
+/// Shorthand for a plain text span.
+pub fn t(text: impl Into<String>) -> Span {
+    Span::Text(text.into())
+}
+
+/// Shorthand for a strong span.
+pub fn b(text: impl Into<String>) -> Span {
+    Span::Strong(text.into())
+}

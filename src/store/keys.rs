@@ -1,0 +1,79 @@
+//! Purpose: the key layout of the sled database. Every tenant's record lives under its own
+//! prefix, built only here, so no query can reach another tenant's keys.
+//!
+//! ```text
+//! meta\0marker                                  the Steward marker (refuses foreign or wiped stores)
+//! t\0{tenant}\0acct\0{id:016x}                  an account aggregate
+//! t\0{tenant}\0settings                         tenant settings
+//! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
+//! t\0{tenant}\0audit\0{account:016x}\0{seq:016x} audit trail (account 0: tenant-wide)
+//! ```
+
+use crate::domain::account::AccountId;
+use crate::domain::tenant::TenantId;
+
+pub const MARKER: &[u8] = b"meta\0marker";
+
+/// The prefix of everything `tenant` owns.
+pub fn tenant(tenant: &TenantId) -> Vec<u8> {
+    let mut key = b"t\0".to_vec();
+    key.extend_from_slice(tenant.as_str().as_bytes());
+    key.push(0);
+    key
+}
+
+fn under(t: &TenantId, kind: &str) -> Vec<u8> {
+    let mut key = tenant(t);
+    key.extend_from_slice(kind.as_bytes());
+    key
+}
+
+pub fn accounts(t: &TenantId) -> Vec<u8> {
+    under(t, "acct\0")
+}
+
+pub fn account(t: &TenantId, id: AccountId) -> Vec<u8> {
+    let mut key = accounts(t);
+    key.extend_from_slice(format!("{:016x}", id.0).as_bytes());
+    key
+}
+
+pub fn settings(t: &TenantId) -> Vec<u8> {
+    under(t, "settings")
+}
+
+pub fn outcomes(t: &TenantId) -> Vec<u8> {
+    under(t, "outcome\0")
+}
+
+pub fn outcome(t: &TenantId, seq: u64) -> Vec<u8> {
+    let mut key = outcomes(t);
+    key.extend_from_slice(format!("{seq:016x}").as_bytes());
+    key
+}
+
+/// The audit prefix of one account (`None`: tenant-wide changes).
+pub fn audit_of(t: &TenantId, account: Option<AccountId>) -> Vec<u8> {
+    let mut key = under(t, "audit\0");
+    key.extend_from_slice(format!("{:016x}\0", account.map_or(0, |a| a.0)).as_bytes());
+    key
+}
+
+pub fn audit(t: &TenantId, account: Option<AccountId>, seq: u64) -> Vec<u8> {
+    let mut key = audit_of(t, account);
+    key.extend_from_slice(format!("{seq:016x}").as_bytes());
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_tenant_prefix_never_covers_another() {
+        let a = TenantId::parse("acme").expect("valid");
+        let ab = TenantId::parse("acme-b").expect("valid");
+        assert!(!account(&ab, AccountId(1)).starts_with(&tenant(&a)));
+        assert!(account(&a, AccountId(1)).starts_with(&tenant(&a)));
+    }
+}
