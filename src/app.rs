@@ -43,7 +43,11 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, admins: Option<Admins>, timezone: Tz) -> Self {
-        App { store, admins, timezone }
+        App {
+            store,
+            admins,
+            timezone,
+        }
     }
 
     /// Admin rights (DECISIONS 20): `STEWARD_ADMINS` when set; while unset, the console user
@@ -58,7 +62,11 @@ impl App {
 
     /// The tenant's time zone.
     pub fn timezone_of(&self, book: &Book) -> Tz {
-        book.settings.timezone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(self.timezone)
+        book.settings
+            .timezone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(self.timezone)
     }
 
     /// The calendar date `now` falls on in the tenant's time zone.
@@ -72,9 +80,14 @@ impl App {
             Ok(reply) => reply,
             Err(Failure::User(message)) => Reply::error(message),
             Err(Failure::Internal(error)) => {
-                let reference = format!("{:08x}", now.timestamp_subsec_nanos() ^ now.timestamp() as u32);
+                let reference = format!(
+                    "{:08x}",
+                    now.timestamp_subsec_nanos() ^ now.timestamp() as u32
+                );
                 tracing::error!(%reference, tenant = %actor.tenant, %error, "command failed");
-                Reply::error(format!("an internal error occurred (reference {reference}); nothing was changed."))
+                Reply::error(format!(
+                    "an internal error occurred (reference {reference}); nothing was changed."
+                ))
             }
         }
     }
@@ -88,10 +101,19 @@ impl App {
         let parsed = command::parse(line, today).map_err(|e| Failure::User(e.to_string()))?;
         let is_admin = self.is_admin(actor);
         if parsed.admin_only && !is_admin {
-            return Err(DomainError::AdminOnly { action: format!("use `{}`", parsed.name) }.into());
+            return Err(DomainError::AdminOnly {
+                action: format!("use `{}`", parsed.name),
+            }
+            .into());
         }
         let audit = StoreAudit(&self.store);
-        let ctx = Ctx { actor: &actor.user, is_admin, now, today, audit: &audit };
+        let ctx = Ctx {
+            actor: &actor.user,
+            is_admin,
+            now,
+            today,
+            audit: &audit,
+        };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.
         let outcome = {
@@ -106,8 +128,16 @@ impl App {
         self.commit(&mut book, actor, &parsed, now, outcome)
     }
 
-    fn commit(&self, book: &mut Book, actor: &Actor, parsed: &Parsed, now: DateTime<Utc>, outcome: Outcome) -> Result<Reply, Failure> {
-        self.store.commit(book, &actor.user, &parsed.text, now, outcome.changes)?;
+    fn commit(
+        &self,
+        book: &mut Book,
+        actor: &Actor,
+        parsed: &Parsed,
+        now: DateTime<Utc>,
+        outcome: Outcome,
+    ) -> Result<Reply, Failure> {
+        self.store
+            .commit(book, &actor.user, &parsed.text, now, outcome.changes)?;
         if let Some((account, name)) = outcome.redact {
             self.store.redact(&book.tenant, account, &name)?;
         }
@@ -140,7 +170,14 @@ impl From<StoreError> for Failure {
 struct StoreAudit<'a>(&'a Store);
 
 impl AuditLog for StoreAudit<'_> {
-    fn history(&self, tenant: &TenantId, account: Option<AccountId>, page: usize) -> Result<AuditPage, String> {
-        self.0.history(tenant, account, page).map_err(|e| e.to_string())
+    fn history(
+        &self,
+        tenant: &TenantId,
+        account: Option<AccountId>,
+        page: usize,
+    ) -> Result<AuditPage, String> {
+        self.0
+            .history(tenant, account, page)
+            .map_err(|e| e.to_string())
     }
 }

@@ -12,7 +12,11 @@ use crate::domain::tenant::TenantId;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
-#[command(name = "steward", version, about = "Account-management bot for Slack, Discord and the console")]
+#[command(
+    name = "steward",
+    version,
+    about = "Account-management bot for Slack, Discord and the console"
+)]
 pub struct Cli {
     /// sled database path [env: STEWARD_DB] [default: ./steward.db]
     #[arg(long, global = true)]
@@ -65,7 +69,8 @@ pub type Failure = String;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    let config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    let config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())
+        .map_err(|e| e.to_string())?;
     let tenant = TenantId::parse(&cli.tenant).map_err(|e| e.to_string())?;
     let clock = move || cli.now.unwrap_or_else(Utc::now);
     let open = || -> Result<App, Failure> {
@@ -73,7 +78,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         let store = Store::open(&path).map_err(|e| e.to_string())?;
         Ok(App::new(store, config.admins.clone(), config.timezone))
     };
-    let actor = Actor { tenant, user: UserId(cli.user.clone()), surface: Surface::Console, platform_admin: false };
+    let actor = Actor {
+        tenant,
+        user: UserId(cli.user.clone()),
+        surface: Surface::Console,
+        platform_admin: false,
+    };
     match cli.command {
         None => {
             eprintln!("No Slack or Discord credentials are configured: starting the local console (see README).");
@@ -101,6 +111,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 fn console(app: &App, actor: &Actor, clock: impl Fn() -> DateTime<Utc>) -> Result<(), Failure> {
     crate::console::greet_if_terminal(actor);
     let stdin = std::io::stdin().lock();
-    crate::console::run(app, actor, stdin, std::io::stdout().lock(), clock).map_err(|e| format!("console I/O failed: {e}"))?;
+    crate::console::run(app, actor, stdin, std::io::stdout().lock(), clock)
+        .map_err(|e| format!("console I/O failed: {e}"))?;
     app.store.flush().map_err(|e| e.to_string())
 }

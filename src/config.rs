@@ -36,14 +36,18 @@ impl Admins {
         for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             match entry.rsplit_once(':') {
                 Some((tenant, user)) if !user.is_empty() => {
-                    let tenant = TenantId::parse(tenant)
-                        .map_err(|e| ConfigError::BadValue { name: "STEWARD_ADMINS", why: e.to_string() })?;
+                    let tenant = TenantId::parse(tenant).map_err(|e| ConfigError::BadValue {
+                        name: "STEWARD_ADMINS",
+                        why: e.to_string(),
+                    })?;
                     admins.scoped.push((tenant, UserId(user.to_string())));
                 }
                 Some(_) => {
                     return Err(ConfigError::BadValue {
                         name: "STEWARD_ADMINS",
-                        why: format!("\"{entry}\" has no user id after the last ':' (e.g. slack:T123:U456)"),
+                        why: format!(
+                            "\"{entry}\" has no user id after the last ':' (e.g. slack:T123:U456)"
+                        ),
                     })
                 }
                 None => admins.everywhere.push(UserId(entry.to_string())),
@@ -108,31 +112,47 @@ struct FileConfig {
 
 impl Config {
     /// Reads `file` (or `steward.toml` when present) and the environment given by `env`.
-    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let default_file = Path::new("steward.toml");
         let file = file.or_else(|| default_file.exists().then_some(default_file));
         let from_file: FileConfig = match file {
             None => FileConfig::default(),
             Some(path) => {
                 let shown = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ConfigError::Unreadable { path: shown.clone(), why: e.to_string() })?;
-                toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: shown, why: e.message().to_string() })?
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+                    path: shown.clone(),
+                    why: e.to_string(),
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                    path: shown,
+                    why: e.message().to_string(),
+                })?
             }
         };
-        let get = |name: &str, file_value: &Option<String>| env(name).filter(|v| !v.is_empty()).or_else(|| file_value.clone());
+        let get = |name: &str, file_value: &Option<String>| {
+            env(name)
+                .filter(|v| !v.is_empty())
+                .or_else(|| file_value.clone())
+        };
         let secret = |name: &str| env(name).filter(|v| !v.is_empty()).map(SecretString::from);
-        let timezone_name = get("STEWARD_TIMEZONE", &from_file.timezone).unwrap_or_else(|| "UTC".into());
+        let timezone_name =
+            get("STEWARD_TIMEZONE", &from_file.timezone).unwrap_or_else(|| "UTC".into());
         let timezone: Tz = timezone_name.parse().map_err(|_| ConfigError::BadValue {
             name: "STEWARD_TIMEZONE",
             why: format!("\"{timezone_name}\" is not an IANA time zone (e.g. Europe/Berlin)"),
         })?;
-        let admins = get("STEWARD_ADMINS", &from_file.admins).map(|list| Admins::parse(&list)).transpose()?;
+        let admins = get("STEWARD_ADMINS", &from_file.admins)
+            .map(|list| Admins::parse(&list))
+            .transpose()?;
         let slack = secret("SLACK_BOT_TOKEN").map(|bot_token| SlackConfig {
             bot_token,
             signing_secret: secret("SLACK_SIGNING_SECRET"),
             app_token: secret("SLACK_APP_TOKEN"),
-            api_url: get("SLACK_API_URL", &from_file.slack_api_url).unwrap_or_else(|| "https://slack.com/api/".into()),
+            api_url: get("SLACK_API_URL", &from_file.slack_api_url)
+                .unwrap_or_else(|| "https://slack.com/api/".into()),
         });
         let discord_token = secret("DISCORD_TOKEN");
         let discord_key = env("DISCORD_PUBLIC_KEY").filter(|v| !v.is_empty());
@@ -140,15 +160,22 @@ impl Config {
             token: discord_token,
             application_id: get("DISCORD_APPLICATION_ID", &from_file.discord_application_id),
             public_key: discord_key,
-            api_url: get("DISCORD_API_URL", &from_file.discord_api_url).unwrap_or_else(|| "https://discord.com".into()),
+            api_url: get("DISCORD_API_URL", &from_file.discord_api_url)
+                .unwrap_or_else(|| "https://discord.com".into()),
             guild_id: get("DISCORD_GUILD_ID", &from_file.discord_guild_id),
         });
         Ok(Config {
-            db: PathBuf::from(get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into())),
-            listen: get("STEWARD_LISTEN", &from_file.listen).unwrap_or_else(|| "127.0.0.1:3000".into()),
+            db: PathBuf::from(
+                get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into()),
+            ),
+            listen: get("STEWARD_LISTEN", &from_file.listen)
+                .unwrap_or_else(|| "127.0.0.1:3000".into()),
             admins,
             timezone,
-            backup_dir: PathBuf::from(get("STEWARD_BACKUP_DIR", &from_file.backup_dir).unwrap_or_else(|| "./backups".into())),
+            backup_dir: PathBuf::from(
+                get("STEWARD_BACKUP_DIR", &from_file.backup_dir)
+                    .unwrap_or_else(|| "./backups".into()),
+            ),
             discord_role: get("STEWARD_DISCORD_ROLE", &from_file.discord_role),
             slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
             unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
@@ -169,7 +196,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::load(Some(Path::new("/dev/null")), |name| map.get(name).cloned())
     }
 
@@ -179,8 +209,12 @@ mod tests {
         assert_eq!(config.db, PathBuf::from("./steward.db"));
         assert_eq!(config.listen, "127.0.0.1:3000");
         assert!(config.admins.is_none() && !config.has_chat());
-        let config = load(&[("STEWARD_DB", "/tmp/x"), ("SLACK_BOT_TOKEN", "xoxb-1"), ("STEWARD_TIMEZONE", "Europe/Berlin")])
-            .expect("valid");
+        let config = load(&[
+            ("STEWARD_DB", "/tmp/x"),
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("STEWARD_TIMEZONE", "Europe/Berlin"),
+        ])
+        .expect("valid");
         assert_eq!(config.db, PathBuf::from("/tmp/x"));
         assert!(config.has_chat());
         assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
@@ -195,7 +229,10 @@ mod tests {
         assert!(admins.contains(&other, &UserId("U1".into())));
         assert!(admins.contains(&t1, &UserId("U2".into())));
         assert!(!admins.contains(&other, &UserId("U2".into())));
-        assert!(admins.contains(&TenantId::parse("discord:G1").expect("valid"), &UserId("42".into())));
+        assert!(admins.contains(
+            &TenantId::parse("discord:G1").expect("valid"),
+            &UserId("42".into())
+        ));
         assert!(Admins::parse("slack:T1:").is_err());
     }
 }

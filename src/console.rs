@@ -29,7 +29,10 @@ pub fn run(
             Ok(line) => line,
             // A line that is not UTF-8 gets an error reply; the session goes on.
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                write_reply(&mut output, &Reply::error("the line is not valid UTF-8 text; retype it."))?;
+                write_reply(
+                    &mut output,
+                    &Reply::error("the line is not valid UTF-8 text; retype it."),
+                )?;
                 continue;
             }
             Err(e) => return Err(e),
@@ -38,7 +41,11 @@ pub fn run(
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let reply = if trimmed.starts_with('/') { app.execute(actor, clock(), trimmed) } else { prompt_pointer() };
+        let reply = if trimmed.starts_with('/') {
+            app.execute(actor, clock(), trimmed)
+        } else {
+            prompt_pointer()
+        };
         write_reply(&mut output, &reply)?;
     }
     Ok(())

@@ -101,7 +101,11 @@ pub fn load(app: &App, actor: &Actor, now: DateTime<Utc>) -> Result<usize, Store
     };
     let mut added = 0;
     for demo in &PORTFOLIO {
-        let exists = book.read().unwrap_or_else(|p| p.into_inner()).by_name(demo.name).is_some();
+        let exists = book
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_name(demo.name)
+            .is_some();
         if exists {
             continue;
         }
@@ -109,12 +113,24 @@ pub fn load(app: &App, actor: &Actor, now: DateTime<Utc>) -> Result<usize, Store
         let created = now - Duration::days(oldest);
         let add = fill_dates(demo.add, today);
         let mut lines = vec![(created, format!("/account add \"{}\" {add}", demo.name))];
-        lines.extend(demo.people.iter().map(|p| (created, format!("/stakeholder add \"{}\" {p}", demo.name))));
-        lines.extend(demo.health.iter().map(|(days, s)| (now - Duration::days(*days), format!("/health set \"{}\" {s}", demo.name))));
+        lines.extend(
+            demo.people
+                .iter()
+                .map(|p| (created, format!("/stakeholder add \"{}\" {p}", demo.name))),
+        );
+        lines.extend(demo.health.iter().map(|(days, s)| {
+            (
+                now - Duration::days(*days),
+                format!("/health set \"{}\" {s}", demo.name),
+            )
+        }));
         for (at, line) in lines {
             let reply = app.execute(actor, at, &line);
             if reply.is_error() {
-                return Err(StoreError::Corrupt(format!("demo line `{line}` was refused: {}", crate::render::text::render(&reply))));
+                return Err(StoreError::Corrupt(format!(
+                    "demo line `{line}` was refused: {}",
+                    crate::render::text::render(&reply)
+                )));
             }
         }
         added += 1;

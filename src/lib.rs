@@ -2,6 +2,30 @@
 //!
 //! # Layout
 //!
-//! - [`domain`]: the account-management rules (health, renewals, tiers, stakeholders), pure.
+//! - [`domain`]: the account-management rules (health, renewals, tiers, stakeholders) — pure,
+//!   no platform, storage or clock.
+//! - [`command`]: `commands/*.toml` declares every command; text → typed [`command::Command`].
+//! - [`handlers`]: command + book → reply + proposed changes (one file per command group).
+//! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
+//! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
+//! - [`app`]: the service adapters call: parse → rights → handle → commit.
+//! - [`config`]: environment and `steward.toml`, read once.
+//! - [`console`]: the local chat adapter (stdin/stdout).
+//! - [`manifest`]: the Slack app manifest and Discord command registration, generated from
+//!   `commands/`.
+//! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out.
+//! - [`demo`]: the sample portfolio of `steward console --demo`.
+
+pub mod app;
+pub mod cli;
 pub mod command;
+pub mod config;
+pub mod console;
+pub mod demo;
 pub mod domain;
+pub mod handlers;
+pub mod logging;
+pub mod manifest;
+pub mod render;
+pub mod reply;
+pub mod store;

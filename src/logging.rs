@@ -18,7 +18,8 @@ pub const SECRET_BEARING_TARGETS: [&str; 8] = [
 
 /// The filter for a `RUST_LOG` value and the unsafe-trace switch.
 pub fn filter(rust_log: Option<&str>, unsafe_trace: bool) -> EnvFilter {
-    let mut filter = EnvFilter::try_new(rust_log.unwrap_or("info")).unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter =
+        EnvFilter::try_new(rust_log.unwrap_or("info")).unwrap_or_else(|_| EnvFilter::new("info"));
     if !unsafe_trace {
         for target in SECRET_BEARING_TARGETS {
             if let Ok(directive) = format!("{target}=warn").parse() {

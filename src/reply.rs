@@ -45,11 +45,17 @@ pub struct Reply {
 
 impl Reply {
     pub fn new() -> Self {
-        Reply { tone: Tone::Answer, blocks: Vec::new() }
+        Reply {
+            tone: Tone::Answer,
+            blocks: Vec::new(),
+        }
     }
 
     pub fn error(message: impl Into<String>) -> Self {
-        Reply { tone: Tone::Error, blocks: vec![Block::Paragraph(vec![Span::Text(message.into())])] }
+        Reply {
+            tone: Tone::Error,
+            blocks: vec![Block::Paragraph(vec![Span::Text(message.into())])],
+        }
     }
 
     /// A one-paragraph answer.

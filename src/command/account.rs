@@ -12,13 +12,35 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, PartialEq)]
 pub enum AccountCommand {
     Add(NewAccount),
-    Show { account: String },
-    List { tier: Option<Tier>, owner: Option<Person>, health: Option<Band>, page: usize },
-    Set { account: String, changes: AccountChanges },
-    Remove { account: String },
-    History { account: String, page: usize },
-    Log { account: String, text: String, kind: ActivityKind },
-    Reassign { from: Person, to: Person },
+    Show {
+        account: String,
+    },
+    List {
+        tier: Option<Tier>,
+        owner: Option<Person>,
+        health: Option<Band>,
+        page: usize,
+    },
+    Set {
+        account: String,
+        changes: AccountChanges,
+    },
+    Remove {
+        account: String,
+    },
+    History {
+        account: String,
+        page: usize,
+    },
+    Log {
+        account: String,
+        text: String,
+        kind: ActivityKind,
+    },
+    Reassign {
+        from: Person,
+        to: Person,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +86,11 @@ impl AccountChanges {
 
 /// `a, b ,c` → `["a", "b", "c"]`.
 pub fn split_list(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn count(inv: &Invocation, name: &str) -> Option<u32> {
@@ -83,9 +109,14 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
             industry: inv.text("industry"),
             segment: inv.text("segment"),
             seats: count(inv, "seats"),
-            products: inv.text("products").map(|p| split_list(&p)).unwrap_or_default(),
+            products: inv
+                .text("products")
+                .map(|p| split_list(&p))
+                .unwrap_or_default(),
         }),
-        "show" => AccountCommand::Show { account: account()? },
+        "show" => AccountCommand::Show {
+            account: account()?,
+        },
         "list" => AccountCommand::List {
             tier: inv.integer("tier").and_then(Tier::from_number),
             owner: inv.user("owner"),
@@ -101,7 +132,11 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
                 owner: inv.user("owner"),
                 tier: inv.choice("tier", |t| match t {
                     "auto" => Some(TierChoice::Auto),
-                    n => n.parse().ok().and_then(Tier::from_number).map(TierChoice::Pin),
+                    n => n
+                        .parse()
+                        .ok()
+                        .and_then(Tier::from_number)
+                        .map(TierChoice::Pin),
                 })?,
                 industry: inv.text("industry"),
                 segment: inv.text("segment"),
@@ -110,14 +145,24 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
                 products: inv.text("products").map(|p| split_list(&p)),
             },
         },
-        "remove" => AccountCommand::Remove { account: account()? },
-        "history" => AccountCommand::History { account: account()?, page: inv.page() },
+        "remove" => AccountCommand::Remove {
+            account: account()?,
+        },
+        "history" => AccountCommand::History {
+            account: account()?,
+            page: inv.page(),
+        },
         "log" => AccountCommand::Log {
             account: account()?,
             text: inv.req_text("text")?,
-            kind: inv.choice("type", ActivityKind::parse)?.unwrap_or(ActivityKind::Note),
+            kind: inv
+                .choice("type", ActivityKind::parse)?
+                .unwrap_or(ActivityKind::Note),
         },
-        "reassign" => AccountCommand::Reassign { from: inv.req_user("from")?, to: inv.req_user("to")? },
+        "reassign" => AccountCommand::Reassign {
+            from: inv.req_user("from")?,
+            to: inv.req_user("to")?,
+        },
         other => return Err(super::undeclared(inv, other)),
     })
 }

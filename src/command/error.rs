@@ -13,7 +13,9 @@ pub enum ParseError {
     TooLong { len: usize },
     #[error("the line contains a control character (U+{code:04X}); remove it. Example: /account show \"Acme Corp\"")]
     ControlCharacter { code: u32 },
-    #[error("a quote is not closed. Quote names with spaces. Example: /account show \"Acme Corp\"")]
+    #[error(
+        "a quote is not closed. Quote names with spaces. Example: /account show \"Acme Corp\""
+    )]
     UnbalancedQuote,
     #[error("unknown command `/{given}`.{suggestion} Commands: {available}. See `/steward help`.")]
     UnknownGroup {
@@ -36,7 +38,9 @@ pub enum ParseError {
         available: String,
         example: String,
     },
-    #[error("`{command}` has no option `{given}:`.{suggestion} Options: {accepted}. Example: {example}")]
+    #[error(
+        "`{command}` has no option `{given}:`.{suggestion} Options: {accepted}. Example: {example}"
+    )]
     UnknownOption {
         command: String,
         given: String,

@@ -35,7 +35,9 @@ pub fn parse_invocation(line: &str, today: NaiveDate) -> Result<Invocation, Pars
     };
     rest = tail;
     let sub_name = second.value.to_lowercase();
-    let sub = group.sub(&sub_name).ok_or_else(|| unknown_sub(group, &sub_name))?;
+    let sub = group
+        .sub(&sub_name)
+        .ok_or_else(|| unknown_sub(group, &sub_name))?;
     let values = read_args(line, group, sub, rest, today)?;
     Ok(Invocation { group, sub, values })
 }
@@ -48,7 +50,10 @@ fn read_args(
     today: NaiveDate,
 ) -> Result<BTreeMap<String, Value>, ParseError> {
     let mut values = BTreeMap::new();
-    let first_key = tokens.iter().position(|t| t.key.is_some()).unwrap_or(tokens.len());
+    let first_key = tokens
+        .iter()
+        .position(|t| t.key.is_some())
+        .unwrap_or(tokens.len());
     let (free, keyed) = tokens.split_at(first_key);
     let mut free = free.iter();
     for option in sub.positionals() {
@@ -66,7 +71,9 @@ fn read_args(
             Some(raw) => {
                 values.insert(option.name.clone(), read(option, &raw, today)?);
             }
-            None if option.required => return Err(missing(group, sub, &option.name.to_uppercase())),
+            None if option.required => {
+                return Err(missing(group, sub, &option.name.to_uppercase()))
+            }
             None => {}
         }
     }
@@ -82,11 +89,17 @@ fn read_args(
             .find(|o| &o.name == key)
             .ok_or_else(|| unknown_option(group, sub, key))?;
         if values.contains_key(key) {
-            return Err(ParseError::Repeated { option: key.clone(), example: sub.example().to_string() });
+            return Err(ParseError::Repeated {
+                option: key.clone(),
+                example: sub.example().to_string(),
+            });
         }
         values.insert(key.clone(), read(option, &token.value, today)?);
     }
-    if let Some(missing_option) = sub.named().find(|o| o.required && !values.contains_key(&o.name)) {
+    if let Some(missing_option) = sub
+        .named()
+        .find(|o| o.required && !values.contains_key(&o.name))
+    {
         return Err(missing(group, sub, &format!("{}:", missing_option.name)));
     }
     Ok(values)
@@ -122,6 +135,17 @@ impl Invocation {
             Some(Value::Integer(n)) => Some(*n),
             _ => None,
         }
+    }
+
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn req_number(&self, name: &str) -> Result<f64, ParseError> {
+        self.required(name, self.number(name))
     }
 
     pub fn money(&self, name: &str) -> Option<Money> {
@@ -176,11 +200,19 @@ impl Invocation {
     }
 
     /// A choice option read through `parse` (choices are checked against the spec already).
-    pub fn choice<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, ParseError> {
+    pub fn choice<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ParseError> {
         match self.text(name) {
             None => Ok(None),
             Some(word) => parse(&word).map(Some).ok_or_else(|| {
-                ParseError::Value(DomainError::invalid(name, format!("\"{word}\" is not accepted"), self.sub.example()))
+                ParseError::Value(DomainError::invalid(
+                    name,
+                    format!("\"{word}\" is not accepted"),
+                    self.sub.example(),
+                ))
             }),
         }
     }
@@ -211,7 +243,11 @@ fn unknown_group(given: &str) -> ParseError {
         suggestion: closest(given, groups.iter().map(|g| g.name.as_str()))
             .map(|g| format!(" Did you mean `/{g}`?"))
             .unwrap_or_default(),
-        available: groups.iter().map(|g| format!("/{}", g.name)).collect::<Vec<_>>().join(", "),
+        available: groups
+            .iter()
+            .map(|g| format!("/{}", g.name))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -219,7 +255,11 @@ fn missing_sub(group: &GroupSpec) -> ParseError {
     ParseError::MissingSubcommand {
         group: group.name.clone(),
         available: names(group.subcommands.iter().map(|s| s.name.as_str())),
-        example: group.subcommands.first().map(|s| s.example().to_string()).unwrap_or_default(),
+        example: group
+            .subcommands
+            .first()
+            .map(|s| s.example().to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -228,7 +268,9 @@ fn unknown_sub(group: &GroupSpec, given: &str) -> ParseError {
     ParseError::UnknownSubcommand {
         group: group.name.clone(),
         given: given.to_string(),
-        suggestion: suggested.map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default(),
+        suggestion: suggested
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default(),
         available: names(group.subcommands.iter().map(|s| s.name.as_str())),
         example: suggested
             .and_then(|s| group.sub(s))

@@ -83,7 +83,13 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
                 value.push(c);
             }
         }
-        tokens.push(split_key(value, start, end, quoted_parts > 0 && plain_parts == 0, &line[start..end]));
+        tokens.push(split_key(
+            value,
+            start,
+            end,
+            quoted_parts > 0 && plain_parts == 0,
+            &line[start..end],
+        ));
     }
     Ok(tokens)
 }
@@ -92,7 +98,12 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
 fn split_key(value: String, start: usize, end: usize, quoted: bool, raw: &str) -> Token {
     let key_len = raw
         .find(':')
-        .filter(|&i| i > 0 && raw[..i].chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|&i| {
+            i > 0
+                && raw[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .filter(|_| raw.starts_with(|c: char| c.is_ascii_alphabetic()));
     match key_len {
         Some(i) => Token {
@@ -102,7 +113,13 @@ fn split_key(value: String, start: usize, end: usize, quoted: bool, raw: &str) -
             end,
             quoted: false,
         },
-        None => Token { key: None, value, start, end, quoted },
+        None => Token {
+            key: None,
+            value,
+            start,
+            end,
+            quoted,
+        },
     }
 }
 
@@ -111,7 +128,11 @@ mod tests {
     use super::*;
 
     fn shape(line: &str) -> Vec<(Option<String>, String)> {
-        tokenize(line).expect("lexes").into_iter().map(|t| (t.key, t.value)).collect()
+        tokenize(line)
+            .expect("lexes")
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect()
     }
 
     fn word(v: &str) -> (Option<String>, String) {
@@ -125,9 +146,18 @@ mod tests {
     #[test]
     fn table() {
         let cases: Vec<(&str, Vec<(Option<String>, String)>)> = vec![
-            ("add Acme arr:50k", vec![word("add"), word("Acme"), kv("arr", "50k")]),
-            ("add \"Acme Corp\" arr:$1.2M", vec![word("add"), word("Acme Corp"), kv("arr", "$1.2M")]),
-            ("set X title:\"VP Ops\"", vec![word("set"), word("X"), kv("title", "VP Ops")]),
+            (
+                "add Acme arr:50k",
+                vec![word("add"), word("Acme"), kv("arr", "50k")],
+            ),
+            (
+                "add \"Acme Corp\" arr:$1.2M",
+                vec![word("add"), word("Acme Corp"), kv("arr", "$1.2M")],
+            ),
+            (
+                "set X title:\"VP Ops\"",
+                vec![word("set"), word("X"), kv("title", "VP Ops")],
+            ),
             ("“Acme Corp” ok", vec![word("Acme Corp"), word("ok")]),
             ("time:09:00", vec![kv("time", "09:00")]),
             ("ARR:5", vec![kv("arr", "5")]),
@@ -153,7 +183,13 @@ mod tests {
     #[test]
     fn rejects_bad_lines() {
         assert_eq!(tokenize("add \"Acme"), Err(ParseError::UnbalancedQuote));
-        assert!(matches!(tokenize(&"x".repeat(10_000)), Err(ParseError::TooLong { .. })));
-        assert!(matches!(tokenize("add \u{7}x"), Err(ParseError::ControlCharacter { code: 7 })));
+        assert!(matches!(
+            tokenize(&"x".repeat(10_000)),
+            Err(ParseError::TooLong { .. })
+        ));
+        assert!(matches!(
+            tokenize("add \u{7}x"),
+            Err(ParseError::ControlCharacter { code: 7 })
+        ));
     }
 }

@@ -2,10 +2,15 @@
 //! line of text into a typed [`Command`] (parse first, purely — nothing else happens before).
 
 pub mod account;
+pub mod atrisk;
 pub mod error;
+pub mod expansion;
 pub mod health;
 pub mod invocation;
 pub mod lexer;
+pub mod plan;
+pub mod portfolio;
+pub mod qbr;
 pub mod renewal;
 pub mod spec;
 pub mod stakeholder;
@@ -24,6 +29,11 @@ pub enum Command {
     Stakeholder(stakeholder::StakeholderCommand),
     Health(health::HealthCommand),
     Renewal(renewal::RenewalCommand),
+    Expansion(expansion::ExpansionCommand),
+    Qbr(qbr::QbrCommand),
+    Plan(plan::PlanCommand),
+    AtRisk(atrisk::AtRiskCommand),
+    Portfolio(portfolio::PortfolioCommand),
     Steward(steward::StewardCommand),
 }
 
@@ -46,10 +56,20 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
         "stakeholder" => Command::Stakeholder(stakeholder::from_invocation(&inv)?),
         "health" => Command::Health(health::from_invocation(&inv)?),
         "renewal" => Command::Renewal(renewal::from_invocation(&inv)?),
+        "expansion" => Command::Expansion(expansion::from_invocation(&inv)?),
+        "qbr" => Command::Qbr(qbr::from_invocation(&inv)?),
+        "plan" => Command::Plan(plan::from_invocation(&inv)?),
+        "atrisk" => Command::AtRisk(atrisk::from_invocation(&inv)?),
+        "portfolio" => Command::Portfolio(portfolio::from_invocation(&inv)?),
         "steward" => Command::Steward(steward::from_invocation(&inv)?),
         other => return Err(undeclared(&inv, other)),
     };
-    Ok(Parsed { command, admin_only: inv.sub.admin, name: inv.command(), text: line.trim().to_string() })
+    Ok(Parsed {
+        command,
+        admin_only: inv.sub.admin,
+        name: inv.command(),
+        text: line.trim().to_string(),
+    })
 }
 
 /// A declared command without a typed form: the declaration and the code drifted apart.
@@ -59,7 +79,13 @@ fn undeclared(inv: &Invocation, what: &str) -> ParseError {
         group: inv.group.name.clone(),
         given: what.to_string(),
         suggestion: String::new(),
-        available: inv.group.subcommands.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+        available: inv
+            .group
+            .subcommands
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         example: inv.sub.example().to_string(),
     }
 }
@@ -80,7 +106,9 @@ mod tests {
     }
 
     fn ok(line: &str) -> Command {
-        parse(line, today()).unwrap_or_else(|e| panic!("{line}: {e}")).command
+        parse(line, today())
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+            .command
     }
 
     fn err(line: &str) -> String {
@@ -92,7 +120,8 @@ mod tests {
         for g in spec::groups() {
             for s in &g.subcommands {
                 for example in &s.examples {
-                    let parsed = parse(example, today()).unwrap_or_else(|e| panic!("{example}: {e}"));
+                    let parsed =
+                        parse(example, today()).unwrap_or_else(|e| panic!("{example}: {e}"));
                     assert_eq!(parsed.name, format!("/{} {}", g.name, s.name));
                     assert_eq!(parsed.admin_only, s.admin);
                 }
@@ -128,7 +157,10 @@ mod tests {
         );
         assert_eq!(
             ok("/renewal list within:90d"),
-            Command::Renewal(RenewalCommand::List { within_days: Some(90), page: 1 })
+            Command::Renewal(RenewalCommand::List {
+                within_days: Some(90),
+                page: 1
+            })
         );
         assert_eq!(
             ok("/account reassign <@U1|jane> to:@omar"),
@@ -162,18 +194,36 @@ mod tests {
     #[test]
     fn errors_say_what_and_show_an_example() {
         let cases = [
-            ("/acount list", "unknown command `/acount`. Did you mean `/account`?"),
+            (
+                "/acount list",
+                "unknown command `/acount`. Did you mean `/account`?",
+            ),
             ("/account", "`/account` needs a subcommand"),
             ("/account shwo Acme", "Did you mean `show`?"),
-            ("/account add Acme arr:50k renewal:2027-01-01 arrr:5", "Did you mean `arr:`?"),
+            (
+                "/account add Acme arr:50k renewal:2027-01-01 arrr:5",
+                "Did you mean `arr:`?",
+            ),
             ("/account add Acme renewal:2027-01-01", "needs arr:"),
             ("/account add arr:50k renewal:2027-01-01", "needs NAME"),
-            ("/account add Acme arr:fifty renewal:2027-01-01", "arr: \"fifty\" is not an amount"),
+            (
+                "/account add Acme arr:fifty renewal:2027-01-01",
+                "arr: \"fifty\" is not an amount",
+            ),
             ("/account add Acme arr:-5 renewal:2027-01-01", "negative"),
-            ("/account add Acme arr:5 renewal:2027-02-30", "not a real calendar date"),
+            (
+                "/account add Acme arr:5 renewal:2027-02-30",
+                "not a real calendar date",
+            ),
             ("/health set Acme nps:11", "nps: 11 is outside 0–10"),
-            ("/health set Acme usage:140", "usage: 140 is outside 0–100 %"),
-            ("/health set Acme tickets:lots", "is not one of zero, decreasing"),
+            (
+                "/health set Acme usage:140",
+                "usage: 140 is outside 0–100 %",
+            ),
+            (
+                "/health set Acme tickets:lots",
+                "is not one of zero, decreasing",
+            ),
             ("/account show Acme Corp", "Quote names with spaces"),
             ("/account show \"Acme", "a quote is not closed"),
             ("/account list page:2 page:3", "given twice"),
@@ -182,7 +232,10 @@ mod tests {
         for (line, expected) in cases {
             let message = err(line);
             assert!(message.contains(expected), "{line}: {message}");
-            assert!(message.contains("xample") || message.contains("/steward help"), "{line}: no example in {message}");
+            assert!(
+                message.contains("xample") || message.contains("/steward help"),
+                "{line}: no example in {message}"
+            );
         }
     }
 
@@ -194,7 +247,7 @@ mod tests {
 
         #[test]
         fn no_command_shaped_input_panics(
-            group in prop::sample::select(vec!["account", "stakeholder", "health", "renewal", "steward", "x"]),
+            group in prop::sample::select(spec::groups().iter().map(|g| g.name.as_str()).chain(["x"]).collect::<Vec<_>>()),
             rest in "[ a-z0-9:\"“”<>@|$%.,+-]{0,80}",
         ) {
             let _ = parse(&format!("/{group} {rest}"), today());

@@ -5,11 +5,19 @@ use serde::Deserialize;
 use std::sync::LazyLock;
 
 /// The command files, one per group, in the order help lists them.
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 10] = [
     ("account", include_str!("../../commands/account.toml")),
-    ("stakeholder", include_str!("../../commands/stakeholder.toml")),
+    (
+        "stakeholder",
+        include_str!("../../commands/stakeholder.toml"),
+    ),
     ("health", include_str!("../../commands/health.toml")),
     ("renewal", include_str!("../../commands/renewal.toml")),
+    ("expansion", include_str!("../../commands/expansion.toml")),
+    ("qbr", include_str!("../../commands/qbr.toml")),
+    ("plan", include_str!("../../commands/plan.toml")),
+    ("atrisk", include_str!("../../commands/atrisk.toml")),
+    ("portfolio", include_str!("../../commands/portfolio.toml")),
     ("steward", include_str!("../../commands/steward.toml")),
 ];
 
@@ -76,7 +84,10 @@ impl SubSpec {
 
     /// The first example, used in error messages.
     pub fn example(&self) -> &str {
-        self.examples.first().map(String::as_str).unwrap_or_default()
+        self.examples
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// `add NAME arr:MONEY renewal:DATE [owner:USER]`.
@@ -88,7 +99,11 @@ impl SubSpec {
             } else {
                 format!("{}:{}", o.name, o.kind.placeholder(&o.choices))
             };
-            parts.push(if o.required { shown } else { format!("[{shown}]") });
+            parts.push(if o.required {
+                shown
+            } else {
+                format!("[{shown}]")
+            });
         }
         parts.join(" ")
     }
@@ -120,6 +135,8 @@ pub enum Kind {
     /// The rest of the line up to the first `key:value` (DECISIONS 10).
     Text,
     Integer,
+    /// A decimal number, e.g. a metric's target.
+    Number,
     /// `50k`, `$1.2M`, `1,200,000`.
     Money,
     /// 0–100, with or without `%`.
@@ -140,7 +157,7 @@ impl Kind {
     pub fn placeholder(self, choices: &[String]) -> String {
         match self {
             Kind::String | Kind::Text => "TEXT".into(),
-            Kind::Integer => "N".into(),
+            Kind::Integer | Kind::Number => "N".into(),
             Kind::Money => "MONEY".into(),
             Kind::Percent => "PERCENT".into(),
             Kind::Date => "DATE".into(),
@@ -159,7 +176,10 @@ mod tests {
     #[test]
     fn every_file_parses_and_is_named_after_its_group() {
         for (file, _) in FILES {
-            assert!(group(file).is_some(), "commands/{file}.toml must declare name = \"{file}\"");
+            assert!(
+                group(file).is_some(),
+                "commands/{file}.toml must declare name = \"{file}\""
+            );
         }
     }
 
@@ -171,12 +191,27 @@ mod tests {
                 assert!(!s.examples.is_empty(), "{here} needs an example");
                 let positionals: Vec<_> = s.positionals().collect();
                 if let Some(i) = positionals.iter().position(|o| o.kind == Kind::Text) {
-                    assert_eq!(i, positionals.len() - 1, "{here}: a text positional must be last");
+                    assert_eq!(
+                        i,
+                        positionals.len() - 1,
+                        "{here}: a text positional must be last"
+                    );
                 }
-                let first_optional = positionals.iter().position(|o| !o.required).unwrap_or(positionals.len());
-                assert!(positionals[first_optional..].iter().all(|o| !o.required), "{here}: required after optional");
+                let first_optional = positionals
+                    .iter()
+                    .position(|o| !o.required)
+                    .unwrap_or(positionals.len());
+                assert!(
+                    positionals[first_optional..].iter().all(|o| !o.required),
+                    "{here}: required after optional"
+                );
                 for o in &s.options {
-                    assert_eq!(o.kind == Kind::Choice, !o.choices.is_empty(), "{here} {}: choices iff choice", o.name);
+                    assert_eq!(
+                        o.kind == Kind::Choice,
+                        !o.choices.is_empty(),
+                        "{here} {}: choices iff choice",
+                        o.name
+                    );
                 }
                 let mut names: Vec<_> = s.options.iter().map(|o| &o.name).collect();
                 names.sort();
@@ -188,7 +223,11 @@ mod tests {
 
     #[test]
     fn usage_lines() {
-        let add = group("account").and_then(|g| g.sub("add")).expect("declared");
-        assert!(add.usage("account").starts_with("/account add NAME arr:MONEY renewal:DATE [owner:USER]"));
+        let add = group("account")
+            .and_then(|g| g.sub("add"))
+            .expect("declared");
+        assert!(add
+            .usage("account")
+            .starts_with("/account add NAME arr:MONEY renewal:DATE [owner:USER]"));
     }
 }

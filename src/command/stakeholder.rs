@@ -9,12 +9,33 @@ use crate::domain::stakeholder::{Influence, Role, Sentiment};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StakeholderCommand {
-    Add { account: String, name: String, role: Role, details: StakeholderChanges },
-    List { account: String },
-    Set { account: String, name: String, details: StakeholderChanges },
-    Contact { account: String, name: String, date: Option<NaiveDate> },
-    Departed { account: String, name: String },
-    Remove { account: String, name: String },
+    Add {
+        account: String,
+        name: String,
+        role: Role,
+        details: StakeholderChanges,
+    },
+    List {
+        account: String,
+    },
+    Set {
+        account: String,
+        name: String,
+        details: StakeholderChanges,
+    },
+    Contact {
+        account: String,
+        name: String,
+        date: Option<NaiveDate>,
+    },
+    Departed {
+        account: String,
+        name: String,
+    },
+    Remove {
+        account: String,
+        name: String,
+    },
 }
 
 /// Fields given to `add` or `set`; `None` leaves a field as it is (or at its default).
@@ -59,14 +80,36 @@ pub fn from_invocation(inv: &Invocation) -> Result<StakeholderCommand, ParseErro
     Ok(match inv.sub.name.as_str() {
         "add" => {
             let mut details = details(inv)?;
-            let role = details.role.take().ok_or_else(|| super::undeclared(inv, "role"))?;
-            StakeholderCommand::Add { account, name: name()?, role, details }
+            let role = details
+                .role
+                .take()
+                .ok_or_else(|| super::undeclared(inv, "role"))?;
+            StakeholderCommand::Add {
+                account,
+                name: name()?,
+                role,
+                details,
+            }
         }
         "list" => StakeholderCommand::List { account },
-        "set" => StakeholderCommand::Set { account, name: name()?, details: details(inv)? },
-        "contact" => StakeholderCommand::Contact { account, name: name()?, date: inv.date("date") },
-        "departed" => StakeholderCommand::Departed { account, name: name()? },
-        "remove" => StakeholderCommand::Remove { account, name: name()? },
+        "set" => StakeholderCommand::Set {
+            account,
+            name: name()?,
+            details: details(inv)?,
+        },
+        "contact" => StakeholderCommand::Contact {
+            account,
+            name: name()?,
+            date: inv.date("date"),
+        },
+        "departed" => StakeholderCommand::Departed {
+            account,
+            name: name()?,
+        },
+        "remove" => StakeholderCommand::Remove {
+            account,
+            name: name()?,
+        },
         other => return Err(super::undeclared(inv, other)),
     })
 }

@@ -17,13 +17,27 @@ pub enum StewardCommand {
 
 pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
     Ok(match inv.sub.name.as_str() {
-        "help" => StewardCommand::Help { topic: inv.text("command") },
+        "help" => StewardCommand::Help {
+            topic: inv.text("command"),
+        },
         "whoami" => StewardCommand::WhoAmI,
-        "manager" => StewardCommand::Manager { user: inv.req_user("user")?, manager: inv.req_user("manager")? },
-        "owner" => StewardCommand::Owner { alias: inv.req_text("alias")?, user: inv.req_user("user")? },
-        "timezone" => StewardCommand::Timezone { zone: inv.req_text("zone")? },
-        "currency" => StewardCommand::Currency { code: inv.req_text("code")? },
-        "fiscal-year" => StewardCommand::FiscalYear { month: inv.req_text("month")? },
+        "manager" => StewardCommand::Manager {
+            user: inv.req_user("user")?,
+            manager: inv.req_user("manager")?,
+        },
+        "owner" => StewardCommand::Owner {
+            alias: inv.req_text("alias")?,
+            user: inv.req_user("user")?,
+        },
+        "timezone" => StewardCommand::Timezone {
+            zone: inv.req_text("zone")?,
+        },
+        "currency" => StewardCommand::Currency {
+            code: inv.req_text("code")?,
+        },
+        "fiscal-year" => StewardCommand::FiscalYear {
+            month: inv.req_text("month")?,
+        },
         other => return Err(super::undeclared(inv, other)),
     })
 }

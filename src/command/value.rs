@@ -14,6 +14,7 @@ pub enum Value {
     /// `string`, `text`, `choice` and `account` values.
     Text(String),
     Integer(i64),
+    Number(f64),
     Money(Money),
     Percent(f64),
     Date(NaiveDate),
@@ -41,11 +42,17 @@ pub fn read(option: &OptionSpec, raw: &str, today: NaiveDate) -> Result<Value, D
             Value::Text(lower)
         }
         Kind::Integer => {
-            let n: i64 = raw
-                .trim()
-                .parse()
-                .map_err(|_| DomainError::invalid(field, format!("\"{raw}\" is not a whole number"), example(option)))?;
-            let (min, max) = (option.min.unwrap_or(i64::MIN), option.max.unwrap_or(i64::MAX));
+            let n: i64 = raw.trim().parse().map_err(|_| {
+                DomainError::invalid(
+                    field,
+                    format!("\"{raw}\" is not a whole number"),
+                    example(option),
+                )
+            })?;
+            let (min, max) = (
+                option.min.unwrap_or(i64::MIN),
+                option.max.unwrap_or(i64::MAX),
+            );
             if n < min || n > max {
                 return Err(DomainError::invalid(
                     field,
@@ -54,6 +61,21 @@ pub fn read(option: &OptionSpec, raw: &str, today: NaiveDate) -> Result<Value, D
                 ));
             }
             Value::Integer(n)
+        }
+        Kind::Number => {
+            let n: f64 = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite())
+                .ok_or_else(|| {
+                    DomainError::invalid(
+                        field,
+                        format!("\"{raw}\" is not a number"),
+                        example(option),
+                    )
+                })?;
+            Value::Number(n)
         }
         Kind::Money => Value::Money(Money::parse(field, raw)?),
         Kind::Percent => Value::Percent(read_percent(field, raw)?),
@@ -67,8 +89,16 @@ pub fn read(option: &OptionSpec, raw: &str, today: NaiveDate) -> Result<Value, D
 pub fn example(option: &OptionSpec) -> String {
     let name = &option.name;
     match option.kind {
-        Kind::Choice => format!("{name}:{}", option.choices.first().map(String::as_str).unwrap_or_default()),
+        Kind::Choice => format!(
+            "{name}:{}",
+            option
+                .choices
+                .first()
+                .map(String::as_str)
+                .unwrap_or_default()
+        ),
         Kind::Integer => format!("{name}:{}", option.max.map_or(3, |m| m.min(3))),
+        Kind::Number => format!("{name}:40"),
         Kind::Money => format!("{name}:50k"),
         Kind::Percent => format!("{name}:85"),
         Kind::Date => format!("{name}:2027-03-31"),
@@ -82,7 +112,9 @@ fn read_percent(field: &str, raw: &str) -> Result<f64, DomainError> {
     let text = raw.trim();
     let number = text.strip_suffix('%').unwrap_or(text).trim();
     let bad = |problem: String| DomainError::invalid(field, problem, format!("{field}:85"));
-    let p: f64 = number.parse().map_err(|_| bad(format!("\"{raw}\" is not a percentage")))?;
+    let p: f64 = number
+        .parse()
+        .map_err(|_| bad(format!("\"{raw}\" is not a percentage")))?;
     if !(0.0..=100.0).contains(&p) {
         return Err(bad(format!("{p} is outside 0–100 %")));
     }
@@ -90,7 +122,14 @@ fn read_percent(field: &str, raw: &str) -> Result<f64, DomainError> {
 }
 
 /// Mentions that address many people; never a person.
-const MASS_MENTIONS: [&str; 6] = ["channel", "here", "everyone", "!channel", "!here", "!everyone"];
+const MASS_MENTIONS: [&str; 6] = [
+    "channel",
+    "here",
+    "everyone",
+    "!channel",
+    "!here",
+    "!everyone",
+];
 
 /// Reads a person: `<@U123|jane>`, `<@U123>`, `<@!123>` (Discord), `@jane`, a bare user id,
 /// or a CRM name / e-mail kept as text.
@@ -101,7 +140,11 @@ pub fn read_user(field: &str, raw: &str) -> Result<Person, DomainError> {
         match inner.strip_prefix("@!").or_else(|| inner.strip_prefix('@')) {
             Some(id) => Some(id),
             None => {
-                return Err(DomainError::invalid(field, format!("\"{raw}\" is not a person"), format!("{field}:@jane")))
+                return Err(DomainError::invalid(
+                    field,
+                    format!("\"{raw}\" is not a person"),
+                    format!("{field}:@jane"),
+                ))
             }
         }
     } else if text.contains(char::is_whitespace) || text.contains('.') && text.contains('@') {
@@ -110,15 +153,26 @@ pub fn read_user(field: &str, raw: &str) -> Result<Person, DomainError> {
         Some(text.strip_prefix('@').unwrap_or(text))
     };
     match id {
-        Some(id) if !id.is_empty() && !MASS_MENTIONS.contains(&id.to_lowercase().as_str()) && is_id(id) => {
+        Some(id)
+            if !id.is_empty()
+                && !MASS_MENTIONS.contains(&id.to_lowercase().as_str())
+                && is_id(id) =>
+        {
             Ok(Person::User(UserId(id.to_string())))
         }
-        _ => Err(DomainError::invalid(field, format!("\"{raw}\" is not a person"), format!("{field}:@jane"))),
+        _ => Err(DomainError::invalid(
+            field,
+            format!("\"{raw}\" is not a person"),
+            format!("{field}:@jane"),
+        )),
     }
 }
 
 fn is_id(text: &str) -> bool {
-    text.len() <= 64 && text.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    text.len() <= 64
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 #[cfg(test)]
@@ -130,12 +184,29 @@ mod tests {
         let user = |s: &str| Person::User(UserId(s.into()));
         assert_eq!(read_user("owner", "<@U123|jane>"), Ok(user("U123")));
         assert_eq!(read_user("owner", "<@U123>"), Ok(user("U123")));
-        assert_eq!(read_user("owner", "<@!80351110224678912>"), Ok(user("80351110224678912")));
+        assert_eq!(
+            read_user("owner", "<@!80351110224678912>"),
+            Ok(user("80351110224678912"))
+        );
         assert_eq!(read_user("owner", "@jane"), Ok(user("jane")));
         assert_eq!(read_user("owner", "local-user"), Ok(user("local-user")));
-        assert_eq!(read_user("owner", "Jane Doe"), Ok(Person::Named("Jane Doe".into())));
-        assert_eq!(read_user("owner", "jane@acme.com"), Ok(Person::Named("jane@acme.com".into())));
-        for bad in ["@here", "@channel", "<!everyone>", "@everyone", "<#C123>", "@", "a<b"] {
+        assert_eq!(
+            read_user("owner", "Jane Doe"),
+            Ok(Person::Named("Jane Doe".into()))
+        );
+        assert_eq!(
+            read_user("owner", "jane@acme.com"),
+            Ok(Person::Named("jane@acme.com".into()))
+        );
+        for bad in [
+            "@here",
+            "@channel",
+            "<!everyone>",
+            "@everyone",
+            "<#C123>",
+            "@",
+            "a<b",
+        ] {
             assert!(read_user("owner", bad).is_err(), "{bad}");
         }
     }

@@ -4,10 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::expansion::Opportunity;
 use super::health::{Health, Signals, Snapshot};
 use super::money::Money;
 use super::person::{Person, UserId};
+use super::plan::Plan;
+use super::qbr::QbrState;
 use super::renewal::{RenewalCycle, Stage};
+use super::saveplay::SavePlay;
 use super::stakeholder::{Stakeholder, ThreadRisk};
 use super::tier::Tier;
 
@@ -112,6 +116,15 @@ pub struct Account {
     pub renewal: RenewalCycle,
     #[serde(default)]
     pub activities: Vec<Activity>,
+    #[serde(default)]
+    pub opportunities: Vec<Opportunity>,
+    #[serde(default)]
+    pub plan: Plan,
+    #[serde(default)]
+    pub qbr: QbrState,
+    /// The current or last save play.
+    #[serde(default)]
+    pub save_play: Option<SavePlay>,
     pub status: AccountStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -141,6 +154,10 @@ impl Account {
             health: Vec::new(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
+            opportunities: Vec::new(),
+            plan: Plan::default(),
+            qbr: QbrState::default(),
+            save_play: None,
             status: AccountStatus::Active,
             created_at: now,
             updated_at: now,
@@ -178,6 +195,11 @@ impl Account {
         self.stakeholders
             .iter()
             .position(|s| s.name.to_lowercase() == wanted)
+    }
+
+    /// The save play under way, if any.
+    pub fn active_save_play(&self) -> Option<&SavePlay> {
+        self.save_play.as_ref().filter(|p| p.is_active())
     }
 
     /// Appends an activity; renewal activity also counts for the current cycle.

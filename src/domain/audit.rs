@@ -196,8 +196,17 @@ mod tests {
     #[test]
     fn a_new_record_lists_its_non_empty_fields() {
         let after = json!({"name": "Acme", "arr": 5, "products": [], "owner": null, "id": 1});
-        let fields: Vec<_> = diff(&Value::Null, &after).into_iter().map(|c| (c.field, c.after)).collect();
-        assert_eq!(fields, [("arr".to_string(), "5".to_string()), ("name".into(), "Acme".into())]);
+        let fields: Vec<_> = diff(&Value::Null, &after)
+            .into_iter()
+            .map(|c| (c.field, c.after))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("arr".to_string(), "5".to_string()),
+                ("name".into(), "Acme".into())
+            ]
+        );
     }
 
     #[test]

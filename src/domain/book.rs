@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::account::{Account, AccountId};
 use super::error::DomainError;
-use super::money::Money;
+use super::expansion::open_value;
 use super::outcome::OutcomeEvent;
 use super::tenant::{TenantId, TenantSettings};
 use super::tier::{ArrRanking, Tier, TierSource};
@@ -31,6 +31,8 @@ pub struct Book {
     by_renewal: BTreeSet<(NaiveDate, AccountId)>,
     ranking: ArrRanking,
     outcomes: Vec<OutcomeEvent>,
+    /// Which account holds each expansion opportunity (ids are tenant-wide).
+    opportunities: HashMap<u32, AccountId>,
 }
 
 impl Book {
@@ -43,6 +45,7 @@ impl Book {
             by_renewal: BTreeSet::new(),
             ranking: ArrRanking::default(),
             outcomes: Vec::new(),
+            opportunities: HashMap::new(),
         }
     }
 
@@ -132,7 +135,20 @@ impl Book {
 
     /// The account's tier and how it was decided.
     pub fn tier(&self, account: &Account) -> (Tier, TierSource) {
-        self.ranking.tier(account.arr, Money(0), account.tier_pin)
+        self.ranking
+            .tier(account.arr, open_value(account), account.tier_pin)
+    }
+
+    /// The account holding opportunity `id`.
+    pub fn opportunity_account(&self, id: u32) -> Option<&Account> {
+        self.opportunities
+            .get(&id)
+            .and_then(|a| self.accounts.get(a))
+    }
+
+    /// The next free tenant-wide opportunity id.
+    pub fn next_opportunity_id(&self) -> u32 {
+        self.opportunities.keys().max().copied().unwrap_or(0) + 1
     }
 
     /// The tier `account` would have once stored (it may be new, or have a changed ARR).
@@ -146,7 +162,7 @@ impl Book {
             ranking.remove(old.arr);
         }
         ranking.insert(account.arr);
-        ranking.tier(account.arr, Money(0), account.tier_pin)
+        ranking.tier(account.arr, open_value(account), account.tier_pin)
     }
 
     /// The next free account id.
@@ -173,6 +189,9 @@ impl Book {
 
     fn index(&mut self, account: &Account) {
         self.by_name.insert(account.name.to_lowercase(), account.id);
+        for o in &account.opportunities {
+            self.opportunities.insert(o.id, account.id);
+        }
         if account.is_active() {
             self.by_renewal.insert((account.renewal_date, account.id));
             self.ranking.insert(account.arr);
@@ -182,6 +201,9 @@ impl Book {
     fn unindex(&mut self, id: AccountId) {
         if let Some(old) = self.accounts.get(&id) {
             self.by_name.remove(&old.name.to_lowercase());
+            for o in &old.opportunities {
+                self.opportunities.remove(&o.id);
+            }
             if old.is_active() {
                 self.by_renewal.remove(&(old.renewal_date, id));
                 self.ranking.remove(old.arr);
@@ -202,6 +224,7 @@ pub fn suggestion_text(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::Money;
     use chrono::{TimeZone, Utc};
 
     fn account(id: u64, name: &str, arr: u64, month: u32) -> Account {

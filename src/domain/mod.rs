@@ -2,15 +2,21 @@
 //! platforms or storage and never reads the clock — callers pass `now`.
 
 pub mod account;
+pub mod atrisk;
 pub mod audit;
 pub mod book;
 pub mod dates;
 pub mod error;
+pub mod expansion;
 pub mod health;
 pub mod money;
 pub mod outcome;
 pub mod person;
+pub mod plan;
+pub mod portfolio;
+pub mod qbr;
 pub mod renewal;
+pub mod saveplay;
 pub mod stakeholder;
 pub mod tenant;
 pub mod tier;

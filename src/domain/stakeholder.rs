@@ -279,9 +279,12 @@ impl ThreadRisk {
         let mut out = Vec::new();
         if self.too_few {
             let n = stakeholders.iter().filter(|s| s.is_active()).count();
-            out.push(format!(
-                "{n} active stakeholders (< {MIN_ACTIVE_STAKEHOLDERS})"
-            ));
+            let people = if n == 1 {
+                "stakeholder"
+            } else {
+                "stakeholders"
+            };
+            out.push(format!("{n} active {people} (< {MIN_ACTIVE_STAKEHOLDERS})"));
         }
         if self.no_champion {
             out.push("no active champion".into());

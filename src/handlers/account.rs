@@ -13,11 +13,20 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     match command {
         AccountCommand::Add(new) => add(new, ctx, book),
         AccountCommand::Show { account } => show(book.find(account)?, ctx, book),
-        AccountCommand::List { tier, owner, health, page } => {
+        AccountCommand::List {
+            tier,
+            owner,
+            health,
+            page,
+        } => {
             let mut accounts: Vec<&Account> = book
                 .active()
                 .filter(|a| tier.is_none_or(|t| book.tier(a).0 == t))
-                .filter(|a| owner.as_ref().is_none_or(|o| same_person(book, a.owner.as_ref(), o)))
+                .filter(|a| {
+                    owner
+                        .as_ref()
+                        .is_none_or(|o| same_person(book, a.owner.as_ref(), o))
+                })
                 .filter(|a| health.is_none_or(|h| a.health().band == h))
                 .collect();
             accounts.sort_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.name.cmp(&b.name)));
@@ -31,14 +40,29 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 account.name,
                 present::count(account.stakeholders.len(), "stakeholder")
             ));
-            Ok(Outcome::write(reply, vec![Change::RemoveAccount(account.id)]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::RemoveAccount(account.id)],
+            ))
         }
         AccountCommand::History { account, page } => history(book.find(account)?, *page, ctx, book),
-        AccountCommand::Log { account, text, kind } => {
+        AccountCommand::Log {
+            account,
+            text,
+            kind,
+        } => {
             let mut account = editable(book, account, ctx)?;
-            account.log(Activity { at: ctx.now, by: ctx.actor.clone(), kind: *kind, text: text.clone() });
+            account.log(Activity {
+                at: ctx.now,
+                by: ctx.actor.clone(),
+                kind: *kind,
+                text: text.clone(),
+            });
             let reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
         AccountCommand::Reassign { from, to } => {
             let changes: Vec<Change> = book
@@ -52,7 +76,10 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 })
                 .collect();
             let reply = Reply::new().para(vec![
-                t(format!("Moved {} from ", present::count(changes.len(), "account"))),
+                t(format!(
+                    "Moved {} from ",
+                    present::count(changes.len(), "account")
+                )),
                 person(book, Some(from)),
                 t(" to "),
                 person(book, Some(to)),
@@ -70,18 +97,29 @@ fn same_person(book: &Book, owner: Option<&Person>, wanted: &Person) -> bool {
 
 fn check_name_free(book: &Book, name: &str, except: Option<&Account>) -> Result<(), DomainError> {
     match book.by_name(name) {
-        Some(existing) if except.is_none_or(|e| e.id != existing.id) => Err(DomainError::Duplicate {
-            what: "account",
-            name: existing.name.clone(),
-            hint: format!("Names are unique (any case). See it with `/account show \"{}\"`.", existing.name),
-        }),
+        Some(existing) if except.is_none_or(|e| e.id != existing.id) => {
+            Err(DomainError::Duplicate {
+                what: "account",
+                name: existing.name.clone(),
+                hint: format!(
+                    "Names are unique (any case). See it with `/account show \"{}\"`.",
+                    existing.name
+                ),
+            })
+        }
         _ => Ok(()),
     }
 }
 
 fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     check_name_free(book, &new.name, None)?;
-    let mut account = Account::new(book.next_account_id(), new.name.clone(), new.arr, new.renewal, ctx.now);
+    let mut account = Account::new(
+        book.next_account_id(),
+        new.name.clone(),
+        new.arr,
+        new.renewal,
+        ctx.now,
+    );
     account.owner = new.owner.clone();
     account.tier_pin = new.tier;
     account.industry = new.industry.clone();
@@ -104,16 +142,28 @@ fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError>
         "Next: map its people with `/stakeholder add \"{}\" NAME role:champion` and record health with `/health set \"{}\" nps:8`.",
         account.name, account.name
     ));
-    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+    Ok(Outcome::write(
+        reply,
+        vec![Change::PutAccount(Box::new(account))],
+    ))
 }
 
 fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let health = account.health();
     let mut fields = vec![
-        ("ARR".to_string(), vec![t(present::money(book, account.arr))]),
+        (
+            "ARR".to_string(),
+            vec![t(present::money(book, account.arr))],
+        ),
         ("Tier".to_string(), vec![t(present::tier(book, account))]),
-        ("Owner".to_string(), vec![person(book, account.owner.as_ref())]),
-        ("Renewal".to_string(), vec![t(present::renewal(account, ctx.today))]),
+        (
+            "Owner".to_string(),
+            vec![person(book, account.owner.as_ref())],
+        ),
+        (
+            "Renewal".to_string(),
+            vec![t(present::renewal(account, ctx.today))],
+        ),
         ("Health".to_string(), vec![t(present::health(&health))]),
     ];
     let active: Vec<String> = account
@@ -124,15 +174,25 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
         .collect();
     fields.push((
         "Stakeholders".into(),
-        vec![t(if active.is_empty() { "none mapped".into() } else { active.join(", ") })],
+        vec![t(if active.is_empty() {
+            "none mapped".into()
+        } else {
+            active.join(", ")
+        })],
     ));
-    for (label, value) in [("Industry", &account.industry), ("Segment", &account.segment)] {
+    for (label, value) in [
+        ("Industry", &account.industry),
+        ("Segment", &account.segment),
+    ] {
         if let Some(v) = value {
             fields.push((label.into(), vec![t(v.clone())]));
         }
     }
     if let Some(seats) = account.seats {
-        let active_seats = account.active_seats.map(|a| format!(", {a} active")).unwrap_or_default();
+        let active_seats = account
+            .active_seats
+            .map(|a| format!(", {a} active"))
+            .unwrap_or_default();
         fields.push(("Seats".into(), vec![t(format!("{seats}{active_seats}"))]));
     }
     if !account.products.is_empty() {
@@ -144,10 +204,17 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
     let flags = present::risk_flags(account, ctx.today, ctx.now);
     let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
     if !flags.is_empty() {
-        reply = reply.line("Risks:").bullets(flags.into_iter().map(|f| vec![t(f)]).collect());
+        reply = reply
+            .line("Risks:")
+            .bullets(flags.into_iter().map(|f| vec![t(f)]).collect());
     }
     if let Some(last) = account.activities.last() {
-        reply = reply.line(format!("Last activity: {} {} — {}", last.at.date_naive(), last.kind.word(), last.text));
+        reply = reply.line(format!(
+            "Last activity: {} {} — {}",
+            last.at.date_naive(),
+            last.kind.word(),
+            last.text
+        ));
     }
     Ok(Outcome::read(reply))
 }
@@ -191,7 +258,12 @@ fn list(accounts: &[&Account], page: usize, ctx: &Ctx, book: &Book) -> Reply {
     reply
 }
 
-fn set(name: &str, changes: &AccountChanges, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+fn set(
+    name: &str,
+    changes: &AccountChanges,
+    ctx: &Ctx,
+    book: &Book,
+) -> Result<Outcome, DomainError> {
     if changes.is_empty() {
         return Err(DomainError::invalid(
             "set",
@@ -220,7 +292,10 @@ fn set(name: &str, changes: &AccountChanges, ctx: &Ctx, book: &Book) -> Result<O
         Some(TierChoice::Auto) => account.tier_pin = None,
         None => {}
     }
-    for (field, value) in [(&mut account.industry, &changes.industry), (&mut account.segment, &changes.segment)] {
+    for (field, value) in [
+        (&mut account.industry, &changes.industry),
+        (&mut account.segment, &changes.segment),
+    ] {
         if value.is_some() {
             field.clone_from(value);
         }
@@ -239,17 +314,28 @@ fn set(name: &str, changes: &AccountChanges, ctx: &Ctx, book: &Book) -> Result<O
             return Err(DomainError::invalid(
                 "active-seats",
                 format!("{active} active seats is more than the {seats} contracted"),
-                format!("/account set \"{}\" seats:{active} active-seats:{active}", account.name),
+                format!(
+                    "/account set \"{}\" seats:{active} active-seats:{active}",
+                    account.name
+                ),
             ));
         }
     }
-    let reply = Reply::new().para(vec![t("Updated "), b(&account.name), t(".")]).fields(vec![
-        ("ARR".into(), vec![t(present::money(book, account.arr))]),
-        ("Renewal".into(), vec![t(present::renewal(&account, ctx.today))]),
-        ("Tier".into(), vec![t(present::tier(book, &account))]),
-        ("Owner".into(), vec![person(book, account.owner.as_ref())]),
-    ]);
-    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+    let reply = Reply::new()
+        .para(vec![t("Updated "), b(&account.name), t(".")])
+        .fields(vec![
+            ("ARR".into(), vec![t(present::money(book, account.arr))]),
+            (
+                "Renewal".into(),
+                vec![t(present::renewal(&account, ctx.today))],
+            ),
+            ("Tier".into(), vec![t(present::tier(book, &account))]),
+            ("Owner".into(), vec![person(book, account.owner.as_ref())]),
+        ]);
+    Ok(Outcome::write(
+        reply,
+        vec![Change::PutAccount(Box::new(account))],
+    ))
 }
 
 fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
@@ -257,7 +343,10 @@ fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Out
         .audit
         .history(&book.tenant, Some(account.id), page)
         .map_err(|e| DomainError::Refused(format!("the history could not be read: {e}")))?;
-    let mut reply = Reply::new().heading(format!("History of {} ({} changes, newest first)", account.name, trail.total));
+    let mut reply = Reply::new().heading(format!(
+        "History of {} ({} changes, newest first)",
+        account.name, trail.total
+    ));
     let items = trail
         .entries
         .iter()
@@ -284,7 +373,11 @@ fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Out
         .collect();
     reply = reply.bullets(items);
     if trail.total > page * super::PAGE_SIZE {
-        reply = reply.line(format!("More: `/account history \"{}\" page:{}`", account.name, page + 1));
+        reply = reply.line(format!(
+            "More: `/account history \"{}\" page:{}`",
+            account.name,
+            page + 1
+        ));
     }
     Ok(Outcome::read(reply))
 }

@@ -35,7 +35,10 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     require_active(&account)?;
     let before = account.health();
     let merged = account.signals().merged_with(update);
-    account.health.push(Snapshot { at: ctx.now, signals: merged });
+    account.health.push(Snapshot {
+        at: ctx.now,
+        signals: merged,
+    });
     let after = account.health();
     let mut reply = Reply::new().para(vec![
         t(format!("Health of {}: ", account.name)),
@@ -52,10 +55,18 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
         ));
     }
     if after.partial {
-        let missing: Vec<_> = after.ratings.iter().filter(|(_, r)| r.is_none()).map(|(c, _)| c.label()).collect();
+        let missing: Vec<_> = after
+            .ratings
+            .iter()
+            .filter(|(_, r)| r.is_none())
+            .map(|(c, _)| c.label())
+            .collect();
         reply = reply.line(format!("Partial score — unknown: {}.", missing.join(", ")));
     }
-    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+    Ok(Outcome::write(
+        reply,
+        vec![Change::PutAccount(Box::new(account))],
+    ))
 }
 
 fn show(account: &Account, ctx: &Ctx) -> Reply {
@@ -75,7 +86,12 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
         .iter()
         .map(|(category, rating)| {
             let rated = rating.map_or("unknown", |r| r.word());
-            vec![t(format!("{} ({} %): {} — {rated}", category.label(), category.weight(), value(*category, &signals)))]
+            vec![t(format!(
+                "{} ({} %): {} — {rated}",
+                category.label(),
+                category.weight(),
+                value(*category, &signals)
+            ))]
         })
         .collect();
     reply = reply.bullets(rows);
@@ -84,7 +100,11 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
         .health
         .iter()
         .filter(|s| s.at >= since)
-        .filter_map(|s| Health::assess(&s.signals).score.map(|score| format!("{} {}", s.at.date_naive(), shown_score(score))))
+        .filter_map(|s| {
+            Health::assess(&s.signals)
+                .score
+                .map(|score| format!("{} {}", s.at.date_naive(), shown_score(score)))
+        })
         .collect();
     if !trend.is_empty() {
         reply = reply.line(format!("Trend (90 days): {}", trend.join(" → ")));

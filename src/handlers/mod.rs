@@ -2,8 +2,13 @@
 //! Handlers are pure — they never write; the app commits the changes they return.
 
 pub mod account;
+pub mod atrisk;
+pub mod expansion;
 pub mod health;
+pub mod plan;
+pub mod portfolio;
 pub mod present;
+pub mod qbr;
 pub mod renewal;
 pub mod stakeholder;
 pub mod steward;
@@ -21,7 +26,12 @@ use crate::store::AuditPage;
 
 /// Reads the audit trail (the one thing handlers need that is not in the book).
 pub trait AuditLog {
-    fn history(&self, tenant: &TenantId, account: Option<AccountId>, page: usize) -> Result<AuditPage, String>;
+    fn history(
+        &self,
+        tenant: &TenantId,
+        account: Option<AccountId>,
+        page: usize,
+    ) -> Result<AuditPage, String>;
 }
 
 /// Who is asking, when, and with which rights.
@@ -45,11 +55,18 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn read(reply: Reply) -> Self {
-        Outcome { reply, ..Outcome::default() }
+        Outcome {
+            reply,
+            ..Outcome::default()
+        }
     }
 
     pub fn write(reply: Reply, changes: Vec<Change>) -> Self {
-        Outcome { reply, changes, redact: None }
+        Outcome {
+            reply,
+            changes,
+            redact: None,
+        }
     }
 }
 
@@ -60,6 +77,11 @@ pub fn handle(command: &Command, ctx: &Ctx, book: &Book) -> Result<Outcome, Doma
         Command::Stakeholder(c) => stakeholder::handle(c, ctx, book),
         Command::Health(c) => health::handle(c, ctx, book),
         Command::Renewal(c) => renewal::handle(c, ctx, book),
+        Command::Expansion(c) => expansion::handle(c, ctx, book),
+        Command::Qbr(c) => qbr::handle(c, ctx, book),
+        Command::Plan(c) => plan::handle(c, ctx, book),
+        Command::AtRisk(c) => atrisk::handle(c, ctx, book),
+        Command::Portfolio(c) => portfolio::handle(c, ctx, book),
         Command::Steward(c) => steward::handle(c, ctx, book),
     }
 }
@@ -87,13 +109,21 @@ pub fn require_active(account: &Account) -> Result<(), DomainError> {
 pub const PAGE_SIZE: usize = 25;
 
 /// The slice of `items` on `page`, plus the line that says what is not shown.
-pub fn paginate<'a, T>(items: &'a [T], page: usize, more_command: &str) -> (&'a [T], Option<String>) {
+pub fn paginate<'a, T>(
+    items: &'a [T],
+    page: usize,
+    more_command: &str,
+) -> (&'a [T], Option<String>) {
     let start = PAGE_SIZE * (page.max(1) - 1);
     let shown = items.get(start..).unwrap_or_default();
     let shown = &shown[..shown.len().min(PAGE_SIZE)];
     let note = (items.len() > PAGE_SIZE).then(|| {
         let first = if shown.is_empty() { 0 } else { start + 1 };
-        let mut text = format!("Showing {first}–{} of {}.", start + shown.len(), items.len());
+        let mut text = format!(
+            "Showing {first}–{} of {}.",
+            start + shown.len(),
+            items.len()
+        );
         if start + shown.len() < items.len() {
             text.push_str(&format!(" More: `{more_command} page:{}`", page.max(1) + 1));
         }

@@ -67,7 +67,11 @@ pub fn renewal(account: &Account, today: NaiveDate) -> String {
         -1 => "yesterday".to_string(),
         d => format!("{} days ago", -d),
     };
-    format!("{} ({when}, {})", account.renewal_date, account.stage(today).word())
+    format!(
+        "{} ({when}, {})",
+        account.renewal_date,
+        account.stage(today).word()
+    )
 }
 
 /// Why the account needs attention: single-threaded reasons, declining health, red band,
@@ -76,7 +80,10 @@ pub fn risk_flags(account: &Account, today: NaiveDate, now: DateTime<Utc>) -> Ve
     let mut flags = Vec::new();
     let threads = account.thread_risk();
     if threads.is_single_threaded() {
-        flags.push(format!("single-threaded: {}", threads.reasons(&account.stakeholders).join(", ")));
+        flags.push(format!(
+            "single-threaded: {}",
+            threads.reasons(&account.stakeholders).join(", ")
+        ));
     }
     let h = account.health();
     if h.band == crate::domain::health::Band::Red {
@@ -91,7 +98,12 @@ pub fn risk_flags(account: &Account, today: NaiveDate, now: DateTime<Utc>) -> Ve
     } else if is_late_start(account.renewal_date, account.arr, &account.renewal, today) {
         flags.push("late start: no renewal activity inside the lead time".into());
     }
-    let stale: Vec<_> = account.stakeholders.iter().filter(|s| s.is_stale(today)).map(|s| s.name.as_str()).collect();
+    let stale: Vec<_> = account
+        .stakeholders
+        .iter()
+        .filter(|s| s.is_stale(today))
+        .map(|s| s.name.as_str())
+        .collect();
     if !stale.is_empty() {
         flags.push(format!("not contacted for 90+ days: {}", stale.join(", ")));
     }

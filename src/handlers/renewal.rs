@@ -20,7 +20,12 @@ const DEFAULT_WINDOW_DAYS: u32 = 120;
 
 pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
-        RenewalCommand::List { within_days, page } => Ok(Outcome::read(list(within_days.unwrap_or(DEFAULT_WINDOW_DAYS), *page, ctx, book))),
+        RenewalCommand::List { within_days, page } => Ok(Outcome::read(list(
+            within_days.unwrap_or(DEFAULT_WINDOW_DAYS),
+            *page,
+            ctx,
+            book,
+        ))),
         RenewalCommand::Show { account } => Ok(Outcome::read(show(book.find(account)?, ctx, book))),
         RenewalCommand::FollowUp { account, responded } => followup(account, *responded, ctx, book),
         RenewalCommand::Extend { account, days } => {
@@ -33,13 +38,19 @@ pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 account.name,
                 present::renewal(&account, ctx.today)
             ));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
         RenewalCommand::Renewed { account, arr, date } => renewed(account, *arr, *date, ctx, book),
         RenewalCommand::Churned { account, reason } => {
             let mut account = editable(book, account, ctx)?;
             require_active(&account)?;
-            account.status = AccountStatus::Churned { on: ctx.today, reason: reason.clone() };
+            account.status = AccountStatus::Churned {
+                on: ctx.today,
+                reason: reason.clone(),
+            };
             let event = OutcomeEvent {
                 account: account.id,
                 account_name: account.name.clone(),
@@ -54,7 +65,13 @@ pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 account.name,
                 present::money(book, account.arr)
             ));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account)), Change::AddOutcome(event)]))
+            Ok(Outcome::write(
+                reply,
+                vec![
+                    Change::PutAccount(Box::new(account)),
+                    Change::AddOutcome(event),
+                ],
+            ))
         }
     }
 }
@@ -63,7 +80,9 @@ fn list(within: u32, page: usize, ctx: &Ctx, book: &Book) -> Reply {
     let until = ctx.today + Duration::days(i64::from(within));
     let accounts: Vec<&Account> = book.renewing_between(NaiveDate::MIN, until).collect();
     if accounts.is_empty() {
-        return Reply::text(format!("No renewals due within {within} days (by {until})."));
+        return Reply::text(format!(
+            "No renewals due within {within} days (by {until})."
+        ));
     }
     let total: u64 = accounts.iter().map(|a| a.arr.0).sum();
     let (shown, more) = paginate(&accounts, page, &format!("/renewal list within:{within}d"));
@@ -106,22 +125,43 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
     let mut reply = Reply::new()
         .heading(format!("Renewal — {}", account.name))
         .fields(vec![
-            ("Renews".into(), vec![t(present::renewal(account, ctx.today))]),
+            (
+                "Renews".into(),
+                vec![t(present::renewal(account, ctx.today))],
+            ),
             ("ARR".into(), vec![t(present::money(book, account.arr))]),
             ("Owner".into(), vec![person(book, account.owner.as_ref())]),
-            ("Lead time".into(), vec![t(format!("{} days", lead_time_days(account.arr)))]),
+            (
+                "Lead time".into(),
+                vec![t(format!("{} days", lead_time_days(account.arr)))],
+            ),
             (
                 "Follow-ups".into(),
-                vec![t(format!("{} logged, {} unanswered", cycle.followups.len(), cycle.unanswered_followups()))],
+                vec![t(format!(
+                    "{} logged, {} unanswered",
+                    cycle.followups.len(),
+                    cycle.unanswered_followups()
+                ))],
             ),
-            ("Extension".into(), vec![t(format!("{} of 30 days used", cycle.extended_days))]),
+            (
+                "Extension".into(),
+                vec![t(format!("{} of 30 days used", cycle.extended_days))],
+            ),
             (
                 "Last renewal activity".into(),
-                vec![t(cycle.last_activity.map_or("none logged".into(), |d| d.to_string()))],
+                vec![t(cycle
+                    .last_activity
+                    .map_or("none logged".into(), |d| d.to_string()))],
             ),
         ])
         .line(format!("{} checklist:", stage.word()))
-        .bullets(stage.checklist().iter().map(|item| vec![t(format!("[ ] {item}"))]).collect());
+        .bullets(
+            stage
+                .checklist()
+                .iter()
+                .map(|item| vec![t(format!("[ ] {item}"))])
+                .collect(),
+        );
     if is_late_start(account.renewal_date, account.arr, cycle, ctx.today) {
         reply = reply.line(format!(
             "⚠ Late start: inside the {}-day lead time with no renewal activity. Log a call with `/account log \"{}\" TEXT type:call`.",
@@ -135,8 +175,15 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
 fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut account = editable(book, name, ctx)?;
     require_active(&account)?;
-    account.renewal.followups.push(FollowUp { on: ctx.today, responded });
-    let answer = if responded { "answered" } else { "no answer yet" };
+    account.renewal.followups.push(FollowUp {
+        on: ctx.today,
+        responded,
+    });
+    let answer = if responded {
+        "answered"
+    } else {
+        "no answer yet"
+    };
     account.log(Activity {
         at: ctx.now,
         by: ctx.actor.clone(),
@@ -148,13 +195,19 @@ fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outco
         "Logged a follow-up on {} ({answer}); {unanswered} unanswered in a row.",
         account.name
     ));
-    let inside_t30 = matches!(account.stage(ctx.today), Stage::T30 | Stage::T7 | Stage::Overdue);
+    let inside_t30 = matches!(
+        account.stage(ctx.today),
+        Stage::T30 | Stage::T7 | Stage::Overdue
+    );
     if inside_t30 && unanswered >= UNANSWERED_FOLLOWUPS_TO_ESCALATE {
         reply = reply.line(format!(
             "⚠ {unanswered} unanswered follow-ups inside T-30: this escalates to the owner's manager."
         ));
     }
-    Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+    Ok(Outcome::write(
+        reply,
+        vec![Change::PutAccount(Box::new(account))],
+    ))
 }
 
 fn renewed(
@@ -168,13 +221,20 @@ fn renewed(
     require_active(&account)?;
     let old_arr = account.arr;
     let new_arr = arr.unwrap_or(old_arr);
-    let default_date = account.renewal_date.checked_add_months(Months::new(12)).unwrap_or(account.renewal_date);
+    let default_date = account
+        .renewal_date
+        .checked_add_months(Months::new(12))
+        .unwrap_or(account.renewal_date);
     let new_date = date.unwrap_or(default_date);
     if new_date <= ctx.today {
         return Err(DomainError::invalid(
             "date",
             format!("the next renewal date {new_date} is not in the future"),
-            format!("/renewal renewed \"{}\" date:{}", account.name, ctx.today + Duration::days(365)),
+            format!(
+                "/renewal renewed \"{}\" date:{}",
+                account.name,
+                ctx.today + Duration::days(365)
+            ),
         ));
     }
     let events = renewal_events(account.id, &account.name, ctx.today, old_arr, new_arr);

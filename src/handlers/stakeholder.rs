@@ -9,9 +9,18 @@ use crate::domain::error::DomainError;
 use crate::domain::stakeholder::{Quadrant, Role, Stakeholder};
 use crate::reply::{b, t, Line, Reply};
 
-pub fn handle(command: &StakeholderCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+pub fn handle(
+    command: &StakeholderCommand,
+    ctx: &Ctx,
+    book: &Book,
+) -> Result<Outcome, DomainError> {
     match command {
-        StakeholderCommand::Add { account, name, role, details } => {
+        StakeholderCommand::Add {
+            account,
+            name,
+            role,
+            details,
+        } => {
             let mut account = editable(book, account, ctx)?;
             require_active(&account)?;
             if let Some(i) = account.stakeholder_index(name) {
@@ -32,13 +41,27 @@ pub fn handle(command: &StakeholderCommand, ctx: &Ctx, book: &Book) -> Result<Ou
                 .para(vec![
                     t("Added "),
                     b(name),
-                    t(format!(" ({}) to {} — {}.", role.name(), account.name, quadrant.word())),
+                    t(format!(
+                        " ({}) to {} — {}.",
+                        role.name(),
+                        account.name,
+                        quadrant.word()
+                    )),
                 ])
                 .para(threading_line(&account));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
-        StakeholderCommand::List { account } => Ok(Outcome::read(grid(book.find(account)?, ctx, book))),
-        StakeholderCommand::Set { account, name, details } => {
+        StakeholderCommand::List { account } => {
+            Ok(Outcome::read(grid(book.find(account)?, ctx, book)))
+        }
+        StakeholderCommand::Set {
+            account,
+            name,
+            details,
+        } => {
             if details.is_empty() {
                 return Err(DomainError::invalid(
                     "set",
@@ -63,36 +86,63 @@ pub fn handle(command: &StakeholderCommand, ctx: &Ctx, book: &Book) -> Result<Ou
                     )),
                 ])
                 .para(threading_line(&account));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
-        StakeholderCommand::Contact { account, name, date } => {
+        StakeholderCommand::Contact {
+            account,
+            name,
+            date,
+        } => {
             let (mut account, i) = person_at(book, account, name, ctx)?;
             let on = date.unwrap_or(ctx.today);
             if on > ctx.today {
                 return Err(DomainError::invalid(
                     "date",
                     format!("{on} is in the future; record contacts that happened"),
-                    format!("/stakeholder contact \"{}\" \"{}\" date:{}", account.name, name, ctx.today),
+                    format!(
+                        "/stakeholder contact \"{}\" \"{}\" date:{}",
+                        account.name, name, ctx.today
+                    ),
                 ));
             }
             let s = &mut account.stakeholders[i];
             s.last_contact = Some(s.last_contact.map_or(on, |d| d.max(on)));
-            let reply = Reply::text(format!("Recorded contact with {} at {} on {on}.", s.name, account.name));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            let reply = Reply::text(format!(
+                "Recorded contact with {} at {} on {on}.",
+                s.name, account.name
+            ));
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
         StakeholderCommand::Departed { account, name } => {
             let (mut account, i) = person_at(book, account, name, ctx)?;
             account.stakeholders[i].departed = true;
             let s = &account.stakeholders[i];
-            let mut reply = Reply::text(format!("Marked {} as departed from {}.", s.name, account.name));
-            if s.role == Role::Champion && !account.stakeholders.iter().any(|o| o.is_active() && o.role == Role::Champion) {
+            let mut reply = Reply::text(format!(
+                "Marked {} as departed from {}.",
+                s.name, account.name
+            ));
+            if s.role == Role::Champion
+                && !account
+                    .stakeholders
+                    .iter()
+                    .any(|o| o.is_active() && o.role == Role::Champion)
+            {
                 reply = reply.line(format!(
                     "⚠ {} now has no active champion: this is an escalation, and the owner's manager will be pinged. Find a new champion: `/stakeholder add \"{}\" NAME role:champion`.",
                     account.name, account.name
                 ));
             }
             reply = reply.para(threading_line(&account));
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
         StakeholderCommand::Remove { account, name } => {
             let (mut account, i) = person_at(book, account, name, ctx)?;
@@ -112,13 +162,22 @@ pub fn handle(command: &StakeholderCommand, ctx: &Ctx, book: &Book) -> Result<Ou
 }
 
 /// The account (to change) and the index of the named person in it.
-fn person_at(book: &Book, account: &str, name: &str, ctx: &Ctx) -> Result<(Account, usize), DomainError> {
+fn person_at(
+    book: &Book,
+    account: &str,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<(Account, usize), DomainError> {
     let account = editable(book, account, ctx)?;
     require_active(&account)?;
     match account.stakeholder_index(name) {
         Some(i) => Ok((account, i)),
         None => {
-            let known: Vec<&str> = account.stakeholders.iter().map(|s| s.name.as_str()).collect();
+            let known: Vec<&str> = account
+                .stakeholders
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
             Err(DomainError::NotFound {
                 what: "stakeholder",
                 name: name.to_string(),
@@ -165,9 +224,14 @@ fn apply(s: &mut Stakeholder, d: &StakeholderChanges) {
 fn threading_line(account: &Account) -> Line {
     let risk = account.thread_risk();
     if risk.is_single_threaded() {
-        vec![t(format!("⚠ Single-threaded: {}.", risk.reasons(&account.stakeholders).join(", ")))]
+        vec![t(format!(
+            "⚠ Single-threaded: {}.",
+            risk.reasons(&account.stakeholders).join(", ")
+        ))]
     } else {
-        vec![t("Multi-threaded: 3+ active stakeholders with a champion and an economic buyer.")]
+        vec![t(
+            "Multi-threaded: 3+ active stakeholders with a champion and an economic buyer.",
+        )]
     }
 }
 
@@ -180,7 +244,13 @@ fn grid(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
             account.name
         ));
     }
-    let grid_rows = [("High influence", [Quadrant::Mobilize, Quadrant::ProtectAndGrow]), ("Low influence", [Quadrant::Monitor, Quadrant::Leverage])];
+    let grid_rows = [
+        (
+            "High influence",
+            [Quadrant::Mobilize, Quadrant::ProtectAndGrow],
+        ),
+        ("Low influence", [Quadrant::Monitor, Quadrant::Leverage]),
+    ];
     for (row, quadrants) in grid_rows {
         for q in quadrants {
             let people: Vec<Line> = account
@@ -197,7 +267,12 @@ fn grid(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
             };
         }
     }
-    let departed: Vec<Line> = account.stakeholders.iter().filter(|s| s.departed).map(|s| describe(s, ctx, book)).collect();
+    let departed: Vec<Line> = account
+        .stakeholders
+        .iter()
+        .filter(|s| s.departed)
+        .map(|s| describe(s, ctx, book))
+        .collect();
     if !departed.is_empty() {
         reply = reply.line("Departed:").bullets(departed);
     }

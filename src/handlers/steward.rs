@@ -11,7 +11,9 @@ use crate::domain::error::DomainError;
 use crate::domain::person::Person;
 use crate::reply::{t, Reply, Span};
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut settings = book.settings.clone();
@@ -22,18 +24,33 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             let reply = Reply::new().fields(vec![
                 ("Tenant".into(), vec![t(book.tenant.to_string())]),
                 ("You".into(), vec![Span::Mention(ctx.actor.clone())]),
-                ("Rights".into(), vec![t(if ctx.is_admin { "admin" } else { "member" })]),
-                ("Manager".into(), vec![manager.map_or(t("not set"), Span::Mention)]),
-                ("Accounts you own".into(), vec![t(owned_count(book, ctx).to_string())]),
+                (
+                    "Rights".into(),
+                    vec![t(if ctx.is_admin { "admin" } else { "member" })],
+                ),
+                (
+                    "Manager".into(),
+                    vec![manager.map_or(t("not set"), Span::Mention)],
+                ),
+                (
+                    "Accounts you own".into(),
+                    vec![t(owned_count(book, ctx).to_string())],
+                ),
             ]);
             return Ok(Outcome::read(reply));
         }
         StewardCommand::Manager { user, manager } => {
             let (user_id, manager_id) = (chat_user("user", user)?, chat_user("manager", manager)?);
             if user_id == manager_id {
-                return Err(DomainError::invalid("manager", "a person cannot manage themselves", "/steward manager @jane manager:@omar"));
+                return Err(DomainError::invalid(
+                    "manager",
+                    "a person cannot manage themselves",
+                    "/steward manager @jane manager:@omar",
+                ));
             }
-            settings.managers.insert(user_id.clone(), manager_id.clone());
+            settings
+                .managers
+                .insert(user_id.clone(), manager_id.clone());
             Reply::new().para(vec![
                 t("Escalations about "),
                 Span::Mention(user_id),
@@ -44,20 +61,37 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
         }
         StewardCommand::Owner { alias, user } => {
             let user_id = chat_user("user", user)?;
-            settings.owner_aliases.insert(alias.to_lowercase(), user_id.clone());
-            Reply::new().para(vec![t(format!("Owner \"{alias}\" is now ")), Span::Mention(user_id), t(".")])
+            settings
+                .owner_aliases
+                .insert(alias.to_lowercase(), user_id.clone());
+            Reply::new().para(vec![
+                t(format!("Owner \"{alias}\" is now ")),
+                Span::Mention(user_id),
+                t("."),
+            ])
         }
         StewardCommand::Timezone { zone } => {
             let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
-                DomainError::invalid("zone", format!("\"{zone}\" is not an IANA time zone"), "/steward timezone Europe/Berlin")
+                DomainError::invalid(
+                    "zone",
+                    format!("\"{zone}\" is not an IANA time zone"),
+                    "/steward timezone Europe/Berlin",
+                )
             })?;
             settings.timezone = Some(tz.name().to_string());
-            Reply::text(format!("Time zone set to {}. Dates and schedules follow it.", tz.name()))
+            Reply::text(format!(
+                "Time zone set to {}. Dates and schedules follow it.",
+                tz.name()
+            ))
         }
         StewardCommand::Currency { code } => {
             let upper = code.to_uppercase();
             if upper.len() != 3 || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
-                return Err(DomainError::invalid("code", format!("\"{code}\" is not a 3-letter currency code"), "/steward currency EUR"));
+                return Err(DomainError::invalid(
+                    "code",
+                    format!("\"{code}\" is not a 3-letter currency code"),
+                    "/steward currency EUR",
+                ));
             }
             settings.currency = upper.clone();
             Reply::text(format!(
@@ -71,12 +105,24 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 .parse::<u32>()
                 .ok()
                 .filter(|m| (1..=12).contains(m))
-                .or_else(|| MONTHS.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1))
+                .or_else(|| {
+                    MONTHS
+                        .iter()
+                        .position(|m| lower.starts_with(m))
+                        .map(|i| i as u32 + 1)
+                })
                 .ok_or_else(|| {
-                    DomainError::invalid("month", format!("\"{month}\" is not a month"), "/steward fiscal-year 2 or /steward fiscal-year feb")
+                    DomainError::invalid(
+                        "month",
+                        format!("\"{month}\" is not a month"),
+                        "/steward fiscal-year 2 or /steward fiscal-year feb",
+                    )
                 })?;
             settings.fiscal_year_start = number;
-            Reply::text(format!("The fiscal year now starts in {}.", MONTHS[number as usize - 1]))
+            Reply::text(format!(
+                "The fiscal year now starts in {}.",
+                MONTHS[number as usize - 1]
+            ))
         }
     };
     Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
@@ -84,13 +130,19 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
 
 fn owned_count(book: &Book, ctx: &Ctx) -> usize {
     let me = Span::Mention(ctx.actor.clone());
-    book.active().filter(|a| person(book, a.owner.as_ref()) == me).count()
+    book.active()
+        .filter(|a| person(book, a.owner.as_ref()) == me)
+        .count()
 }
 
 /// Managers and aliases map chat users; a CRM name is not one.
 fn chat_user(field: &str, p: &Person) -> Result<crate::domain::person::UserId, DomainError> {
     p.user().cloned().ok_or_else(|| {
-        DomainError::invalid(field, "needs a chat user, not a name", format!("{field}:@jane"))
+        DomainError::invalid(
+            field,
+            "needs a chat user, not a name",
+            format!("{field}:@jane"),
+        )
     })
 }
 
@@ -98,7 +150,12 @@ fn help(topic: Option<&str>) -> Result<Reply, DomainError> {
     let Some(topic) = topic else {
         let rows = spec::groups()
             .iter()
-            .map(|g| vec![Span::Code(format!("/{}", g.name)), t(format!(" — {}", g.description))])
+            .map(|g| {
+                vec![
+                    Span::Code(format!("/{}", g.name)),
+                    t(format!(" — {}", g.description)),
+                ]
+            })
             .collect();
         return Ok(Reply::new()
             .heading("Steward keeps your book of accounts. Commands:")
@@ -117,14 +174,21 @@ fn help(topic: Option<&str>) -> Result<Reply, DomainError> {
     match words.next() {
         None => Ok(group_help(group)),
         Some(sub_name) => {
-            let sub = group.sub(&sub_name.to_lowercase()).ok_or_else(|| DomainError::NotFound {
-                what: "subcommand",
-                name: format!("/{} {sub_name}", group.name),
-                suggestions: format!(
-                    " Subcommands: {}.",
-                    group.subcommands.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            })?;
+            let sub = group
+                .sub(&sub_name.to_lowercase())
+                .ok_or_else(|| DomainError::NotFound {
+                    what: "subcommand",
+                    name: format!("/{} {sub_name}", group.name),
+                    suggestions: format!(
+                        " Subcommands: {}.",
+                        group
+                            .subcommands
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?;
             Ok(sub_help(group, sub))
         }
     }
@@ -136,13 +200,20 @@ fn group_help(group: &GroupSpec) -> Reply {
         .iter()
         .map(|s| {
             let admin = if s.admin { " (admin)" } else { "" };
-            vec![Span::Code(s.usage(&group.name)), t(format!(" — {}{admin}", s.description))]
+            vec![
+                Span::Code(s.usage(&group.name)),
+                t(format!(" — {}{admin}", s.description)),
+            ]
         })
         .collect();
     Reply::new()
         .heading(format!("/{} — {}", group.name, group.description))
         .bullets(rows)
-        .line(format!("Details: `/steward help {} {}`.", group.name, group.subcommands.first().map_or("", |s| s.name.as_str())))
+        .line(format!(
+            "Details: `/steward help {} {}`.",
+            group.name,
+            group.subcommands.first().map_or("", |s| s.name.as_str())
+        ))
 }
 
 fn sub_help(group: &GroupSpec, sub: &SubSpec) -> Reply {
@@ -150,16 +221,31 @@ fn sub_help(group: &GroupSpec, sub: &SubSpec) -> Reply {
         .options
         .iter()
         .map(|o| {
-            let how = if o.positional { o.name.to_uppercase() } else { format!("{}:", o.name) };
+            let how = if o.positional {
+                o.name.to_uppercase()
+            } else {
+                format!("{}:", o.name)
+            };
             let required = if o.required { "required" } else { "optional" };
-            vec![Span::Code(how), t(format!(" ({required}) — {}", o.description))]
+            vec![
+                Span::Code(how),
+                t(format!(" ({required}) — {}", o.description)),
+            ]
         })
         .collect();
     let admin = if sub.admin { " Admins only." } else { "" };
     Reply::new()
-        .heading(format!("/{} {} — {}.{admin}", group.name, sub.name, sub.description))
+        .heading(format!(
+            "/{} {} — {}.{admin}",
+            group.name, sub.name, sub.description
+        ))
         .para(vec![t("Usage: "), Span::Code(sub.usage(&group.name))])
         .bullets(options)
         .line("Examples:")
-        .bullets(sub.examples.iter().map(|e| vec![Span::Code(e.clone())]).collect())
+        .bullets(
+            sub.examples
+                .iter()
+                .map(|e| vec![Span::Code(e.clone())])
+                .collect(),
+        )
 }

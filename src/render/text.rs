@@ -10,8 +10,14 @@ pub fn render(reply: &Reply) -> String {
         match block {
             Block::Heading(text) => out.push(text.clone()),
             Block::Paragraph(line) => out.push(spans(line)),
-            Block::Fields(fields) => out.extend(fields.iter().map(|(label, value)| format!("{label}: {}", spans(value)))),
-            Block::Bullets(items) => out.extend(items.iter().map(|item| format!("- {}", spans(item)))),
+            Block::Fields(fields) => out.extend(
+                fields
+                    .iter()
+                    .map(|(label, value)| format!("{label}: {}", spans(value))),
+            ),
+            Block::Bullets(items) => {
+                out.extend(items.iter().map(|item| format!("- {}", spans(item))))
+            }
         }
     }
     let text = out.join("\n");
@@ -42,7 +48,10 @@ mod tests {
     fn plain_text_layout() {
         let reply = Reply::new()
             .heading("Acme Corp")
-            .fields(vec![("Owner".into(), vec![Span::Mention(UserId("jane".into()))])])
+            .fields(vec![(
+                "Owner".into(),
+                vec![Span::Mention(UserId("jane".into()))],
+            )])
             .bullets(vec![vec![t("ARR "), b("$50,000")]]);
         assert_eq!(render(&reply), "Acme Corp\nOwner: @jane\n- ARR $50,000");
         assert_eq!(render(&Reply::error("bad")), "error: bad");
