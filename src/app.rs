@@ -31,10 +31,14 @@ pub struct Actor {
     pub surface: Surface,
     /// The platform itself grants admin (Discord's Manage Server).
     pub platform_admin: bool,
+    /// The channel the request came from.
+    pub channel: String,
 }
 
 pub struct App {
     pub store: Store,
+    /// Notified after every committed change, so the scheduler looks again at once.
+    pub changes: tokio::sync::Notify,
     /// `None`: `STEWARD_ADMINS` is unset.
     pub admins: Option<Admins>,
     /// Default time zone for tenants that set none.
@@ -47,6 +51,7 @@ impl App {
             store,
             admins,
             timezone,
+            changes: tokio::sync::Notify::new(),
         }
     }
 
@@ -58,6 +63,11 @@ impl App {
                 Some(admins) => admins.contains(&actor.tenant, &actor.user),
                 None => actor.surface == Surface::Console,
             }
+    }
+
+    /// Who is pinged as the tenant's admins (leadership): `STEWARD_ADMINS` entries for it.
+    pub fn admins_of(&self, tenant: &TenantId) -> Vec<UserId> {
+        self.admins.as_ref().map(|a| a.of(tenant)).unwrap_or_default()
     }
 
     /// The tenant's time zone.
@@ -94,9 +104,9 @@ impl App {
 
     fn try_execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Result<Reply, Failure> {
         let book = self.store.book(&actor.tenant)?;
-        let today = {
+        let (today, timezone) = {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
-            self.today(&book, now)
+            (self.today(&book, now), self.timezone_of(&book))
         };
         let parsed = command::parse(line, today).map_err(|e| Failure::User(e.to_string()))?;
         let is_admin = self.is_admin(actor);
@@ -112,6 +122,8 @@ impl App {
             is_admin,
             now,
             today,
+            timezone,
+            channel: &actor.channel,
             audit: &audit,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
@@ -141,6 +153,7 @@ impl App {
         if let Some((account, name)) = outcome.redact {
             self.store.redact(&book.tenant, account, &name)?;
         }
+        self.changes.notify_one();
         Ok(outcome.reply)
     }
 }

@@ -9,6 +9,8 @@ use crate::app::{Actor, App, Surface};
 use crate::config::Config;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::scheduler::port::{OnePort, PrintPort};
+use crate::scheduler::Scheduler;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -45,11 +47,35 @@ pub enum Cmd {
         #[arg(long)]
         demo: bool,
     },
+    /// Bulk-load accounts (and stakeholders) from a CRM CSV export or Steward's JSON export
+    Import {
+        /// The CSV or JSON file
+        file: PathBuf,
+        /// How slash dates are read: mdy (3/31/2027) or dmy (31/3/2027)
+        #[arg(long, value_enum, default_value = "mdy")]
+        date_format: crate::transfer::DateFormat,
+    },
+    /// Export the tenant: full JSON backup, or one CSV row per account
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: crate::transfer::ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Print the Slack app manifest or the Discord command registration JSON
     Manifest {
         #[arg(value_enum)]
         platform: Platform,
     },
+    /// Run every scheduled job due now, once, and exit
+    Tick {
+        /// Print what would be posted; post and record nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run the chat adapters, the HTTP listener and the scheduler until SIGINT/SIGTERM
+    Serve,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -83,8 +109,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         user: UserId(cli.user.clone()),
         surface: Surface::Console,
         platform_admin: false,
+        channel: "console".into(),
     };
     match cli.command {
+        None if config.has_chat() => {
+            let app = std::sync::Arc::new(open()?);
+            runtime()?.block_on(crate::serve::run(app, &config.listen))
+        }
         None => {
             eprintln!("No Slack or Discord credentials are configured: starting the local console (see README).");
             console(&open()?, &actor, clock)
@@ -97,6 +128,23 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             console(&app, &actor, clock)
         }
+        Some(Cmd::Import { file, date_format }) => {
+            let app = open()?;
+            let request = crate::transfer::ImportRequest {
+                tenant: &actor.tenant,
+                actor: &actor.user,
+                file: &file,
+                dates: date_format,
+                now: clock(),
+                timezone: config.timezone,
+            };
+            crate::transfer::run_import(&app.store, &request).map_err(|e| e.to_string())
+        }
+        Some(Cmd::Export { format, output }) => {
+            let app = open()?;
+            crate::transfer::run_export(&app.store, &actor.tenant, format, output.as_deref(), clock(), config.timezone)
+                .map_err(|e| e.to_string())
+        }
         Some(Cmd::Manifest { platform }) => {
             let text = match platform {
                 Platform::Slack => crate::manifest::slack::slack_manifest(&config.slack_prefix),
@@ -105,7 +153,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             print!("{text}");
             Ok(())
         }
+        Some(Cmd::Tick { dry_run }) => {
+            let app = open()?;
+            let ports = OnePort(PrintPort::new(std::io::stdout()));
+            let scheduler = Scheduler { app: &app, ports: &ports, dry_run };
+            let report = runtime()?.block_on(scheduler.run_due(clock()));
+            eprintln!(
+                "tick{}: {} posted, {} skipped, {} failed",
+                if dry_run { " (dry run)" } else { "" },
+                report.posted,
+                report.skipped,
+                report.failed
+            );
+            app.store.flush().map_err(|e| e.to_string())
+        }
+        Some(Cmd::Serve) => {
+            let app = std::sync::Arc::new(open()?);
+            runtime()?.block_on(crate::serve::run(app, &config.listen))
+        }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
 fn console(app: &App, actor: &Actor, clock: impl Fn() -> DateTime<Utc>) -> Result<(), Failure> {

@@ -56,6 +56,12 @@ impl Admins {
         Ok(admins)
     }
 
+    /// The admins of one tenant: scoped ones first, then those of every tenant.
+    pub fn of(&self, tenant: &TenantId) -> Vec<UserId> {
+        let scoped = self.scoped.iter().filter(|(t, _)| t == tenant).map(|(_, u)| u.clone());
+        scoped.chain(self.everywhere.iter().cloned()).collect()
+    }
+
     pub fn contains(&self, tenant: &TenantId, user: &UserId) -> bool {
         self.everywhere.contains(user) || self.scoped.iter().any(|(t, u)| t == tenant && u == user)
     }

@@ -37,5 +37,6 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter(rust_log.as_deref(), unsafe_trace))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod atrisk;
+pub mod digest;
 pub mod error;
 pub mod expansion;
 pub mod health;
@@ -34,6 +35,7 @@ pub enum Command {
     Plan(plan::PlanCommand),
     AtRisk(atrisk::AtRiskCommand),
     Portfolio(portfolio::PortfolioCommand),
+    Digest(digest::DigestCommand),
     Steward(steward::StewardCommand),
 }
 
@@ -61,6 +63,7 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
         "plan" => Command::Plan(plan::from_invocation(&inv)?),
         "atrisk" => Command::AtRisk(atrisk::from_invocation(&inv)?),
         "portfolio" => Command::Portfolio(portfolio::from_invocation(&inv)?),
+        "digest" => Command::Digest(digest::from_invocation(&inv)?),
         "steward" => Command::Steward(steward::from_invocation(&inv)?),
         other => return Err(undeclared(&inv, other)),
     };

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::sync::LazyLock;
 
 /// The command files, one per group, in the order help lists them.
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 11] = [
     ("account", include_str!("../../commands/account.toml")),
     (
         "stakeholder",
@@ -18,6 +18,7 @@ const FILES: [(&str, &str); 10] = [
     ("plan", include_str!("../../commands/plan.toml")),
     ("atrisk", include_str!("../../commands/atrisk.toml")),
     ("portfolio", include_str!("../../commands/portfolio.toml")),
+    ("digest", include_str!("../../commands/digest.toml")),
     ("steward", include_str!("../../commands/steward.toml")),
 ];
 

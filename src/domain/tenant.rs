@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::error::DomainError;
 use super::person::UserId;
+use super::schedule::Subscription;
 
 /// The tenant every record belongs to: `local`, `slack:TEAM`, `slack:ENTERPRISE:TEAM`,
 /// `discord:GUILD`, or any other plain name for a separate console-style book.
@@ -59,6 +60,8 @@ pub struct TenantSettings {
     pub currency: String,
     /// First month (1–12) of the fiscal year.
     pub fiscal_year_start: u32,
+    /// Channels subscribed to scheduled posts.
+    pub subscriptions: Vec<Subscription>,
 }
 
 impl Default for TenantSettings {
@@ -69,6 +72,7 @@ impl Default for TenantSettings {
             timezone: None,
             currency: "USD".into(),
             fiscal_year_start: 1,
+            subscriptions: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod atrisk;
+pub mod digest;
 pub mod expansion;
 pub mod health;
 pub mod plan;
@@ -41,6 +42,10 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// Today in the tenant's time zone.
     pub today: NaiveDate,
+    /// The tenant's time zone.
+    pub timezone: chrono_tz::Tz,
+    /// The channel the command came from (`console` on the console).
+    pub channel: &'a str,
     pub audit: &'a dyn AuditLog,
 }
 
@@ -82,6 +87,7 @@ pub fn handle(command: &Command, ctx: &Ctx, book: &Book) -> Result<Outcome, Doma
         Command::Plan(c) => plan::handle(c, ctx, book),
         Command::AtRisk(c) => atrisk::handle(c, ctx, book),
         Command::Portfolio(c) => portfolio::handle(c, ctx, book),
+        Command::Digest(c) => digest::handle(c, ctx, book),
         Command::Steward(c) => steward::handle(c, ctx, book),
     }
 }

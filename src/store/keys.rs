@@ -7,6 +7,7 @@
 //! t\0{tenant}\0settings                         tenant settings
 //! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
 //! t\0{tenant}\0audit\0{account:016x}\0{seq:016x} audit trail (account 0: tenant-wide)
+//! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
 //! ```
 
 use crate::domain::account::AccountId;
@@ -62,6 +63,25 @@ pub fn audit_of(t: &TenantId, account: Option<AccountId>) -> Vec<u8> {
 pub fn audit(t: &TenantId, account: Option<AccountId>, seq: u64) -> Vec<u8> {
     let mut key = audit_of(t, account);
     key.extend_from_slice(format!("{seq:016x}").as_bytes());
+    key
+}
+
+/// Every ledger record of a tenant.
+pub fn all_posts(t: &TenantId) -> Vec<u8> {
+    under(t, "post\0")
+}
+
+/// The ledger records of one subscription (`weekly@C123`).
+pub fn posts(t: &TenantId, subscription: &str) -> Vec<u8> {
+    let mut key = all_posts(t);
+    key.extend_from_slice(subscription.as_bytes());
+    key.push(0);
+    key
+}
+
+pub fn post(t: &TenantId, subscription: &str, period: &str) -> Vec<u8> {
+    let mut key = posts(t, subscription);
+    key.extend_from_slice(period.as_bytes());
     key
 }
 

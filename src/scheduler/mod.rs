@@ -1,0 +1,329 @@
+//! The scheduler: every run posts what is due — weekly digests, standup lists, renewal
+//! reminders and escalations — exactly once per subscription and period.
+//!
+//! A period is claimed, posted and marked sent, each step flushed (DECISIONS 5). After a
+//! restart a claimed-but-unmarked period is looked up in the channel's history by its marker;
+//! where history cannot be read it is skipped — a duplicate is worse than a miss. Failed posts
+//! are retried with backoff for 24 h, then dropped and counted in the next weekly digest.
+
+pub mod port;
+pub mod runner;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::app::App;
+use crate::domain::book::Book;
+use crate::domain::escalation::{causes, Escalation};
+use crate::domain::person::UserId;
+use crate::domain::schedule::{PostKind, Subscription};
+use crate::domain::tenant::TenantId;
+use crate::jobs;
+use crate::reply::Reply;
+use crate::store::ledger::PostState;
+use crate::store::StoreError;
+use port::{ChatPort, Ports, Post, PostError, Target};
+
+/// How long failing posts are retried before they are dropped.
+const RETRY_FOR_HOURS: i64 = 24;
+/// The ledger name for escalations sent by direct message (no escalations channel).
+const DIRECT_ESCALATIONS: &str = "escalations@dm";
+
+/// What one run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub posted: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+/// One post to make: where, under which ledger entry, what, and in which situation.
+struct Due {
+    target: Target,
+    subscription: String,
+    period: String,
+    reply: Reply,
+    /// Dropped posts this post reports (the weekly digest), to mark as counted once sent.
+    counts: Vec<(String, String)>,
+    mode: Mode,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    /// Never tried: claim, post, mark.
+    Fresh,
+    /// Claimed by a run that did not mark it (a restart): look for its marker first.
+    Recover,
+    /// Failed before: retry until 24 h after the first failure, then drop.
+    Retry { first_at: DateTime<Utc>, attempts: u32 },
+}
+
+impl Mode {
+    /// The mode for a ledger state, or `None` when nothing is to be done now.
+    fn of(state: Option<&PostState>, now: DateTime<Utc>) -> Option<Mode> {
+        match state {
+            None => Some(Mode::Fresh),
+            Some(PostState::Claimed { .. }) => Some(Mode::Recover),
+            Some(PostState::Failed { first_at, attempts, next_at, .. }) if *next_at <= now => {
+                Some(Mode::Retry { first_at: *first_at, attempts: *attempts })
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+pub struct Scheduler<'a> {
+    pub app: &'a App,
+    pub ports: &'a dyn Ports,
+    /// Show what is due without posting or recording anything (`steward tick --dry-run`).
+    pub dry_run: bool,
+}
+
+impl Scheduler<'_> {
+    /// Runs every job due at `now`, for every tenant. Errors are logged per tenant and job;
+    /// one failing never stops the others.
+    pub async fn run_due(&self, now: DateTime<Utc>) -> Report {
+        let mut report = Report::default();
+        let tenants = match self.app.store.tenants() {
+            Ok(t) => t,
+            Err(error) => {
+                tracing::error!(%error, "scheduler could not list tenants");
+                return report;
+            }
+        };
+        for tenant in tenants {
+            let Some(port) = self.ports.port(&tenant) else { continue };
+            match self.plan(&tenant, now) {
+                Ok(posts) if self.dry_run => {
+                    for due in posts {
+                        let post = Post { marker: marker(&tenant, &due.subscription, &due.period), reply: due.reply };
+                        match port.post(&due.target, &post).await {
+                            Ok(()) => report.posted += 1,
+                            Err(_) => report.failed += 1,
+                        }
+                    }
+                }
+                Ok(posts) => {
+                    for due in posts {
+                        self.deliver(&tenant, port, due, now, &mut report).await;
+                    }
+                }
+                Err(error) => tracing::error!(%tenant, %error, "scheduler could not plan posts"),
+            }
+        }
+        report
+    }
+
+    /// What the tenant's subscriptions want posted now (and ledger housekeeping).
+    fn plan(&self, tenant: &TenantId, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
+        let book = self.app.store.book(tenant)?;
+        let book = book.read().unwrap_or_else(|p| p.into_inner());
+        let zone = self.app.timezone_of(&book);
+        let mut out = Vec::new();
+        let escalation_channels: Vec<&Subscription> = book.settings.subscriptions.iter().filter(|s| s.kind == PostKind::Escalations).collect();
+        out.extend(self.escalations(&book, &escalation_channels, zone, now)?);
+        for sub in book.settings.subscriptions.iter().filter(|s| s.kind != PostKind::Escalations) {
+            let zone = sub.zone_or(zone);
+            let today = now.with_timezone(&zone).date_naive();
+            if let Some(previous) = sub.previous_period(today, zone) {
+                self.skip_if_missed(tenant, sub, previous, zone)?;
+            }
+            let mut periods: BTreeMap<NaiveDate, Option<PostState>> = BTreeMap::new();
+            for (period, state) in self.app.store.posts(tenant, &sub.key())? {
+                if let (Ok(date), PostState::Claimed { .. } | PostState::Failed { .. }) = (period.parse(), &state) {
+                    periods.insert(date, Some(state));
+                }
+            }
+            if let Some(today) = sub.due_period(now, zone) {
+                let state = self.app.store.post_state(tenant, &sub.key(), &today.to_string())?;
+                periods.insert(today, state);
+            }
+            for (period, state) in periods {
+                let Some(mode) = Mode::of(state.as_ref(), now) else { continue };
+                let built = catch_unwind(AssertUnwindSafe(|| self.content(tenant, &book, sub, now, period)));
+                match built {
+                    Ok(Ok(Some(due))) => out.push(Due { mode, ..due }),
+                    Ok(Ok(None)) => self.record(tenant, &sub.key(), &period.to_string(), Some(PostState::Sent { at: now }))?,
+                    Ok(Err(error)) => tracing::error!(%tenant, subscription = %sub.key(), %error, "job failed; retried next run"),
+                    Err(_) => tracing::error!(%tenant, subscription = %sub.key(), "job panicked; retried next run"),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records (or, with `None`, forgets) a ledger state — unless this is a dry run.
+    fn record(&self, tenant: &TenantId, subscription: &str, period: &str, state: Option<PostState>) -> Result<(), StoreError> {
+        match state {
+            _ if self.dry_run => Ok(()),
+            Some(state) => self.app.store.set_post_state(tenant, subscription, period, &state),
+            None => self.app.store.clear_post(tenant, subscription, period),
+        }
+    }
+
+    /// An occurrence before today that has no ledger entry was missed while Steward was
+    /// down: it is out of its day, so it is skipped and logged.
+    fn skip_if_missed(&self, tenant: &TenantId, sub: &Subscription, period: NaiveDate, zone: Tz) -> Result<(), StoreError> {
+        let missed_at = sub.occurrence(period, zone);
+        if missed_at.is_none_or(|at| at <= sub.since) {
+            return Ok(());
+        }
+        if self.app.store.post_state(tenant, &sub.key(), &period.to_string())?.is_none() {
+            tracing::warn!(%tenant, subscription = %sub.key(), %period, "post missed while Steward was down; skipped");
+            let why = "missed while Steward was down; out of its day".to_string();
+            let skipped = PostState::Skipped { at: sub.since.max(missed_at.unwrap_or(sub.since)), why };
+            self.record(tenant, &sub.key(), &period.to_string(), Some(skipped))?;
+        }
+        Ok(())
+    }
+
+    fn content(&self, tenant: &TenantId, book: &Book, sub: &Subscription, now: DateTime<Utc>, period: NaiveDate) -> Result<Option<Due>, StoreError> {
+        let mut counts = Vec::new();
+        let reply = match sub.kind {
+            PostKind::Weekly => {
+                let mut undelivered = Vec::new();
+                for (subscription, period, state) in self.app.store.all_posts(tenant)? {
+                    if let PostState::Dropped { channel, counted: false, .. } = state {
+                        undelivered.push(format!("1 post ({subscription}, {period}) could not be delivered to #{channel}"));
+                        counts.push((subscription, period));
+                    }
+                }
+                Some(jobs::weekly::build(book, now, period, &undelivered))
+            }
+            PostKind::Standup => Some(jobs::standup::build(book, now)),
+            PostKind::Renewals => {
+                let last = self
+                    .app
+                    .store
+                    .posts(tenant, &sub.key())?
+                    .into_iter()
+                    .filter(|(_, s)| matches!(s, PostState::Sent { .. }))
+                    .filter_map(|(p, _)| p.parse::<NaiveDate>().ok())
+                    .filter(|d| *d < period)
+                    .max();
+                jobs::renewals::build(book, period, last)
+            }
+            PostKind::Escalations => None,
+        };
+        Ok(reply.map(|reply| Due {
+            target: Target::Channel(sub.channel.clone()),
+            subscription: sub.key(),
+            period: period.to_string(),
+            reply,
+            counts,
+            mode: Mode::Fresh,
+        }))
+    }
+
+    /// Live escalation causes not yet sent; causes that cleared are forgotten (re-armed).
+    fn escalations(&self, book: &Book, channels: &[&Subscription], zone: Tz, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
+        let tenant = &book.tenant;
+        let today = now.with_timezone(&zone).date_naive();
+        let admins = self.app.admins_of(tenant);
+        let mut live: BTreeMap<String, (Escalation, Vec<UserId>, Reply)> = BTreeMap::new();
+        for account in book.active() {
+            for e in causes(account, today, now) {
+                let to = jobs::escalations::recipients(book, account, &e, &admins);
+                let reply = jobs::escalations::build(book, account, &e, &to);
+                live.insert(e.key.clone(), (e, to, reply));
+            }
+        }
+        let ledgers: Vec<String> = if channels.is_empty() { vec![DIRECT_ESCALATIONS.to_string()] } else { channels.iter().map(|s| s.key()).collect() };
+        let mut out = Vec::new();
+        for ledger in &ledgers {
+            for (period, _) in self.app.store.posts(tenant, ledger)? {
+                if !live.contains_key(&period) {
+                    self.record(tenant, ledger, &period, None)?;
+                }
+            }
+            for (key, (_, to, reply)) in &live {
+                let Some(mode) = Mode::of(self.app.store.post_state(tenant, ledger, key)?.as_ref(), now) else { continue };
+                let targets: Vec<Target> = match channels.iter().find(|s| &s.key() == ledger) {
+                    Some(sub) => vec![Target::Channel(sub.channel.clone())],
+                    None => to.iter().cloned().map(Target::Direct).collect(),
+                };
+                for target in targets {
+                    let (subscription, period, reply) = (ledger.clone(), key.clone(), reply.clone());
+                    out.push(Due { target, subscription, period, reply, counts: Vec::new(), mode: mode.clone() });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Claim, post, mark — each step flushed.
+    async fn deliver(&self, tenant: &TenantId, port: &dyn ChatPort, due: Due, now: DateTime<Utc>, report: &mut Report) {
+        let store = &self.app.store;
+        let (sub, period) = (due.subscription.as_str(), due.period.as_str());
+        let post = Post { marker: marker(tenant, sub, period), reply: due.reply.clone() };
+        let (first_at, attempts) = match due.mode {
+            Mode::Recover => match port.find_marker(&due.target, &post.marker).await {
+                Ok(Some(true)) => return self.mark(tenant, sub, period, PostState::Sent { at: now }),
+                Ok(Some(false)) => (now, 0),
+                Ok(None) => {
+                    tracing::warn!(%tenant, subscription = sub, period, "claimed before a restart and history cannot be read; skipped rather than risk a duplicate");
+                    report.skipped += 1;
+                    let why = "claimed before a restart; unverifiable".to_string();
+                    return self.mark(tenant, sub, period, PostState::Skipped { at: now, why });
+                }
+                Err(error) => {
+                    tracing::warn!(%tenant, subscription = sub, period, %error, "could not read history; will look again next run");
+                    return;
+                }
+            },
+            Mode::Retry { first_at, .. } if now - first_at > Duration::hours(RETRY_FOR_HOURS) => {
+                tracing::error!(%tenant, subscription = sub, period, "post kept failing for 24 h; dropped");
+                let channel = match &due.target {
+                    Target::Channel(c) => c.clone(),
+                    Target::Direct(u) => format!("dm @{u}"),
+                };
+                return self.mark(tenant, sub, period, PostState::Dropped { at: now, channel, counted: false });
+            }
+            Mode::Retry { first_at, attempts } => (first_at, attempts),
+            Mode::Fresh => (now, 0),
+        };
+        if let Err(error) = store.set_post_state(tenant, sub, period, &PostState::Claimed { at: now }) {
+            tracing::error!(%tenant, %error, "could not claim a post; not posting it");
+            return;
+        }
+        let state = match port.post(&due.target, &post).await {
+            Ok(()) => {
+                report.posted += 1;
+                for (counted_sub, counted_period) in &due.counts {
+                    if let Ok(Some(PostState::Dropped { at, channel, .. })) = store.post_state(tenant, counted_sub, counted_period) {
+                        self.mark(tenant, counted_sub, counted_period, PostState::Dropped { at, channel, counted: true });
+                    }
+                }
+                PostState::Sent { at: now }
+            }
+            Err(error) => {
+                report.failed += 1;
+                tracing::warn!(%tenant, subscription = sub, period, %error, "post failed; will retry");
+                let attempts = attempts + 1;
+                PostState::Failed { first_at, attempts, next_at: now + backoff(attempts, &error), error: error.to_string() }
+            }
+        };
+        self.mark(tenant, sub, period, state);
+    }
+
+    fn mark(&self, tenant: &TenantId, subscription: &str, period: &str, state: PostState) {
+        if let Err(error) = self.app.store.set_post_state(tenant, subscription, period, &state) {
+            tracing::error!(%tenant, subscription, period, %error, "could not record a post's state; a restart will look for its marker");
+        }
+    }
+}
+
+/// The marker that identifies a period's post in channel history.
+pub fn marker(tenant: &TenantId, subscription: &str, period: &str) -> String {
+    format!("steward:{tenant}:{subscription}:{period}")
+}
+
+/// Wait before retry `attempt`: the platform's `Retry-After`, else 1, 2, 4 … minutes, at most an hour.
+fn backoff(attempt: u32, error: &PostError) -> Duration {
+    match error {
+        PostError::RateLimited(wait) => Duration::from_std(*wait).unwrap_or(Duration::minutes(1)),
+        PostError::Failed(_) => Duration::minutes(1i64 << attempt.min(6)).min(Duration::hours(1)),
+    }
+}

@@ -1,0 +1,89 @@
+//! Purpose: the one port every scheduled post goes through — post to a channel or a user,
+//! and look a post's marker up in recent history — with the console's implementation.
+
+use async_trait::async_trait;
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+use thiserror::Error;
+
+use crate::domain::person::UserId;
+use crate::domain::tenant::TenantId;
+use crate::render::text;
+use crate::reply::Reply;
+
+/// Where a post goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Channel(String),
+    Direct(UserId),
+}
+
+/// A scheduled post: the reply and the marker that identifies its period in history
+/// (Slack message metadata, Discord nonce — DECISIONS 5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub marker: String,
+    pub reply: Reply,
+}
+
+#[derive(Debug, Error)]
+pub enum PostError {
+    #[error("rate limited, retry after {0:?}")]
+    RateLimited(Duration),
+    #[error("{0}")]
+    Failed(String),
+}
+
+#[async_trait]
+pub trait ChatPort: Send + Sync {
+    async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError>;
+
+    /// Whether a post carrying `marker` is in the target's recent history; `None` when
+    /// history cannot be read.
+    async fn find_marker(&self, target: &Target, marker: &str) -> Result<Option<bool>, PostError>;
+}
+
+/// Picks the port for a tenant (Slack tenants to Slack, and so on).
+pub trait Ports: Send + Sync {
+    fn port(&self, tenant: &TenantId) -> Option<&dyn ChatPort>;
+}
+
+/// Prints posts as `[#channel] …` / `[dm @user] …` — the console's port, and what
+/// `steward tick` uses when no chat platform is configured.
+pub struct PrintPort<W: Write + Send> {
+    out: Mutex<W>,
+}
+
+impl<W: Write + Send> PrintPort<W> {
+    pub fn new(out: W) -> Self {
+        PrintPort { out: Mutex::new(out) }
+    }
+}
+
+#[async_trait]
+impl<W: Write + Send> ChatPort for PrintPort<W> {
+    async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError> {
+        let label = match target {
+            Target::Channel(c) => format!("[#{c}]"),
+            Target::Direct(u) => format!("[dm @{u}]"),
+        };
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        writeln!(out, "{label} {}\n", text::render(&post.reply))
+            .and_then(|_| out.flush())
+            .map_err(|e| PostError::Failed(e.to_string()))
+    }
+
+    async fn find_marker(&self, _target: &Target, _marker: &str) -> Result<Option<bool>, PostError> {
+        Ok(None)
+    }
+}
+
+/// Every tenant to one port.
+pub struct OnePort<P: ChatPort>(pub P);
+
+impl<P: ChatPort> Ports for OnePort<P> {
+    fn port(&self, _tenant: &TenantId) -> Option<&dyn ChatPort> {
+        Some(&self.0)
+    }
+}

@@ -1,0 +1,73 @@
+//! Purpose: the post ledger — for every (subscription, period) whether its post was claimed,
+//! sent, skipped, failed or dropped. Each state change is flushed before the next step, so a
+//! restart can tell a post that may have gone out (claimed) from one that surely did (sent).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::record::{decode, encode};
+use super::{keys, Store, StoreError};
+use crate::domain::tenant::TenantId;
+
+/// Where one scheduled post stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum PostState {
+    /// About to be posted; if found after a restart, it may or may not have gone out.
+    Claimed { at: DateTime<Utc> },
+    Sent { at: DateTime<Utc> },
+    /// Deliberately not posted (missed while down, or unverifiable after a restart).
+    Skipped { at: DateTime<Utc>, why: String },
+    /// Posting failed; retried with backoff until 24 h after the first failure.
+    Failed { first_at: DateTime<Utc>, attempts: u32, next_at: DateTime<Utc>, error: String },
+    /// Given up after 24 h of failures; counted in the next weekly digest.
+    Dropped { at: DateTime<Utc>, channel: String, counted: bool },
+}
+
+impl Store {
+    pub fn post_state(&self, tenant: &TenantId, subscription: &str, period: &str) -> Result<Option<PostState>, StoreError> {
+        let key = keys::post(tenant, subscription, period);
+        self.db.get(&key)?.map(|bytes| decode(&key, &bytes)).transpose()
+    }
+
+    /// Records a state and flushes before returning.
+    pub fn set_post_state(&self, tenant: &TenantId, subscription: &str, period: &str, state: &PostState) -> Result<(), StoreError> {
+        self.db.insert(keys::post(tenant, subscription, period), encode(state)?)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Forgets a period (an escalation whose cause cleared can fire again).
+    pub fn clear_post(&self, tenant: &TenantId, subscription: &str, period: &str) -> Result<(), StoreError> {
+        self.db.remove(keys::post(tenant, subscription, period))?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every recorded period of a subscription, in key order.
+    pub fn posts(&self, tenant: &TenantId, subscription: &str) -> Result<Vec<(String, PostState)>, StoreError> {
+        let prefix = keys::posts(tenant, subscription);
+        self.db
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, bytes) = item?;
+                let period = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
+                Ok((period, decode(&key, &bytes)?))
+            })
+            .collect()
+    }
+
+    /// Every recorded post of a tenant, as (subscription, period, state).
+    pub fn all_posts(&self, tenant: &TenantId) -> Result<Vec<(String, String, PostState)>, StoreError> {
+        let prefix = keys::all_posts(tenant);
+        self.db
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, bytes) = item?;
+                let rest = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
+                let (sub, period) = rest.split_once('\0').unwrap_or((rest.as_str(), ""));
+                Ok((sub.to_string(), period.to_string(), decode(&key, &bytes)?))
+            })
+            .collect()
+    }
+}
