@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use crate::command::{self, Parsed};
 use crate::config::Admins;
 use crate::domain::account::AccountId;
+use crate::domain::audit::UndoPlan;
 use crate::domain::book::Book;
 use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
@@ -183,6 +184,10 @@ impl From<StoreError> for Failure {
 struct StoreAudit<'a>(&'a Store);
 
 impl AuditLog for StoreAudit<'_> {
+    fn last_change(&self, tenant: &TenantId, actor: &UserId) -> Result<Option<UndoPlan>, String> {
+        self.0.last_change(tenant, actor).map_err(|e| e.to_string())
+    }
+
     fn history(
         &self,
         tenant: &TenantId,

@@ -127,7 +127,10 @@ fn split_key(value: String, start: usize, end: usize, quoted: bool, raw: &str) -
 mod tests {
     use super::*;
 
-    fn shape(line: &str) -> Vec<(Option<String>, String)> {
+    /// A token as (key, value).
+    type Shape = (Option<String>, String);
+
+    fn shape(line: &str) -> Vec<Shape> {
         tokenize(line)
             .expect("lexes")
             .into_iter()
@@ -135,17 +138,17 @@ mod tests {
             .collect()
     }
 
-    fn word(v: &str) -> (Option<String>, String) {
+    fn word(v: &str) -> Shape {
         (None, v.into())
     }
 
-    fn kv(k: &str, v: &str) -> (Option<String>, String) {
+    fn kv(k: &str, v: &str) -> Shape {
         (Some(k.into()), v.into())
     }
 
     #[test]
     fn table() {
-        let cases: Vec<(&str, Vec<(Option<String>, String)>)> = vec![
+        let cases: Vec<(&str, Vec<Shape>)> = vec![
             (
                 "add Acme arr:50k",
                 vec![word("add"), word("Acme"), kv("arr", "50k")],

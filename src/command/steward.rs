@@ -13,6 +13,7 @@ pub enum StewardCommand {
     Timezone { zone: String },
     Currency { code: String },
     FiscalYear { month: String },
+    Undo,
 }
 
 pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
@@ -35,6 +36,7 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         "currency" => StewardCommand::Currency {
             code: inv.req_text("code")?,
         },
+        "undo" => StewardCommand::Undo,
         "fiscal-year" => StewardCommand::FiscalYear {
             month: inv.req_text("month")?,
         },

@@ -5,8 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::account::AccountId;
+use super::account::{Account, AccountId};
+use super::book::Change;
+use super::outcome::OutcomeEvent;
 use super::person::UserId;
+use super::tenant::TenantSettings;
 
 /// One field that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +32,59 @@ pub struct AuditEntry {
     pub account: Option<AccountId>,
     pub account_name: String,
     pub changes: Vec<FieldChange>,
+}
+
+/// One step that takes a change back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Revert {
+    /// Put the account back as it was.
+    Restore(Box<Account>),
+    /// Remove an account the change created.
+    Delete(AccountId),
+    Settings(Box<TenantSettings>),
+    /// Drop an outcome event the change recorded.
+    DropOutcome(OutcomeEvent),
+    /// Record again an outcome event the change dropped.
+    AddOutcome(OutcomeEvent),
+}
+
+impl Revert {
+    /// The step that takes `change` back, given the state before it.
+    pub fn of(change: &Change, before_account: Option<&Account>, before_settings: &TenantSettings) -> Revert {
+        match change {
+            Change::PutAccount(a) => match before_account {
+                Some(old) => Revert::Restore(Box::new(old.clone())),
+                None => Revert::Delete(a.id),
+            },
+            Change::RemoveAccount(id) => match before_account {
+                Some(old) => Revert::Restore(Box::new(old.clone())),
+                None => Revert::Delete(*id),
+            },
+            Change::PutSettings(_) => Revert::Settings(Box::new(before_settings.clone())),
+            Change::AddOutcome(e) => Revert::DropOutcome(e.clone()),
+            Change::RemoveOutcome(e) => Revert::AddOutcome(e.clone()),
+        }
+    }
+
+    pub fn into_change(self) -> Change {
+        match self {
+            Revert::Restore(a) => Change::PutAccount(a),
+            Revert::Delete(id) => Change::RemoveAccount(id),
+            Revert::Settings(s) => Change::PutSettings(*s),
+            Revert::DropOutcome(e) => Change::RemoveOutcome(e),
+            Revert::AddOutcome(e) => Change::AddOutcome(e),
+        }
+    }
+}
+
+/// How to take back an actor's last change (`/steward undo`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoPlan {
+    pub command: String,
+    pub at: DateTime<Utc>,
+    /// Applied in order (the reverse of the change's order).
+    pub steps: Vec<Revert>,
 }
 
 /// Fields whose changes are bookkeeping, not news.

@@ -19,6 +19,8 @@ pub enum Change {
     RemoveAccount(AccountId),
     PutSettings(TenantSettings),
     AddOutcome(OutcomeEvent),
+    /// Drop a recorded outcome (only when undoing the change that recorded it).
+    RemoveOutcome(OutcomeEvent),
 }
 
 /// A tenant's accounts, settings and outcome events.
@@ -184,6 +186,11 @@ impl Book {
             }
             Change::PutSettings(settings) => self.settings = settings,
             Change::AddOutcome(event) => self.outcomes.push(event),
+            Change::RemoveOutcome(event) => {
+                if let Some(i) = self.outcomes.iter().rposition(|e| *e == event) {
+                    self.outcomes.remove(i);
+                }
+            }
         }
     }
 

@@ -130,7 +130,7 @@ fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError>
         t("Added "),
         b(&account.name),
         t(format!(
-            ": {} ARR, renews {}, {}, owner ",
+            ": {} ARR, renews {}, {}, owned by ",
             present::money(book, account.arr),
             present::renewal(&account, ctx.today),
             present::tier(book, &account)

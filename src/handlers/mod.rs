@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::command::Command;
 use crate::domain::account::{Account, AccountId};
+use crate::domain::audit::UndoPlan;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
@@ -27,6 +28,9 @@ use crate::store::AuditPage;
 
 /// Reads the audit trail (the one thing handlers need that is not in the book).
 pub trait AuditLog {
+    /// How to take back `actor`'s last change, if there is one.
+    fn last_change(&self, tenant: &TenantId, actor: &UserId) -> Result<Option<UndoPlan>, String>;
+
     fn history(
         &self,
         tenant: &TenantId,

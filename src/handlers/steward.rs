@@ -6,6 +6,7 @@ use super::{Ctx, Outcome};
 use crate::command::invocation::closest;
 use crate::command::spec::{self, GroupSpec, SubSpec};
 use crate::command::steward::StewardCommand;
+use crate::domain::audit::Revert;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::person::Person;
@@ -19,6 +20,7 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     let mut settings = book.settings.clone();
     let reply = match command {
         StewardCommand::Help { topic } => return Ok(Outcome::read(help(topic.as_deref())?)),
+        StewardCommand::Undo => return undo(ctx, book),
         StewardCommand::WhoAmI => {
             let manager = settings.managers.get(ctx.actor).cloned();
             let reply = Reply::new().fields(vec![
@@ -126,6 +128,37 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
         }
     };
     Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
+}
+
+/// Takes back the asker's last change, unless someone changed the same account since.
+fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    let plan = ctx
+        .audit
+        .last_change(&book.tenant, ctx.actor)
+        .map_err(|e| DomainError::Refused(format!("the last change could not be read: {e}")))?
+        .ok_or_else(|| DomainError::Refused("you have no change to undo here.".into()))?;
+    let touched = plan.steps.iter().filter_map(|step| match step {
+        Revert::Restore(a) => Some(a.id),
+        Revert::Delete(id) => Some(*id),
+        _ => None,
+    });
+    for id in touched {
+        if let Some(current) = book.account(id).filter(|a| a.updated_at > plan.at) {
+            return Err(DomainError::Refused(format!(
+                "{} was changed after your `{}` ({}); undoing now would overwrite that. See `/account history \"{}\"`.",
+                current.name,
+                plan.command,
+                current.updated_at.format("%Y-%m-%d %H:%M UTC"),
+                current.name
+            )));
+        }
+    }
+    let reply = Reply::text(format!(
+        "Undid your `{}` from {}. Run `/steward undo` again to redo it.",
+        plan.command,
+        plan.at.format("%Y-%m-%d %H:%M UTC")
+    ));
+    Ok(Outcome::write(reply, plan.steps.into_iter().map(Revert::into_change).collect()))
 }
 
 fn owned_count(book: &Book, ctx: &Ctx) -> usize {

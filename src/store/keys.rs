@@ -8,6 +8,7 @@
 //! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
 //! t\0{tenant}\0audit\0{account:016x}\0{seq:016x} audit trail (account 0: tenant-wide)
 //! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
+//! t\0{tenant}\0undo\0{user}                    how to take back a user's last change
 //! ```
 
 use crate::domain::account::AccountId;
@@ -63,6 +64,13 @@ pub fn audit_of(t: &TenantId, account: Option<AccountId>) -> Vec<u8> {
 pub fn audit(t: &TenantId, account: Option<AccountId>, seq: u64) -> Vec<u8> {
     let mut key = audit_of(t, account);
     key.extend_from_slice(format!("{seq:016x}").as_bytes());
+    key
+}
+
+/// The undo plan of a user's last change.
+pub fn undo(t: &TenantId, user: &crate::domain::person::UserId) -> Vec<u8> {
+    let mut key = under(t, "undo\0");
+    key.extend_from_slice(user.0.as_bytes());
     key
 }
 

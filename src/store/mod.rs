@@ -2,7 +2,9 @@
 //! Reads are served from each tenant's [`Book`] in memory; a change is acknowledged only
 //! after sled's `flush()` returned, so a process killed right after an answer loses nothing.
 
+pub mod bulk;
 pub mod keys;
+pub mod ledger;
 pub mod record;
 
 use chrono::{DateTime, Utc};
@@ -12,7 +14,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use thiserror::Error;
 
 use crate::domain::account::{Account, AccountId};
-use crate::domain::audit::{diff, AuditEntry, FieldChange};
+use crate::domain::audit::{diff, AuditEntry, FieldChange, Revert, UndoPlan};
 use crate::domain::book::{Book, Change};
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::person::UserId;
@@ -130,7 +132,14 @@ impl Store {
         }
         let tenant = book.tenant.clone();
         let mut batch = sled::Batch::default();
+        let mut steps = Vec::with_capacity(changes.len());
         for change in &changes {
+            let touched = match change {
+                Change::PutAccount(a) => book.account(a.id),
+                Change::RemoveAccount(id) => book.account(*id),
+                _ => None,
+            };
+            steps.push(Revert::of(change, touched, &book.settings));
             let (account, account_name, field_changes) = self.stage(book, &tenant, change, &mut batch)?;
             if !field_changes.is_empty() {
                 let entry = AuditEntry {
@@ -144,12 +153,21 @@ impl Store {
                 batch.insert(keys::audit(&tenant, account, self.db.generate_id()?), encode(&entry)?);
             }
         }
+        steps.reverse();
+        let plan = UndoPlan { command: command.to_string(), at: now, steps };
+        batch.insert(keys::undo(&tenant, actor), encode(&plan)?);
         self.db.apply_batch(batch)?;
         self.db.flush()?;
         for change in changes {
             book.apply(change);
         }
         Ok(())
+    }
+
+    /// How to take back `actor`'s last change in the tenant, if any.
+    pub fn last_change(&self, tenant: &TenantId, actor: &UserId) -> Result<Option<UndoPlan>, StoreError> {
+        let key = keys::undo(tenant, actor);
+        self.db.get(&key)?.map(|bytes| decode(&key, &bytes)).transpose()
     }
 
     /// Adds one change's record to `batch` and returns what the audit entry should say.
@@ -179,6 +197,20 @@ impl Store {
             Change::AddOutcome(event) => {
                 batch.insert(keys::outcome(tenant, self.db.generate_id()?), encode(event)?);
                 let field = FieldChange { field: "outcome".into(), before: String::new(), after: describe(event) };
+                (Some(event.account), event.account_name.clone(), vec![field])
+            }
+            Change::RemoveOutcome(event) => {
+                let mut found = None;
+                for item in self.db.scan_prefix(keys::outcomes(tenant)) {
+                    let (key, bytes) = item?;
+                    if decode::<OutcomeEvent>(&key, &bytes)? == *event {
+                        found = Some(key);
+                    }
+                }
+                if let Some(key) = found {
+                    batch.remove(key);
+                }
+                let field = FieldChange { field: "outcome".into(), before: describe(event), after: "[undone]".into() };
                 (Some(event.account), event.account_name.clone(), vec![field])
             }
         })
