@@ -17,9 +17,11 @@ pub fn recipients(book: &Book, account: &Account, escalation: &Escalation, admin
         Span::Mention(id) => Some(id),
         _ => None,
     };
-    match owner.and_then(|o| book.settings.managers.get(&o).cloned()) {
+    // The owner's manager; else an admin; else, so that nothing goes unsaid, the owner.
+    match owner.as_ref().and_then(|o| book.settings.managers.get(o).cloned()) {
         Some(manager) => vec![manager],
-        None => admins.iter().take(1).cloned().collect(),
+        None if !admins.is_empty() => admins.iter().take(1).cloned().collect(),
+        None => owner.into_iter().collect(),
     }
 }
 

@@ -80,7 +80,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         }
     }
     if whitespace > 0 {
-        top_open.sort_by(|a, b| open_value(b).cmp(&open_value(a)));
+        top_open.sort_by_key(|a| std::cmp::Reverse(open_value(a)));
         let lines = top_open.iter().take(5).map(|a| account_line(book, a, format!("{} open", present::money_short(book, open_value(a))))).collect();
         reply = reply.line(format!("Expansion pipeline: {open_count} open, whitespace {}", present::money_short(book, Money(whitespace)))).bullets(lines);
     }

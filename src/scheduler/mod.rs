@@ -12,6 +12,7 @@ pub mod runner;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
+use futures::FutureExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::app::App;
@@ -54,8 +55,9 @@ struct Due {
 enum Mode {
     /// Never tried: claim, post, mark.
     Fresh,
-    /// Claimed by a run that did not mark it (a restart): look for its marker first.
-    Recover,
+    /// Claimed at `claimed_at` by a run that did not mark it (a restart): look for that
+    /// claim's marker first.
+    Recover { claimed_at: DateTime<Utc> },
     /// Failed before: retry until 24 h after the first failure, then drop.
     Retry { first_at: DateTime<Utc>, attempts: u32 },
 }
@@ -65,7 +67,7 @@ impl Mode {
     fn of(state: Option<&PostState>, now: DateTime<Utc>) -> Option<Mode> {
         match state {
             None => Some(Mode::Fresh),
-            Some(PostState::Claimed { .. }) => Some(Mode::Recover),
+            Some(PostState::Claimed { at }) => Some(Mode::Recover { claimed_at: *at }),
             Some(PostState::Failed { first_at, attempts, next_at, .. }) if *next_at <= now => {
                 Some(Mode::Retry { first_at: *first_at, attempts: *attempts })
             }
@@ -97,8 +99,8 @@ impl Scheduler<'_> {
             let Some(port) = self.ports.port(&tenant) else { continue };
             match self.plan(&tenant, now) {
                 Ok(posts) if self.dry_run => {
-                    for due in posts {
-                        let post = Post { marker: marker(&tenant, &due.subscription, &due.period), reply: due.reply };
+                    for due in posts.into_iter().filter(|d| d.mode == Mode::Fresh) {
+                        let post = Post { marker: marker(&tenant, &due.subscription, &due.period, now), reply: due.reply };
                         match port.post(&due.target, &post).await {
                             Ok(()) => report.posted += 1,
                             Err(_) => report.failed += 1,
@@ -132,8 +134,16 @@ impl Scheduler<'_> {
             }
             let mut periods: BTreeMap<NaiveDate, Option<PostState>> = BTreeMap::new();
             for (period, state) in self.app.store.posts(tenant, &sub.key())? {
-                if let (Ok(date), PostState::Claimed { .. } | PostState::Failed { .. }) = (period.parse(), &state) {
-                    periods.insert(date, Some(state));
+                match (period.parse::<NaiveDate>(), &state) {
+                    // Claimed before a crash and now out of its day: never made up late.
+                    (Ok(date), PostState::Claimed { .. }) if date < today => {
+                        let why = "claimed before a restart; out of its day".to_string();
+                        self.record(tenant, &sub.key(), &period, Some(PostState::Skipped { at: now, why }))?;
+                    }
+                    (Ok(date), PostState::Claimed { .. } | PostState::Failed { .. }) => {
+                        periods.insert(date, Some(state));
+                    }
+                    _ => {}
                 }
             }
             if let Some(today) = sub.due_period(now, zone) {
@@ -230,25 +240,36 @@ impl Scheduler<'_> {
                 live.insert(e.key.clone(), (e, to, reply));
             }
         }
+        // In a channel one post per cause; by direct message one per cause and recipient
+        // (`red:12>U1`), so a failure to one recipient is never retried to the others.
+        let mut wanted: Vec<(String, String, Target, &Reply)> = Vec::new();
+        for (key, (_, to, reply)) in &live {
+            if channels.is_empty() {
+                for user in to {
+                    wanted.push((DIRECT_ESCALATIONS.to_string(), format!("{key}>{user}"), Target::Direct(user.clone()), reply));
+                }
+                if to.is_empty() {
+                    tracing::warn!(tenant = %tenant, cause = %key, "escalation has no recipient: set a manager (`/steward manager`), STEWARD_ADMINS, or `/digest subscribe escalations`");
+                }
+            } else {
+                for sub in channels {
+                    wanted.push((sub.key(), key.clone(), Target::Channel(sub.channel.clone()), reply));
+                }
+            }
+        }
         let ledgers: Vec<String> = if channels.is_empty() { vec![DIRECT_ESCALATIONS.to_string()] } else { channels.iter().map(|s| s.key()).collect() };
-        let mut out = Vec::new();
         for ledger in &ledgers {
             for (period, _) in self.app.store.posts(tenant, ledger)? {
-                if !live.contains_key(&period) {
+                let cause = period.split('>').next().unwrap_or_default();
+                if !live.contains_key(cause) {
                     self.record(tenant, ledger, &period, None)?;
                 }
             }
-            for (key, (_, to, reply)) in &live {
-                let Some(mode) = Mode::of(self.app.store.post_state(tenant, ledger, key)?.as_ref(), now) else { continue };
-                let targets: Vec<Target> = match channels.iter().find(|s| &s.key() == ledger) {
-                    Some(sub) => vec![Target::Channel(sub.channel.clone())],
-                    None => to.iter().cloned().map(Target::Direct).collect(),
-                };
-                for target in targets {
-                    let (subscription, period, reply) = (ledger.clone(), key.clone(), reply.clone());
-                    out.push(Due { target, subscription, period, reply, counts: Vec::new(), mode: mode.clone() });
-                }
-            }
+        }
+        let mut out = Vec::new();
+        for (subscription, period, target, reply) in wanted {
+            let Some(mode) = Mode::of(self.app.store.post_state(tenant, &subscription, &period)?.as_ref(), now) else { continue };
+            out.push(Due { target, subscription, period, reply: reply.clone(), counts: Vec::new(), mode });
         }
         Ok(out)
     }
@@ -257,9 +278,8 @@ impl Scheduler<'_> {
     async fn deliver(&self, tenant: &TenantId, port: &dyn ChatPort, due: Due, now: DateTime<Utc>, report: &mut Report) {
         let store = &self.app.store;
         let (sub, period) = (due.subscription.as_str(), due.period.as_str());
-        let post = Post { marker: marker(tenant, sub, period), reply: due.reply.clone() };
         let (first_at, attempts) = match due.mode {
-            Mode::Recover => match port.find_marker(&due.target, &post.marker).await {
+            Mode::Recover { claimed_at } => match port.find_marker(&due.target, &marker(tenant, sub, period, claimed_at)).await {
                 Ok(Some(true)) => return self.mark(tenant, sub, period, PostState::Sent { at: now }),
                 Ok(Some(false)) => (now, 0),
                 Ok(None) => {
@@ -288,7 +308,13 @@ impl Scheduler<'_> {
             tracing::error!(%tenant, %error, "could not claim a post; not posting it");
             return;
         }
-        let state = match port.post(&due.target, &post).await {
+        let post = Post { marker: marker(tenant, sub, period, now), reply: due.reply };
+        // A panicking adapter fails this post only; the run goes on with the others.
+        let posted = AssertUnwindSafe(port.post(&due.target, &post))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| Err(PostError::Failed("the chat adapter panicked".into())));
+        let state = match posted {
             Ok(()) => {
                 report.posted += 1;
                 for (counted_sub, counted_period) in &due.counts {
@@ -315,15 +341,17 @@ impl Scheduler<'_> {
     }
 }
 
-/// The marker that identifies a period's post in channel history.
-pub fn marker(tenant: &TenantId, subscription: &str, period: &str) -> String {
-    format!("steward:{tenant}:{subscription}:{period}")
+/// The marker that identifies one claimed post in channel history: the period and the
+/// instant of the claim, so a cause that fires again never matches an earlier post.
+pub fn marker(tenant: &TenantId, subscription: &str, period: &str, claimed_at: DateTime<Utc>) -> String {
+    format!("steward:{tenant}:{subscription}:{period}:{}", claimed_at.timestamp())
 }
 
-/// Wait before retry `attempt`: the platform's `Retry-After`, else 1, 2, 4 … minutes, at most an hour.
+/// Wait before retry `attempt` (1, 2, …): the platform's `Retry-After`, else 1, 2, 4 …
+/// minutes, at most an hour.
 fn backoff(attempt: u32, error: &PostError) -> Duration {
     match error {
         PostError::RateLimited(wait) => Duration::from_std(*wait).unwrap_or(Duration::minutes(1)),
-        PostError::Failed(_) => Duration::minutes(1i64 << attempt.min(6)).min(Duration::hours(1)),
+        PostError::Failed(_) => Duration::minutes(1i64 << attempt.saturating_sub(1).min(6)).min(Duration::hours(1)),
     }
 }
