@@ -24,8 +24,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
     /// Tenant to act in: local, slack:TEAM, discord:GUILD or any plain name
-    #[arg(long, global = true, default_value = "local")]
-    pub tenant: String,
+    #[arg(long, global = true, default_value = "local", value_parser = parse_tenant)]
+    pub tenant: TenantId,
     /// Who the console user is
     #[arg(long, global = true, default_value = "local-user")]
     pub user: String,
@@ -84,6 +84,10 @@ pub enum Platform {
     Discord,
 }
 
+fn parse_tenant(text: &str) -> Result<TenantId, String> {
+    TenantId::parse(text).map_err(|e| e.to_string())
+}
+
 fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -97,7 +101,7 @@ pub type Failure = String;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())
         .map_err(|e| e.to_string())?;
-    let tenant = TenantId::parse(&cli.tenant).map_err(|e| e.to_string())?;
+    let tenant = cli.tenant.clone();
     let clock = move || cli.now.unwrap_or_else(Utc::now);
     let open = || -> Result<App, Failure> {
         let path = cli.db.clone().unwrap_or_else(|| config.db.clone());
@@ -129,6 +133,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             console(&app, &actor, clock)
         }
         Some(Cmd::Import { file, date_format }) => {
+            // Checked before the database is opened (or created) for nothing.
+            std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let app = open()?;
             let request = crate::transfer::ImportRequest {
                 tenant: &actor.tenant,

@@ -31,7 +31,7 @@ pub fn run(
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 write_reply(
                     &mut output,
-                    &Reply::error("the line is not valid UTF-8 text; retype it."),
+                    &Reply::error("the line is not valid UTF-8 text; retype it. Example: /account show \"Acme Corp\""),
                 )?;
                 continue;
             }

@@ -6,15 +6,19 @@
 //!   no platform, storage or clock.
 //! - [`command`]: `commands/*.toml` declares every command; text → typed [`command::Command`].
 //! - [`handlers`]: command + book → reply + proposed changes (one file per command group).
+//! - [`jobs`]: what each scheduled post says (weekly digest, standup, renewals, escalations).
+//! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
+//! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
 //! - [`config`]: environment and `steward.toml`, read once.
 //! - [`console`]: the local chat adapter (stdin/stdout).
 //! - [`manifest`]: the Slack app manifest and Discord command registration, generated from
 //!   `commands/`.
 //! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out.
 //! - [`demo`]: the sample portfolio of `steward console --demo`.
+//! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
 
 pub mod app;
 pub mod cli;
@@ -24,8 +28,12 @@ pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod handlers;
+pub mod jobs;
 pub mod logging;
 pub mod manifest;
 pub mod render;
 pub mod reply;
+pub mod scheduler;
+pub mod serve;
 pub mod store;
+pub mod transfer;

@@ -35,6 +35,9 @@ pub struct Book {
     outcomes: Vec<OutcomeEvent>,
     /// Which account holds each expansion opportunity (ids are tenant-wide).
     opportunities: HashMap<u32, AccountId>,
+    /// Account ids up to this one were used before (by removed accounts, whose audit trail
+    /// stays): never hand them out again.
+    used_ids_through: u64,
 }
 
 impl Book {
@@ -48,7 +51,28 @@ impl Book {
             ranking: ArrRanking::default(),
             outcomes: Vec::new(),
             opportunities: HashMap::new(),
+            used_ids_through: 0,
         }
+    }
+
+    /// A book built from stored records at once: indexes built in one pass (inserting
+    /// accounts one by one would re-sort the ARR ranking each time).
+    pub fn from_parts(tenant: TenantId, settings: TenantSettings, accounts: Vec<Account>, outcomes: Vec<OutcomeEvent>) -> Self {
+        let mut book = Book::new(tenant);
+        book.settings = settings;
+        book.ranking = ArrRanking::new(accounts.iter().filter(|a| a.is_active()).map(|a| a.arr));
+        for account in accounts {
+            book.by_name.insert(account.name.to_lowercase(), account.id);
+            for o in &account.opportunities {
+                book.opportunities.insert(o.id, account.id);
+            }
+            if account.is_active() {
+                book.by_renewal.insert((account.renewal_date, account.id));
+            }
+            book.accounts.insert(account.id, account);
+        }
+        book.outcomes = outcomes;
+        book
     }
 
     pub fn len(&self) -> usize {
@@ -167,9 +191,15 @@ impl Book {
         ranking.tier(account.arr, open_value(account), account.tier_pin)
     }
 
-    /// The next free account id.
+    /// The next free account id: above every account's, and above every id used before.
     pub fn next_account_id(&self) -> AccountId {
-        AccountId(self.accounts.keys().map(|id| id.0).max().unwrap_or(0) + 1)
+        let highest = self.accounts.keys().map(|id| id.0).max().unwrap_or(0);
+        AccountId(highest.max(self.used_ids_through) + 1)
+    }
+
+    /// Marks account ids up to `id` as used (the store finds them in the audit trail).
+    pub fn reserve_ids_through(&mut self, id: u64) {
+        self.used_ids_through = self.used_ids_through.max(id);
     }
 
     /// Applies a change that the store has made durable.
@@ -183,6 +213,7 @@ impl Book {
             Change::RemoveAccount(id) => {
                 self.unindex(id);
                 self.accounts.remove(&id);
+                self.reserve_ids_through(id.0);
             }
             Change::PutSettings(settings) => self.settings = settings,
             Change::AddOutcome(event) => self.outcomes.push(event),
@@ -219,10 +250,10 @@ impl Book {
     }
 }
 
-/// `" Did you mean: A, B?"`, or empty.
+/// `" Did you mean: A, B?"`, or where to find the names.
 pub fn suggestion_text(names: &[String]) -> String {
     if names.is_empty() {
-        String::new()
+        " See the names with `/account list`. Example: /account show \"Acme Corp\"".into()
     } else {
         format!(" Did you mean: {}?", names.join(", "))
     }
@@ -285,5 +316,7 @@ mod tests {
         b.apply(Change::RemoveAccount(AccountId(2)));
         assert!(names(&b).is_empty());
         assert_eq!(b.next_account_id(), AccountId(4));
+        b.apply(Change::RemoveAccount(AccountId(3)));
+        assert_eq!(b.next_account_id(), AccountId(4), "a removed account's id is never reused");
     }
 }

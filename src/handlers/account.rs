@@ -130,7 +130,7 @@ fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError>
         t("Added "),
         b(&account.name),
         t(format!(
-            ": {} ARR, renews {}, {}, owned by ",
+            ": {} ARR, renews {}, {}, owner: ",
             present::money(book, account.arr),
             present::renewal(&account, ctx.today),
             present::tier(book, &account)
@@ -201,7 +201,7 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
     if let crate::domain::account::AccountStatus::Churned { on, reason } = &account.status {
         fields.push(("Churned".into(), vec![t(format!("{on}: {reason}"))]));
     }
-    let flags = present::risk_flags(account, ctx.today, ctx.now);
+    let flags = if account.is_active() { present::risk_flags(account, ctx.today, ctx.now) } else { Vec::new() };
     let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
     if !flags.is_empty() {
         reply = reply
@@ -344,8 +344,9 @@ fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Out
         .history(&book.tenant, Some(account.id), page)
         .map_err(|e| DomainError::Refused(format!("the history could not be read: {e}")))?;
     let mut reply = Reply::new().heading(format!(
-        "History of {} ({} changes, newest first)",
-        account.name, trail.total
+        "History of {} ({}, newest first)",
+        account.name,
+        present::count(trail.total, "change")
     ));
     let items = trail
         .entries
@@ -357,6 +358,8 @@ fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Out
                 .map(|c| {
                     if c.before.is_empty() {
                         format!("{}: {}", c.field, c.after)
+                    } else if c.after.is_empty() {
+                        format!("{}: removed ({})", c.field, c.before)
                     } else {
                         format!("{}: {} → {}", c.field, c.before, c.after)
                     }

@@ -59,6 +59,9 @@ pub fn tier(book: &Book, account: &Account) -> String {
 
 /// `2027-03-31 (in 120 days, T-120)` or `2026-01-01 (12 days ago, overdue)`.
 pub fn renewal(account: &Account, today: NaiveDate) -> String {
+    if !account.is_active() {
+        return format!("{} (churned; no renewal)", account.renewal_date);
+    }
     let days = account.days_to_renewal(today);
     let when = match days {
         0 => "today".to_string(),

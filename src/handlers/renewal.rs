@@ -103,6 +103,9 @@ fn list(within: u32, page: usize, ctx: &Ctx, book: &Book) -> Reply {
             if is_late_start(a.renewal_date, a.arr, &a.renewal, ctx.today) {
                 line.push(t(" — late start"));
             }
+            if a.thread_risk().is_single_threaded() {
+                line.push(t(" — single-threaded"));
+            }
             line
         })
         .collect();

@@ -9,6 +9,7 @@
 //! t\0{tenant}\0audit\0{account:016x}\0{seq:016x} audit trail (account 0: tenant-wide)
 //! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
 //! t\0{tenant}\0undo\0{user}                    how to take back a user's last change
+//! t\0{tenant}\0seen\0{event_id}                a Slack event already handled (deduplication)
 //! ```
 
 use crate::domain::account::AccountId;
@@ -54,9 +55,14 @@ pub fn outcome(t: &TenantId, seq: u64) -> Vec<u8> {
     key
 }
 
+/// Every audit entry of a tenant, ordered by account id.
+pub fn audits(t: &TenantId) -> Vec<u8> {
+    under(t, "audit\0")
+}
+
 /// The audit prefix of one account (`None`: tenant-wide changes).
 pub fn audit_of(t: &TenantId, account: Option<AccountId>) -> Vec<u8> {
-    let mut key = under(t, "audit\0");
+    let mut key = audits(t);
     key.extend_from_slice(format!("{:016x}\0", account.map_or(0, |a| a.0)).as_bytes());
     key
 }
@@ -90,6 +96,18 @@ pub fn posts(t: &TenantId, subscription: &str) -> Vec<u8> {
 pub fn post(t: &TenantId, subscription: &str, period: &str) -> Vec<u8> {
     let mut key = posts(t, subscription);
     key.extend_from_slice(period.as_bytes());
+    key
+}
+
+/// Every handled chat event id of a tenant.
+pub fn seen_all(t: &TenantId) -> Vec<u8> {
+    under(t, "seen\0")
+}
+
+/// A handled chat event (Slack `event_id`), kept to recognise retries.
+pub fn seen(t: &TenantId, event_id: &str) -> Vec<u8> {
+    let mut key = seen_all(t);
+    key.extend_from_slice(event_id.as_bytes());
     key
 }
 

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod keys;
 pub mod ledger;
 pub mod record;
+pub mod seen;
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -38,6 +39,14 @@ pub enum StoreError {
 
 /// Name written beside sled's files so a second process can say who holds the database.
 const PID_FILE: &str = "steward.pid";
+/// Name written beside sled's files after each commit: the number of the last one.
+const COMMIT_FILE: &str = "steward.commit";
+
+/// The record that marks a Steward database and numbers its last commit.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Marker {
+    last_commit: u64,
+}
 
 /// Audit entries of one account, newest first, one page of them, and the total.
 pub struct AuditPage {
@@ -70,15 +79,30 @@ impl Store {
             }
             other => StoreError::Io(other),
         })?;
-        match db.get(keys::MARKER)? {
-            Some(_) => {}
+        let marker: Marker = match db.get(keys::MARKER)? {
+            Some(bytes) => decode(keys::MARKER, &bytes)?,
             None if existed => {
                 return Err(StoreError::NotSteward { path: shown, why: "its Steward marker is missing".into() })
             }
             None => {
-                db.insert(keys::MARKER, encode(&"steward")?)?;
+                let fresh = Marker { last_commit: 0 };
+                db.insert(keys::MARKER, encode(&fresh)?)?;
                 db.flush()?;
+                fresh
             }
+        };
+        // sled recovers a damaged data file by stopping at the first bad record, silently
+        // dropping what follows (DECISIONS 25). The last acknowledged commit is also noted
+        // outside sled's files: if the database holds less than that, refuse it.
+        let acknowledged: u64 = std::fs::read_to_string(path.join(COMMIT_FILE))
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(0);
+        if acknowledged > marker.last_commit {
+            return Err(StoreError::NotSteward {
+                path: shown,
+                why: format!("it ends before the last acknowledged change (#{acknowledged}, found #{})", marker.last_commit),
+            });
         }
         // Best effort: only used to name the holder in another process's error.
         let _ = std::fs::write(path.join(PID_FILE), std::process::id().to_string());
@@ -101,18 +125,22 @@ impl Store {
     }
 
     fn load(&self, tenant: &TenantId) -> Result<Book, StoreError> {
-        let mut book = Book::new(tenant.clone());
-        if let Some(bytes) = self.db.get(keys::settings(tenant))? {
-            book.apply(Change::PutSettings(decode(&keys::settings(tenant), &bytes)?));
-        }
-        for item in self.db.scan_prefix(keys::accounts(tenant)) {
-            let (key, bytes) = item?;
-            let account: Account = decode(&key, &bytes)?;
-            book.apply(Change::PutAccount(Box::new(account)));
-        }
-        for item in self.db.scan_prefix(keys::outcomes(tenant)) {
-            let (key, bytes) = item?;
-            book.apply(Change::AddOutcome(decode(&key, &bytes)?));
+        let settings = match self.db.get(keys::settings(tenant))? {
+            Some(bytes) => decode(&keys::settings(tenant), &bytes)?,
+            None => TenantSettings::default(),
+        };
+        let accounts = self.scan::<Account>(&keys::accounts(tenant))?;
+        let outcomes = self.scan::<OutcomeEvent>(&keys::outcomes(tenant))?;
+        let mut book = Book::from_parts(tenant.clone(), settings, accounts, outcomes);
+        // Audit keys sort by account id, so the last one names the highest id ever used; a
+        // removed account's history must never become a new account's.
+        let prefix = keys::audits(tenant);
+        if let Some((key, _)) = self.db.scan_prefix(&prefix).next_back().transpose()? {
+            let id = key
+                .get(prefix.len()..prefix.len() + 16)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u64::from_str_radix(hex, 16).ok());
+            book.reserve_ids_through(id.unwrap_or(0));
         }
         Ok(book)
     }
@@ -156,10 +184,23 @@ impl Store {
         steps.reverse();
         let plan = UndoPlan { command: command.to_string(), at: now, steps };
         batch.insert(keys::undo(&tenant, actor), encode(&plan)?);
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
+        self.apply_durably(batch)?;
         for change in changes {
             book.apply(change);
+        }
+        Ok(())
+    }
+
+    /// Applies `batch` atomically as a numbered commit and returns after `flush()`, then notes
+    /// the commit's number beside the database (see [`Store::open`]). Every acknowledged write
+    /// goes through here.
+    fn apply_durably(&self, mut batch: sled::Batch) -> Result<(), StoreError> {
+        let last_commit = self.db.generate_id()?;
+        batch.insert(keys::MARKER, encode(&Marker { last_commit })?);
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        if let Err(error) = std::fs::write(self.path.join(COMMIT_FILE), last_commit.to_string()) {
+            tracing::warn!(%error, "could not note the last commit beside the database");
         }
         Ok(())
     }
@@ -235,26 +276,28 @@ impl Store {
         Ok(AuditPage { entries, total })
     }
 
-    /// Replaces `name` with `[removed]` in the account's audit trail (DECISIONS 18), durably.
+    /// Replaces `name` with `[removed]` in the account's audit trail (DECISIONS 18), durably:
+    /// in any letter case, as a whole name (never inside another word).
     pub fn redact(&self, tenant: &TenantId, account: AccountId, name: &str) -> Result<(), StoreError> {
+        let pattern = format!(r"(?i)(^|[^\p{{L}}\p{{N}}]){}($|[^\p{{L}}\p{{N}}])", regex::escape(name));
+        let whole_name = regex::Regex::new(&pattern).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let redact = |text: &mut String| *text = whole_name.replace_all(text, "${1}[removed]${2}").into_owned();
         let mut batch = sled::Batch::default();
         for item in self.db.scan_prefix(keys::audit_of(tenant, Some(account))) {
             let (key, bytes) = item?;
             let mut entry: AuditEntry = decode(&key, &bytes)?;
             let before = entry.clone();
-            entry.command = entry.command.replace(name, "[removed]");
+            redact(&mut entry.command);
             for change in &mut entry.changes {
-                for text in [&mut change.field, &mut change.before, &mut change.after] {
-                    *text = text.replace(name, "[removed]");
-                }
+                redact(&mut change.field);
+                redact(&mut change.before);
+                redact(&mut change.after);
             }
             if entry != before {
                 batch.insert(key, encode(&entry)?);
             }
         }
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(())
+        self.apply_durably(batch)
     }
 
     /// Every tenant with stored data.

@@ -1,0 +1,191 @@
+//! Purpose: bulk reads and writes for `steward import` / `export` — many records in one sled
+//! batch and one `flush()`, audit entries written as given (a restore keeps the original
+//! actors and timestamps), and a tenant read straight from disk without building a `Book`.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys;
+use super::ledger::PostState;
+use super::record::{decode, encode};
+use super::{Store, StoreError};
+use crate::domain::account::Account;
+use crate::domain::audit::AuditEntry;
+use crate::domain::outcome::OutcomeEvent;
+use crate::domain::person::UserId;
+use crate::domain::tenant::{TenantId, TenantSettings};
+
+/// Everything a tenant holds, as stored: what a full export contains.
+#[derive(Debug, Clone, Default)]
+pub struct TenantRecords {
+    pub settings: TenantSettings,
+    /// By account id.
+    pub accounts: Vec<Account>,
+    /// In the order they were recorded.
+    pub outcomes: Vec<OutcomeEvent>,
+    /// By account (tenant-wide first), then in the order they were recorded.
+    pub audit: Vec<AuditEntry>,
+    /// The scheduled-post ledger: a restored tenant must not post a period twice (DECISIONS 5).
+    pub posts: Vec<PostRecord>,
+}
+
+/// One period of one subscription in the post ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRecord {
+    pub subscription: String,
+    pub period: String,
+    pub state: PostState,
+}
+
+/// Records staged for one atomic write.
+#[derive(Debug, Default)]
+pub struct BulkBatch(sled::Batch);
+
+impl Store {
+    /// Encodes an account into `batch` (encoding is most of a write's CPU; doing it here lets
+    /// the caller overlap it with the previous batch's [`Store::write_bulk`]).
+    pub fn stage_account(
+        &self,
+        batch: &mut BulkBatch,
+        tenant: &TenantId,
+        account: &Account,
+    ) -> Result<(), StoreError> {
+        batch
+            .0
+            .insert(keys::account(tenant, account.id), encode(account)?);
+        Ok(())
+    }
+
+    /// Encodes an audit entry, as given (actor, time, command), into `batch`.
+    pub fn stage_audit(
+        &self,
+        batch: &mut BulkBatch,
+        tenant: &TenantId,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        batch.0.insert(
+            keys::audit(tenant, entry.account, self.db.generate_id()?),
+            encode(entry)?,
+        );
+        Ok(())
+    }
+
+    /// Stages the removal of `actor`'s undo plan: after a bulk import their last change is the
+    /// import, which `/steward undo` cannot take back, so nothing older may be undone across it.
+    pub fn stage_forget_undo(&self, batch: &mut BulkBatch, tenant: &TenantId, actor: &UserId) {
+        batch.0.remove(keys::undo(tenant, actor));
+    }
+
+    /// Applies `batch` atomically and returns only after `flush()`: the caller may then
+    /// acknowledge it (DECISIONS 1). The cached `Book` is not touched; call
+    /// [`Store::forget_book`] when the bulk load is done.
+    pub fn write_bulk(&self, batch: BulkBatch) -> Result<(), StoreError> {
+        self.apply_durably(batch.0)
+    }
+
+    /// Restores a whole tenant from an export in one atomic batch, then flushes: settings,
+    /// accounts, outcome events, audit entries and the post ledger; events and entries in the
+    /// order given (fresh
+    /// sequence numbers keep that order, so a second export lists them the same way).
+    /// Takes `records` by value and frees each record once encoded: a large backup is then
+    /// in memory about once, not twice.
+    pub fn restore(&self, tenant: &TenantId, records: TenantRecords) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        batch.insert(keys::settings(tenant), encode(&records.settings)?);
+        for account in records.accounts {
+            batch.insert(keys::account(tenant, account.id), encode(&account)?);
+        }
+        for event in &records.outcomes {
+            batch.insert(
+                keys::outcome(tenant, self.db.generate_id()?),
+                encode(event)?,
+            );
+        }
+        for entry in records.audit {
+            batch.insert(
+                keys::audit(tenant, entry.account, self.db.generate_id()?),
+                encode(&entry)?,
+            );
+        }
+        for post in &records.posts {
+            batch.insert(
+                keys::post(tenant, &post.subscription, &post.period),
+                encode(&post.state)?,
+            );
+        }
+        self.apply_durably(batch)?;
+        self.forget_book(tenant);
+        Ok(())
+    }
+
+    /// Whether the tenant has no stored record at all (no settings, accounts or history).
+    pub fn tenant_is_empty(&self, tenant: &TenantId) -> Result<bool, StoreError> {
+        Ok(self
+            .db
+            .scan_prefix(keys::tenant(tenant))
+            .next()
+            .transpose()?
+            .is_none())
+    }
+
+    /// The tenant's records read from disk. Holds the cached book's read lock, when there is
+    /// one, so a command running in this process cannot commit halfway through the read.
+    pub fn records(
+        &self,
+        tenant: &TenantId,
+        with_history: bool,
+    ) -> Result<TenantRecords, StoreError> {
+        let cached = self
+            .books
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(tenant)
+            .cloned();
+        let _no_writer = cached
+            .as_ref()
+            .map(|b| b.read().unwrap_or_else(|p| p.into_inner()));
+        let settings = match self.db.get(keys::settings(tenant))? {
+            Some(bytes) => decode(&keys::settings(tenant), &bytes)?,
+            None => TenantSettings::default(),
+        };
+        let mut records = TenantRecords {
+            settings,
+            accounts: self.scan(&keys::accounts(tenant))?,
+            ..Default::default()
+        };
+        if with_history {
+            records.outcomes = self.scan(&keys::outcomes(tenant))?;
+            records.audit = self.scan(&keys::audits(tenant))?;
+            records.posts = self
+                .all_posts(tenant)?
+                .into_iter()
+                .map(|(subscription, period, state)| PostRecord {
+                    subscription,
+                    period,
+                    state,
+                })
+                .collect();
+        }
+        Ok(records)
+    }
+
+    pub(super) fn scan<T: serde::de::DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        self.db
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, bytes) = item?;
+                decode(&key, &bytes)
+            })
+            .collect()
+    }
+
+    /// Drops the tenant's cached book after a bulk write, so the next reader loads it from
+    /// disk. Replaying 100,000 accounts through `Book::apply` would re-sort the ARR ranking
+    /// once per account; bulk writes run in a process of their own (DECISIONS 4), where no
+    /// one else holds the old book.
+    pub fn forget_book(&self, tenant: &TenantId) {
+        self.books
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tenant);
+    }
+}

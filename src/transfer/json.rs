@@ -1,0 +1,130 @@
+//! Purpose: Steward's own JSON export — a versioned document holding everything needed to
+//! rebuild a tenant — and restoring one into an empty tenant (DECISIONS 2), audit trail
+//! included with its original actors and timestamps.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::io::Write;
+
+use super::{report, ImportRequest, Summary, TransferError};
+use crate::domain::account::Account;
+use crate::domain::audit::AuditEntry;
+use crate::domain::outcome::OutcomeEvent;
+use crate::domain::tenant::{TenantId, TenantSettings};
+use crate::store::bulk::{PostRecord, TenantRecords};
+use crate::store::Store;
+
+/// The export format version this build writes and reads.
+pub const EXPORT_VERSION: u32 = 1;
+
+/// `{ "steward_export": 1, "tenant": …, "exported_at": …, "settings": …, "accounts": […],
+/// "outcomes": […], "audit": […], "posts": […] }`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportDoc {
+    pub steward_export: u32,
+    /// The tenant it was exported from (it may be imported into another).
+    pub tenant: TenantId,
+    pub exported_at: DateTime<Utc>,
+    pub settings: TenantSettings,
+    /// By id; churned accounts included.
+    pub accounts: Vec<Account>,
+    /// In recorded order.
+    pub outcomes: Vec<OutcomeEvent>,
+    /// By account (tenant-wide first), each account's in recorded order.
+    pub audit: Vec<AuditEntry>,
+    /// The scheduled-post ledger, so a restored tenant never posts a period twice.
+    #[serde(default)]
+    pub posts: Vec<PostRecord>,
+}
+
+impl ExportDoc {
+    pub fn new(tenant: &TenantId, exported_at: DateTime<Utc>, records: TenantRecords) -> Self {
+        ExportDoc {
+            steward_export: EXPORT_VERSION,
+            tenant: tenant.clone(),
+            exported_at,
+            settings: records.settings,
+            accounts: records.accounts,
+            outcomes: records.outcomes,
+            audit: records.audit,
+            posts: records.posts,
+        }
+    }
+}
+
+/// Only the version, read first so a newer document gets a clear answer.
+#[derive(Deserialize)]
+struct Version {
+    steward_export: Option<u32>,
+}
+
+/// Restores an export into `request.tenant`, which must hold no data: merging a full backup
+/// into a live tenant would duplicate its history. One atomic batch, one flush.
+pub fn import(
+    store: &Store,
+    request: &ImportRequest,
+    out: &mut dyn Write,
+) -> Result<Summary, TransferError> {
+    let path = request.file;
+    let bytes = std::fs::read(path).map_err(|source| TransferError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let bad = |why: String| TransferError::Json {
+        path: path.to_path_buf(),
+        why,
+    };
+    let version: Version = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
+    match version.steward_export {
+        None => return Err(bad("it has no \"steward_export\" version field".into())),
+        Some(found) if found > EXPORT_VERSION => {
+            return Err(TransferError::NewerExport {
+                path: path.to_path_buf(),
+                found,
+            })
+        }
+        Some(_) => {}
+    }
+    let doc: ExportDoc = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
+    // The whole file is one batch: its acknowledgement names its last physical line.
+    let lines = text.split(|b| *b == b'\n').count() - usize::from(text.ends_with(b"\n"));
+    drop(bytes);
+    check_unique(&doc.accounts).map_err(bad)?;
+    if !store.tenant_is_empty(request.tenant)? {
+        return Err(TransferError::NotEmpty {
+            tenant: request.tenant.clone(),
+        });
+    }
+    let imported = doc.accounts.len();
+    let records = TenantRecords {
+        settings: doc.settings,
+        accounts: doc.accounts,
+        outcomes: doc.outcomes,
+        audit: doc.audit,
+        posts: doc.posts,
+    };
+    store.restore(request.tenant, records)?;
+    report(out, &format!("committed through line {lines}"))?;
+    Ok(Summary {
+        imported,
+        updated: 0,
+        rejected: 0,
+    })
+}
+
+/// Account ids and names (any case) are unique, as a book requires.
+fn check_unique(accounts: &[Account]) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for account in accounts {
+        if !ids.insert(account.id) {
+            return Err(format!("account id {} appears twice", account.id.0));
+        }
+        if !names.insert(account.name.to_lowercase()) {
+            return Err(format!("account \"{}\" appears twice", account.name));
+        }
+    }
+    Ok(())
+}

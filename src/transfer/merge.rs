@@ -1,0 +1,285 @@
+//! Purpose: merging CSV rows into accounts — a new account, or the one with the same name
+//! (any case) — recording one audit entry per row, and staging everything changed since the
+//! last flush as one batch. Accounts the file touched stay in `work`, so a later row (another
+//! stakeholder of the same account) builds on the earlier ones; the book is read, never cloned.
+
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::columns::{Columns, Field};
+use super::row::{Contact, Row};
+use super::{ImportRequest, Summary};
+use crate::domain::account::{Account, AccountId};
+use crate::domain::audit::{AuditEntry, FieldChange};
+use crate::domain::book::Book;
+use crate::domain::person::Person;
+use crate::domain::stakeholder::{Role, Stakeholder};
+use crate::store::bulk::BulkBatch;
+use crate::store::{Store, StoreError};
+
+/// The state of one import.
+pub struct Run<'a> {
+    book: &'a Book,
+    request: &'a ImportRequest<'a>,
+    command: String,
+    today: NaiveDate,
+    next_id: u64,
+    /// Accounts this file created, by lower-case name.
+    names: HashMap<String, AccountId>,
+    /// The current state of every account the file touched.
+    work: HashMap<AccountId, Account>,
+    /// Accounts changed since the last flush, and their audit entries.
+    dirty: BTreeSet<AccountId>,
+    audit: Vec<AuditEntry>,
+    /// Existing accounts matched by a valid row.
+    matched: HashSet<AccountId>,
+    pub summary: Summary,
+    /// The first batch also drops the actor's undo plan.
+    first_batch: bool,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(
+        book: &'a Book,
+        request: &'a ImportRequest<'a>,
+        today: NaiveDate,
+        first_id: AccountId,
+    ) -> Self {
+        Run {
+            book,
+            request,
+            command: format!("import {}", request.file.display()),
+            today,
+            next_id: first_id.0,
+            names: HashMap::new(),
+            work: HashMap::new(),
+            dirty: BTreeSet::new(),
+            audit: Vec::new(),
+            matched: HashSet::new(),
+            summary: Summary::default(),
+            first_batch: true,
+        }
+    }
+}
+
+impl Run<'_> {
+    /// Merges a valid row into its account; `Err` only when a new account lacks ARR or date.
+    pub fn apply(&mut self, line: u64, row: Row, columns: &Columns) -> Result<(), String> {
+        let key = row.name.to_lowercase();
+        let created_here = self.names.get(&key).copied();
+        let existing = created_here.or_else(|| self.book.by_name(&row.name).map(|a| a.id));
+        let (mut account, mut changes) = match existing {
+            Some(id) => match self
+                .work
+                .remove(&id)
+                .or_else(|| self.book.account(id).cloned())
+            {
+                Some(account) => (account, Vec::new()),
+                None => {
+                    return Err(format!(
+                        "account \"{}\" vanished during the import",
+                        row.name
+                    ))
+                }
+            },
+            None => {
+                let needs = |name, field, example| {
+                    format!("{name}: is empty, and a new account needs it. Example: {example} (column \"{}\")", columns.header(field))
+                };
+                let arr = row.arr.ok_or_else(|| needs("arr", Field::Arr, "50k"))?;
+                let renewal = row
+                    .renewal
+                    .ok_or_else(|| needs("renewal", Field::Renewal, "2027-03-31"))?;
+                let account = Account::new(
+                    AccountId(self.next_id),
+                    row.name.clone(),
+                    arr,
+                    renewal,
+                    self.request.now,
+                );
+                let created = [
+                    ("name", account.name.clone()),
+                    ("arr", arr.0.to_string()),
+                    ("renewal_date", renewal.to_string()),
+                ];
+                (
+                    account,
+                    created
+                        .into_iter()
+                        .map(|(f, v)| change(f, String::new(), v))
+                        .collect(),
+                )
+            }
+        };
+        merge(&mut account, row, self.today, &mut changes);
+        let id = account.id;
+        if existing.is_none() {
+            self.next_id += 1;
+            self.names.insert(key, id);
+            self.summary.imported += 1;
+        } else if created_here.is_none() && self.matched.insert(id) {
+            self.summary.updated += 1;
+        }
+        if !changes.is_empty() {
+            account.updated_at = self.request.now;
+            self.dirty.insert(id);
+            self.audit.push(AuditEntry {
+                at: self.request.now,
+                actor: self.request.actor.clone(),
+                command: format!("{} line {line}", self.command),
+                account: Some(id),
+                account_name: account.name.clone(),
+                changes,
+            });
+        }
+        self.work.insert(id, account);
+        Ok(())
+    }
+
+    /// Encodes everything changed since the last batch into a new one.
+    pub fn stage(&mut self, store: &Store) -> Result<BulkBatch, StoreError> {
+        let mut batch = BulkBatch::default();
+        if std::mem::take(&mut self.first_batch) {
+            store.stage_forget_undo(&mut batch, self.request.tenant, self.request.actor);
+        }
+        for id in std::mem::take(&mut self.dirty) {
+            if let Some(account) = self.work.get(&id) {
+                store.stage_account(&mut batch, self.request.tenant, account)?;
+            }
+        }
+        for entry in self.audit.drain(..) {
+            store.stage_audit(&mut batch, self.request.tenant, &entry)?;
+        }
+        Ok(batch)
+    }
+}
+
+fn change(field: &str, before: String, after: String) -> FieldChange {
+    FieldChange {
+        field: field.to_string(),
+        before,
+        after,
+    }
+}
+
+/// Sets `slot` to `value` when it differs, recording the change.
+fn set<T: PartialEq>(
+    changes: &mut Vec<FieldChange>,
+    field: &str,
+    slot: &mut T,
+    value: T,
+    show: fn(&T) -> String,
+) {
+    if *slot != value {
+        changes.push(change(field, show(slot), show(&value)));
+        *slot = value;
+    }
+}
+
+fn show_opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn show_person(person: &Option<Person>) -> String {
+    match person {
+        Some(Person::User(id)) => format!("@{id}"),
+        Some(Person::Named(name)) => name.clone(),
+        None => String::new(),
+    }
+}
+
+/// Applies the row's non-empty cells to `account` (the name keeps its stored spelling).
+fn merge(account: &mut Account, row: Row, today: NaiveDate, changes: &mut Vec<FieldChange>) {
+    if let Some(arr) = row.arr {
+        set(changes, "arr", &mut account.arr, arr, |m| m.0.to_string());
+    }
+    if let Some(date) = row.renewal {
+        set(
+            changes,
+            "renewal_date",
+            &mut account.renewal_date,
+            date,
+            ToString::to_string,
+        );
+    }
+    if row.owner.is_some() {
+        set(changes, "owner", &mut account.owner, row.owner, show_person);
+    }
+    if row.tier.is_some() {
+        set(changes, "tier_pin", &mut account.tier_pin, row.tier, |t| {
+            show_opt(&t.map(|t| t.number()))
+        });
+    }
+    for (field, slot, value) in [
+        ("industry", &mut account.industry, row.industry),
+        ("segment", &mut account.segment, row.segment),
+    ] {
+        if value.is_some() {
+            set(changes, field, slot, value, show_opt);
+        }
+    }
+    if row.seats.is_some() {
+        set(changes, "seats", &mut account.seats, row.seats, show_opt);
+    }
+    if let Some(products) = row.products {
+        set(changes, "products", &mut account.products, products, |p| {
+            p.join(", ")
+        });
+    }
+    if let Some(contact) = row.contact {
+        add_contact(account, contact, today, changes);
+    }
+}
+
+/// Adds the row's stakeholder, or updates the role and title of one already mapped.
+fn add_contact(
+    account: &mut Account,
+    contact: Contact,
+    today: NaiveDate,
+    changes: &mut Vec<FieldChange>,
+) {
+    let path = format!("stakeholders[{}]", contact.name);
+    match account.stakeholder_index(&contact.name) {
+        Some(i) => {
+            let person = &mut account.stakeholders[i];
+            if let Some(role) = contact.role {
+                set(
+                    changes,
+                    &format!("{path}.role"),
+                    &mut person.role,
+                    role,
+                    |r| r.name().to_string(),
+                );
+            }
+            if contact.title.is_some() {
+                set(
+                    changes,
+                    &format!("{path}.title"),
+                    &mut person.title,
+                    contact.title,
+                    show_opt,
+                );
+            }
+        }
+        None => {
+            // A CRM contact without a role is a low-influence influencer until told otherwise.
+            let mut person = Stakeholder::new(
+                contact.name,
+                contact.role.unwrap_or(Role::Influencer),
+                today,
+            );
+            person.title = contact.title;
+            let title = person
+                .title
+                .as_ref()
+                .map(|t| format!(", title={t}"))
+                .unwrap_or_default();
+            changes.push(change(
+                &path,
+                String::new(),
+                format!("role={}{title}", person.role.name()),
+            ));
+            account.stakeholders.push(person);
+        }
+    }
+}
