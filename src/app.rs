@@ -40,6 +40,8 @@ pub struct App {
     pub store: Store,
     /// Notified after every committed change, so the scheduler looks again at once.
     pub changes: tokio::sync::Notify,
+    /// Where `serve` writes its daily backups (`None`: no backups, e.g. the console).
+    pub backup_dir: Option<std::path::PathBuf>,
     /// `None`: `STEWARD_ADMINS` is unset.
     pub admins: Option<Admins>,
     /// Default time zone for tenants that set none.
@@ -53,7 +55,14 @@ impl App {
             admins,
             timezone,
             changes: tokio::sync::Notify::new(),
+            backup_dir: None,
         }
+    }
+
+    /// The same app, writing daily backups to `dir` while it serves.
+    pub fn with_backups(mut self, dir: std::path::PathBuf) -> Self {
+        self.backup_dir = Some(dir);
+        self
     }
 
     /// Admin rights (DECISIONS 20): `STEWARD_ADMINS` when set; while unset, the console user

@@ -11,6 +11,7 @@
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
+//! - [`backup`]: the daily JSON backups `serve` keeps (14).
 //! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
 //! - [`config`]: environment and `steward.toml`, read once.
 //! - [`console`]: the local chat adapter (stdin/stdout).
@@ -21,6 +22,7 @@
 //! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
 
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod command;
 pub mod config;

@@ -34,6 +34,13 @@ pub async fn run(app: Arc<App>, ports: Arc<dyn Ports>, mut shutdown: watch::Rece
         let now = Utc::now();
         live.last_run.store(now.timestamp(), std::sync::atomic::Ordering::Relaxed);
         let report = Scheduler { app: &app, ports: ports.as_ref(), dry_run: false }.run_due(now).await;
+        if let Some(dir) = &app.backup_dir {
+            match crate::backup::run(&app, dir, now) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, dir = %dir.display(), "daily backup written"),
+                Err(error) => tracing::error!(%error, "daily backup failed; will retry"),
+            }
+        }
         if report != super::Report::default() {
             tracing::info!(posted = report.posted, skipped = report.skipped, failed = report.failed, "scheduler run");
         }
