@@ -120,6 +120,9 @@ mod tests {
         assert_eq!(names, ["A2", "A1"]);
         assert!(list[0].single_threaded && !list[0].red);
         assert!(list[1].red);
-        assert_eq!(list[1].reasons[0], "red: usage, adoption, relationship (NPS)");
+        assert_eq!(
+            list[1].reasons[0],
+            "red: usage, adoption, relationship (NPS)"
+        );
     }
 }

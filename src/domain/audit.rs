@@ -51,7 +51,11 @@ pub enum Revert {
 
 impl Revert {
     /// The step that takes `change` back, given the state before it.
-    pub fn of(change: &Change, before_account: Option<&Account>, before_settings: &TenantSettings) -> Revert {
+    pub fn of(
+        change: &Change,
+        before_account: Option<&Account>,
+        before_settings: &TenantSettings,
+    ) -> Revert {
         match change {
             Change::PutAccount(a) => match before_account {
                 Some(old) => Revert::Restore(Box::new(old.clone())),

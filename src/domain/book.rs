@@ -38,6 +38,8 @@ pub struct Book {
     /// Account ids up to this one were used before (by removed accounts, whose audit trail
     /// stays): never hand them out again.
     used_ids_through: u64,
+    /// Bumped by every applied change, so caches built from the book can tell they are stale.
+    generation: u64,
 }
 
 impl Book {
@@ -52,12 +54,18 @@ impl Book {
             outcomes: Vec::new(),
             opportunities: HashMap::new(),
             used_ids_through: 0,
+            generation: 0,
         }
     }
 
     /// A book built from stored records at once: indexes built in one pass (inserting
     /// accounts one by one would re-sort the ARR ranking each time).
-    pub fn from_parts(tenant: TenantId, settings: TenantSettings, accounts: Vec<Account>, outcomes: Vec<OutcomeEvent>) -> Self {
+    pub fn from_parts(
+        tenant: TenantId,
+        settings: TenantSettings,
+        accounts: Vec<Account>,
+        outcomes: Vec<OutcomeEvent>,
+    ) -> Self {
         let mut book = Book::new(tenant);
         book.settings = settings;
         book.ranking = ArrRanking::new(accounts.iter().filter(|a| a.is_active()).map(|a| a.arr));
@@ -202,8 +210,14 @@ impl Book {
         self.used_ids_through = self.used_ids_through.max(id);
     }
 
+    /// How many changes have been applied to this book (caches compare it).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Applies a change that the store has made durable.
     pub fn apply(&mut self, change: Change) {
+        self.generation += 1;
         match change {
             Change::PutAccount(account) => {
                 self.unindex(account.id);
@@ -317,6 +331,10 @@ mod tests {
         assert!(names(&b).is_empty());
         assert_eq!(b.next_account_id(), AccountId(4));
         b.apply(Change::RemoveAccount(AccountId(3)));
-        assert_eq!(b.next_account_id(), AccountId(4), "a removed account's id is never reused");
+        assert_eq!(
+            b.next_account_id(),
+            AccountId(4),
+            "a removed account's id is never reused"
+        );
     }
 }

@@ -11,34 +11,15 @@ use super::money::Money;
 use super::person::Person;
 use super::stakeholder::Role;
 
-/// What kind of growth an opportunity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OpportunityKind {
-    Seat,
-    Module,
-    CrossSell,
-    NewUnit,
-}
-
-impl OpportunityKind {
-    pub const NAMES: [&'static str; 4] = ["seat", "module", "cross-sell", "new-unit"];
-    const ALL: [OpportunityKind; 4] = [
-        OpportunityKind::Seat,
-        OpportunityKind::Module,
-        OpportunityKind::CrossSell,
-        OpportunityKind::NewUnit,
-    ];
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == input)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+crate::word_enum! {
+    /// What kind of growth an opportunity is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum OpportunityKind {
+        Seat => "seat",
+        Module => "module",
+        CrossSell => "cross-sell",
+        NewUnit => "new-unit",
     }
 }
 

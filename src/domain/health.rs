@@ -6,35 +6,17 @@ use serde::{Deserialize, Serialize};
 
 use super::error::DomainError;
 
-/// Support-ticket trend, as `/health set tickets:` accepts it (DECISIONS 12).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TicketTrend {
-    /// No open tickets.
-    Zero,
-    Decreasing,
-    Stable,
-    Increasing,
-    Escalated,
-}
-
-impl TicketTrend {
-    pub const NAMES: [&'static str; 5] =
-        ["zero", "decreasing", "stable", "increasing", "escalated"];
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Some(match input {
-            "zero" => TicketTrend::Zero,
-            "decreasing" => TicketTrend::Decreasing,
-            "stable" => TicketTrend::Stable,
-            "increasing" => TicketTrend::Increasing,
-            "escalated" => TicketTrend::Escalated,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+crate::word_enum! {
+    /// Support-ticket trend, as `/health set tickets:` accepts it (DECISIONS 12).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum TicketTrend {
+        /// No open tickets.
+        Zero => "zero",
+        Decreasing => "decreasing",
+        Stable => "stable",
+        Increasing => "increasing",
+        Escalated => "escalated",
     }
 }
 

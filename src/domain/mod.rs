@@ -22,3 +22,4 @@ pub mod schedule;
 pub mod stakeholder;
 pub mod tenant;
 pub mod tier;
+pub mod words;

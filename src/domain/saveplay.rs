@@ -7,62 +7,30 @@ use serde::{Deserialize, Serialize};
 
 use super::person::{Person, UserId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RootCause {
-    ProductGap,
-    Relationship,
-    Budget,
-    Competitive,
-}
-
-impl RootCause {
-    pub const NAMES: [&'static str; 4] = ["product-gap", "relationship", "budget", "competitive"];
-    const ALL: [RootCause; 4] = [
-        RootCause::ProductGap,
-        RootCause::Relationship,
-        RootCause::Budget,
-        RootCause::Competitive,
-    ];
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == input)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+crate::word_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum RootCause {
+        ProductGap => "product-gap",
+        Relationship => "relationship",
+        Budget => "budget",
+        Competitive => "competitive",
     }
 }
 
-/// The save play's milestones, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Milestone {
-    Triage,
-    Exec,
-    Meeting,
-    Plan,
+crate::word_enum! {
+    /// The save play's milestones, in order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Milestone {
+        Triage => "triage",
+        Exec => "exec",
+        Meeting => "meeting",
+        Plan => "plan",
+    }
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 4] = [
-        Milestone::Triage,
-        Milestone::Exec,
-        Milestone::Meeting,
-        Milestone::Plan,
-    ];
-    pub const NAMES: [&'static str; 4] = ["triage", "exec", "meeting", "plan"];
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == input)
-            .map(|i| Self::ALL[i])
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Milestone::Triage => "triage",

@@ -2,38 +2,31 @@
 //! `mon,wed`, `weekdays`), local time and IANA time zone, computed so daylight-saving changes
 //! neither skip nor double a post.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::error::DomainError;
 
-/// What a subscription posts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PostKind {
-    /// Monday digest of the week.
-    Weekly,
-    /// The at-risk list for the daily standup.
-    Standup,
-    /// Accounts that entered a renewal stage.
-    Renewals,
-    /// Manager pings, as causes arise.
-    Escalations,
+crate::word_enum! {
+    /// What a subscription posts.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum PostKind {
+        /// Monday digest of the week.
+        Weekly => "weekly",
+        /// The at-risk list for the daily standup.
+        Standup => "standup",
+        /// Accounts that entered a renewal stage.
+        Renewals => "renewals",
+        /// Manager pings, as causes arise.
+        Escalations => "escalations",
+    }
 }
 
 impl PostKind {
-    pub const NAMES: [&'static str; 4] = ["weekly", "standup", "renewals", "escalations"];
-    pub const ALL: [PostKind; 4] = [PostKind::Weekly, PostKind::Standup, PostKind::Renewals, PostKind::Escalations];
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::NAMES.iter().position(|n| *n == input).map(|i| Self::ALL[i])
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
     /// Default days and local time: weekly Monday 09:00, standup Monday–Friday 09:30,
     /// renewals daily 09:00; escalations are checked on every run.
     pub fn default_schedule(self) -> (Days, NaiveTime) {
@@ -58,7 +51,10 @@ impl Days {
     pub const EVERY_DAY: Days = Days(0b1111111);
 
     pub fn of(days: &[Weekday]) -> Days {
-        Days(days.iter().fold(0, |bits, d| bits | 1 << d.num_days_from_monday()))
+        Days(
+            days.iter()
+                .fold(0, |bits, d| bits | 1 << d.num_days_from_monday()),
+        )
     }
 
     pub fn contains(self, day: Weekday) -> bool {
@@ -68,7 +64,11 @@ impl Days {
     /// `mon`, `mon,wed`, `mon-fri`, `weekdays`, `daily` (DECISIONS 7).
     pub fn parse(input: &str) -> Result<Days, DomainError> {
         let bad = |part: &str| {
-            DomainError::invalid("day", format!("\"{part}\" is not a day"), "day:mon, day:mon,wed, day:mon-fri or day:weekdays")
+            DomainError::invalid(
+                "day",
+                format!("\"{part}\" is not a day"),
+                "day:mon, day:mon,wed, day:mon-fri or day:weekdays",
+            )
         };
         let index = |name: &str| day_index(name).ok_or_else(|| bad(name));
         let mut bits = 0u8;
@@ -104,7 +104,13 @@ impl Days {
         match self {
             Days::EVERY_DAY => "daily".into(),
             Days::WEEKDAYS => "mon-fri".into(),
-            _ => DAY_NAMES.iter().enumerate().filter(|(i, _)| self.0 & (1 << i) != 0).map(|(_, d)| *d).collect::<Vec<_>>().join(","),
+            _ => DAY_NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.0 & (1 << i) != 0)
+                .map(|(_, d)| *d)
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 }
@@ -125,16 +131,24 @@ fn day_index(name: &str) -> Option<u8> {
 
 /// Parses `09:00` / `9:30`.
 pub fn parse_time(input: &str) -> Result<NaiveTime, DomainError> {
-    NaiveTime::parse_from_str(input.trim(), "%H:%M")
-        .map_err(|_| DomainError::invalid("time", format!("\"{input}\" is not a time of day"), "time:09:00"))
+    NaiveTime::parse_from_str(input.trim(), "%H:%M").map_err(|_| {
+        DomainError::invalid(
+            "time",
+            format!("\"{input}\" is not a time of day"),
+            "time:09:00",
+        )
+    })
 }
 
 /// Parses an IANA time zone name.
 pub fn parse_zone(input: &str) -> Result<Tz, DomainError> {
-    input
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::invalid("tz", format!("\"{input}\" is not an IANA time zone"), "tz:Europe/Berlin or tz:America/New_York"))
+    input.trim().parse().map_err(|_| {
+        DomainError::invalid(
+            "tz",
+            format!("\"{input}\" is not an IANA time zone"),
+            "tz:Europe/Berlin or tz:America/New_York",
+        )
+    })
 }
 
 /// A channel's subscription to one kind of post.
@@ -159,7 +173,10 @@ impl Subscription {
     }
 
     pub fn zone_or(&self, default: Tz) -> Tz {
-        self.zone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(default)
+        self.zone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(default)
     }
 
     /// The instant the post for local date `date` falls due, if `date` is one of its days.
@@ -170,10 +187,12 @@ impl Subscription {
             return None;
         }
         let local = date.and_time(self.time);
-        (0..=180).find_map(|minutes| match zone.from_local_datetime(&(local + Duration::minutes(minutes))) {
-            LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-            LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-            LocalResult::None => None,
+        (0..=180).find_map(|minutes| {
+            match zone.from_local_datetime(&(local + Duration::minutes(minutes))) {
+                LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+                LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+                LocalResult::None => None,
+            }
         })
     }
 
@@ -181,18 +200,24 @@ impl Subscription {
     /// Yesterday's occurrences are out of their day and never due.
     pub fn due_period(&self, now: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
         let today = now.with_timezone(&zone).date_naive();
-        self.occurrence(today, zone).filter(|at| *at <= now).map(|_| today)
+        self.occurrence(today, zone)
+            .filter(|at| *at <= now)
+            .map(|_| today)
     }
 
     /// The most recent occurrence strictly before local date `before` (up to 8 days back).
     pub fn previous_period(&self, before: NaiveDate, zone: Tz) -> Option<NaiveDate> {
-        (1..=8).map(|d| before - Duration::days(d)).find(|d| self.occurrence(*d, zone).is_some())
+        (1..=8)
+            .map(|d| before - Duration::days(d))
+            .find(|d| self.occurrence(*d, zone).is_some())
     }
 
     /// The next instant strictly after `now` at which this subscription falls due.
     pub fn next_due(&self, now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
         let today = now.with_timezone(&zone).date_naive();
-        (0..=8).filter_map(|d| self.occurrence(today + Duration::days(d), zone)).find(|at| *at > now)
+        (0..=8)
+            .filter_map(|d| self.occurrence(today + Duration::days(d), zone))
+            .find(|at| *at > now)
     }
 }
 
@@ -213,15 +238,23 @@ mod tests {
     }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
     }
 
     #[test]
     fn day_sets() {
         assert_eq!(Days::parse("mon-fri"), Ok(Days::WEEKDAYS));
         assert_eq!(Days::parse("weekdays"), Ok(Days::WEEKDAYS));
-        assert_eq!(Days::parse("Mon,Wed").map(Days::describe), Ok("mon,wed".into()));
-        assert_eq!(Days::parse("fri-mon").map(Days::describe), Ok("mon,fri,sat,sun".into()));
+        assert_eq!(
+            Days::parse("Mon,Wed").map(Days::describe),
+            Ok("mon,wed".into())
+        );
+        assert_eq!(
+            Days::parse("fri-mon").map(Days::describe),
+            Ok("mon,fri,sat,sun".into())
+        );
         assert_eq!(Days::parse("daily"), Ok(Days::EVERY_DAY));
         assert!(Days::parse("someday").is_err());
         assert!(Days::parse("").is_err());
@@ -234,31 +267,67 @@ mod tests {
         let s = sub(PostKind::Weekly, "mon", "09:00");
         // Monday 2026-03-02 09:00 in Berlin is 08:00 UTC.
         assert_eq!(s.due_period(utc(2026, 3, 2, 7, 59), Berlin), None);
-        assert_eq!(s.due_period(utc(2026, 3, 2, 8, 0), Berlin), NaiveDate::from_ymd_opt(2026, 3, 2));
-        assert_eq!(s.due_period(utc(2026, 3, 2, 22, 59), Berlin), NaiveDate::from_ymd_opt(2026, 3, 2));
+        assert_eq!(
+            s.due_period(utc(2026, 3, 2, 8, 0), Berlin),
+            NaiveDate::from_ymd_opt(2026, 3, 2)
+        );
+        assert_eq!(
+            s.due_period(utc(2026, 3, 2, 22, 59), Berlin),
+            NaiveDate::from_ymd_opt(2026, 3, 2)
+        );
         // 23:00 UTC is already Tuesday in Berlin: the missed Monday is not made up.
         assert_eq!(s.due_period(utc(2026, 3, 2, 23, 0), Berlin), None);
-        assert_eq!(s.next_due(utc(2026, 3, 2, 8, 0), Berlin), Some(utc(2026, 3, 9, 8, 0)));
+        assert_eq!(
+            s.next_due(utc(2026, 3, 2, 8, 0), Berlin),
+            Some(utc(2026, 3, 9, 8, 0))
+        );
     }
 
     #[test]
     fn daylight_saving_neither_skips_nor_doubles() {
         // New York springs forward on 2026-03-08 at 02:00 → 03:00; a 02:30 post moves to 03:00.
         let s = sub(PostKind::Renewals, "daily", "02:30");
-        assert_eq!(s.occurrence(NaiveDate::from_ymd_opt(2026, 3, 8).expect("valid"), New_York), Some(utc(2026, 3, 8, 7, 0)));
+        assert_eq!(
+            s.occurrence(
+                NaiveDate::from_ymd_opt(2026, 3, 8).expect("valid"),
+                New_York
+            ),
+            Some(utc(2026, 3, 8, 7, 0))
+        );
         // It falls back on 2026-11-01 at 02:00 → 01:00; a 01:30 post happens once, the first time.
         let s = sub(PostKind::Renewals, "daily", "01:30");
-        assert_eq!(s.occurrence(NaiveDate::from_ymd_opt(2026, 11, 1).expect("valid"), New_York), Some(utc(2026, 11, 1, 5, 30)));
+        assert_eq!(
+            s.occurrence(
+                NaiveDate::from_ymd_opt(2026, 11, 1).expect("valid"),
+                New_York
+            ),
+            Some(utc(2026, 11, 1, 5, 30))
+        );
         // 09:00 local stays 09:00 local across the change: 14:00 UTC before, 13:00 UTC after.
         let s = sub(PostKind::Weekly, "mon", "09:00");
-        assert_eq!(s.occurrence(NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid"), New_York), Some(utc(2026, 3, 2, 14, 0)));
-        assert_eq!(s.occurrence(NaiveDate::from_ymd_opt(2026, 3, 9).expect("valid"), New_York), Some(utc(2026, 3, 9, 13, 0)));
+        assert_eq!(
+            s.occurrence(
+                NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid"),
+                New_York
+            ),
+            Some(utc(2026, 3, 2, 14, 0))
+        );
+        assert_eq!(
+            s.occurrence(
+                NaiveDate::from_ymd_opt(2026, 3, 9).expect("valid"),
+                New_York
+            ),
+            Some(utc(2026, 3, 9, 13, 0))
+        );
     }
 
     #[test]
     fn previous_period_for_skipped_misses() {
         let s = sub(PostKind::Standup, "mon-fri", "09:30");
         let monday = NaiveDate::from_ymd_opt(2026, 3, 9).expect("valid");
-        assert_eq!(s.previous_period(monday, Berlin), NaiveDate::from_ymd_opt(2026, 3, 6));
+        assert_eq!(
+            s.previous_period(monday, Berlin),
+            NaiveDate::from_ymd_opt(2026, 3, 6)
+        );
     }
 }

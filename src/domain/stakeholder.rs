@@ -6,50 +6,22 @@ use serde::{Deserialize, Serialize};
 
 use super::person::Person;
 
-/// What a person is to the deal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    Champion,
-    EconomicBuyer,
-    ExecutiveSponsor,
-    DecisionMaker,
-    Blocker,
-    EndUser,
-    Influencer,
+crate::word_enum! {
+    /// What a person is to the deal.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Role {
+        Champion => "champion",
+        EconomicBuyer => "economic-buyer",
+        ExecutiveSponsor => "executive-sponsor",
+        DecisionMaker => "decision-maker",
+        Blocker => "blocker",
+        EndUser => "end-user",
+        Influencer => "influencer",
+    }
 }
 
 impl Role {
-    pub const NAMES: [&'static str; 7] = [
-        "champion",
-        "economic-buyer",
-        "executive-sponsor",
-        "decision-maker",
-        "blocker",
-        "end-user",
-        "influencer",
-    ];
-    const ALL: [Role; 7] = [
-        Role::Champion,
-        Role::EconomicBuyer,
-        Role::ExecutiveSponsor,
-        Role::DecisionMaker,
-        Role::Blocker,
-        Role::EndUser,
-        Role::Influencer,
-    ];
-
-    pub fn parse(input: &str) -> Option<Role> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == input)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
     /// Sentiment assumed when none is given: a champion advocates, a blocker resists.
     pub fn default_sentiment(self) -> Sentiment {
         match self {
@@ -68,59 +40,28 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Influence {
-    High,
-    Low,
-}
-
-impl Influence {
-    pub const NAMES: [&'static str; 2] = ["high", "low"];
-
-    pub fn parse(input: &str) -> Option<Influence> {
-        match input {
-            "high" => Some(Influence::High),
-            "low" => Some(Influence::Low),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+crate::word_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Influence {
+        High => "high",
+        Low => "low",
     }
 }
 
-/// How a person feels about us, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sentiment {
-    Champion,
-    Positive,
-    Neutral,
-    Detractor,
+crate::word_enum! {
+    /// How a person feels about us, strongest first.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Sentiment {
+        Champion => "champion",
+        Positive => "positive",
+        Neutral => "neutral",
+        Detractor => "detractor",
+    }
 }
 
 impl Sentiment {
-    pub const NAMES: [&'static str; 4] = ["champion", "positive", "neutral", "detractor"];
-    const ALL: [Sentiment; 4] = [
-        Sentiment::Champion,
-        Sentiment::Positive,
-        Sentiment::Neutral,
-        Sentiment::Detractor,
-    ];
-
-    pub fn parse(input: &str) -> Option<Sentiment> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == input)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
     pub fn is_favourable(self) -> bool {
         matches!(self, Sentiment::Champion | Sentiment::Positive)
     }
