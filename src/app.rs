@@ -40,6 +40,8 @@ pub struct App {
     pub store: Store,
     /// Notified after every committed change, so the scheduler looks again at once.
     pub changes: tokio::sync::Notify,
+    /// Follow-up memory of prompt conversations.
+    pub conversations: crate::conversation::Conversations,
     /// Where `serve` writes its daily backups (`None`: no backups, e.g. the console).
     pub backup_dir: Option<std::path::PathBuf>,
     /// `None`: `STEWARD_ADMINS` is unset.
@@ -55,6 +57,7 @@ impl App {
             admins,
             timezone,
             changes: tokio::sync::Notify::new(),
+            conversations: Default::default(),
             backup_dir: None,
         }
     }
@@ -77,7 +80,10 @@ impl App {
 
     /// Who is pinged as the tenant's admins (leadership): `STEWARD_ADMINS` entries for it.
     pub fn admins_of(&self, tenant: &TenantId) -> Vec<UserId> {
-        self.admins.as_ref().map(|a| a.of(tenant)).unwrap_or_default()
+        self.admins
+            .as_ref()
+            .map(|a| a.of(tenant))
+            .unwrap_or_default()
     }
 
     /// The tenant's time zone.
@@ -96,6 +102,15 @@ impl App {
 
     /// Runs one command line for `actor` at `now`.
     pub fn execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Reply {
+        // `/steward ask …` is free text that may hold `word:` (a time, a ratio); it goes to
+        // the prompt reader whole rather than through the option parser.
+        if let Some(prompt) = ask_prompt(line) {
+            return match prompt {
+                "" => Reply::error("`/steward ask` needs a question. Example: /steward ask which renewals are due this quarter?"),
+                prompt if ask_prompt(prompt).is_some() => Reply::error("`/steward ask` cannot ask itself; type the question directly."),
+                prompt => self.answer_prompt(actor, now, prompt),
+            };
+        }
         match self.try_execute(actor, now, line) {
             Ok(reply) => reply,
             Err(Failure::User(message)) => Reply::error(message),
@@ -166,6 +181,15 @@ impl App {
         self.changes.notify_one();
         Ok(outcome.reply)
     }
+}
+
+/// The prompt of a `/steward ask …` line (`steward ask …` too), if it is one.
+fn ask_prompt(line: &str) -> Option<&str> {
+    let rest = line.trim_start().trim_start_matches('/');
+    let mut words = rest.splitn(3, char::is_whitespace);
+    let (group, sub) = (words.next()?, words.next()?);
+    (group.eq_ignore_ascii_case("steward") && sub.eq_ignore_ascii_case("ask"))
+        .then(|| words.next().unwrap_or("").trim())
 }
 
 /// Why a command produced no answer of its own.

@@ -15,7 +15,16 @@ const AT_HOUR: u32 = 3;
 
 /// `steward-<tenant>-`: how a tenant's backup file names start.
 fn prefix(tenant: &str) -> String {
-    let safe: String = tenant.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let safe: String = tenant
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("steward-{safe}-")
 }
 
@@ -38,16 +47,29 @@ pub fn run(app: &App, dir: &Path, now: DateTime<Utc>) -> Result<usize, String> {
     let zone = tenants
         .first()
         .and_then(|t| app.store.book(t).ok())
-        .map_or(chrono_tz::UTC, |b| app.timezone_of(&b.read().unwrap_or_else(|p| p.into_inner())));
-    let Some(date) = due_date(now, zone) else { return Ok(0) };
+        .map_or(chrono_tz::UTC, |b| {
+            app.timezone_of(&b.read().unwrap_or_else(|p| p.into_inner()))
+        });
+    let Some(date) = due_date(now, zone) else {
+        return Ok(0);
+    };
     let mut written = 0;
     for tenant in &tenants {
         let path = file_for(dir, tenant.as_str(), date);
         if path.exists() {
             continue;
         }
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        export_to(&app.store, tenant, ExportFormat::Json, &path, now, app.timezone).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        export_to(
+            &app.store,
+            tenant,
+            ExportFormat::Json,
+            &path,
+            now,
+            app.timezone,
+        )
+        .map_err(|e| e.to_string())?;
         written += 1;
         prune(dir, tenant.as_str())?;
     }
@@ -63,7 +85,9 @@ fn prune(dir: &Path, tenant: &str) -> Result<(), String> {
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             // `acme-` must not match `acme-team-…`: after the prefix comes only the date.
-            name.strip_prefix(&prefix).is_some_and(|rest| rest.len() == "2026-01-01.json".len() && rest.ends_with(".json"))
+            name.strip_prefix(&prefix).is_some_and(|rest| {
+                rest.len() == "2026-01-01.json".len() && rest.ends_with(".json")
+            })
         })
         .collect();
     files.sort();
@@ -86,7 +110,11 @@ mod tests {
     #[test]
     fn daily_at_three_keeping_fourteen() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = App::new(Store::open(&dir.path().join("db")).expect("open"), None, chrono_tz::UTC);
+        let app = App::new(
+            Store::open(&dir.path().join("db")).expect("open"),
+            None,
+            chrono_tz::UTC,
+        );
         let actor = Actor {
             tenant: TenantId::parse("acme-team").expect("valid"),
             user: UserId("u".into()),
@@ -94,14 +122,23 @@ mod tests {
             platform_admin: false,
             channel: "console".into(),
         };
-        let start = Utc.with_ymd_and_hms(2026, 3, 1, 2, 59, 0).single().expect("valid");
-        assert!(!app.execute(&actor, start, "/account add Acme arr:5k renewal:2027-01-01").is_error());
+        let start = Utc
+            .with_ymd_and_hms(2026, 3, 1, 2, 59, 0)
+            .single()
+            .expect("valid");
+        assert!(!app
+            .execute(&actor, start, "/account add Acme arr:5k renewal:2027-01-01")
+            .is_error());
         let backups = dir.path().join("backups");
         assert_eq!(run(&app, &backups, start), Ok(0), "not before 03:00");
         for day in 0..20 {
             let at = start + Duration::days(day) + Duration::minutes(1);
             assert_eq!(run(&app, &backups, at), Ok(1), "day {day}");
-            assert_eq!(run(&app, &backups, at + Duration::hours(1)), Ok(0), "once a day");
+            assert_eq!(
+                run(&app, &backups, at + Duration::hours(1)),
+                Ok(0),
+                "once a day"
+            );
         }
         let mut names: Vec<String> = std::fs::read_dir(&backups)
             .expect("dir")

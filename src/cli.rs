@@ -116,10 +116,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         channel: "console".into(),
     };
     match cli.command {
-        None if config.has_chat() => {
-            let app = std::sync::Arc::new(open()?);
-            runtime()?.block_on(crate::serve::run(app, &config.listen))
-        }
+        None if config.has_chat() => serve(open()?, &config),
         None => {
             eprintln!("No Slack or Discord credentials are configured: starting the local console (see README).");
             console(&open()?, &actor, clock)
@@ -134,7 +131,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Import { file, date_format }) => {
             // Checked before the database is opened (or created) for nothing.
-            std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            std::fs::File::open(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let app = open()?;
             let request = crate::transfer::ImportRequest {
                 tenant: &actor.tenant,
@@ -148,8 +146,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Export { format, output }) => {
             let app = open()?;
-            crate::transfer::run_export(&app.store, &actor.tenant, format, output.as_deref(), clock(), config.timezone)
-                .map_err(|e| e.to_string())
+            crate::transfer::run_export(
+                &app.store,
+                &actor.tenant,
+                format,
+                output.as_deref(),
+                clock(),
+                config.timezone,
+            )
+            .map_err(|e| e.to_string())
         }
         Some(Cmd::Manifest { platform }) => {
             let text = match platform {
@@ -162,7 +167,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Tick { dry_run }) => {
             let app = open()?;
             let ports = OnePort(PrintPort::new(std::io::stdout()));
-            let scheduler = Scheduler { app: &app, ports: &ports, dry_run };
+            let scheduler = Scheduler {
+                app: &app,
+                ports: &ports,
+                dry_run,
+            };
             let report = runtime()?.block_on(scheduler.run_due(clock()));
             eprintln!(
                 "tick{}: {} posted, {} skipped, {} failed",
@@ -173,11 +182,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             );
             app.store.flush().map_err(|e| e.to_string())
         }
-        Some(Cmd::Serve) => {
-            let app = std::sync::Arc::new(open()?);
-            runtime()?.block_on(crate::serve::run(app, &config.listen))
-        }
+        Some(Cmd::Serve) => serve(open()?, &config),
     }
+}
+
+/// `steward serve`, with daily backups.
+fn serve(app: App, config: &Config) -> Result<(), Failure> {
+    let app = std::sync::Arc::new(app.with_backups(config.backup_dir.clone()));
+    runtime()?.block_on(crate::serve::run(app, config))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

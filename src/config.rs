@@ -58,7 +58,11 @@ impl Admins {
 
     /// The admins of one tenant: scoped ones first, then those of every tenant.
     pub fn of(&self, tenant: &TenantId) -> Vec<UserId> {
-        let scoped = self.scoped.iter().filter(|(t, _)| t == tenant).map(|(_, u)| u.clone());
+        let scoped = self
+            .scoped
+            .iter()
+            .filter(|(t, _)| t == tenant)
+            .map(|(_, u)| u.clone());
         scoped.chain(self.everywhere.iter().cloned()).collect()
     }
 

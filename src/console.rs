@@ -8,13 +8,6 @@ use crate::app::{Actor, App};
 use crate::render::text;
 use crate::reply::Reply;
 
-/// Answers a non-command line until prompts are understood.
-fn prompt_pointer() -> Reply {
-    Reply::text(
-        "I answer slash commands here, e.g. `/account list` or `/renewal list within:90d`. See `/steward help` for all of them.",
-    )
-}
-
 /// Reads lines from `input` until it ends, answering each on `output`. `clock` gives the
 /// instant each line is handled at (fixed under `--now`).
 pub fn run(
@@ -41,11 +34,7 @@ pub fn run(
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let reply = if trimmed.starts_with('/') {
-            app.execute(actor, clock(), trimmed)
-        } else {
-            prompt_pointer()
-        };
+        let reply = app.answer_prompt(actor, clock(), trimmed);
         write_reply(&mut output, &reply)?;
     }
     Ok(())

@@ -14,9 +14,13 @@
 //! - [`backup`]: the daily JSON backups `serve` keeps (14).
 //! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
 //! - [`config`]: environment and `steward.toml`, read once.
+//! - [`conversation`]: prompts, answered alike on every surface.
 //! - [`console`]: the local chat adapter (stdin/stdout).
+//! - [`discord`]: the Discord adapter — commands, autocomplete, buttons, prompts, posting.
+//! - [`slack`]: the Slack adapter — slash commands, events, buttons, App Home, posting.
 //! - [`manifest`]: the Slack app manifest and Discord command registration, generated from
 //!   `commands/`.
+//! - [`prompt`]: conversational prompts → the same command lines (offline, deterministic).
 //! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out.
 //! - [`demo`]: the sample portfolio of `steward console --demo`.
 //! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
@@ -27,15 +31,19 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod console;
+pub mod conversation;
 pub mod demo;
+pub mod discord;
 pub mod domain;
 pub mod handlers;
 pub mod jobs;
 pub mod logging;
 pub mod manifest;
+pub mod prompt;
 pub mod render;
 pub mod reply;
 pub mod scheduler;
 pub mod serve;
+pub mod slack;
 pub mod store;
 pub mod transfer;

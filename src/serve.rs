@@ -1,4 +1,5 @@
-//! Purpose: `steward serve` — the HTTP listener (health check and chat webhooks), the
+//! Purpose: `steward serve` — the HTTP listener (health check and chat webhooks), the chat
+//! adapters (Slack over HTTP or Socket Mode, Discord over the gateway or HTTP), the
 //! scheduler loop, and a clean shutdown on SIGINT/SIGTERM: in-flight requests finish, the
 //! scheduler stops between posts, the database is flushed.
 
@@ -12,8 +13,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::App;
-use crate::scheduler::port::{OnePort, Ports, PrintPort};
+use crate::config::Config;
+use crate::domain::tenant::TenantId;
+use crate::scheduler::port::{ChatPort, Ports, PrintPort};
 use crate::scheduler::runner;
+use crate::slack::port::SlackPort;
 
 /// The scheduler counts as alive if it ran within this many seconds.
 const ALIVE_WITHIN_SECS: i64 = 3 * runner::MAX_SLEEP_SECS;
@@ -38,7 +42,9 @@ async fn healthz(State(live): State<Arc<Liveness>>) -> (StatusCode, &'static str
 
 /// The routes served on `STEWARD_LISTEN`.
 pub fn router(live: Arc<Liveness>) -> Router {
-    Router::new().route("/healthz", get(healthz)).with_state(live)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(live)
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -46,10 +52,11 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -61,17 +68,123 @@ async fn shutdown_signal() {
     }
 }
 
+/// Ports by tenant: Slack tenants to Slack (when configured), every other tenant printed.
+struct ChatPorts {
+    slack: Option<SlackPort>,
+    discord: Option<crate::discord::port::DiscordPort>,
+    print: PrintPort<std::io::Stdout>,
+}
+
+impl Ports for ChatPorts {
+    fn port(&self, tenant: &TenantId) -> Option<&dyn ChatPort> {
+        if tenant.as_str().starts_with("discord:") {
+            // Without a bot token nothing can be posted (DECISIONS 22): no port, no claims.
+            return self.discord.as_ref().map(|d| d as &dyn ChatPort);
+        }
+        match &self.slack {
+            Some(slack) if tenant.as_str().starts_with("slack:") => Some(slack),
+            _ => Some(&self.print),
+        }
+    }
+}
+
 /// Runs until a shutdown signal.
-pub async fn run(app: Arc<App>, listen: &str) -> Result<(), String> {
-    let listener = TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+pub async fn run(app: Arc<App>, config: &Config) -> Result<(), String> {
+    let slack = match &config.slack {
+        Some(slack) => Some(crate::slack::Setup::from_config(
+            app.clone(),
+            slack,
+            &config.slack_prefix,
+        )?),
+        None => None,
+    };
+    let discord = match &config.discord {
+        Some(discord) => Some(crate::discord::Setup::from_config(
+            app.clone(),
+            discord,
+            config.discord_role.clone(),
+        )?),
+        None => None,
+    };
+    let listen = &config.listen;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(%listen, "serving");
-    let live = Arc::new(Liveness { app: app.clone(), last_run: AtomicI64::new(chrono::Utc::now().timestamp()) });
-    let ports: Arc<dyn Ports> = Arc::new(OnePort(PrintPort::new(std::io::stdout())));
+    serve_all(listener, app, slack, discord, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `shutdown` resolves: the routes, the chat adapters and the
+/// scheduler; then flushes the database.
+pub async fn serve_on(
+    listener: TcpListener,
+    app: Arc<App>,
+    slack: Option<crate::slack::Setup>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    serve_all(listener, app, slack, None, shutdown).await
+}
+
+/// [`serve_on`] with the Discord adapter too.
+pub async fn serve_all(
+    listener: TcpListener,
+    app: Arc<App>,
+    slack: Option<crate::slack::Setup>,
+    discord: Option<crate::discord::Setup>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let live = Arc::new(Liveness {
+        app: app.clone(),
+        last_run: AtomicI64::new(chrono::Utc::now().timestamp()),
+    });
+    let mut routes = router(live.clone());
+    let mut socket = None;
+    let slack_port = slack
+        .as_ref()
+        .map(|setup| SlackPort::new(setup.slack.clone()));
+    if let Some(crate::slack::Setup { slack, mode }) = slack {
+        match mode {
+            crate::slack::Mode::Http { signing_secret } => {
+                let verifier = Arc::new(crate::slack::verify::Verifier::new(
+                    signing_secret,
+                    slack.clock.clone(),
+                ));
+                routes = routes.merge(crate::slack::routes::router(slack, verifier));
+                tracing::info!(
+                    "Slack over HTTP: /slack/commands, /slack/events, /slack/interactivity"
+                );
+            }
+            crate::slack::Mode::Socket { app_token } => {
+                socket = Some(crate::slack::socket::start(slack, app_token).await?)
+            }
+        }
+    }
+    let discord = match discord {
+        Some(setup) => Some(setup.start().await?),
+        None => None,
+    };
+    if let Some(discord_routes) = discord.as_ref().and_then(|d| d.routes()) {
+        routes = routes.merge(discord_routes);
+        tracing::info!("Discord over HTTP: /discord/interactions");
+    }
+    let ports: Arc<dyn Ports> = Arc::new(ChatPorts {
+        slack: slack_port,
+        discord: discord.as_ref().and_then(|d| d.port()),
+        print: PrintPort::new(std::io::stdout()),
+    });
     let (stop, stopped) = watch::channel(false);
     let scheduler = tokio::spawn(runner::run(app.clone(), ports, stopped, live.clone()));
-    let served = axum::serve(listener, router(live)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, routes)
+        .with_graceful_shutdown(shutdown)
+        .await;
     let _ = stop.send(true);
     let _ = scheduler.await;
+    if let Some(socket) = socket {
+        socket.stop().await;
+    }
+    if let Some(discord) = discord {
+        discord.stop().await;
+    }
     app.store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped cleanly");
     served.map_err(|e| format!("HTTP server failed: {e}"))

@@ -45,9 +45,12 @@ fn replies_end_with_one_empty_line_and_the_console_exits_zero() {
         .stdout
         .starts_with("Added Acme: $50,000 ARR, renews 2027-03-31 (in 394 days, not started)"));
     assert!(!run.reply(0).starts_with("error:"));
-    // A prompt is not an error; it points at the commands.
+    // A prompt is read as a command: this quarter's renewals (none; Acme renews in 2027).
     assert!(!run.reply(1).starts_with("error:"));
-    assert_has(run.reply(1), &["/renewal list", "/steward help"]);
+    assert_has(
+        run.reply(1),
+        &["No renewals due within 29 days (by 2026-03-31)"],
+    );
     // The session ends on an error, and still exits 0.
     assert!(
         run.last().starts_with("error: account \"Nope\" not found"),

@@ -9,14 +9,24 @@ use crate::domain::schedule::{parse_time, parse_zone, Days, PostKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DigestCommand {
-    Subscribe { kind: PostKind, days: Option<Days>, time: Option<NaiveTime>, zone: Option<Tz> },
-    Unsubscribe { kind: PostKind },
+    Subscribe {
+        kind: PostKind,
+        days: Option<Days>,
+        time: Option<NaiveTime>,
+        zone: Option<Tz>,
+    },
+    Unsubscribe {
+        kind: PostKind,
+    },
     List,
-    Preview { kind: PostKind },
+    Preview {
+        kind: PostKind,
+    },
 }
 
 fn kind(inv: &Invocation) -> Result<PostKind, ParseError> {
-    inv.choice("kind", PostKind::parse)?.ok_or_else(|| super::undeclared(inv, "kind"))
+    inv.choice("kind", PostKind::parse)?
+        .ok_or_else(|| super::undeclared(inv, "kind"))
 }
 
 pub fn from_invocation(inv: &Invocation) -> Result<DigestCommand, ParseError> {

@@ -14,6 +14,7 @@ pub enum StewardCommand {
     Currency { code: String },
     FiscalYear { month: String },
     Undo,
+    Ask { prompt: String },
 }
 
 pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
@@ -37,6 +38,9 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
             code: inv.req_text("code")?,
         },
         "undo" => StewardCommand::Undo,
+        "ask" => StewardCommand::Ask {
+            prompt: inv.req_text("prompt")?,
+        },
         "fiscal-year" => StewardCommand::FiscalYear {
             month: inv.req_text("month")?,
         },

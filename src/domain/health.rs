@@ -251,16 +251,12 @@ impl Health {
             .iter()
             .map(|c| (*c, c.rate(signals)))
             .collect();
-        let known: Vec<_> = ratings
-            .iter()
-            .filter_map(|(c, r)| r.map(|r| (c.weight() as f64, r.points())))
-            .collect();
-        let weight: f64 = known.iter().map(|(w, _)| w).sum();
-        let score = (weight > 0.0).then(|| known.iter().map(|(w, p)| w * p).sum::<f64>() / weight);
+        let known = ratings.iter().filter(|(_, r)| r.is_some()).count();
+        let score = score(signals);
         Health {
             score,
             band: score.map_or(Band::Unknown, Band::of_score),
-            partial: !known.is_empty() && known.len() < Category::ALL.len(),
+            partial: known > 0 && known < Category::ALL.len(),
             ratings,
         }
     }
@@ -272,6 +268,16 @@ impl Health {
             .filter(|(_, r)| *r == Some(Rating::Red))
             .map(|(c, _)| *c)
     }
+}
+
+/// The weighted score, re-normalised over the known categories; `None` when none is known.
+/// (The hot path of list-wide checks: no allocation.)
+pub fn score(signals: &Signals) -> Option<f64> {
+    let (weight, points) = Category::ALL
+        .iter()
+        .filter_map(|c| c.rate(signals).map(|r| (c.weight() as f64, r.points())))
+        .fold((0.0, 0.0), |(w, p), (cw, cp)| (w + cw, p + cw * cp));
+    (weight > 0.0).then(|| points / weight)
 }
 
 /// A score shown to people: a whole number rounded half up (82.5 → 83).
@@ -298,20 +304,19 @@ pub fn is_declining(history: &[Snapshot], now: DateTime<Utc>) -> bool {
     let Some((current, earlier)) = history.split_last() else {
         return false;
     };
-    let now_health = Health::assess(&current.signals);
-    let Some(now_score) = now_health.score else {
+    let Some(now_score) = score(&current.signals) else {
         return false;
     };
+    let now_band = Band::of_score(now_score);
     let window_start = now - Duration::days(DECLINE_WINDOW_DAYS);
     let first_inside = earlier.partition_point(|s| s.at < window_start);
     // The state in force when the window opened counts as well.
     let from = first_inside.saturating_sub(1);
     earlier[from..]
         .iter()
-        .filter_map(|s| Health::assess(&s.signals).score)
+        .filter_map(|s| score(&s.signals))
         .any(|before| {
-            before - now_score >= DECLINE_POINTS
-                || now_health.band.worse_than(Band::of_score(before))
+            before - now_score >= DECLINE_POINTS || now_band.worse_than(Band::of_score(before))
         })
 }
 

@@ -201,7 +201,11 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
     if let crate::domain::account::AccountStatus::Churned { on, reason } = &account.status {
         fields.push(("Churned".into(), vec![t(format!("{on}: {reason}"))]));
     }
-    let flags = if account.is_active() { present::risk_flags(account, ctx.today, ctx.now) } else { Vec::new() };
+    let flags = if account.is_active() {
+        present::risk_flags(account, ctx.today, ctx.now)
+    } else {
+        Vec::new()
+    };
     let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
     if !flags.is_empty() {
         reply = reply

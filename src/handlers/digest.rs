@@ -13,7 +13,12 @@ use crate::reply::{t, Reply};
 pub fn handle(command: &DigestCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut settings = book.settings.clone();
     match command {
-        DigestCommand::Subscribe { kind, days, time, zone } => {
+        DigestCommand::Subscribe {
+            kind,
+            days,
+            time,
+            zone,
+        } => {
             let (default_days, default_time) = kind.default_schedule();
             let sub = Subscription {
                 kind: *kind,
@@ -23,15 +28,23 @@ pub fn handle(command: &DigestCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
                 zone: zone.map(|z| z.name().to_string()),
                 since: ctx.now,
             };
-            settings.subscriptions.retain(|s| !(s.kind == *kind && s.channel == ctx.channel));
+            settings
+                .subscriptions
+                .retain(|s| !(s.kind == *kind && s.channel == ctx.channel));
             let when = describe(&sub, ctx);
             settings.subscriptions.push(sub);
-            let reply = Reply::text(format!("#{} now gets {} posts {when}.", ctx.channel, kind.name()));
+            let reply = Reply::text(format!(
+                "#{} now gets {} posts {when}.",
+                ctx.channel,
+                kind.name()
+            ));
             Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
         }
         DigestCommand::Unsubscribe { kind } => {
             let before = settings.subscriptions.len();
-            settings.subscriptions.retain(|s| !(s.kind == *kind && s.channel == ctx.channel));
+            settings
+                .subscriptions
+                .retain(|s| !(s.kind == *kind && s.channel == ctx.channel));
             if settings.subscriptions.len() == before {
                 return Err(DomainError::NotFound {
                     what: "subscription",
@@ -39,7 +52,11 @@ pub fn handle(command: &DigestCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
                     suggestions: " See them with `/digest list`.".into(),
                 });
             }
-            let reply = Reply::text(format!("#{} no longer gets {} posts.", ctx.channel, kind.name()));
+            let reply = Reply::text(format!(
+                "#{} no longer gets {} posts.",
+                ctx.channel,
+                kind.name()
+            ));
             Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
         }
         DigestCommand::List => {
@@ -51,9 +68,18 @@ pub fn handle(command: &DigestCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
             let rows = settings
                 .subscriptions
                 .iter()
-                .map(|s| vec![t(format!("{} in #{} — {}", s.kind.name(), s.channel, describe(s, ctx)))])
+                .map(|s| {
+                    vec![t(format!(
+                        "{} in #{} — {}",
+                        s.kind.name(),
+                        s.channel,
+                        describe(s, ctx)
+                    ))]
+                })
                 .collect();
-            Ok(Outcome::read(Reply::new().heading("Scheduled posts").bullets(rows)))
+            Ok(Outcome::read(
+                Reply::new().heading("Scheduled posts").bullets(rows),
+            ))
         }
         DigestCommand::Preview { kind } => Ok(Outcome::read(preview(*kind, ctx, book))),
     }
@@ -65,22 +91,39 @@ fn describe(sub: &Subscription, ctx: &Ctx) -> String {
         return "as they happen (checked at least every minute)".into();
     }
     let zone = sub.zone_or(ctx.timezone);
-    let next = sub.next_due(ctx.now, zone).map(|n| format!(" (next {})", n.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
-    format!("{} at {} {}{next}", sub.days.describe(), sub.time.format("%H:%M"), zone.name())
+    let next = sub
+        .next_due(ctx.now, zone)
+        .map(|n| format!(" (next {})", n.format("%Y-%m-%d %H:%M UTC")))
+        .unwrap_or_default();
+    format!(
+        "{} at {} {}{next}",
+        sub.days.describe(),
+        sub.time.format("%H:%M"),
+        zone.name()
+    )
 }
 
 fn preview(kind: PostKind, ctx: &Ctx, book: &Book) -> Reply {
     match kind {
         PostKind::Weekly => jobs::weekly::build(book, ctx.now, ctx.today, &[]),
         PostKind::Standup => jobs::standup::build(book, ctx.now),
-        PostKind::Renewals => jobs::renewals::build(book, ctx.today, None)
-            .unwrap_or_else(|| Reply::text("No account entered a renewal stage since yesterday; nothing would be posted.")),
+        PostKind::Renewals => jobs::renewals::build(book, ctx.today, None).unwrap_or_else(|| {
+            Reply::text(
+                "No account entered a renewal stage since yesterday; nothing would be posted.",
+            )
+        }),
         PostKind::Escalations => {
-            let live: Vec<_> = book.active().flat_map(|a| causes(a, ctx.today, ctx.now)).map(|e| vec![t(e.text)]).collect();
+            let live: Vec<_> = book
+                .active()
+                .flat_map(|a| causes(a, ctx.today, ctx.now))
+                .map(|e| vec![t(e.text)])
+                .collect();
             if live.is_empty() {
                 Reply::text("No escalation cause is live.")
             } else {
-                Reply::new().heading(format!("{} live escalation causes", live.len())).bullets(live)
+                Reply::new()
+                    .heading(format!("{} live escalation causes", live.len()))
+                    .bullets(live)
             }
         }
     }

@@ -21,6 +21,13 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     let reply = match command {
         StewardCommand::Help { topic } => return Ok(Outcome::read(help(topic.as_deref())?)),
         StewardCommand::Undo => return undo(ctx, book),
+        // Answered by the app before handlers run (see `App::execute`); reaching here means
+        // a prompt led back to itself.
+        StewardCommand::Ask { .. } => {
+            return Err(DomainError::Refused(
+                "`/steward ask` cannot ask itself; type the question directly.".into(),
+            ))
+        }
         StewardCommand::WhoAmI => {
             let manager = settings.managers.get(ctx.actor).cloned();
             let reply = Reply::new().fields(vec![
@@ -158,7 +165,10 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
         plan.command,
         plan.at.format("%Y-%m-%d %H:%M UTC")
     ));
-    Ok(Outcome::write(reply, plan.steps.into_iter().map(Revert::into_change).collect()))
+    Ok(Outcome::write(
+        reply,
+        plan.steps.into_iter().map(Revert::into_change).collect(),
+    ))
 }
 
 fn owned_count(book: &Book, ctx: &Ctx) -> usize {

@@ -9,7 +9,12 @@ use crate::handlers::present;
 use crate::reply::{t, Reply, Span};
 
 /// Who gets pinged about `escalation` on `account`.
-pub fn recipients(book: &Book, account: &Account, escalation: &Escalation, admins: &[UserId]) -> Vec<UserId> {
+pub fn recipients(
+    book: &Book,
+    account: &Account,
+    escalation: &Escalation,
+    admins: &[UserId],
+) -> Vec<UserId> {
     if escalation.leadership {
         return admins.to_vec();
     }
@@ -18,7 +23,10 @@ pub fn recipients(book: &Book, account: &Account, escalation: &Escalation, admin
         _ => None,
     };
     // The owner's manager; else an admin; else, so that nothing goes unsaid, the owner.
-    match owner.as_ref().and_then(|o| book.settings.managers.get(o).cloned()) {
+    match owner
+        .as_ref()
+        .and_then(|o| book.settings.managers.get(o).cloned())
+    {
         Some(manager) => vec![manager],
         None if !admins.is_empty() => admins.iter().take(1).cloned().collect(),
         None => owner.into_iter().collect(),
@@ -26,18 +34,29 @@ pub fn recipients(book: &Book, account: &Account, escalation: &Escalation, admin
 }
 
 pub fn build(book: &Book, account: &Account, escalation: &Escalation, to: &[UserId]) -> Reply {
-    let mut line = vec![t(if escalation.leadership { "Leadership notice: " } else { "Escalation: " })];
+    let mut line = vec![t(if escalation.leadership {
+        "Leadership notice: "
+    } else {
+        "Escalation: "
+    })];
     for user in to {
         line.push(Span::Mention(user.clone()));
         line.push(t(" "));
     }
     if to.is_empty() {
-        line.push(t("(no manager set — `/steward manager @owner manager:@lead`) "));
+        line.push(t(
+            "(no manager set — `/steward manager @owner manager:@lead`) ",
+        ));
     }
     line.push(t(escalation.text.clone()));
     Reply::new().para(line).para(vec![
         t("Owner: "),
         present::person(book, account.owner.as_ref()),
-        t(format!(" · {} ARR · renews {} · `/account show \"{}\"`", present::money(book, account.arr), account.renewal_date, account.name)),
+        t(format!(
+            " · {} ARR · renews {} · `/account show \"{}\"`",
+            present::money(book, account.arr),
+            account.renewal_date,
+            account.name
+        )),
     ])
 }

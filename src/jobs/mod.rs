@@ -18,7 +18,10 @@ pub const SECTION_LIMIT: usize = 10;
 pub fn account_line(book: &Book, account: &Account, detail: String) -> Line {
     vec![
         b(&account.name),
-        t(format!(" ({}) — {detail} — ", present::money_short(book, account.arr))),
+        t(format!(
+            " ({}) — {detail} — ",
+            present::money_short(book, account.arr)
+        )),
         present::person(book, account.owner.as_ref()),
     ]
 }

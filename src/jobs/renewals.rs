@@ -25,7 +25,9 @@ pub fn build(book: &Book, today: NaiveDate, last_run: Option<NaiveDate>) -> Opti
         if now != before && now != Stage::NotStarted {
             entered.push((account, now));
         } else if matches!(now, Stage::T30 | Stage::T7 | Stage::Overdue) {
-            let passed_nudge = (1..=(today - since).num_days()).any(|d| nudge_day((account.renewal_date - (since + Duration::days(d))).num_days()));
+            let passed_nudge = (1..=(today - since).num_days()).any(|d| {
+                nudge_day((account.renewal_date - (since + Duration::days(d))).num_days())
+            });
             if passed_nudge {
                 nudges.push(account);
             }
@@ -37,12 +39,25 @@ pub fn build(book: &Book, today: NaiveDate, last_run: Option<NaiveDate>) -> Opti
     entered.sort_by_key(|(a, s)| (std::cmp::Reverse(*s), a.renewal_date));
     let mut reply = Reply::new().heading(match entered.len() {
         0 => "Renewals: weekly follow-ups".to_string(),
-        n => format!("Renewals: {} entered a new stage", crate::handlers::present::count(n, "account")),
+        n => format!(
+            "Renewals: {} entered a new stage",
+            crate::handlers::present::count(n, "account")
+        ),
     });
     for (account, stage) in entered.iter().take(25) {
         reply = reply
-            .para(account_line(book, account, format!("{} — renews {}", stage.word(), account.renewal_date)))
-            .bullets(stage.checklist().iter().map(|item| vec![t(format!("[ ] {item}"))]).collect());
+            .para(account_line(
+                book,
+                account,
+                format!("{} — renews {}", stage.word(), account.renewal_date),
+            ))
+            .bullets(
+                stage
+                    .checklist()
+                    .iter()
+                    .map(|item| vec![t(format!("[ ] {item}"))])
+                    .collect(),
+            );
     }
     if entered.len() > 25 {
         reply = reply.line(format!("…and {} more: `/renewal list`", entered.len() - 25));
@@ -52,7 +67,9 @@ pub fn build(book: &Book, today: NaiveDate, last_run: Option<NaiveDate>) -> Opti
             .iter()
             .map(|a| account_line(book, a, format!("renews {} — {} unanswered follow-ups; log one with `/renewal followup \"{}\"`", a.renewal_date, a.renewal.unanswered_followups(), a.name)))
             .collect();
-        reply = reply.line("Weekly follow-up (inside T-30, until renewed):").bullets(capped(lines));
+        reply = reply
+            .line("Weekly follow-up (inside T-30, until renewed):")
+            .bullets(capped(lines));
     }
     Some(reply)
 }

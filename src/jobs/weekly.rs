@@ -19,26 +19,48 @@ use crate::reply::{t, Line, Reply};
 
 /// Health signals older than this are stale.
 pub const STALE_SIGNALS_DAYS: i64 = 14;
-const STAGES: [Stage; 6] = [Stage::Overdue, Stage::T7, Stage::T30, Stage::T60, Stage::T90, Stage::T120];
+const STAGES: [Stage; 6] = [
+    Stage::Overdue,
+    Stage::T7,
+    Stage::T30,
+    Stage::T60,
+    Stage::T90,
+    Stage::T120,
+];
 
 /// `undelivered`: posts dropped since the last digest, as "1 post could not be delivered to #x".
 pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[String]) -> Reply {
     let week_ago = now - Duration::days(7);
     let week_end = today + Duration::days(7);
     let mut by_stage: Vec<(Stage, Vec<Line>)> = STAGES.iter().map(|s| (*s, Vec::new())).collect();
-    let (mut turned, mut red, mut single, mut due, mut stale) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut open_count, mut whitespace, mut top_open): (usize, u64, Vec<&Account>) = (0, 0, Vec::new());
+    let (mut turned, mut red, mut single, mut due, mut stale) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut open_count, mut whitespace, mut top_open): (usize, u64, Vec<&Account>) =
+        (0, 0, Vec::new());
     let mut accounts: Vec<&Account> = book.active().collect();
     accounts.sort_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.name.cmp(&b.name)));
     for a in &accounts {
         let stage = a.stage(today);
         if let Some((_, lines)) = by_stage.iter_mut().find(|(s, _)| *s == stage) {
-            lines.push(account_line(book, a, format!("renews {} — next: {}", a.renewal_date, stage.next_step())));
+            lines.push(account_line(
+                book,
+                a,
+                format!("renews {} — next: {}", a.renewal_date, stage.next_step()),
+            ));
         }
         let health = a.health();
-        let before = a.health.iter().rev().find(|s| s.at <= week_ago).map(|s| Health::assess(&s.signals).band);
+        let before = a
+            .health
+            .iter()
+            .rev()
+            .find(|s| s.at <= week_ago)
+            .map(|s| Health::assess(&s.signals).band);
         if before.is_some_and(|b| health.band.worse_than(b)) || is_declining(&a.health, now) {
-            turned.push(account_line(book, a, format!("now {}", present::health(&health))));
+            turned.push(account_line(
+                book,
+                a,
+                format!("now {}", present::health(&health)),
+            ));
         }
         if health.band == Band::Red {
             let cats: Vec<_> = health.red_categories().map(|c| c.label()).collect();
@@ -46,7 +68,11 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         }
         let threads = a.thread_risk();
         if threads.is_single_threaded() {
-            single.push(account_line(book, a, threads.reasons(&a.stakeholders).join(", ")));
+            single.push(account_line(
+                book,
+                a,
+                threads.reasons(&a.stakeholders).join(", "),
+            ));
         }
         let value = open_value(a).0;
         if value > 0 {
@@ -55,65 +81,147 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
             top_open.push(a);
         }
         due.extend(due_this_week(book, a, now, today, week_end));
-        if a.health.last().is_some_and(|s| (now - s.at).num_days() > STALE_SIGNALS_DAYS) {
-            stale.push(account_line(book, a, format!("health signals last updated {}", a.health.last().map_or(today, |s| s.at.date_naive()))));
+        if a.health
+            .last()
+            .is_some_and(|s| (now - s.at).num_days() > STALE_SIGNALS_DAYS)
+        {
+            stale.push(account_line(
+                book,
+                a,
+                format!(
+                    "health signals last updated {}",
+                    a.health.last().map_or(today, |s| s.at.date_naive())
+                ),
+            ));
         }
-        for champion in a.stakeholders.iter().filter(|s| s.role == Role::Champion && s.is_stale(today)) {
-            stale.push(account_line(book, a, format!("champion {} not contacted for {} days", champion.name, champion.days_since_contact(today))));
+        for champion in a
+            .stakeholders
+            .iter()
+            .filter(|s| s.role == Role::Champion && s.is_stale(today))
+        {
+            stale.push(account_line(
+                book,
+                a,
+                format!(
+                    "champion {} not contacted for {} days",
+                    champion.name,
+                    champion.days_since_contact(today)
+                ),
+            ));
         }
     }
     let mut reply = Reply::new().heading(format!("Weekly digest — week of {today}"));
     let renewals: usize = by_stage.iter().map(|(_, l)| l.len()).sum();
-    let quiet = renewals == 0 && turned.is_empty() && red.is_empty() && single.is_empty() && whitespace == 0 && due.is_empty() && stale.is_empty();
+    let quiet = renewals == 0
+        && turned.is_empty()
+        && red.is_empty()
+        && single.is_empty()
+        && whitespace == 0
+        && due.is_empty()
+        && stale.is_empty();
     if quiet {
         reply = reply.line("Quiet week: no renewals in the next 120 days, nothing red, declining or single-threaded, nothing due.");
     }
     if renewals > 0 {
         reply = reply.line(format!("Renewals in the next 120 days ({renewals}):"));
         for (stage, lines) in by_stage.into_iter().filter(|(_, l)| !l.is_empty()) {
-            reply = reply.line(format!("{} ({})", stage.word(), lines.len())).bullets(capped(lines));
+            reply = reply
+                .line(format!("{} ({})", stage.word(), lines.len()))
+                .bullets(capped(lines));
         }
     }
-    for (title, lines) in [("Turned red or declining this week", turned), ("Red accounts", red), ("Single-threaded", single)] {
+    for (title, lines) in [
+        ("Turned red or declining this week", turned),
+        ("Red accounts", red),
+        ("Single-threaded", single),
+    ] {
         if !lines.is_empty() {
-            reply = reply.line(format!("{title} ({}):", lines.len())).bullets(capped(lines));
+            reply = reply
+                .line(format!("{title} ({}):", lines.len()))
+                .bullets(capped(lines));
         }
     }
     if whitespace > 0 {
         top_open.sort_by_key(|a| std::cmp::Reverse(open_value(a)));
-        let lines = top_open.iter().take(5).map(|a| account_line(book, a, format!("{} open", present::money_short(book, open_value(a))))).collect();
-        reply = reply.line(format!("Expansion pipeline: {open_count} open, whitespace {}", present::money_short(book, Money(whitespace)))).bullets(lines);
+        let lines = top_open
+            .iter()
+            .take(5)
+            .map(|a| {
+                account_line(
+                    book,
+                    a,
+                    format!("{} open", present::money_short(book, open_value(a))),
+                )
+            })
+            .collect();
+        reply = reply
+            .line(format!(
+                "Expansion pipeline: {open_count} open, whitespace {}",
+                present::money_short(book, Money(whitespace))
+            ))
+            .bullets(lines);
     }
     for (title, lines) in [("Due this week", due), ("Stale inputs", stale)] {
         if !lines.is_empty() {
-            reply = reply.line(format!("{title} ({}):", lines.len())).bullets(capped(lines));
+            reply = reply
+                .line(format!("{title} ({}):", lines.len()))
+                .bullets(capped(lines));
         }
     }
     if !undelivered.is_empty() {
-        reply = reply.bullets(undelivered.iter().map(|u| vec![t(format!("⚠ {u}"))]).collect());
+        reply = reply.bullets(
+            undelivered
+                .iter()
+                .map(|u| vec![t(format!("⚠ {u}"))])
+                .collect(),
+        );
     }
     reply
 }
 
 /// Plan actions, save-play milestones and QBRs falling due by `week_end` (or overdue).
-fn due_this_week(book: &Book, a: &Account, now: DateTime<Utc>, today: NaiveDate, week_end: NaiveDate) -> Vec<Line> {
+fn due_this_week(
+    book: &Book,
+    a: &Account,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    week_end: NaiveDate,
+) -> Vec<Line> {
     let mut out = Vec::new();
-    for action in a.plan.actions.iter().filter(|x| x.done.is_none() && x.due <= week_end) {
+    for action in a
+        .plan
+        .actions
+        .iter()
+        .filter(|x| x.done.is_none() && x.due <= week_end)
+    {
         let late = if action.due < today { " (overdue)" } else { "" };
-        out.push(account_line(book, a, format!("action {}: {} by {}{late}", action.id, action.text, action.due)));
+        out.push(account_line(
+            book,
+            a,
+            format!(
+                "action {}: {} by {}{late}",
+                action.id, action.text, action.due
+            ),
+        ));
     }
     if let Some(play) = a.active_save_play() {
         for m in Milestone::ALL {
             if let MilestoneState::Due(at) | MilestoneState::Missed(at) = play.state(m, now) {
                 if at.date_naive() <= week_end {
-                    out.push(account_line(book, a, format!("save play: {} by {}", m.label(), at.date_naive())));
+                    out.push(account_line(
+                        book,
+                        a,
+                        format!("save play: {} by {}", m.label(), at.date_naive()),
+                    ));
                 }
             }
         }
     }
     if let Some(date) = a.qbr.scheduled.filter(|d| *d <= week_end) {
         out.push(account_line(book, a, format!("QBR on {date}")));
-    } else if let Some(days) = overdue_days(book.tier(a).0, &a.qbr, a.created_at.date_naive(), today) {
+    } else if let Some(days) =
+        overdue_days(book.tier(a).0, &a.qbr, a.created_at.date_naive(), today)
+    {
         out.push(account_line(book, a, format!("QBR overdue by {days} days")));
     }
     out

@@ -60,7 +60,13 @@ fn line(spans: &[Span]) -> String {
             Span::Text(s) => escape(s),
             Span::Strong(s) => format!("**{}**", escape(s)),
             Span::Code(s) => format!("`{}`", s.replace('`', "ʼ")),
-            Span::Mention(user) => format!("<@{}>", user.0.chars().filter(char::is_ascii_digit).collect::<String>()),
+            Span::Mention(user) => format!(
+                "<@{}>",
+                user.0
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+            ),
         })
         .collect()
 }
@@ -77,7 +83,11 @@ impl Embed {
     fn size(&self) -> usize {
         self.title.as_deref().map_or(0, |t| t.chars().count())
             + self.description.chars().count()
-            + self.fields.iter().map(|(n, v)| n.chars().count() + v.chars().count()).sum::<usize>()
+            + self
+                .fields
+                .iter()
+                .map(|(n, v)| n.chars().count() + v.chars().count())
+                .sum::<usize>()
     }
 
     fn is_empty(&self) -> bool {
@@ -93,7 +103,11 @@ impl Embed {
             embed["description"] = json!(self.description);
         }
         if !self.fields.is_empty() {
-            embed["fields"] = self.fields.into_iter().map(|(name, value)| json!({"name": name, "value": value, "inline": false})).collect();
+            embed["fields"] = self
+                .fields
+                .into_iter()
+                .map(|(name, value)| json!({"name": name, "value": value, "inline": false}))
+                .collect();
         }
         embed
     }
@@ -103,7 +117,10 @@ fn embeds(reply: &Reply) -> Vec<Embed> {
     let mut out = vec![Embed::default()];
     let add_line = |out: &mut Vec<Embed>, text: String| {
         let text = truncate(&text, MAX_DESCRIPTION);
-        let needs_new = out.last().is_some_and(|e| e.description.chars().count() + text.chars().count() + 1 > MAX_DESCRIPTION || e.size() + text.chars().count() + 1 > MAX_EMBED_TOTAL / 2);
+        let needs_new = out.last().is_some_and(|e| {
+            e.description.chars().count() + text.chars().count() + 1 > MAX_DESCRIPTION
+                || e.size() + text.chars().count() + 1 > MAX_EMBED_TOTAL / 2
+        });
         if needs_new {
             out.push(Embed::default());
         }
@@ -132,8 +149,15 @@ fn embeds(reply: &Reply) -> Vec<Embed> {
             }
             Block::Fields(fields) => {
                 for (name, value) in fields {
-                    let field = (truncate(&escape(name), MAX_FIELD_NAME), truncate(&line(value), MAX_FIELD_VALUE));
-                    let full = out.last().is_some_and(|e| e.fields.len() == MAX_FIELDS || e.size() + field.0.chars().count() + field.1.chars().count() > MAX_EMBED_TOTAL / 2);
+                    let field = (
+                        truncate(&escape(name), MAX_FIELD_NAME),
+                        truncate(&line(value), MAX_FIELD_VALUE),
+                    );
+                    let full = out.last().is_some_and(|e| {
+                        e.fields.len() == MAX_FIELDS
+                            || e.size() + field.0.chars().count() + field.1.chars().count()
+                                > MAX_EMBED_TOTAL / 2
+                    });
                     if full {
                         out.push(Embed::default());
                     }
@@ -160,22 +184,39 @@ pub fn render(reply: &Reply) -> Vec<DiscordMessage> {
             Block::Heading(_) => Vec::new(),
         })
         .filter_map(|s| match s {
-            Span::Mention(u) if u.0.chars().all(|c| c.is_ascii_digit()) && !u.0.is_empty() => Some(u.0),
+            Span::Mention(u) if u.0.chars().all(|c| c.is_ascii_digit()) && !u.0.is_empty() => {
+                Some(u.0)
+            }
             _ => None,
         })
         .collect();
     let mut users = users;
     users.dedup();
-    let content = (!users.is_empty()).then(|| truncate(&users.iter().map(|u| format!("<@{u}>")).collect::<Vec<_>>().join(" "), MAX_CONTENT));
+    let content = (!users.is_empty()).then(|| {
+        truncate(
+            &users
+                .iter()
+                .map(|u| format!("<@{u}>"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            MAX_CONTENT,
+        )
+    });
     let allowed = json!({"parse": [], "users": users.iter().take(100).collect::<Vec<_>>()});
     let mut messages: Vec<DiscordMessage> = Vec::new();
     let mut size = 0;
     for embed in embeds(reply) {
         let len = embed.size();
-        let start_new = messages.last().is_none_or(|m| m.embeds.len() == MAX_EMBEDS || size + len > MAX_EMBED_TOTAL);
+        let start_new = messages
+            .last()
+            .is_none_or(|m| m.embeds.len() == MAX_EMBEDS || size + len > MAX_EMBED_TOTAL);
         if start_new {
             let first = messages.is_empty();
-            messages.push(DiscordMessage { content: if first { content.clone() } else { None }, embeds: Vec::new(), allowed_mentions: allowed.clone() });
+            messages.push(DiscordMessage {
+                content: if first { content.clone() } else { None },
+                embeds: Vec::new(),
+                allowed_mentions: allowed.clone(),
+            });
             size = 0;
         }
         size += len;
@@ -184,7 +225,11 @@ pub fn render(reply: &Reply) -> Vec<DiscordMessage> {
         }
     }
     if messages.is_empty() {
-        messages.push(DiscordMessage { content: content.or_else(|| Some("(empty)".into())), embeds: Vec::new(), allowed_mentions: allowed });
+        messages.push(DiscordMessage {
+            content: content.or_else(|| Some("(empty)".into())),
+            embeds: Vec::new(),
+            allowed_mentions: allowed,
+        });
     }
     messages
 }
@@ -198,15 +243,27 @@ mod tests {
 
     fn embed_text(e: &Value) -> usize {
         let s = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
-        s(&e["title"]) + s(&e["description"]) + e["fields"].as_array().map_or(0, |f| f.iter().map(|x| s(&x["name"]) + s(&x["value"])).sum())
+        s(&e["title"])
+            + s(&e["description"])
+            + e["fields"].as_array().map_or(0, |f| {
+                f.iter().map(|x| s(&x["name"]) + s(&x["value"])).sum()
+            })
     }
 
     #[test]
     fn user_text_never_pings() {
-        let reply = Reply::new().para(vec![t("@everyone @here <@123> <@&456> **bold**"), Span::Mention(UserId("789".into()))]);
+        let reply = Reply::new().para(vec![
+            t("@everyone @here <@123> <@&456> **bold**"),
+            Span::Mention(UserId("789".into())),
+        ]);
         let m = &render(&reply)[0];
         let d = m.embeds[0]["description"].as_str().expect("description");
-        assert!(!d.contains("@everyone") && !d.contains("@here") && !d.contains("<@123>") && !d.contains("<@&456>"));
+        assert!(
+            !d.contains("@everyone")
+                && !d.contains("@here")
+                && !d.contains("<@123>")
+                && !d.contains("<@&456>")
+        );
         assert!(d.ends_with("<@789>"));
         assert_eq!(m.content.as_deref(), Some("<@789>"));
         assert_eq!(m.allowed_mentions, json!({"parse": [], "users": ["789"]}));
@@ -214,7 +271,9 @@ mod tests {
 
     #[test]
     fn long_replies_continue_in_more_messages() {
-        let items: Vec<_> = (0..300).map(|i| vec![t(format!("account {i} {}", "y".repeat(80)))]).collect();
+        let items: Vec<_> = (0..300)
+            .map(|i| vec![t(format!("account {i} {}", "y".repeat(80)))])
+            .collect();
         let messages = render(&Reply::new().heading("Digest").bullets(items));
         assert!(messages.len() > 1);
         for m in &messages {
@@ -224,15 +283,24 @@ mod tests {
     }
 
     fn any_span() -> impl Strategy<Value = Span> {
-        prop_oneof!["\\PC{0,150}".prop_map(Span::Text), "\\PC{0,60}".prop_map(Span::Strong), "[0-9]{1,19}".prop_map(|id| Span::Mention(UserId(id)))]
+        prop_oneof![
+            "\\PC{0,150}".prop_map(Span::Text),
+            "\\PC{0,60}".prop_map(Span::Strong),
+            "[0-9]{1,19}".prop_map(|id| Span::Mention(UserId(id)))
+        ]
     }
 
     fn any_block() -> impl Strategy<Value = Block> {
         prop_oneof![
             "\\PC{0,300}".prop_map(Block::Heading),
             prop::collection::vec(any_span(), 0..6).prop_map(Block::Paragraph),
-            prop::collection::vec(("\\PC{0,300}", prop::collection::vec(any_span(), 0..8)), 0..40).prop_map(Block::Fields),
-            prop::collection::vec(prop::collection::vec(any_span(), 0..4), 0..50).prop_map(Block::Bullets),
+            prop::collection::vec(
+                ("\\PC{0,300}", prop::collection::vec(any_span(), 0..8)),
+                0..40
+            )
+            .prop_map(Block::Fields),
+            prop::collection::vec(prop::collection::vec(any_span(), 0..4), 0..50)
+                .prop_map(Block::Bullets),
         ]
     }
 

@@ -28,7 +28,9 @@ pub struct SlackMessage {
 
 /// Escapes user text for mrkdwn: `&` `<` `>` become entities (Slack's documented escaping).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// At most `max` characters, cut on a character boundary, with `…` when cut.
@@ -62,7 +64,9 @@ fn sections(lines: Vec<String>) -> Vec<Value> {
     let mut current = String::new();
     for line in lines {
         let line = truncate(&line, MAX_SECTION_TEXT);
-        if !current.is_empty() && current.chars().count() + 1 + line.chars().count() > MAX_SECTION_TEXT {
+        if !current.is_empty()
+            && current.chars().count() + 1 + line.chars().count() > MAX_SECTION_TEXT
+        {
             out.push(section(std::mem::take(&mut current)));
         }
         if !current.is_empty() {
@@ -91,9 +95,14 @@ fn blocks(reply: &Reply) -> Vec<Value> {
                 let mut chunk: Vec<Value> = Vec::new();
                 let mut size = 0;
                 for (label, value) in fields {
-                    let text = truncate(&format!("*{}*\n{}", escape(label), mrkdwn(value)), MAX_FIELD_TEXT);
+                    let text = truncate(
+                        &format!("*{}*\n{}", escape(label), mrkdwn(value)),
+                        MAX_FIELD_TEXT,
+                    );
                     let len = text.chars().count();
-                    if !chunk.is_empty() && (chunk.len() == MAX_FIELDS || size + len > MAX_SECTION_TEXT) {
+                    if !chunk.is_empty()
+                        && (chunk.len() == MAX_FIELDS || size + len > MAX_SECTION_TEXT)
+                    {
                         out.push(json!({"type": "section", "fields": std::mem::take(&mut chunk)}));
                         size = 0;
                     }
@@ -104,7 +113,9 @@ fn blocks(reply: &Reply) -> Vec<Value> {
                     out.push(json!({"type": "section", "fields": chunk}));
                 }
             }
-            Block::Bullets(items) => out.extend(sections(items.iter().map(|i| format!("• {}", mrkdwn(i))).collect())),
+            Block::Bullets(items) => out.extend(sections(
+                items.iter().map(|i| format!("• {}", mrkdwn(i))).collect(),
+            )),
         }
     }
     out
@@ -112,8 +123,15 @@ fn blocks(reply: &Reply) -> Vec<Value> {
 
 /// Characters of text a block carries (what counts against the message total).
 fn block_text_len(block: &Value) -> usize {
-    let text = block["text"]["text"].as_str().map_or(0, |t| t.chars().count());
-    let fields = block["fields"].as_array().map_or(0, |f| f.iter().filter_map(|x| x["text"].as_str()).map(|t| t.chars().count()).sum());
+    let text = block["text"]["text"]
+        .as_str()
+        .map_or(0, |t| t.chars().count());
+    let fields = block["fields"].as_array().map_or(0, |f| {
+        f.iter()
+            .filter_map(|x| x["text"].as_str())
+            .map(|t| t.chars().count())
+            .sum()
+    });
     text + fields
 }
 
@@ -136,7 +154,10 @@ pub fn render(reply: &Reply) -> Vec<SlackMessage> {
     let fallback = escape(&super::text::render(reply));
     messages
         .into_iter()
-        .map(|blocks| SlackMessage { text: truncate(&fallback, MAX_FALLBACK_TEXT), blocks })
+        .map(|blocks| SlackMessage {
+            text: truncate(&fallback, MAX_FALLBACK_TEXT),
+            blocks,
+        })
         .collect()
 }
 
@@ -149,23 +170,33 @@ mod tests {
 
     #[test]
     fn mentions_are_real_only_from_mention_spans() {
-        let reply = Reply::new()
-            .heading("Acme <!channel>")
-            .para(vec![t("<!here> <@U999> <https://evil|click> & co "), Span::Mention(UserId("U123".into()))]);
+        let reply = Reply::new().heading("Acme <!channel>").para(vec![
+            t("<!here> <@U999> <https://evil|click> & co "),
+            Span::Mention(UserId("U123".into())),
+        ]);
         let message = &render(&reply)[0];
         let section = message.blocks[1]["text"]["text"].as_str().expect("text");
-        assert_eq!(section, "&lt;!here&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; co <@U123>");
+        assert_eq!(
+            section,
+            "&lt;!here&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; co <@U123>"
+        );
         assert!(!message.text.contains("<!here>") && !message.text.contains("<@U999>"));
         assert_eq!(message.blocks[0]["type"], "header");
     }
 
     #[test]
     fn long_digests_split_into_messages_within_limits() {
-        let items: Vec<_> = (0..400).map(|i| vec![t(format!("account {i} — {}", "x".repeat(100)))]).collect();
+        let items: Vec<_> = (0..400)
+            .map(|i| vec![t(format!("account {i} — {}", "x".repeat(100)))])
+            .collect();
         let reply = Reply::new().heading("Weekly digest").bullets(items);
         let messages = render(&reply);
         assert!(messages.len() > 1);
-        let total: usize = messages.iter().flat_map(|m| m.blocks.iter()).map(block_text_len).sum();
+        let total: usize = messages
+            .iter()
+            .flat_map(|m| m.blocks.iter())
+            .map(block_text_len)
+            .sum();
         assert!(total > 400 * 100, "nothing was lost: {total}");
         for m in &messages {
             assert!(m.blocks.len() <= MAX_BLOCKS);
@@ -193,8 +224,13 @@ mod tests {
         prop_oneof![
             "\\PC{0,200}".prop_map(Block::Heading),
             prop::collection::vec(any_span(), 0..8).prop_map(Block::Paragraph),
-            prop::collection::vec(("\\PC{0,50}", prop::collection::vec(any_span(), 0..4)), 0..30).prop_map(Block::Fields),
-            prop::collection::vec(prop::collection::vec(any_span(), 0..4), 0..40).prop_map(Block::Bullets),
+            prop::collection::vec(
+                ("\\PC{0,50}", prop::collection::vec(any_span(), 0..4)),
+                0..30
+            )
+            .prop_map(Block::Fields),
+            prop::collection::vec(prop::collection::vec(any_span(), 0..4), 0..40)
+                .prop_map(Block::Bullets),
         ]
     }
 

@@ -11,8 +11,8 @@ pub mod runner;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
 use futures::FutureExt;
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::app::App;
@@ -59,7 +59,10 @@ enum Mode {
     /// claim's marker first.
     Recover { claimed_at: DateTime<Utc> },
     /// Failed before: retry until 24 h after the first failure, then drop.
-    Retry { first_at: DateTime<Utc>, attempts: u32 },
+    Retry {
+        first_at: DateTime<Utc>,
+        attempts: u32,
+    },
 }
 
 impl Mode {
@@ -68,9 +71,15 @@ impl Mode {
         match state {
             None => Some(Mode::Fresh),
             Some(PostState::Claimed { at }) => Some(Mode::Recover { claimed_at: *at }),
-            Some(PostState::Failed { first_at, attempts, next_at, .. }) if *next_at <= now => {
-                Some(Mode::Retry { first_at: *first_at, attempts: *attempts })
-            }
+            Some(PostState::Failed {
+                first_at,
+                attempts,
+                next_at,
+                ..
+            }) if *next_at <= now => Some(Mode::Retry {
+                first_at: *first_at,
+                attempts: *attempts,
+            }),
             Some(_) => None,
         }
     }
@@ -96,11 +105,16 @@ impl Scheduler<'_> {
             }
         };
         for tenant in tenants {
-            let Some(port) = self.ports.port(&tenant) else { continue };
+            let Some(port) = self.ports.port(&tenant) else {
+                continue;
+            };
             match self.plan(&tenant, now) {
                 Ok(posts) if self.dry_run => {
                     for due in posts.into_iter().filter(|d| d.mode == Mode::Fresh) {
-                        let post = Post { marker: marker(&tenant, &due.subscription, &due.period, now), reply: due.reply };
+                        let post = Post {
+                            marker: marker(&tenant, &due.subscription, &due.period, now),
+                            reply: due.reply,
+                        };
                         match port.post(&due.target, &post).await {
                             Ok(()) => report.posted += 1,
                             Err(_) => report.failed += 1,
@@ -124,9 +138,19 @@ impl Scheduler<'_> {
         let book = book.read().unwrap_or_else(|p| p.into_inner());
         let zone = self.app.timezone_of(&book);
         let mut out = Vec::new();
-        let escalation_channels: Vec<&Subscription> = book.settings.subscriptions.iter().filter(|s| s.kind == PostKind::Escalations).collect();
+        let escalation_channels: Vec<&Subscription> = book
+            .settings
+            .subscriptions
+            .iter()
+            .filter(|s| s.kind == PostKind::Escalations)
+            .collect();
         out.extend(self.escalations(&book, &escalation_channels, zone, now)?);
-        for sub in book.settings.subscriptions.iter().filter(|s| s.kind != PostKind::Escalations) {
+        for sub in book
+            .settings
+            .subscriptions
+            .iter()
+            .filter(|s| s.kind != PostKind::Escalations)
+        {
             let zone = sub.zone_or(zone);
             let today = now.with_timezone(&zone).date_naive();
             if let Some(previous) = sub.previous_period(today, zone) {
@@ -138,7 +162,12 @@ impl Scheduler<'_> {
                     // Claimed before a crash and now out of its day: never made up late.
                     (Ok(date), PostState::Claimed { .. }) if date < today => {
                         let why = "claimed before a restart; out of its day".to_string();
-                        self.record(tenant, &sub.key(), &period, Some(PostState::Skipped { at: now, why }))?;
+                        self.record(
+                            tenant,
+                            &sub.key(),
+                            &period,
+                            Some(PostState::Skipped { at: now, why }),
+                        )?;
                     }
                     (Ok(date), PostState::Claimed { .. } | PostState::Failed { .. }) => {
                         periods.insert(date, Some(state));
@@ -147,17 +176,33 @@ impl Scheduler<'_> {
                 }
             }
             if let Some(today) = sub.due_period(now, zone) {
-                let state = self.app.store.post_state(tenant, &sub.key(), &today.to_string())?;
+                let state = self
+                    .app
+                    .store
+                    .post_state(tenant, &sub.key(), &today.to_string())?;
                 periods.insert(today, state);
             }
             for (period, state) in periods {
-                let Some(mode) = Mode::of(state.as_ref(), now) else { continue };
-                let built = catch_unwind(AssertUnwindSafe(|| self.content(tenant, &book, sub, now, period)));
+                let Some(mode) = Mode::of(state.as_ref(), now) else {
+                    continue;
+                };
+                let built = catch_unwind(AssertUnwindSafe(|| {
+                    self.content(tenant, &book, sub, now, period)
+                }));
                 match built {
                     Ok(Ok(Some(due))) => out.push(Due { mode, ..due }),
-                    Ok(Ok(None)) => self.record(tenant, &sub.key(), &period.to_string(), Some(PostState::Sent { at: now }))?,
-                    Ok(Err(error)) => tracing::error!(%tenant, subscription = %sub.key(), %error, "job failed; retried next run"),
-                    Err(_) => tracing::error!(%tenant, subscription = %sub.key(), "job panicked; retried next run"),
+                    Ok(Ok(None)) => self.record(
+                        tenant,
+                        &sub.key(),
+                        &period.to_string(),
+                        Some(PostState::Sent { at: now }),
+                    )?,
+                    Ok(Err(error)) => {
+                        tracing::error!(%tenant, subscription = %sub.key(), %error, "job failed; retried next run")
+                    }
+                    Err(_) => {
+                        tracing::error!(%tenant, subscription = %sub.key(), "job panicked; retried next run")
+                    }
                 }
             }
         }
@@ -165,37 +210,72 @@ impl Scheduler<'_> {
     }
 
     /// Records (or, with `None`, forgets) a ledger state — unless this is a dry run.
-    fn record(&self, tenant: &TenantId, subscription: &str, period: &str, state: Option<PostState>) -> Result<(), StoreError> {
+    fn record(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        period: &str,
+        state: Option<PostState>,
+    ) -> Result<(), StoreError> {
         match state {
             _ if self.dry_run => Ok(()),
-            Some(state) => self.app.store.set_post_state(tenant, subscription, period, &state),
+            Some(state) => self
+                .app
+                .store
+                .set_post_state(tenant, subscription, period, &state),
             None => self.app.store.clear_post(tenant, subscription, period),
         }
     }
 
     /// An occurrence before today that has no ledger entry was missed while Steward was
     /// down: it is out of its day, so it is skipped and logged.
-    fn skip_if_missed(&self, tenant: &TenantId, sub: &Subscription, period: NaiveDate, zone: Tz) -> Result<(), StoreError> {
+    fn skip_if_missed(
+        &self,
+        tenant: &TenantId,
+        sub: &Subscription,
+        period: NaiveDate,
+        zone: Tz,
+    ) -> Result<(), StoreError> {
         let missed_at = sub.occurrence(period, zone);
         if missed_at.is_none_or(|at| at <= sub.since) {
             return Ok(());
         }
-        if self.app.store.post_state(tenant, &sub.key(), &period.to_string())?.is_none() {
+        if self
+            .app
+            .store
+            .post_state(tenant, &sub.key(), &period.to_string())?
+            .is_none()
+        {
             tracing::warn!(%tenant, subscription = %sub.key(), %period, "post missed while Steward was down; skipped");
             let why = "missed while Steward was down; out of its day".to_string();
-            let skipped = PostState::Skipped { at: sub.since.max(missed_at.unwrap_or(sub.since)), why };
+            let skipped = PostState::Skipped {
+                at: sub.since.max(missed_at.unwrap_or(sub.since)),
+                why,
+            };
             self.record(tenant, &sub.key(), &period.to_string(), Some(skipped))?;
         }
         Ok(())
     }
 
-    fn content(&self, tenant: &TenantId, book: &Book, sub: &Subscription, now: DateTime<Utc>, period: NaiveDate) -> Result<Option<Due>, StoreError> {
+    fn content(
+        &self,
+        tenant: &TenantId,
+        book: &Book,
+        sub: &Subscription,
+        now: DateTime<Utc>,
+        period: NaiveDate,
+    ) -> Result<Option<Due>, StoreError> {
         let mut counts = Vec::new();
         let reply = match sub.kind {
             PostKind::Weekly => {
                 let mut undelivered = Vec::new();
                 for (subscription, period, state) in self.app.store.all_posts(tenant)? {
-                    if let PostState::Dropped { channel, counted: false, .. } = state {
+                    if let PostState::Dropped {
+                        channel,
+                        counted: false,
+                        ..
+                    } = state
+                    {
                         undelivered.push(format!("1 post ({subscription}, {period}) could not be delivered to #{channel}"));
                         counts.push((subscription, period));
                     }
@@ -228,7 +308,13 @@ impl Scheduler<'_> {
     }
 
     /// Live escalation causes not yet sent; causes that cleared are forgotten (re-armed).
-    fn escalations(&self, book: &Book, channels: &[&Subscription], zone: Tz, now: DateTime<Utc>) -> Result<Vec<Due>, StoreError> {
+    fn escalations(
+        &self,
+        book: &Book,
+        channels: &[&Subscription],
+        zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Due>, StoreError> {
         let tenant = &book.tenant;
         let today = now.with_timezone(&zone).date_naive();
         let admins = self.app.admins_of(tenant);
@@ -246,18 +332,32 @@ impl Scheduler<'_> {
         for (key, (_, to, reply)) in &live {
             if channels.is_empty() {
                 for user in to {
-                    wanted.push((DIRECT_ESCALATIONS.to_string(), format!("{key}>{user}"), Target::Direct(user.clone()), reply));
+                    wanted.push((
+                        DIRECT_ESCALATIONS.to_string(),
+                        format!("{key}>{user}"),
+                        Target::Direct(user.clone()),
+                        reply,
+                    ));
                 }
                 if to.is_empty() {
                     tracing::warn!(tenant = %tenant, cause = %key, "escalation has no recipient: set a manager (`/steward manager`), STEWARD_ADMINS, or `/digest subscribe escalations`");
                 }
             } else {
                 for sub in channels {
-                    wanted.push((sub.key(), key.clone(), Target::Channel(sub.channel.clone()), reply));
+                    wanted.push((
+                        sub.key(),
+                        key.clone(),
+                        Target::Channel(sub.channel.clone()),
+                        reply,
+                    ));
                 }
             }
         }
-        let ledgers: Vec<String> = if channels.is_empty() { vec![DIRECT_ESCALATIONS.to_string()] } else { channels.iter().map(|s| s.key()).collect() };
+        let ledgers: Vec<String> = if channels.is_empty() {
+            vec![DIRECT_ESCALATIONS.to_string()]
+        } else {
+            channels.iter().map(|s| s.key()).collect()
+        };
         for ledger in &ledgers {
             for (period, _) in self.app.store.posts(tenant, ledger)? {
                 let cause = period.split('>').next().unwrap_or_default();
@@ -268,19 +368,46 @@ impl Scheduler<'_> {
         }
         let mut out = Vec::new();
         for (subscription, period, target, reply) in wanted {
-            let Some(mode) = Mode::of(self.app.store.post_state(tenant, &subscription, &period)?.as_ref(), now) else { continue };
-            out.push(Due { target, subscription, period, reply: reply.clone(), counts: Vec::new(), mode });
+            let Some(mode) = Mode::of(
+                self.app
+                    .store
+                    .post_state(tenant, &subscription, &period)?
+                    .as_ref(),
+                now,
+            ) else {
+                continue;
+            };
+            out.push(Due {
+                target,
+                subscription,
+                period,
+                reply: reply.clone(),
+                counts: Vec::new(),
+                mode,
+            });
         }
         Ok(out)
     }
 
     /// Claim, post, mark — each step flushed.
-    async fn deliver(&self, tenant: &TenantId, port: &dyn ChatPort, due: Due, now: DateTime<Utc>, report: &mut Report) {
+    async fn deliver(
+        &self,
+        tenant: &TenantId,
+        port: &dyn ChatPort,
+        due: Due,
+        now: DateTime<Utc>,
+        report: &mut Report,
+    ) {
         let store = &self.app.store;
         let (sub, period) = (due.subscription.as_str(), due.period.as_str());
         let (first_at, attempts) = match due.mode {
-            Mode::Recover { claimed_at } => match port.find_marker(&due.target, &marker(tenant, sub, period, claimed_at)).await {
-                Ok(Some(true)) => return self.mark(tenant, sub, period, PostState::Sent { at: now }),
+            Mode::Recover { claimed_at } => match port
+                .find_marker(&due.target, &marker(tenant, sub, period, claimed_at))
+                .await
+            {
+                Ok(Some(true)) => {
+                    return self.mark(tenant, sub, period, PostState::Sent { at: now })
+                }
                 Ok(Some(false)) => (now, 0),
                 Ok(None) => {
                     tracing::warn!(%tenant, subscription = sub, period, "claimed before a restart and history cannot be read; skipped rather than risk a duplicate");
@@ -299,16 +426,30 @@ impl Scheduler<'_> {
                     Target::Channel(c) => c.clone(),
                     Target::Direct(u) => format!("dm @{u}"),
                 };
-                return self.mark(tenant, sub, period, PostState::Dropped { at: now, channel, counted: false });
+                return self.mark(
+                    tenant,
+                    sub,
+                    period,
+                    PostState::Dropped {
+                        at: now,
+                        channel,
+                        counted: false,
+                    },
+                );
             }
             Mode::Retry { first_at, attempts } => (first_at, attempts),
             Mode::Fresh => (now, 0),
         };
-        if let Err(error) = store.set_post_state(tenant, sub, period, &PostState::Claimed { at: now }) {
+        if let Err(error) =
+            store.set_post_state(tenant, sub, period, &PostState::Claimed { at: now })
+        {
             tracing::error!(%tenant, %error, "could not claim a post; not posting it");
             return;
         }
-        let post = Post { marker: marker(tenant, sub, period, now), reply: due.reply };
+        let post = Post {
+            marker: marker(tenant, sub, period, now),
+            reply: due.reply,
+        };
         // A panicking adapter fails this post only; the run goes on with the others.
         let posted = AssertUnwindSafe(port.post(&due.target, &post))
             .catch_unwind()
@@ -318,8 +459,19 @@ impl Scheduler<'_> {
             Ok(()) => {
                 report.posted += 1;
                 for (counted_sub, counted_period) in &due.counts {
-                    if let Ok(Some(PostState::Dropped { at, channel, .. })) = store.post_state(tenant, counted_sub, counted_period) {
-                        self.mark(tenant, counted_sub, counted_period, PostState::Dropped { at, channel, counted: true });
+                    if let Ok(Some(PostState::Dropped { at, channel, .. })) =
+                        store.post_state(tenant, counted_sub, counted_period)
+                    {
+                        self.mark(
+                            tenant,
+                            counted_sub,
+                            counted_period,
+                            PostState::Dropped {
+                                at,
+                                channel,
+                                counted: true,
+                            },
+                        );
                     }
                 }
                 PostState::Sent { at: now }
@@ -328,14 +480,23 @@ impl Scheduler<'_> {
                 report.failed += 1;
                 tracing::warn!(%tenant, subscription = sub, period, %error, "post failed; will retry");
                 let attempts = attempts + 1;
-                PostState::Failed { first_at, attempts, next_at: now + backoff(attempts, &error), error: error.to_string() }
+                PostState::Failed {
+                    first_at,
+                    attempts,
+                    next_at: now + backoff(attempts, &error),
+                    error: error.to_string(),
+                }
             }
         };
         self.mark(tenant, sub, period, state);
     }
 
     fn mark(&self, tenant: &TenantId, subscription: &str, period: &str, state: PostState) {
-        if let Err(error) = self.app.store.set_post_state(tenant, subscription, period, &state) {
+        if let Err(error) = self
+            .app
+            .store
+            .set_post_state(tenant, subscription, period, &state)
+        {
             tracing::error!(%tenant, subscription, period, %error, "could not record a post's state; a restart will look for its marker");
         }
     }
@@ -343,8 +504,16 @@ impl Scheduler<'_> {
 
 /// The marker that identifies one claimed post in channel history: the period and the
 /// instant of the claim, so a cause that fires again never matches an earlier post.
-pub fn marker(tenant: &TenantId, subscription: &str, period: &str, claimed_at: DateTime<Utc>) -> String {
-    format!("steward:{tenant}:{subscription}:{period}:{}", claimed_at.timestamp())
+pub fn marker(
+    tenant: &TenantId,
+    subscription: &str,
+    period: &str,
+    claimed_at: DateTime<Utc>,
+) -> String {
+    format!(
+        "steward:{tenant}:{subscription}:{period}:{}",
+        claimed_at.timestamp()
+    )
 }
 
 /// Wait before retry `attempt` (1, 2, …): the platform's `Retry-After`, else 1, 2, 4 …
@@ -352,6 +521,8 @@ pub fn marker(tenant: &TenantId, subscription: &str, period: &str, claimed_at: D
 fn backoff(attempt: u32, error: &PostError) -> Duration {
     match error {
         PostError::RateLimited(wait) => Duration::from_std(*wait).unwrap_or(Duration::minutes(1)),
-        PostError::Failed(_) => Duration::minutes(1i64 << attempt.saturating_sub(1).min(6)).min(Duration::hours(1)),
+        PostError::Failed(_) => {
+            Duration::minutes(1i64 << attempt.saturating_sub(1).min(6)).min(Duration::hours(1))
+        }
     }
 }

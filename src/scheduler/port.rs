@@ -57,7 +57,9 @@ pub struct PrintPort<W: Write + Send> {
 
 impl<W: Write + Send> PrintPort<W> {
     pub fn new(out: W) -> Self {
-        PrintPort { out: Mutex::new(out) }
+        PrintPort {
+            out: Mutex::new(out),
+        }
     }
 }
 
@@ -74,7 +76,11 @@ impl<W: Write + Send> ChatPort for PrintPort<W> {
             .map_err(|e| PostError::Failed(e.to_string()))
     }
 
-    async fn find_marker(&self, _target: &Target, _marker: &str) -> Result<Option<bool>, PostError> {
+    async fn find_marker(
+        &self,
+        _target: &Target,
+        _marker: &str,
+    ) -> Result<Option<bool>, PostError> {
         Ok(None)
     }
 }

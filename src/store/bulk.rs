@@ -168,7 +168,10 @@ impl Store {
         Ok(records)
     }
 
-    pub(super) fn scan<T: serde::de::DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+    pub(super) fn scan<T: serde::de::DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
         self.db
             .scan_prefix(prefix)
             .map(|item| {

@@ -14,38 +14,78 @@ use crate::domain::tenant::TenantId;
 #[serde(rename_all = "kebab-case", tag = "state")]
 pub enum PostState {
     /// About to be posted; if found after a restart, it may or may not have gone out.
-    Claimed { at: DateTime<Utc> },
-    Sent { at: DateTime<Utc> },
+    Claimed {
+        at: DateTime<Utc>,
+    },
+    Sent {
+        at: DateTime<Utc>,
+    },
     /// Deliberately not posted (missed while down, or unverifiable after a restart).
-    Skipped { at: DateTime<Utc>, why: String },
+    Skipped {
+        at: DateTime<Utc>,
+        why: String,
+    },
     /// Posting failed; retried with backoff until 24 h after the first failure.
-    Failed { first_at: DateTime<Utc>, attempts: u32, next_at: DateTime<Utc>, error: String },
+    Failed {
+        first_at: DateTime<Utc>,
+        attempts: u32,
+        next_at: DateTime<Utc>,
+        error: String,
+    },
     /// Given up after 24 h of failures; counted in the next weekly digest.
-    Dropped { at: DateTime<Utc>, channel: String, counted: bool },
+    Dropped {
+        at: DateTime<Utc>,
+        channel: String,
+        counted: bool,
+    },
 }
 
 impl Store {
-    pub fn post_state(&self, tenant: &TenantId, subscription: &str, period: &str) -> Result<Option<PostState>, StoreError> {
+    pub fn post_state(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        period: &str,
+    ) -> Result<Option<PostState>, StoreError> {
         let key = keys::post(tenant, subscription, period);
-        self.db.get(&key)?.map(|bytes| decode(&key, &bytes)).transpose()
+        self.db
+            .get(&key)?
+            .map(|bytes| decode(&key, &bytes))
+            .transpose()
     }
 
     /// Records a state and flushes before returning.
-    pub fn set_post_state(&self, tenant: &TenantId, subscription: &str, period: &str, state: &PostState) -> Result<(), StoreError> {
-        self.db.insert(keys::post(tenant, subscription, period), encode(state)?)?;
+    pub fn set_post_state(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        period: &str,
+        state: &PostState,
+    ) -> Result<(), StoreError> {
+        self.db
+            .insert(keys::post(tenant, subscription, period), encode(state)?)?;
         self.db.flush()?;
         Ok(())
     }
 
     /// Forgets a period (an escalation whose cause cleared can fire again).
-    pub fn clear_post(&self, tenant: &TenantId, subscription: &str, period: &str) -> Result<(), StoreError> {
+    pub fn clear_post(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        period: &str,
+    ) -> Result<(), StoreError> {
         self.db.remove(keys::post(tenant, subscription, period))?;
         self.db.flush()?;
         Ok(())
     }
 
     /// Every recorded period of a subscription, in key order.
-    pub fn posts(&self, tenant: &TenantId, subscription: &str) -> Result<Vec<(String, PostState)>, StoreError> {
+    pub fn posts(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+    ) -> Result<Vec<(String, PostState)>, StoreError> {
         let prefix = keys::posts(tenant, subscription);
         self.db
             .scan_prefix(&prefix)
@@ -58,7 +98,10 @@ impl Store {
     }
 
     /// Every recorded post of a tenant, as (subscription, period, state).
-    pub fn all_posts(&self, tenant: &TenantId) -> Result<Vec<(String, String, PostState)>, StoreError> {
+    pub fn all_posts(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Vec<(String, String, PostState)>, StoreError> {
         let prefix = keys::all_posts(tenant);
         self.db
             .scan_prefix(&prefix)

@@ -68,21 +68,29 @@ impl Store {
         let shown = path.display().to_string();
         let existed = path.join("db").exists();
         let db = sled::Config::new().path(path).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => StoreError::Locked {
-                holder: std::fs::read_to_string(path.join(PID_FILE))
-                    .map(|pid| format!(" (pid {})", pid.trim()))
-                    .unwrap_or_default(),
-                path: shown.clone(),
-            },
+            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                StoreError::Locked {
+                    holder: std::fs::read_to_string(path.join(PID_FILE))
+                        .map(|pid| format!(" (pid {})", pid.trim()))
+                        .unwrap_or_default(),
+                    path: shown.clone(),
+                }
+            }
             sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
-                StoreError::NotSteward { path: shown.clone(), why: e.to_string() }
+                StoreError::NotSteward {
+                    path: shown.clone(),
+                    why: e.to_string(),
+                }
             }
             other => StoreError::Io(other),
         })?;
         let marker: Marker = match db.get(keys::MARKER)? {
             Some(bytes) => decode(keys::MARKER, &bytes)?,
             None if existed => {
-                return Err(StoreError::NotSteward { path: shown, why: "its Steward marker is missing".into() })
+                return Err(StoreError::NotSteward {
+                    path: shown,
+                    why: "its Steward marker is missing".into(),
+                })
             }
             None => {
                 let fresh = Marker { last_commit: 0 };
@@ -101,12 +109,19 @@ impl Store {
         if acknowledged > marker.last_commit {
             return Err(StoreError::NotSteward {
                 path: shown,
-                why: format!("it ends before the last acknowledged change (#{acknowledged}, found #{})", marker.last_commit),
+                why: format!(
+                    "it ends before the last acknowledged change (#{acknowledged}, found #{})",
+                    marker.last_commit
+                ),
             });
         }
         // Best effort: only used to name the holder in another process's error.
         let _ = std::fs::write(path.join(PID_FILE), std::process::id().to_string());
-        Ok(Store { db, path: path.to_path_buf(), books: Mutex::new(HashMap::new()) })
+        Ok(Store {
+            db,
+            path: path.to_path_buf(),
+            books: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -168,7 +183,8 @@ impl Store {
                 _ => None,
             };
             steps.push(Revert::of(change, touched, &book.settings));
-            let (account, account_name, field_changes) = self.stage(book, &tenant, change, &mut batch)?;
+            let (account, account_name, field_changes) =
+                self.stage(book, &tenant, change, &mut batch)?;
             if !field_changes.is_empty() {
                 let entry = AuditEntry {
                     at: now,
@@ -178,11 +194,18 @@ impl Store {
                     account_name,
                     changes: field_changes,
                 };
-                batch.insert(keys::audit(&tenant, account, self.db.generate_id()?), encode(&entry)?);
+                batch.insert(
+                    keys::audit(&tenant, account, self.db.generate_id()?),
+                    encode(&entry)?,
+                );
             }
         }
         steps.reverse();
-        let plan = UndoPlan { command: command.to_string(), at: now, steps };
+        let plan = UndoPlan {
+            command: command.to_string(),
+            at: now,
+            steps,
+        };
         batch.insert(keys::undo(&tenant, actor), encode(&plan)?);
         self.apply_durably(batch)?;
         for change in changes {
@@ -206,9 +229,16 @@ impl Store {
     }
 
     /// How to take back `actor`'s last change in the tenant, if any.
-    pub fn last_change(&self, tenant: &TenantId, actor: &UserId) -> Result<Option<UndoPlan>, StoreError> {
+    pub fn last_change(
+        &self,
+        tenant: &TenantId,
+        actor: &UserId,
+    ) -> Result<Option<UndoPlan>, StoreError> {
         let key = keys::undo(tenant, actor);
-        self.db.get(&key)?.map(|bytes| decode(&key, &bytes)).transpose()
+        self.db
+            .get(&key)?
+            .map(|bytes| decode(&key, &bytes))
+            .transpose()
     }
 
     /// Adds one change's record to `batch` and returns what the audit entry should say.
@@ -222,22 +252,47 @@ impl Store {
         Ok(match change {
             Change::PutAccount(account) => {
                 batch.insert(keys::account(tenant, account.id), encode(account.as_ref())?);
-                let before = book.account(account.id).map(to_json).unwrap_or(serde_json::Value::Null);
-                (Some(account.id), account.name.clone(), diff(&before, &to_json(account.as_ref())))
+                let before = book
+                    .account(account.id)
+                    .map(to_json)
+                    .unwrap_or(serde_json::Value::Null);
+                (
+                    Some(account.id),
+                    account.name.clone(),
+                    diff(&before, &to_json(account.as_ref())),
+                )
             }
             Change::RemoveAccount(id) => {
                 batch.remove(keys::account(tenant, *id));
-                let name = book.account(*id).map(|a| a.name.clone()).unwrap_or_default();
-                let removed = FieldChange { field: "account".into(), before: name.clone(), after: "[removed]".into() };
+                let name = book
+                    .account(*id)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default();
+                let removed = FieldChange {
+                    field: "account".into(),
+                    before: name.clone(),
+                    after: "[removed]".into(),
+                };
                 (Some(*id), name, vec![removed])
             }
             Change::PutSettings(settings) => {
                 batch.insert(keys::settings(tenant), encode(settings)?);
-                (None, String::new(), diff(&to_json(&book.settings), &to_json(settings)))
+                (
+                    None,
+                    String::new(),
+                    diff(&to_json(&book.settings), &to_json(settings)),
+                )
             }
             Change::AddOutcome(event) => {
-                batch.insert(keys::outcome(tenant, self.db.generate_id()?), encode(event)?);
-                let field = FieldChange { field: "outcome".into(), before: String::new(), after: describe(event) };
+                batch.insert(
+                    keys::outcome(tenant, self.db.generate_id()?),
+                    encode(event)?,
+                );
+                let field = FieldChange {
+                    field: "outcome".into(),
+                    before: String::new(),
+                    after: describe(event),
+                };
                 (Some(event.account), event.account_name.clone(), vec![field])
             }
             Change::RemoveOutcome(event) => {
@@ -251,14 +306,23 @@ impl Store {
                 if let Some(key) = found {
                     batch.remove(key);
                 }
-                let field = FieldChange { field: "outcome".into(), before: describe(event), after: "[undone]".into() };
+                let field = FieldChange {
+                    field: "outcome".into(),
+                    before: describe(event),
+                    after: "[undone]".into(),
+                };
                 (Some(event.account), event.account_name.clone(), vec![field])
             }
         })
     }
 
     /// One page (25 a page, newest first) of an account's audit trail.
-    pub fn history(&self, tenant: &TenantId, account: Option<AccountId>, page: usize) -> Result<AuditPage, StoreError> {
+    pub fn history(
+        &self,
+        tenant: &TenantId,
+        account: Option<AccountId>,
+        page: usize,
+    ) -> Result<AuditPage, StoreError> {
         const PER_PAGE: usize = 25;
         let prefix = keys::audit_of(tenant, account);
         let total = self.db.scan_prefix(&prefix).count();
@@ -278,10 +342,23 @@ impl Store {
 
     /// Replaces `name` with `[removed]` in the account's audit trail (DECISIONS 18), durably:
     /// in any letter case, as a whole name (never inside another word).
-    pub fn redact(&self, tenant: &TenantId, account: AccountId, name: &str) -> Result<(), StoreError> {
-        let pattern = format!(r"(?i)(^|[^\p{{L}}\p{{N}}]){}($|[^\p{{L}}\p{{N}}])", regex::escape(name));
-        let whole_name = regex::Regex::new(&pattern).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let redact = |text: &mut String| *text = whole_name.replace_all(text, "${1}[removed]${2}").into_owned();
+    pub fn redact(
+        &self,
+        tenant: &TenantId,
+        account: AccountId,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let pattern = format!(
+            r"(?i)(^|[^\p{{L}}\p{{N}}]){}($|[^\p{{L}}\p{{N}}])",
+            regex::escape(name)
+        );
+        let whole_name =
+            regex::Regex::new(&pattern).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let redact = |text: &mut String| {
+            *text = whole_name
+                .replace_all(text, "${1}[removed]${2}")
+                .into_owned()
+        };
         let mut batch = sled::Batch::default();
         for item in self.db.scan_prefix(keys::audit_of(tenant, Some(account))) {
             let (key, bytes) = item?;
@@ -305,8 +382,12 @@ impl Store {
         let mut tenants = Vec::new();
         let mut from = b"t\0".to_vec();
         while let Some((key, _)) = self.db.range(from.clone()..).next().transpose()? {
-            let Some(rest) = key.strip_prefix(b"t\0") else { break };
-            let Some(end) = rest.iter().position(|b| *b == 0) else { break };
+            let Some(rest) = key.strip_prefix(b"t\0") else {
+                break;
+            };
+            let Some(end) = rest.iter().position(|b| *b == 0) else {
+                break;
+            };
             let name = String::from_utf8_lossy(&rest[..end]).to_string();
             if let Ok(tenant) = TenantId::parse(&name) {
                 tenants.push(tenant.clone());
@@ -328,13 +409,22 @@ impl Store {
     /// The settings of a tenant (defaults when none are stored).
     pub fn settings(&self, tenant: &TenantId) -> Result<TenantSettings, StoreError> {
         let book = self.book(tenant)?;
-        let settings = book.read().unwrap_or_else(|p| p.into_inner()).settings.clone();
+        let settings = book
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .settings
+            .clone();
         Ok(settings)
     }
 }
 
 fn describe(event: &OutcomeEvent) -> String {
-    format!("{} ({} → {})", event.kind.word(), event.arr_before.0, event.arr_after.0)
+    format!(
+        "{} ({} → {})",
+        event.kind.word(),
+        event.arr_before.0,
+        event.arr_after.0
+    )
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {

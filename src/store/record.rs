@@ -22,12 +22,17 @@ struct EnvelopeIn<T> {
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(&EnvelopeOut { v: SCHEMA_VERSION, data: value }).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_vec(&EnvelopeOut {
+        v: SCHEMA_VERSION,
+        data: value,
+    })
+    .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 pub fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    let envelope: EnvelopeIn<T> = serde_json::from_slice(bytes)
-        .map_err(|e| StoreError::Corrupt(format!("record {}: {e}", String::from_utf8_lossy(key))))?;
+    let envelope: EnvelopeIn<T> = serde_json::from_slice(bytes).map_err(|e| {
+        StoreError::Corrupt(format!("record {}: {e}", String::from_utf8_lossy(key)))
+    })?;
     if envelope.v > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { found: envelope.v });
     }

@@ -9,8 +9,15 @@ use crate::domain::tenant::TenantId;
 
 impl Store {
     /// Records event `id` as seen at `now` and flushes; `false` when it had been seen before.
-    pub fn first_sight(&self, tenant: &TenantId, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let swapped = self.db.compare_and_swap(keys::seen(tenant, id), None::<&[u8]>, Some(encode(&now)?))?;
+    pub fn first_sight(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let swapped =
+            self.db
+                .compare_and_swap(keys::seen(tenant, id), None::<&[u8]>, Some(encode(&now)?))?;
         if swapped.is_ok() {
             self.db.flush()?;
         }
@@ -18,7 +25,11 @@ impl Store {
     }
 
     /// Forgets events seen before `before`; returns how many.
-    pub fn prune_seen(&self, tenant: &TenantId, before: DateTime<Utc>) -> Result<usize, StoreError> {
+    pub fn prune_seen(
+        &self,
+        tenant: &TenantId,
+        before: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
         let mut batch = sled::Batch::default();
         let mut pruned = 0;
         for item in self.db.scan_prefix(keys::seen_all(tenant)) {
@@ -44,11 +55,22 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("db")).expect("open");
         let tenant = TenantId::parse("slack:T1").expect("valid");
-        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid");
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid");
         assert_eq!(store.first_sight(&tenant, "Ev1", now).ok(), Some(true));
         assert_eq!(store.first_sight(&tenant, "Ev1", now).ok(), Some(false));
-        assert_eq!(store.first_sight(&TenantId::parse("slack:T2").expect("valid"), "Ev1", now).ok(), Some(true));
-        assert_eq!(store.prune_seen(&tenant, now + Duration::hours(25)).ok(), Some(1));
+        assert_eq!(
+            store
+                .first_sight(&TenantId::parse("slack:T2").expect("valid"), "Ev1", now)
+                .ok(),
+            Some(true)
+        );
+        assert_eq!(
+            store.prune_seen(&tenant, now + Duration::hours(25)).ok(),
+            Some(1)
+        );
         assert_eq!(store.first_sight(&tenant, "Ev1", now).ok(), Some(true));
     }
 }

@@ -51,12 +51,7 @@ pub fn import(
         .and_then(|z| z.parse().ok())
         .unwrap_or(request.timezone);
     let today = request.now.with_timezone(&timezone).date_naive();
-    let mut run = Run::new(
-        &book,
-        request,
-        today,
-        book.next_account_id(),
-    );
+    let mut run = Run::new(&book, request, today, book.next_account_id());
 
     let summary = std::thread::scope(|scope| -> Result<Summary, TransferError> {
         let (to_writer, batches) = mpsc::sync_channel::<Chunk>(0);

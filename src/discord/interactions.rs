@@ -1,0 +1,308 @@
+//! Purpose: the interaction handlers, the same for the gateway and the HTTP endpoint — a
+//! serenity `Interaction` in; the interaction callback out, plus the work that follows it
+//! (follow-up messages, or the answer to a deferred command).
+//!
+//! A command runs through `App::execute`. If it answers within the deadline the callback
+//! carries the answer (type 4); otherwise the callback defers (type 5) and the answer edits
+//! the original response when it is ready. Answers are ephemeral (errors always are); one
+//! longer than a message continues in ephemeral follow-ups. Read-only answers get a
+//! 'Share in channel' button.
+
+use futures::future::BoxFuture;
+use reqwest::Method;
+use serde_json::Value;
+use serenity::model::application::{CommandInteraction, ComponentInteraction, Interaction};
+use serenity::model::guild::Member as SerenityMember;
+use serenity::model::id::{ChannelId, GuildId};
+use serenity::model::user::User;
+use std::sync::Arc;
+
+use super::access::{self, Member};
+use super::components::{self, Click};
+use super::rest::{Resend, RestError};
+use super::{autocomplete, line, respond, Discord};
+use crate::app::Actor;
+use crate::reply::Reply;
+
+/// What an interaction is answered with.
+pub struct Handled {
+    /// The interaction callback body.
+    pub callback: Value,
+    /// Work after the callback has been delivered.
+    pub after: Option<BoxFuture<'static, ()>>,
+}
+
+impl Handled {
+    fn now(callback: Value) -> Handled {
+        Handled {
+            callback,
+            after: None,
+        }
+    }
+}
+
+/// Handles one interaction.
+pub async fn handle(discord: &Arc<Discord>, interaction: Interaction) -> Handled {
+    match interaction {
+        Interaction::Ping(_) => Handled::now(respond::pong()),
+        Interaction::Command(c) => command(discord, c).await,
+        Interaction::Autocomplete(c) => Handled::now(autocomplete::answer(discord, &c).await),
+        Interaction::Component(c) => component(discord, c).await,
+        _ => Handled::now(respond::ephemeral_reply(&Reply::error(
+            "Steward does not use this kind of interaction.",
+        ))),
+    }
+}
+
+/// The actor behind an interaction, or the reply refusing them. Commands are registered for
+/// servers only; one arriving elsewhere is taken to `DISCORD_GUILD_ID` for its members.
+pub async fn actor(
+    discord: &Discord,
+    guild: Option<GuildId>,
+    member: Option<&SerenityMember>,
+    user: &User,
+    channel: ChannelId,
+) -> Result<Actor, Reply> {
+    let member = match (guild, member) {
+        (Some(guild), Some(m)) => Member {
+            guild: guild.get(),
+            user: m.user.id.get(),
+            roles: m.roles.iter().map(|r| r.get()).collect(),
+            permissions: m.permissions.map(|p| p.bits()),
+        },
+        _ => dm_member(discord, user.id.get()).await?,
+    };
+    access::admit(discord, &member, channel.get().to_string()).await
+}
+
+/// The membership of `DISCORD_GUILD_ID` a direct message is answered under (DECISIONS 22).
+pub async fn dm_member(discord: &Discord, user: u64) -> Result<Member, Reply> {
+    let outside = || {
+        Reply::error(
+            "Steward's commands work inside a server: use them in a channel of your team's server.",
+        )
+    };
+    let Some(guild) = discord.guild_id else {
+        return Err(outside());
+    };
+    match access::member_of(discord, guild, user).await {
+        Ok(Some(member)) => Ok(member),
+        Ok(None) => Err(outside()),
+        Err(error) => {
+            tracing::warn!(%error, "could not check server membership for a direct message");
+            Err(outside())
+        }
+    }
+}
+
+async fn command(discord: &Arc<Discord>, c: CommandInteraction) -> Handled {
+    let actor = match actor(
+        discord,
+        c.guild_id,
+        c.member.as_deref(),
+        &c.user,
+        c.channel_id,
+    )
+    .await
+    {
+        Ok(actor) => actor,
+        Err(refusal) => return Handled::now(respond::ephemeral_reply(&refusal)),
+    };
+    let line = match line::command_line(&c.data) {
+        Ok(line) => line,
+        Err(why) => return Handled::now(respond::ephemeral_reply(&Reply::error(why))),
+    };
+    let how = Answering {
+        application: c.application_id.get(),
+        token: c.token.clone(),
+        public: false,
+        replace: false,
+    };
+    run(discord, actor, line, how).await
+}
+
+async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
+    let actor = match actor(
+        discord,
+        c.guild_id,
+        c.member.as_ref(),
+        &c.user,
+        c.channel_id,
+    )
+    .await
+    {
+        Ok(actor) => actor,
+        Err(refusal) => return Handled::now(respond::ephemeral_reply(&refusal)),
+    };
+    let application = c.application_id.get();
+    match components::click(&c.data.custom_id) {
+        Click::Run {
+            line,
+            public,
+            replace,
+        } => {
+            run(
+                discord,
+                actor,
+                line,
+                Answering {
+                    application,
+                    token: c.token.clone(),
+                    public,
+                    replace,
+                },
+            )
+            .await
+        }
+        Click::Confirm {
+            question,
+            yes,
+            custom_id,
+        } => {
+            let bodies = respond::bodies(
+                &Reply::text(question),
+                true,
+                &[components::confirm_row(&yes, &custom_id)],
+            );
+            Handled::now(respond::callback(
+                respond::CHANNEL_MESSAGE,
+                bodies.into_iter().next().unwrap_or_default(),
+            ))
+        }
+        Click::Unknown => Handled::now(respond::ephemeral_reply(&Reply::error(
+            "this button is no longer in use; type the command instead.",
+        ))),
+    }
+}
+
+/// How an answer goes back.
+struct Answering {
+    application: u64,
+    token: String,
+    /// In the channel for everyone (a shared answer); otherwise ephemeral.
+    public: bool,
+    /// Replaces the clicked message (a confirmation) instead of adding one.
+    replace: bool,
+}
+
+/// Runs `line` and answers inline, or defers when it takes longer than the deadline.
+async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering) -> Handled {
+    let mut task = discord.spawn_execute(actor, line.clone());
+    // A zero deadline defers every command (the deferred path, deterministically).
+    let inline = match discord.deadline.is_zero() {
+        true => Err(()),
+        false => tokio::time::timeout(discord.deadline, &mut task)
+            .await
+            .map_err(|_| ()),
+    };
+    match inline {
+        Ok(joined) => {
+            let reply = joined.unwrap_or_else(|_| {
+                Reply::error("an internal error occurred; nothing was changed.")
+            });
+            let (first, bodies) = answer_bodies(&reply, &line, &how);
+            let (kind, first) = match how.replace {
+                true => (respond::UPDATE_MESSAGE, respond::without_flags(first)),
+                false => (respond::CHANNEL_MESSAGE, first),
+            };
+            let after = (!bodies.is_empty())
+                .then(|| follow_ups(discord.clone(), how.application, how.token, bodies));
+            Handled {
+                callback: respond::callback(kind, first),
+                after,
+            }
+        }
+        Err(_) => {
+            tracing::info!("command slower than the deadline; deferred");
+            let callback = match how.replace {
+                true => serde_json::json!({"type": respond::DEFERRED_UPDATE_MESSAGE}),
+                false => respond::deferred(!how.public),
+            };
+            let discord = discord.clone();
+            let after: BoxFuture<'static, ()> = Box::pin(async move {
+                let reply = task.await.unwrap_or_else(|_| {
+                    Reply::error("an internal error occurred; nothing was changed.")
+                });
+                let (first, bodies) = answer_bodies(&reply, &line, &how);
+                let first = respond::without_flags(first);
+                let path = format!(
+                    "/webhooks/{}/{}/messages/@original",
+                    how.application, how.token
+                );
+                if let Err(error) = webhook(&discord, Method::PATCH, &path, &first).await {
+                    tracing::warn!(%error, "could not complete a deferred answer");
+                    return;
+                }
+                follow_ups(discord, how.application, how.token, bodies).await;
+            });
+            Handled {
+                callback,
+                after: Some(after),
+            }
+        }
+    }
+}
+
+/// The answer's first message body and the rest (follow-ups); a share button under
+/// ephemeral answers that only read.
+fn answer_bodies(reply: &Reply, line: &str, how: &Answering) -> (Value, Vec<Value>) {
+    let share: Vec<Value> = match how.public || reply.is_error() {
+        true => Vec::new(),
+        false => components::share_row(line).into_iter().collect(),
+    };
+    let mut bodies = respond::bodies(reply, !how.public, &share).into_iter();
+    let first = bodies
+        .next()
+        .unwrap_or_else(|| serde_json::json!({"content": "Done."}));
+    (first, bodies.collect())
+}
+
+/// Sends `bodies` as follow-up messages, in order.
+fn follow_ups(
+    discord: Arc<Discord>,
+    application: u64,
+    token: String,
+    bodies: Vec<Value>,
+) -> BoxFuture<'static, ()> {
+    Box::pin(async move {
+        let path = format!("/webhooks/{application}/{token}");
+        for (i, body) in bodies.iter().enumerate() {
+            if let Err(error) = webhook(&discord, Method::POST, &path, body).await {
+                tracing::warn!(%error, part = i + 1, "could not send a follow-up; the rest of the answer is dropped");
+                return;
+            }
+        }
+    })
+}
+
+/// An interaction-webhook call. Over HTTP the callback is our response body, and Discord may
+/// not have taken it in when the first follow-up arrives: a `404` is tried again a few times.
+async fn webhook(
+    discord: &Discord,
+    method: Method,
+    path: &str,
+    body: &Value,
+) -> Result<Value, RestError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match discord
+            .rest
+            .send(method.clone(), path, Some(body), Resend::OnlyRateLimits)
+            .await
+        {
+            Err(error) if error.status() == Some(404) && tries < 3 => {
+                tokio::time::sleep(
+                    discord
+                        .rest
+                        .retry
+                        .backoff
+                        .max(std::time::Duration::from_millis(200))
+                        * tries,
+                )
+                .await;
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Purpose: the scheduler's `ChatPort` for Discord — create-message to a channel, or to a
+//! user's DM channel (opened once, remembered), each message with a `nonce` derived from the
+//! post's marker and `enforce_nonce`, so a retried create within Discord's dedup window
+//! returns the message already made instead of posting it twice. The marker's key also
+//! stands in the footer of the first message's last embed ("ref …"): `find_marker` reads
+//! recent history for it after a restart (DECISIONS 5), since history does not return nonces.
+//! Reminder and escalation posts get the account buttons.
+//!
+//! `429`s wait `retry_after` (a long one is handed back to the scheduler); once part of a
+//! long post is out, a later part's failure is logged, not retried as a whole.
+
+use async_trait::async_trait;
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::rest::{Resend, RestError};
+use super::{components, respond, Discord};
+use crate::domain::tenant::TenantId;
+use crate::render::discord::MAX_EMBED_TOTAL;
+use crate::scheduler::port::{ChatPort, Post, PostError, Target};
+use crate::slack::actions::{accounts_in, has_buttons};
+
+/// Messages of recent history searched for a marker.
+const HISTORY: usize = 100;
+
+pub struct DiscordPort {
+    discord: Arc<Discord>,
+    /// DM channel of each user, once opened.
+    dms: Mutex<HashMap<String, String>>,
+}
+
+/// The key a marker is known by in Discord: 20 hex digits of its SHA-256.
+pub fn marker_key(marker: &str) -> String {
+    hex::encode(Sha256::digest(marker.as_bytes()))[..20].to_string()
+}
+
+/// The nonce of one part of a post: the key and the part (Discord allows 25 characters).
+pub fn nonce(marker: &str, part: usize) -> String {
+    format!("{}-{part}", marker_key(marker))
+}
+
+/// The footer text that marks a post in history.
+fn footer(marker: &str) -> String {
+    format!("ref {}", marker_key(marker))
+}
+
+fn embed_chars(embed: &Value) -> usize {
+    let s = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    s(&embed["title"])
+        + s(&embed["description"])
+        + s(&embed["footer"]["text"])
+        + embed["fields"].as_array().map_or(0, |f| {
+            f.iter().map(|x| s(&x["name"]) + s(&x["value"])).sum()
+        })
+}
+
+/// The tenant and post kind a marker names: `steward:{tenant}:{kind}@{channel}:{period}:{ts}`.
+fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
+    let parts: Vec<&str> = marker.strip_prefix("steward:")?.split(':').collect();
+    let at = parts.iter().position(|p| p.contains('@'))?;
+    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
+    Some((tenant, parts[at].split('@').next()?.to_string()))
+}
+
+impl DiscordPort {
+    pub fn new(discord: Arc<Discord>) -> Self {
+        DiscordPort {
+            discord,
+            dms: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The channel id to post to: the channel, or the user's DM channel with Steward.
+    async fn channel(&self, target: &Target) -> Result<String, PostError> {
+        let user = match target {
+            Target::Channel(channel) => return Ok(channel.clone()),
+            Target::Direct(user) => user.0.clone(),
+        };
+        if let Some(channel) = self
+            .dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&user)
+        {
+            return Ok(channel.clone());
+        }
+        let opened = self
+            .discord
+            .rest
+            .bot(
+                Method::POST,
+                "/users/@me/channels",
+                Some(&json!({"recipient_id": user})),
+                Resend::Safe,
+            )
+            .await
+            .map_err(post_error)?;
+        let channel = opened["id"]
+            .as_str()
+            .ok_or_else(|| PostError::Failed("no DM channel id returned".into()))?
+            .to_string();
+        self.dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user, channel.clone());
+        Ok(channel)
+    }
+
+    /// The create-message bodies of a post: rendered, buttons on reminders and escalations,
+    /// the marker in a footer, a nonce each.
+    pub fn messages(&self, post: &Post) -> Vec<Value> {
+        let mut rows = Vec::new();
+        if let Some((tenant, _)) = parse_marker(&post.marker).filter(|(_, kind)| has_buttons(kind))
+        {
+            if let Ok(book) = self.discord.app.store.book(&tenant) {
+                rows = components::post_rows(&accounts_in(
+                    &post.reply,
+                    &book.read().unwrap_or_else(|p| p.into_inner()),
+                ));
+            }
+        }
+        let mut bodies = respond::bodies(&post.reply, false, &rows);
+        mark(&mut bodies, &footer(&post.marker));
+        for (part, body) in bodies.iter_mut().enumerate() {
+            body["nonce"] = json!(nonce(&post.marker, part));
+            body["enforce_nonce"] = json!(true);
+        }
+        bodies
+    }
+
+    /// Whether the channel's recent history holds a message marked with `marker`.
+    async fn history_has(&self, channel: &str, marker: &str) -> Result<Option<bool>, PostError> {
+        let path = format!("/channels/{channel}/messages?limit={HISTORY}");
+        let page = match self
+            .discord
+            .rest
+            .bot(Method::GET, &path, None, Resend::Safe)
+            .await
+        {
+            Ok(page) => page,
+            Err(
+                RestError::NoToken
+                | RestError::Status {
+                    status: 403 | 404, ..
+                },
+            ) => return Ok(None),
+            Err(error) => return Err(post_error(error)),
+        };
+        let wanted = footer(marker);
+        let found = page.as_array().into_iter().flatten().any(|m| {
+            m["embeds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|e| e["footer"]["text"] == wanted.as_str())
+        });
+        Ok(Some(found))
+    }
+}
+
+/// Puts `footer` on the last embed of the first message with room for it, else adds a
+/// message holding only it: the marker must be findable whatever the post's size.
+fn mark(bodies: &mut Vec<Value>, footer: &str) {
+    let len = footer.chars().count();
+    for body in bodies.iter_mut() {
+        let Some(embeds) = body["embeds"].as_array_mut() else {
+            continue;
+        };
+        let total: usize = embeds.iter().map(embed_chars).sum();
+        if let Some(last) = embeds.last_mut().filter(|_| total + len <= MAX_EMBED_TOTAL) {
+            last["footer"] = json!({"text": footer});
+            return;
+        }
+    }
+    bodies
+        .push(json!({"embeds": [{"footer": {"text": footer}}], "allowed_mentions": {"parse": []}}));
+}
+
+fn post_error(error: RestError) -> PostError {
+    match error {
+        RestError::RateLimited(wait) => PostError::RateLimited(wait),
+        other => PostError::Failed(other.to_string()),
+    }
+}
+
+#[async_trait]
+impl ChatPort for DiscordPort {
+    async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError> {
+        let channel = self.channel(target).await?;
+        let path = format!("/channels/{channel}/messages");
+        for (part, body) in self.messages(post).iter().enumerate() {
+            // Safe to resend: `enforce_nonce` turns a repeated create into the same message.
+            match self
+                .discord
+                .rest
+                .bot(Method::POST, &path, Some(body), Resend::Safe)
+                .await
+            {
+                Ok(_) => {}
+                Err(error) if part == 0 => return Err(post_error(error)),
+                Err(error) => {
+                    tracing::error!(%error, part, "the rest of a long post could not be delivered; dropped rather than posting its first part twice");
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn find_marker(&self, target: &Target, marker: &str) -> Result<Option<bool>, PostError> {
+        if !self.discord.rest.has_token() {
+            return Ok(None);
+        }
+        let channel = self.channel(target).await?;
+        self.history_has(&channel, marker).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_fit_and_differ_per_part() {
+        let marker = "steward:discord:1:weekly@2:2026-03-02:1772442000";
+        assert!(nonce(marker, 0).len() <= 25 && nonce(marker, 999).len() <= 25);
+        assert_ne!(nonce(marker, 0), nonce(marker, 1));
+        assert_eq!(nonce(marker, 0), nonce(marker, 0));
+        let (tenant, kind) =
+            parse_marker("steward:discord:1:renewals@2:2026-03-02:5").expect("valid");
+        assert_eq!((tenant.as_str(), kind.as_str()), ("discord:1", "renewals"));
+    }
+
+    #[test]
+    fn the_footer_goes_where_there_is_room() {
+        let full = json!({"embeds": [{"description": "x".repeat(MAX_EMBED_TOTAL)}]});
+        let mut bodies = vec![full.clone(), json!({"embeds": [{"description": "short"}]})];
+        mark(&mut bodies, "ref abc");
+        assert_eq!(bodies[0], full);
+        assert_eq!(bodies[1]["embeds"][0]["footer"]["text"], "ref abc");
+        let mut only_full = vec![full];
+        mark(&mut only_full, "ref abc");
+        assert_eq!(only_full.len(), 2);
+    }
+}

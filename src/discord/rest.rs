@@ -1,0 +1,263 @@
+//! Purpose: Steward's Discord REST client (API v10 under `DISCORD_API_URL`), with its own
+//! `429` handling.
+//!
+//! Why not serenity's `Http` for these calls: its rate limiter builds every request for
+//! `https://discord.com` and ignores `HttpBuilder::proxy` (serenity 0.12.5
+//! `src/http/ratelimiting.rs`, `req.build(.., None)`; upstream issue #1739), and with the
+//! limiter off a `429` comes back as an `ErrorResponse` that keeps only `code`, `message` and
+//! `errors` (`src/http/error.rs`) — `retry_after` is lost. So Steward sends its few calls
+//! itself: a `429` waits the body's `retry_after` (or the `Retry-After` header) and tries
+//! again when that wait is short, or hands the wait back to the caller (the scheduler
+//! retries the period later); `5xx` and transport failures are retried with backoff only
+//! where a retry cannot duplicate anything (create-message carries `enforce_nonce`).
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use std::time::Duration;
+use thiserror::Error;
+
+/// The API version every path is under.
+pub const API_PREFIX: &str = "/api/v10";
+
+/// How failures are retried.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    /// The longest `retry_after` waited for inline; a longer one is handed back.
+    pub longest_wait: Duration,
+    /// Wait before the second try after a `5xx` (doubled each time).
+    pub backoff: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 4,
+            longest_wait: Duration::from_secs(30),
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+impl Retry {
+    /// No waiting between tries (tests).
+    pub fn immediate() -> Self {
+        Retry {
+            attempts: 4,
+            longest_wait: Duration::from_secs(30),
+            backoff: Duration::ZERO,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum RestError {
+    #[error("rate limited by Discord, retry after {0:?}")]
+    RateLimited(Duration),
+    #[error("Discord answered {status} (code {code}): {message}")]
+    Status {
+        status: u16,
+        code: i64,
+        message: String,
+    },
+    #[error("could not reach Discord: {0}")]
+    Transport(String),
+    #[error("DISCORD_TOKEN is not set")]
+    NoToken,
+}
+
+impl RestError {
+    /// A server error or a lost connection: the request may or may not have been applied.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, RestError::Status { status, .. } if *status >= 500)
+            || matches!(self, RestError::Transport(_))
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RestError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a request may be sent again after a `5xx` or a lost connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// Reads, overwrites, and create-message with `enforce_nonce`.
+    Safe,
+    /// A second try could post twice (webhook follow-ups): only `429`s are retried.
+    OnlyRateLimits,
+}
+
+pub struct Rest {
+    client: reqwest::Client,
+    base: String,
+    token: Option<SecretString>,
+    pub retry: Retry,
+}
+
+impl Rest {
+    pub fn new(api_url: &str, token: Option<SecretString>, retry: Retry) -> Result<Rest, String> {
+        let base = api_url.trim_end_matches('/').to_string();
+        reqwest::Url::parse(&base).map_err(|e| format!("DISCORD_API_URL is invalid: {e}"))?;
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .user_agent(concat!(
+                "DiscordBot (steward, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            ))
+            .build()
+            .map_err(|e| format!("cannot build the Discord HTTP client: {e}"))?;
+        Ok(Rest {
+            client,
+            base,
+            token,
+            retry,
+        })
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// A bot-authenticated call; fails with [`RestError::NoToken`] without `DISCORD_TOKEN`.
+    pub async fn bot(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        resend: Resend,
+    ) -> Result<Value, RestError> {
+        if self.token.is_none() {
+            return Err(RestError::NoToken);
+        }
+        self.send(method, path, body, resend).await
+    }
+
+    /// A call under the retry policy. Interaction webhooks (`/webhooks/{app}/{token}`,
+    /// `/interactions/{id}/{token}/callback`) need no bot token; it is sent when there is one.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        resend: Resend,
+    ) -> Result<Value, RestError> {
+        let mut attempt = 1;
+        loop {
+            let error = match self.once(method.clone(), path, body).await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            if attempt >= self.retry.attempts {
+                return Err(error);
+            }
+            match &error {
+                RestError::RateLimited(wait) if *wait <= self.retry.longest_wait => {
+                    tracing::info!(?wait, "Discord rate limit; waiting retry_after");
+                    tokio::time::sleep(*wait).await;
+                }
+                e if e.is_transient() && resend == Resend::Safe => {
+                    tokio::time::sleep(self.retry.backoff * (1 << (attempt - 1).min(5))).await;
+                }
+                _ => return Err(error),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One request, no retries.
+    pub async fn once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, RestError> {
+        let mut request = self
+            .client
+            .request(method, format!("{}{API_PREFIX}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bot {}", token.expose_secret()));
+        }
+        if let Some(body) = body {
+            let bytes =
+                serde_json::to_vec(body).map_err(|e| RestError::Transport(e.to_string()))?;
+            request = request
+                .header("Content-Type", "application/json")
+                .body(bytes);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| RestError::Transport(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let header_wait = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<f64>().ok());
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| RestError::Transport(e.without_url().to_string()))?;
+        let value: Value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        match status {
+            200..=299 => Ok(value),
+            429 => {
+                let secs = value["retry_after"].as_f64().or(header_wait).unwrap_or(1.0);
+                Err(RestError::RateLimited(Duration::from_secs_f64(
+                    secs.clamp(0.0, 86_400.0),
+                )))
+            }
+            _ => Err(RestError::Status {
+                status,
+                code: value["code"].as_i64().unwrap_or(0),
+                message: value["message"]
+                    .as_str()
+                    .unwrap_or("no message")
+                    .chars()
+                    .take(300)
+                    .collect(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_urls_are_refused_and_trailing_slashes_dropped() {
+        assert!(Rest::new("not a url", None, Retry::default()).is_err());
+        let rest = Rest::new("http://127.0.0.1:9/", None, Retry::default()).expect("valid");
+        assert_eq!(rest.base, "http://127.0.0.1:9");
+        assert!(!rest.has_token());
+    }
+
+    #[test]
+    fn transient_errors() {
+        assert!(RestError::Status {
+            status: 502,
+            code: 0,
+            message: String::new()
+        }
+        .is_transient());
+        assert!(RestError::Transport("reset".into()).is_transient());
+        assert!(!RestError::Status {
+            status: 404,
+            code: 10003,
+            message: String::new()
+        }
+        .is_transient());
+        assert!(!RestError::RateLimited(Duration::from_secs(1)).is_transient());
+    }
+}

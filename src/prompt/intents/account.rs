@@ -1,0 +1,260 @@
+//! Purpose: prompts for `/account` — show, list (`my accounts`, `red accounts`, `tier 1`),
+//! set (ARR, seats, owner, tier, …), history, log (calls, meetings, notes), add, remove,
+//! reassign.
+
+use super::{clarify, Outcome, Reader};
+use crate::prompt::line::Line;
+use crate::prompt::values::{after, before, fmt_number};
+
+fn line(l: Line) -> Option<Outcome> {
+    Some(Outcome::Line(l))
+}
+
+/// `log a call with Acme: …`, `note for Initech: …`, `met with Globex today, they loved it`.
+pub fn log(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let head = p.head();
+    let marker = p.head_any(&[
+        "log", "logged", "note", "notes", "called", "emailed", "email",
+    ]) || p.any_phrase(&[
+        "call with",
+        "meeting with",
+        "met with",
+        "got off a call",
+        "had a call",
+        "phone call",
+    ]);
+    if !marker || (p.colon.is_none() && p.is_question()) {
+        return None;
+    }
+    let person_in_head = r.people().iter().any(|k| k.span.start < head);
+    if person_in_head && !(p.colon.is_some() && p.head_any(&["log", "note"])) {
+        return None;
+    }
+    let kind = if p.head_any(&["call", "called", "phone"]) {
+        "call"
+    } else if p.head_any(&["meeting", "met", "meet"]) {
+        "meeting"
+    } else if p.head_any(&["email", "emailed", "mail"]) {
+        "email"
+    } else {
+        "note"
+    };
+    let end = r.account_end().max(1);
+    let text = r.text_after(end).or_else(|| {
+        matches!(p.word(end), "about" | "regarding" | "re")
+            .then(|| r.text_from(end + 1))
+            .flatten()
+    });
+    Some(match text {
+        Some(text) => Outcome::Line(Line::on("account", "log").quoted(&text).opt("type", kind)),
+        None => clarify(
+            "What should I log, and on which account?",
+            vec![format!(
+                "/account log ACCOUNT \"what happened\" type:{kind}"
+            )],
+        ),
+    })
+}
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if p.any(&["history", "audit", "changelog"])
+        || p.any_phrase(&[
+            "who changed",
+            "what changed",
+            "who touched",
+            "who edited",
+            "who updated",
+        ])
+    {
+        return line(Line::on("account", "history"));
+    }
+    if p.any(&["remove", "delete", "drop"]) && r.people().is_empty() {
+        // Only the account itself: `remove everyone from Acme` is not `remove Acme`.
+        const PLAIN: [&str; 15] = [
+            "remove",
+            "delete",
+            "drop",
+            "the",
+            "this",
+            "that",
+            "account",
+            "customer",
+            "from",
+            "my",
+            "book",
+            "steward",
+            "please",
+            "completely",
+            "entirely",
+        ];
+        let used = r.used();
+        let only = (0..p.len()).all(|i| used[i] || PLAIN.contains(&p.word(i)));
+        if !r.explicit() || !only {
+            let name = r.account().unwrap_or("ACCOUNT");
+            return Some(clarify(
+                "What should I remove? I remove whole accounts or one stakeholder at a time.",
+                vec![
+                    Line::on("account", "remove").render(name),
+                    format!(
+                        "/stakeholder remove {} \"NAME\"",
+                        crate::prompt::line::quote(name)
+                    ),
+                ],
+            ));
+        }
+        return line(Line::on("account", "remove"));
+    }
+    if let Some(outcome) = set(r) {
+        return Some(outcome);
+    }
+    if let Some(outcome) = list(r) {
+        return Some(outcome);
+    }
+    // An account named and nothing else recognised: the fallback shows it, or asks.
+    None
+}
+
+/// `/account set`: each field a prompt can name and where its value is.
+fn set(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let changing = p.any(&[
+        "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer", "hand",
+        "bump",
+    ]);
+    if !r.explicit() && !changing {
+        return None;
+    }
+    let mut l = Line::on("account", "set");
+    let mut wanted: Vec<&str> = Vec::new();
+    if let Some(i) = p.find("rename") {
+        let to = (i..p.len()).find(|&j| p.word(j) == "to");
+        match to.and_then(|t| r.text_from(t + 1)) {
+            Some(name) => l = l.opt("name", name),
+            None => wanted.push("name"),
+        }
+    }
+    if let Some(i) = p.find("arr").or_else(|| p.find("revenue")) {
+        let n = after(p, &r.nums, i, r.used()).or_else(|| before(p, &r.nums, i));
+        match n.and_then(|n| n.money.or(n.whole().map(u64::from))) {
+            Some(v) => l = l.opt("arr", v.to_string()),
+            None => wanted.push("arr"),
+        }
+    }
+    let seats = ["seats", "users", "licenses", "licences", "seat"];
+    if p.any(&seats)
+        && !p.any(&["more", "extra", "additional"])
+        && !r.nums.iter().any(|n| n.percent)
+    {
+        let n = r.nums.iter().find(|n| n.plain()).and_then(|n| n.whole());
+        let key = if p.has("active") {
+            "active-seats"
+        } else {
+            "seats"
+        };
+        match n {
+            Some(v) => l = l.opt(key, v.to_string()),
+            None => wanted.push(key),
+        }
+    }
+    if p.any(&["tiering", "auto"]) || p.has_phrase("tier auto") {
+        l = l.opt("tier", "auto");
+    } else if let Some(i) = p.find("tier") {
+        match after(p, &r.nums, i, r.used())
+            .and_then(|n| n.whole())
+            .filter(|t| (1..=3).contains(t))
+        {
+            Some(t) => l = l.opt("tier", t.to_string()),
+            None => wanted.push("tier"),
+        }
+    }
+    if p.any(&["owner", "assign", "transfer", "hand"]) {
+        match r.user() {
+            Some(u) => l = l.opt("owner", format!("@{u}")),
+            None => wanted.push("owner"),
+        }
+    }
+    for key in ["industry", "segment", "products"] {
+        if let Some(i) = p.find(key) {
+            let from = (i + 1..p.len())
+                .find(|&j| !matches!(p.word(j), "to" | "is" | "are" | "for") && !r.used()[j]);
+            let value = from.and_then(|f| {
+                let to = (f + 1..p.len())
+                    .find(|&j| p.words[j].after_break && key != "products")
+                    .unwrap_or(p.len());
+                super::clean(p.slice(f..to))
+            });
+            match value {
+                Some(v) => l = l.opt(key, v),
+                None => wanted.push(key),
+            }
+        }
+    }
+    if !l.opts.is_empty() {
+        return line(l);
+    }
+    let field = wanted.first()?;
+    if p.is_question() && !changing {
+        return None;
+    }
+    let name = r.account().unwrap_or("ACCOUNT");
+    Some(clarify(
+        format!("What should {name}'s {field} be?"),
+        vec![Line::on("account", "set")
+            .opt(field, example(field))
+            .render(name)],
+    ))
+}
+
+fn example(field: &str) -> String {
+    match field {
+        "arr" => "60k".into(),
+        "tier" => "1".into(),
+        "owner" => "@jane".into(),
+        "seats" | "active-seats" => fmt_number(100.0),
+        _ => "…".into(),
+    }
+}
+
+/// `/account list`: `my accounts`, `which accounts are red?`, `tier 1 accounts`, `@jane's`.
+fn list(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let owns = p.any(&["own", "owns", "owned"]);
+    let about = p.any(&[
+        "accounts",
+        "customers",
+        "clients",
+        "account",
+        "customer",
+        "client",
+    ]) || (p.has("book") && p.has("my"))
+        || owns;
+    if !about || r.names_account() {
+        return None;
+    }
+    let mine = p.has("my") || (owns && p.has("i")) || p.has_phrase("i have");
+    let owner = r
+        .mentions
+        .first()
+        .map(|m| m.1.clone())
+        .or_else(|| mine.then(|| r.asker.0.clone()));
+    let tier = p
+        .find("tier")
+        .and_then(|i| after(p, &r.nums, i, r.used()))
+        .and_then(|n| n.whole());
+    let band = ["red", "yellow", "green", "unknown"]
+        .into_iter()
+        .find(|b| p.has(b));
+    let page = p
+        .find("page")
+        .and_then(|i| after(p, &r.nums, i, r.used()))
+        .and_then(|n| n.whole());
+    line(
+        Line::new("account", "list")
+            .opt_if("owner", owner.map(|o| format!("@{o}")))
+            .opt_if("tier", tier.map(|t| t.to_string()))
+            .opt_if("health", band)
+            .opt_if("page", page.map(|n| n.to_string())),
+    )
+}

@@ -1,0 +1,302 @@
+//! Purpose: prompts for `/steward` (help, whoami, managers, owner aliases, time zone, currency,
+//! fiscal year), `/digest` (scheduled posts in this channel) and `/portfolio`.
+
+use super::{clarify, Outcome, Reader};
+use crate::domain::schedule::parse_zone;
+use crate::prompt::dates::count_unit;
+use crate::prompt::line::Line;
+use crate::prompt::people::{new_name, quoted};
+use crate::prompt::vocab::{month, weekday};
+
+fn line(l: Line) -> Option<Outcome> {
+    Some(Outcome::Line(l))
+}
+
+/// An IANA zone word (`Europe/Berlin`, `UTC`), as typed.
+fn zone(r: &Reader) -> Option<String> {
+    r.p.words.iter().find_map(|w| {
+        let raw = &r.p.text[w.start..w.end];
+        let ianaish = raw.contains('/') && raw.starts_with(|c: char| c.is_ascii_uppercase());
+        (ianaish || raw == "UTC")
+            .then(|| raw.to_string())
+            .filter(|z| parse_zone(z).is_ok())
+    })
+}
+
+pub fn steward(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if p.any_phrase(&[
+        "who am i",
+        "my permissions",
+        "my rights",
+        "am i an admin",
+        "am i admin",
+        "my manager",
+    ]) || p.has("whoami")
+    {
+        return line(Line::new("steward", "whoami"));
+    }
+    if p.word(0) == "undo"
+        || p.any_phrase(&["revert my last change", "undo my last change", "undo that"])
+    {
+        return line(Line::new("steward", "undo"));
+    }
+    if p.any(&["timezone", "tz"]) || p.has_phrase("time zone") {
+        if p.any(&["digest", "standup", "post", "posts"]) {
+            return None;
+        }
+        return match zone(r) {
+            Some(z) => line(Line::new("steward", "timezone").arg(z)),
+            None => Some(clarify(
+                "Which time zone? Give its IANA name.",
+                vec!["/steward timezone Europe/Berlin".into()],
+            )),
+        };
+    }
+    if p.has("currency") {
+        let code = p.words.iter().find(|w| {
+            w.lower.len() == 3
+                && w.lower.chars().all(|c| c.is_ascii_alphabetic())
+                && w.lower != "the"
+                && w.lower != "our"
+                && w.lower != "set"
+        });
+        return match code {
+            Some(w) => line(Line::new("steward", "currency").arg(w.lower.to_uppercase())),
+            None => Some(clarify(
+                "Which currency code?",
+                vec!["/steward currency EUR".into()],
+            )),
+        };
+    }
+    let fiscal = p.has_phrase("fiscal year") || p.has("fy");
+    if fiscal && p.any(&["starts", "start", "begins", "begin", "starting"]) {
+        let m = p
+            .words
+            .iter()
+            .find_map(|w| month(&w.lower).filter(|_| w.lower != "may" || w.capital));
+        return match m {
+            Some(m) => line(Line::new("steward", "fiscal-year").arg(m.to_string())),
+            None => Some(clarify(
+                "Which month does the fiscal year start in?",
+                vec!["/steward fiscal-year 2".into()],
+            )),
+        };
+    }
+    if (p.any(&["manager", "manages"]) || p.has_phrase("reports to")) && r.mentions.len() >= 2 {
+        let (a, b) = (&r.mentions[0], &r.mentions[1]);
+        let first_is_user = p.words[a.0].possessive || p.has_phrase("reports to");
+        let (user, manager) = if first_is_user && !p.has("manages") {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        return line(
+            Line::new("steward", "manager")
+                .arg(format!("@{}", user.1))
+                .opt("manager", format!("@{}", manager.1)),
+        );
+    }
+    if p.has("crm") && !r.mentions.is_empty() {
+        let alias = quoted(p.text)
+            .map(|(a, b)| p.text[a + 1..b].to_string())
+            .or_else(|| new_name(p, &r.base).map(|n| n.0))?;
+        return line(
+            Line::new("steward", "owner")
+                .quoted(&alias)
+                .opt("user", format!("@{}", r.mentions[0].1)),
+        );
+    }
+    None
+}
+
+/// Which scheduled post a prompt is about.
+fn post_kind(r: &Reader) -> Option<&'static str> {
+    let p = &r.p;
+    if p.has("standup") {
+        Some("standup")
+    } else if p.any(&["escalations", "escalation"]) {
+        Some("escalations")
+    } else if p.any(&["renewals", "renewal"]) {
+        Some("renewals")
+    } else if p.any(&["weekly", "digest"]) {
+        Some("weekly")
+    } else {
+        None
+    }
+}
+
+pub fn digest(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let about = p.any(&[
+        "digest",
+        "digests",
+        "standup",
+        "subscribe",
+        "unsubscribe",
+        "subscription",
+        "subscriptions",
+    ]) || (p.any(&[
+        "post",
+        "posts",
+        "posting",
+        "send",
+        "sending",
+        "stop",
+        "scheduled",
+    ]) && p.any(&[
+        "here",
+        "channel",
+        "every",
+        "reminders",
+        "alerts",
+        "escalations",
+        "would",
+    ]));
+    if !about || r.names_account() {
+        return None;
+    }
+    let kind = post_kind(r);
+    if p.any(&["unsubscribe", "stop", "cancel"]) || p.any_phrase(&["turn off", "no more"]) {
+        return Some(match kind {
+            Some(k) => Outcome::Line(Line::new("digest", "unsubscribe").arg(k)),
+            None => clarify(
+                "Which posts should stop?",
+                vec!["/digest unsubscribe weekly".into()],
+            ),
+        });
+    }
+    let listing = p.has_phrase("set up") || (p.has("scheduled") && p.has("channel"));
+    if p.any(&["digests", "subscriptions"]) || (listing && p.is_question()) {
+        return line(Line::new("digest", "list"));
+    }
+    if p.has("preview") || p.has_phrase("look like") || p.any_phrase(&["would say", "would post"]) {
+        return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
+    }
+    let k = kind?;
+    line(
+        Line::new("digest", "subscribe")
+            .arg(k)
+            .opt_if("day", days(r))
+            .opt_if("time", time(r))
+            .opt_if("tz", zone(r)),
+    )
+}
+
+/// `every weekday`, `on Fridays`, `mon-fri`, `mondays and wednesdays`.
+fn days(r: &Reader) -> Option<String> {
+    let p = &r.p;
+    if p.any(&["weekday", "weekdays"]) {
+        return Some("weekdays".into());
+    }
+    if p.any(&["daily"]) || p.has_phrase("every day") {
+        return Some("daily".into());
+    }
+    const SHORT: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let found: Vec<&str> = p
+        .words
+        .iter()
+        .filter_map(|w| weekday(w.lower.trim_end_matches('s')).or_else(|| weekday(&w.lower)))
+        .map(|d| SHORT[d as usize])
+        .collect();
+    match found.as_slice() {
+        [] => None,
+        [a, b] if p.any(&["to", "through", "thru"]) => Some(format!("{a}-{b}")),
+        days => Some(days.join(",")),
+    }
+}
+
+/// `at 9:30`, `at 4pm`, `9am` → `09:30`, `16:00`, `09:00`.
+fn time(r: &Reader) -> Option<String> {
+    r.p.words.iter().enumerate().find_map(|(i, w)| {
+        let t = w.lower.as_str();
+        let (body, pm) = match (t.strip_suffix("pm"), t.strip_suffix("am")) {
+            (Some(b), _) => (b, Some(true)),
+            (_, Some(b)) => (b, Some(false)),
+            _ => (t, None),
+        };
+        let after_at = i > 0 && r.p.word(i - 1) == "at";
+        if pm.is_none() && !body.contains(':') && !after_at {
+            return None;
+        }
+        let (h, m) = body.split_once(':').unwrap_or((body, "0"));
+        let (mut h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        if pm == Some(true) && h < 12 {
+            h += 12;
+        }
+        (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+    })
+}
+
+pub fn portfolio(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if r.names_account() {
+        return None;
+    }
+    if p.has("forecast") {
+        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
+        return line(Line::new("portfolio", "forecast").opt_if(
+            "quarters",
+            quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
+        ));
+    }
+    let summary = p.any(&["nrr", "grr", "retention", "portfolio"])
+        || p.has_phrase("total arr")
+        || (p.has("book") && p.any(&["overall", "looking", "across", "whole", "total"]));
+    summary.then(|| Outcome::Line(Line::new("portfolio", "summary")))
+}
+
+/// Help asked for outright (`help with renewals`, `how do I …`), before the rules that would
+/// take `renewals` for a list.
+pub fn help_first(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let outright = p.word(0) == "help"
+        || p.any_phrase(&[
+            "how do i",
+            "how can i",
+            "what can you do",
+            "what can i ask",
+            "how does this work",
+        ]);
+    if outright {
+        help(r)
+    } else {
+        None
+    }
+}
+
+pub fn help(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let asked = p.has("help")
+        || p.any_phrase(&[
+            "what can you do",
+            "what can i ask",
+            "how do i",
+            "how does this work",
+            "what do you do",
+        ]);
+    if !asked || r.names_account() {
+        return None;
+    }
+    const TOPICS: [(&str, &str); 14] = [
+        ("renewal", "renewal"),
+        ("renewals", "renewal"),
+        ("qbr", "qbr"),
+        ("qbrs", "qbr"),
+        ("account", "account"),
+        ("accounts", "account"),
+        ("stakeholder", "stakeholder"),
+        ("stakeholders", "stakeholder"),
+        ("health", "health"),
+        ("expansion", "expansion"),
+        ("plan", "plan"),
+        ("risk", "atrisk"),
+        ("portfolio", "portfolio"),
+        ("digest", "digest"),
+    ];
+    let help = Line::new("steward", "help");
+    match TOPICS.iter().find(|(w, _)| p.has(w)) {
+        Some((_, topic)) => line(help.arg(*topic)),
+        None => line(help),
+    }
+}

@@ -1,0 +1,107 @@
+//! Purpose: prompts for `/atrisk` — the at-risk list (`who's at risk?`, `what should I worry
+//! about?`) and the save play: start it with a cause and owner, tick milestones, check in,
+//! resolve.
+
+use super::{clarify, Outcome, Reader};
+use crate::prompt::line::Line;
+
+/// Root causes as people say them.
+const CAUSES: [(&str, &str); 9] = [
+    ("budget", "budget"),
+    ("funding", "budget"),
+    ("cost", "budget"),
+    ("competitor", "competitive"),
+    ("competitive", "competitive"),
+    ("competition", "competitive"),
+    ("relationship", "relationship"),
+    ("product", "product-gap"),
+    ("gap", "product-gap"),
+];
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let save_play = p.has_phrase("save play") || p.has_phrase("save plan");
+    let done = p.any(&[
+        "done",
+        "complete",
+        "completed",
+        "finished",
+        "held",
+        "did",
+        "sent",
+        "ready",
+        "agreed",
+    ]);
+    if (save_play || p.any(&["saved"]) || p.has_phrase("green again"))
+        && (p.any(&["resolve", "resolved", "close", "closed", "end", "saved"])
+            || p.has_phrase("wrap up"))
+    {
+        return Some(Outcome::Line(Line::on("atrisk", "resolve")));
+    }
+    if save_play {
+        let cause = CAUSES.iter().find(|(w, _)| p.has(w)).map(|(_, c)| *c);
+        let owner = r.user();
+        return Some(match (cause, owner) {
+            (Some(cause), Some(owner)) => Outcome::Line(
+                Line::on("atrisk", "save")
+                    .opt("cause", cause)
+                    .opt("owner", format!("@{owner}")),
+            ),
+            (cause, owner) => clarify(
+                "To start a save play I need its root cause (product-gap, relationship, budget, \
+                 competitive) and who owns it.",
+                vec![Line::on("atrisk", "save")
+                    .opt("cause", cause.unwrap_or("budget"))
+                    .opt(
+                        "owner",
+                        owner.map_or("@jane".to_string(), |o| format!("@{o}")),
+                    )
+                    .render(r.account().unwrap_or("ACCOUNT"))],
+            ),
+        });
+    }
+    let milestone = if p.has("triage") {
+        Some("triage")
+    } else if p.any_phrase(&[
+        "exec engagement",
+        "executive engagement",
+        "exec outreach",
+        "exec call",
+    ]) {
+        Some("exec")
+    } else if p.any_phrase(&["root cause meeting", "root-cause meeting"]) {
+        Some("meeting")
+    } else if p.has_phrase("recovery plan") {
+        Some("plan")
+    } else {
+        None
+    };
+    if let Some(m) = milestone.filter(|_| done) {
+        return Some(Outcome::Line(Line::on("atrisk", "step").arg(m)));
+    }
+    if p.any_phrase(&["check in", "checked in", "checkin"])
+        && p.head_any(&["check", "checked", "checkin", "weekly"])
+    {
+        let note = r.text_after(r.account_end().max(1));
+        return Some(Outcome::Line(
+            Line::on("atrisk", "checkin").opt_if("note", note),
+        ));
+    }
+    let listing = p.any_phrase(&[
+        "at risk",
+        "in trouble",
+        "churn risk",
+        "churn risks",
+        "worry about",
+        "red flags",
+        "likely to churn",
+        "might churn",
+    ]) || p.has("atrisk");
+    if listing && !r.names_account() {
+        return Some(Outcome::Line(Line::new("atrisk", "list")));
+    }
+    if listing {
+        return Some(Outcome::Line(Line::on("health", "show")));
+    }
+    None
+}

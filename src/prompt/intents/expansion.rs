@@ -1,0 +1,151 @@
+//! Purpose: prompts for `/expansion` — an opportunity told in passing (`Acme wants 20 more
+//! seats, about $25k`), the pipeline, readiness to pitch, and opportunities won or lost.
+
+use super::{clarify, Outcome, Reader};
+use crate::prompt::dates::Toward;
+use crate::prompt::line::Line;
+
+const OPPORTUNITY: [&str; 5] = ["opportunity", "opp", "opps", "opportunities", "deal"];
+
+/// `we won opportunity 7`, `opp #3 closed won`, `lost opportunity 3, budget moved`.
+pub fn closed(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let won = p.any(&["won", "win"]);
+    let lost = p.any(&["lost", "lose", "dead"]) || p.has_phrase("fell through");
+    if !(won || lost) || !p.any(&OPPORTUNITY) {
+        return None;
+    }
+    let id = r
+        .nums
+        .iter()
+        .find(|n| n.hash || (n.word > 0 && OPPORTUNITY.contains(&r.p.word(n.word - 1))));
+    let Some(id) = id.and_then(|n| n.whole()).filter(|n| *n >= 1) else {
+        return Some(clarify(
+            "Which opportunity? Give its number from /expansion list.",
+            vec!["/expansion list".into(), "/expansion won 7".into()],
+        ));
+    };
+    if lost && !won {
+        let at = r
+            .nums
+            .iter()
+            .find(|n| n.whole() == Some(id))
+            .map_or(0, |n| n.word);
+        let reason = (at + 1..p.len())
+            .find(|&i| p.words[i].after_break)
+            .and_then(|i| r.text_from(i));
+        return Some(Outcome::Line(
+            Line::new("expansion", "lost")
+                .arg(id.to_string())
+                .opt_if("reason", reason),
+        ));
+    }
+    Some(Outcome::Line(
+        Line::new("expansion", "won").arg(id.to_string()),
+    ))
+}
+
+/// The kind of growth a prompt describes.
+fn kind(r: &Reader) -> Option<&'static str> {
+    let p = &r.p;
+    if p.any_phrase(&["cross sell", "another product"]) || p.has("crosssell") {
+        Some("cross-sell")
+    } else if p.any_phrase(&[
+        "new unit",
+        "business unit",
+        "new team",
+        "team wants",
+        "new department",
+    ]) || p.any(&["department", "division"])
+    {
+        Some("new-unit")
+    } else if p.any(&["module", "modules", "addon", "add-on"]) || p.has_phrase("add on") {
+        Some("module")
+    } else if p.any(&["seat", "seats", "licenses", "licences", "users"]) {
+        Some("seat")
+    } else if p.any(&["product", "products"]) {
+        Some("cross-sell")
+    } else {
+        None
+    }
+}
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let growth = p.any(&[
+        "expansion",
+        "expand",
+        "upsell",
+        "upsells",
+        "pipeline",
+        "whitespace",
+    ]) || kind(r).is_some();
+    if p.any(&["ready", "readiness", "pitch"]) && growth {
+        return Some(Outcome::Line(Line::on("expansion", "ready")));
+    }
+    let verbs = p.any(&[
+        "wants",
+        "want",
+        "interested",
+        "buy",
+        "adding",
+        "add",
+        "asked",
+    ]) && !p.is_question();
+    let priced = r.money().is_some() && (growth || p.any(&OPPORTUNITY) || p.has("worth"));
+    if priced || (verbs && (growth || p.has("buy"))) {
+        let value = r.money();
+        return Some(match (kind(r), value) {
+            (Some(kind), Some(value)) => Outcome::Line(
+                Line::on("expansion", "add")
+                    .opt("type", kind)
+                    .opt("value", value.to_string())
+                    .opt_if(
+                        "due",
+                        r.date(Toward::Future)
+                            .filter(|_| p.any(&["due", "by", "close", "target"]))
+                            .map(|d| d.to_string()),
+                    ),
+            ),
+            (kind, value) => {
+                let name = r.account().unwrap_or("ACCOUNT");
+                let v = value.map_or("25k".to_string(), |v| v.to_string());
+                let kinds: Vec<&str> = match kind {
+                    Some(k) => vec![k],
+                    None => vec!["seat", "module", "cross-sell", "new-unit"],
+                };
+                clarify(
+                    "To add an expansion opportunity I need its type and its value.",
+                    kinds
+                        .iter()
+                        .map(|k| {
+                            Line::on("expansion", "add")
+                                .opt("type", k)
+                                .opt("value", &v)
+                                .render(name)
+                        })
+                        .collect(),
+                )
+            }
+        });
+    }
+    let listing = p.any(&[
+        "pipeline",
+        "whitespace",
+        "opportunities",
+        "opps",
+        "upsell",
+        "upsells",
+        "expansion",
+        "expansions",
+    ]);
+    if !listing {
+        return None;
+    }
+    let l = if r.explicit() {
+        Line::on("expansion", "list")
+    } else {
+        Line::new("expansion", "list")
+    };
+    Some(Outcome::Line(l))
+}

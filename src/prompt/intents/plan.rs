@@ -1,0 +1,197 @@
+//! Purpose: prompts for `/plan` — the account plan, a goal, a success metric, a risk and its
+//! mitigation, an action with its due date, an action ticked off.
+
+use super::{clarify, Outcome, Reader};
+use crate::prompt::dates::{find_date, Toward};
+use crate::prompt::line::Line;
+use crate::prompt::people::quoted;
+use crate::prompt::values::{after, fmt_number};
+
+/// `action 2 for Acme is done`, `tick off action 1 on Globex's plan`.
+pub fn done(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let finished = p.any(&[
+        "done",
+        "complete",
+        "completed",
+        "finished",
+        "tick",
+        "ticked",
+        "check",
+        "checked",
+    ]);
+    let n = r.nums.iter().find(|n| {
+        n.word > 0 && matches!(p.word(n.word - 1), "action" | "item" | "task" | "todo")
+    })?;
+    if !finished {
+        return None;
+    }
+    let id = n.whole().filter(|id| *id >= 1)?;
+    Some(Outcome::Line(Line::on("plan", "done").arg(id.to_string())))
+}
+
+/// Goal, risk, action or metric words before the first colon: the text follows the colon.
+pub fn with_text(r: &Reader) -> Option<Outcome> {
+    r.p.colon?;
+    let head_marked = r.p.head_any(&[
+        "goal",
+        "goals",
+        "objective",
+        "risk",
+        "action",
+        "todo",
+        "task",
+        "metric",
+        "track",
+    ]);
+    head_marked.then(|| rule(r)).flatten()
+}
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let head = |ws: &[&str]| p.head_any(ws);
+    if head(&["metric", "track"]) || (p.has("target") && p.has("current")) {
+        return Some(metric(r));
+    }
+    if head(&["goal", "goals", "objective", "priority"]) {
+        return Some(match goal_text(r) {
+            Some(text) => Outcome::Line(Line::on("plan", "goal").quoted(&text)),
+            None if p.is_question() => Outcome::Line(Line::on("plan", "show")),
+            None => ask(
+                r,
+                "What is the goal, in the customer's words?",
+                Line::on("plan", "goal").quoted("Expand into EMEA"),
+            ),
+        });
+    }
+    let risk =
+        head(&["risk"]) && !p.any_phrase(&["at risk", "churn risk", "churn risks", "key risk"]);
+    if risk && p.colon.is_some() {
+        let text = r.text_after(0)?;
+        let (text, mitigation) = match find_ignoring_case(&text, "mitigation") {
+            Some(at) => (
+                text[..at].to_string(),
+                super::clean(text[at + "mitigation".len()..].trim_start_matches(':')),
+            ),
+            None => (text, None),
+        };
+        let text = super::clean(&text)?;
+        return Some(Outcome::Line(
+            Line::on("plan", "risk")
+                .quoted(&text)
+                .opt_if("mitigation", mitigation),
+        ));
+    }
+    if head(&["action", "todo", "task"]) && p.colon.is_some() {
+        return Some(action(r));
+    }
+    if p.has("plan") && !p.has_phrase("recovery plan") {
+        return Some(Outcome::Line(Line::on("plan", "show")));
+    }
+    None
+}
+
+fn ask(r: &Reader, question: &str, example: Line) -> Outcome {
+    clarify(
+        question,
+        vec![example.render(r.account().unwrap_or("ACCOUNT"))],
+    )
+}
+
+/// `goal is to expand into EMEA`, `add a goal for Globex: cut onboarding time in half`.
+fn goal_text(r: &Reader) -> Option<String> {
+    let p = &r.p;
+    if p.colon.is_some() {
+        return r.text_after(0);
+    }
+    let goal =
+        (0..p.len()).find(|&i| matches!(p.word(i), "goal" | "goals" | "objective" | "priority"))?;
+    if let Some(is) = (goal + 1..p.len()).find(|&i| matches!(p.word(i), "is" | "are")) {
+        let from = if p.word(is + 1) == "to" {
+            is + 2
+        } else {
+            is + 1
+        };
+        return r.text_from(from);
+    }
+    // `a goal for Acme to reduce churn`: the words after `to`, past the account.
+    let to = (goal.max(r.account_end())..p.len()).find(|&i| p.word(i) == "to")?;
+    r.text_from(to + 1)
+}
+
+/// `metric for Acme: hours saved per week, target 40, current 32`.
+fn metric(r: &Reader) -> Outcome {
+    let p = &r.p;
+    let number = |w: &str| {
+        p.find(w)
+            .and_then(|i| after(p, &r.nums, i, r.used()))
+            .map(|n| fmt_number(n.value))
+    };
+    let name = quoted(p.text)
+        .map(|(a, b)| p.text[a + 1..b].to_string())
+        .or_else(|| {
+            let start = p.colon?;
+            let end = (start + 1..p.len())
+                .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current"))
+                .unwrap_or(p.len());
+            super::clean(p.slice(start..end))
+        });
+    match (name, number("target"), number("current")) {
+        (Some(name), Some(target), Some(current)) => Outcome::Line(
+            Line::on("plan", "metric")
+                .quoted(&name)
+                .opt("target", target)
+                .opt("current", current),
+        ),
+        _ => ask(
+            r,
+            "Which metric, with its target and current value?",
+            Line::on("plan", "metric")
+                .quoted("Hours saved per week")
+                .opt("target", "40")
+                .opt("current", "32"),
+        ),
+    }
+}
+
+/// `action for Acme: send the ROI summary to the CFO by next Friday, owner @omar`.
+fn action(r: &Reader) -> Outcome {
+    let p = &r.p;
+    let start = p.colon.unwrap_or(0);
+    let tail = super::super::words::Prompt {
+        text: p.text,
+        words: p.words[start..].to_vec(),
+        colon: None,
+    };
+    let due = find_date(&tail, r.today, Toward::Future, r.fy);
+    let cut = (start..p.len())
+        .find(|&i| {
+            matches!(p.word(i), "by" | "due" | "before" | "owner" | "owned")
+                || due.as_ref().is_some_and(|h| h.span.start + start == i)
+        })
+        .unwrap_or(p.len());
+    let text = super::clean(p.slice(start..cut));
+    match (text, due) {
+        (Some(text), Some(due)) => Outcome::Line(
+            Line::on("plan", "action")
+                .quoted(&text)
+                .opt("due", due.date.to_string())
+                .opt_if("owner", r.mentions.first().map(|m| format!("@{}", m.1))),
+        ),
+        (text, _) => ask(
+            r,
+            "When is it due? Every action in the plan has a due date.",
+            Line::on("plan", "action")
+                .quoted(text.as_deref().unwrap_or("Send the ROI summary"))
+                .opt("due", "+14d"),
+        ),
+    }
+}
+
+/// Byte index of `needle` (ASCII) in `text`, any case.
+fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    (0..text.len()).find(|&i| {
+        text.get(i..i + needle.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(needle))
+    })
+}

@@ -1,0 +1,207 @@
+//! Purpose: prompts for `/stakeholder` — who do we know at an account (the power grid), a new
+//! person and their role, a known person's sentiment, influence, NPS, title, a contact, a
+//! departure, a removal.
+
+use super::{clarify, Outcome, Reader, Target};
+use crate::prompt::line::Line;
+use crate::prompt::people::{new_name, role, title, Known};
+use crate::prompt::values::{after, before};
+
+const LEFT: [&str; 8] = [
+    "left", "quit", "departed", "resigned", "leaving", "gone", "retired", "fired",
+];
+const CONTACT: [&str; 14] = [
+    "talked", "talk", "spoke", "speak", "met", "meet", "called", "call", "emailed", "chatted",
+    "coffee", "lunch", "pinged", "saw",
+];
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let about_map = p.any(&[
+        "stakeholders",
+        "stakeholder",
+        "contacts",
+        "contact",
+        "people",
+        "grid",
+    ]) || p.any_phrase(&[
+        "who do we know",
+        "who should i talk",
+        "single threaded",
+        "org chart",
+        "who else",
+        "who signs",
+        "signs off",
+    ]) || ((p.any(&["who", "whos"]) || p.is_question())
+        && role(p).is_some()
+        && new_name(p, r.used()).is_none());
+    match r.people() {
+        [] => {}
+        [k] => return known(r, k),
+        several => {
+            if changes_person(r) {
+                let names: Vec<&str> = several.iter().map(|k| k.name.as_str()).collect();
+                return Some(clarify(
+                    format!("Which one do you mean: {}?", names.join(" or ")),
+                    several
+                        .iter()
+                        .map(|k| Line::on("stakeholder", "list").render(&k.account))
+                        .collect(),
+                ));
+            }
+        }
+    }
+    let adding = p.any(&["add", "joined", "new", "hired"]) || role(p).is_some();
+    if let (Some((name, span)), Some((role, _))) = (new_name(p, r.used()), role(p)) {
+        if span.start >= p.head() || p.colon.is_none() || p.head_any(&["stakeholder", "add"]) {
+            let mut skip = r.used().to_vec();
+            span.for_each(|i| skip[i] = true);
+            let title = title(p, &skip).map(|t| t.0);
+            return Some(Outcome::Line(
+                Line::on("stakeholder", "add")
+                    .quoted(&name)
+                    .opt("role", role)
+                    .opt_if("title", title),
+            ));
+        }
+    }
+    if about_map {
+        if p.has("add") || (p.has("new") && !p.is_question()) {
+            return Some(clarify(
+                "Who should I add, and in what role?",
+                vec![Line::on("stakeholder", "add")
+                    .quoted("Jane Doe")
+                    .opt("role", "champion")
+                    .render(r.account().unwrap_or("ACCOUNT"))],
+            ));
+        }
+        return Some(Outcome::Line(Line::on("stakeholder", "list")));
+    }
+    if p.has("add") && (new_name(p, r.used()).is_some() || role(p).is_some()) && adding {
+        let name = new_name(p, r.used()).map_or("NAME".to_string(), |n| n.0);
+        return Some(clarify(
+            format!("To add {name} I need the account and their role."),
+            vec![Line::on("stakeholder", "add")
+                .quoted(&name)
+                .opt("role", "champion")
+                .render(r.account().unwrap_or("ACCOUNT"))],
+        ));
+    }
+    None
+}
+
+/// A verb that changes something about a person.
+fn changes_person(r: &Reader) -> bool {
+    let p = &r.p;
+    p.any(&LEFT) || p.any(&CONTACT) || p.any(&["remove", "delete", "nps", "is", "add", "make"])
+}
+
+/// A stakeholder on the map is named: what happened to them?
+fn known(r: &Reader, k: &Known) -> Option<Outcome> {
+    let p = &r.p;
+    let on = |sub: &'static str| Line::on("stakeholder", sub).quoted(&k.name);
+    let account_ok = match r.target() {
+        Target::One { name, .. } => *name == k.account,
+        _ => true,
+    };
+    if !account_ok {
+        return None;
+    }
+    if p.any(&LEFT)
+        || p.has("lost")
+        || p.any_phrase(&[
+            "no longer",
+            "different role",
+            "changed roles",
+            "moved on",
+            "new job",
+        ])
+    {
+        return Some(Outcome::Line(on("departed")));
+    }
+    if p.any(&["remove", "delete", "drop"]) || (p.has("take") && p.has("off")) {
+        return Some(Outcome::Line(on("remove")));
+    }
+    let mut l = on("set");
+    // Words outside the person's name: `Happy Hogan` is not a sentiment.
+    let said = |ws: &[&str]| (0..p.len()).any(|i| !k.span.contains(&i) && ws.contains(&p.word(i)));
+    let sentiment = if said(&["detractor", "negative", "unhappy", "hostile", "angry"]) {
+        Some("detractor")
+    } else if said(&["positive", "happy", "supportive", "fan"]) {
+        Some("positive")
+    } else if said(&["neutral", "lukewarm"]) {
+        Some("neutral")
+    } else {
+        None
+    };
+    l = l.opt_if("sentiment", sentiment);
+    if p.has("influence") || p.has("influential") {
+        let up = p
+            .any(&["highly", "raise", "increase", "more"])
+            .then_some("high");
+        let down = p.any(&["lower", "reduce", "less"]).then_some("low");
+        let said = ["high", "low"].into_iter().find(|w| p.has(w));
+        l = l.opt_if("influence", said.or(up).or(down));
+    }
+    if p.has("risk") {
+        l = l.opt_if(
+            "risk",
+            r.text_after(k.span.end).or_else(|| text_after_is(r)),
+        );
+    }
+    if let Some(i) = p.find("nps").filter(|_| !p.is_question()) {
+        let n = after(p, &r.nums, i, r.used()).or_else(|| before(p, &r.nums, i));
+        match n.and_then(|n| n.whole()) {
+            Some(v) if v <= 10 => l = l.opt("nps", v.to_string()),
+            _ => {
+                return Some(clarify(
+                    format!("What NPS did {} give (0–10)?", k.name),
+                    vec![on("set").opt("nps", "8").render(&k.account)],
+                ))
+            }
+        }
+    }
+    if let Some((role, _)) = role(p).filter(|(_, at)| !k.span.contains(at)) {
+        if p.any(&["make", "role", "now"]) || sentiment.is_none() {
+            l = l.opt("role", role);
+        }
+    }
+    let mut skip = r.used().to_vec();
+    k.span.clone().for_each(|i| skip[i] = true);
+    let retitled =
+        p.any(&["title", "now", "promoted", "became", "new"]) && !p.has_phrase("personal win");
+    if let Some((t, _)) = title(p, &skip).filter(|_| retitled) {
+        l = l.opt("title", t);
+    }
+    if p.has_phrase("personal win") {
+        l = l.opt_if("win", r.text_after(k.span.end).or_else(|| text_after_is(r)));
+    }
+    if p.has_phrase("relationship owner") {
+        l = l.opt_if("owner", r.mentions.first().map(|m| format!("@{}", m.1)));
+    }
+    if !l.opts.is_empty() {
+        return Some(Outcome::Line(l));
+    }
+    if p.any(&CONTACT)
+        || p.any_phrase(&[
+            "caught up",
+            "touched base",
+            "heard from",
+            "catch up",
+            "checked in",
+        ])
+    {
+        return Some(Outcome::Line(on("contact").opt_if("date", r.past_date())));
+    }
+    if p.is_question() {
+        return Some(Outcome::Line(Line::on("stakeholder", "list")));
+    }
+    // Nothing about the person changes: another rule may know the prompt (`Bob wants seats`).
+    None
+}
+
+/// The text after `is` (`X's personal win is a promotion`).
+fn text_after_is(r: &Reader) -> Option<String> {
+    let i = r.p.find("is")?;
+    r.text_from(i + 1)
+}

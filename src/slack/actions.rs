@@ -1,0 +1,208 @@
+//! Purpose: Steward's buttons — 'Share in channel' on ephemeral answers, and 'Log
+//! follow-up', 'Mark renewed', 'Snooze a week' on reminder and escalation posts — and the
+//! command line each click runs through `App::execute`, so rights and the audit trail apply
+//! as if the user had typed it.
+
+use serde_json::{json, Value};
+
+use crate::domain::book::Book;
+use crate::reply::{Block, Reply, Span};
+
+pub const SHARE: &str = "steward_share";
+pub const FOLLOWUP: &str = "steward_followup";
+pub const RENEWED: &str = "steward_renewed";
+pub const SNOOZE: &str = "steward_snooze";
+
+/// Slack's limits: a button's value, its text, elements of an actions block.
+const MAX_VALUE: usize = 2000;
+const MAX_BUTTON_TEXT: usize = 75;
+/// Accounts that get buttons on one post; the rest are named in the post for typing.
+const MAX_ACCOUNTS: usize = 8;
+
+/// Subcommands that only read: their answers may be re-run and shared in the channel.
+const READ_ONLY: [(&str, &str); 19] = [
+    ("account", "show"),
+    ("account", "list"),
+    ("account", "history"),
+    ("stakeholder", "list"),
+    ("health", "show"),
+    ("renewal", "list"),
+    ("renewal", "show"),
+    ("expansion", "list"),
+    ("expansion", "ready"),
+    ("qbr", "prep"),
+    ("plan", "show"),
+    ("atrisk", "list"),
+    ("portfolio", "summary"),
+    ("portfolio", "forecast"),
+    ("digest", "list"),
+    ("digest", "preview"),
+    ("steward", "help"),
+    ("steward", "whoami"),
+    ("steward", ""),
+];
+
+/// Whether `line` (`/group sub …`) only reads.
+pub fn is_read_only(line: &str) -> bool {
+    let mut words = line.trim_start_matches('/').split_whitespace();
+    let group = words.next().unwrap_or_default();
+    let sub = words.next().unwrap_or_default();
+    READ_ONLY.iter().any(|(g, s)| *g == group && *s == sub)
+}
+
+fn button(action_id: &str, text: &str, value: &str) -> Value {
+    json!({
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": crate::render::slack::truncate(text, MAX_BUTTON_TEXT), "emoji": true},
+        "value": value,
+    })
+}
+
+fn confirm(title: &str, text: String, yes: &str) -> Value {
+    json!({
+        "title": {"type": "plain_text", "text": title},
+        "text": {"type": "plain_text", "text": crate::render::slack::truncate(&text, 300)},
+        "confirm": {"type": "plain_text", "text": yes},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    })
+}
+
+/// The 'Share in channel' actions block for an answer to `line`, when it only reads.
+pub fn share_block(line: &str) -> Option<Value> {
+    (is_read_only(line) && line.len() <= MAX_VALUE).then(|| {
+        json!({"type": "actions", "block_id": "steward_share", "elements": [button(SHARE, "Share in channel", line)]})
+    })
+}
+
+/// `"Acme Corp"` as the parser reads it (curly quotes when the name holds a straight one).
+pub fn quote(name: &str) -> String {
+    if name.contains('"') {
+        format!("“{name}”")
+    } else {
+        format!("\"{name}\"")
+    }
+}
+
+/// The command line a button runs, and whether its answer goes to the channel.
+pub fn line_for(action_id: &str, value: &str) -> Option<(String, bool)> {
+    match action_id {
+        SHARE if is_read_only(value) => Some((value.to_string(), true)),
+        FOLLOWUP => Some((format!("/renewal followup {}", quote(value)), false)),
+        RENEWED => Some((format!("/renewal renewed {}", quote(value)), false)),
+        // No separate snooze exists: a week's extension of the renewal date (at most 30 days
+        // a cycle, DOMAIN), confirmed first, so the reminders move with it.
+        SNOOZE => Some((format!("/renewal extend {} days:7", quote(value)), false)),
+        _ => None,
+    }
+}
+
+/// The buttons of a reminder or escalation post, for the accounts it names.
+pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
+    let labelled = accounts.len() > 1;
+    accounts
+        .iter()
+        .take(MAX_ACCOUNTS)
+        .enumerate()
+        .filter(|(_, name)| name.len() <= MAX_VALUE)
+        .map(|(i, name)| {
+            let label = |what: &str| {
+                if labelled {
+                    format!("{what} — {name}")
+                } else {
+                    what.to_string()
+                }
+            };
+            let mut renewed = button(RENEWED, &label("Mark renewed"), name);
+            renewed["confirm"] = confirm(
+                "Mark renewed?",
+                format!("Record that {name} renewed at its current ARR, for a year."),
+                "Mark renewed",
+            );
+            let mut snooze = button(SNOOZE, &label("Snooze a week"), name);
+            snooze["confirm"] = confirm(
+                "Snooze a week?",
+                format!(
+                    "Extend {name}'s renewal date by 7 days (at most 30 days a renewal cycle)."
+                ),
+                "Extend 7 days",
+            );
+            json!({
+                "type": "actions",
+                "block_id": format!("steward_account_{i}"),
+                "elements": [button(FOLLOWUP, &label("Log follow-up"), name), renewed, snooze],
+            })
+        })
+        .collect()
+}
+
+/// Post kinds whose posts carry account buttons.
+pub fn has_buttons(kind: &str) -> bool {
+    matches!(kind, "renewals" | "escalations")
+}
+
+/// The account names a reply mentions (strong spans, quoted names), in order, that exist in
+/// `book`.
+pub fn accounts_in(reply: &Reply, book: &Book) -> Vec<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    let mut spans = |line: &[Span]| {
+        for span in line {
+            match span {
+                Span::Strong(s) => candidates.push(s.clone()),
+                Span::Text(s) | Span::Code(s) => {
+                    candidates.extend(s.split('"').skip(1).step_by(2).map(str::to_string))
+                }
+                Span::Mention(_) => {}
+            }
+        }
+    };
+    for block in &reply.blocks {
+        match block {
+            Block::Paragraph(line) => spans(line),
+            Block::Bullets(items) => items.iter().for_each(|l| spans(l)),
+            Block::Fields(fields) => fields.iter().for_each(|(_, l)| spans(l)),
+            Block::Heading(_) => {}
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for candidate in candidates {
+        if let Some(account) = book.by_name(&candidate).filter(|a| a.is_active()) {
+            if !names.contains(&account.name) {
+                names.push(account.name.clone());
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buttons_map_to_command_lines() {
+        assert_eq!(
+            line_for(FOLLOWUP, "Acme Corp"),
+            Some(("/renewal followup \"Acme Corp\"".into(), false))
+        );
+        assert_eq!(
+            line_for(SNOOZE, "Acme"),
+            Some(("/renewal extend \"Acme\" days:7".into(), false))
+        );
+        assert_eq!(
+            line_for(SHARE, "/account show Acme"),
+            Some(("/account show Acme".into(), true))
+        );
+        assert_eq!(line_for(SHARE, "/account remove Acme"), None);
+        assert_eq!(line_for("other", "x"), None);
+        assert_eq!(quote("The \"A\" Team"), "“The \"A\" Team”");
+    }
+
+    #[test]
+    fn only_reads_are_shared() {
+        assert!(share_block("/account show Acme").is_some());
+        assert!(share_block("/steward help").is_some());
+        assert!(share_block("/account add Acme arr:5k renewal:2030-01-01").is_none());
+        assert!(share_block("/renewal followup Acme").is_none());
+    }
+}

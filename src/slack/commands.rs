@@ -1,0 +1,269 @@
+//! Purpose: slash commands — one per command group (`/account`, or `/sw-account` with
+//! `STEWARD_SLACK_PREFIX=sw-`); the group and the text become the line `App::execute` runs.
+//! Answers are ephemeral with a 'Share in channel' button on answers that only read. Slack
+//! wants an answer within 3 s: what is done within [`super::INLINE_DEADLINE`] is answered
+//! inline, anything slower is acknowledged at once and answered through `response_url`.
+
+use futures::FutureExt;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use super::{actions, interact, Origin, Slack};
+use crate::command::spec::groups;
+use crate::render::slack::{render, MAX_BLOCKS};
+use crate::reply::Reply;
+
+/// Slack lets a `response_url` be used five times.
+const RESPONSE_URL_USES: usize = 5;
+
+/// A slash command as Slack sends it (form fields over HTTP, an envelope in Socket Mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlashCommand {
+    pub origin: Origin,
+    /// `/account` (or `/sw-account`).
+    pub command: String,
+    pub text: String,
+    pub response_url: Option<String>,
+    pub trigger_id: Option<String>,
+}
+
+impl SlashCommand {
+    /// Reads Slack's form-encoded payload; `None` when a required field is missing.
+    pub fn from_form(body: &[u8]) -> Option<SlashCommand> {
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(body).into_owned().collect();
+        let field = |name: &str| form.get(name).filter(|v| !v.is_empty()).cloned();
+        Some(SlashCommand {
+            origin: Origin {
+                team: field("team_id")?,
+                enterprise: field("enterprise_id"),
+                user: field("user_id")?,
+                channel: field("channel_id")?,
+            },
+            command: field("command")?,
+            text: form.get("text").cloned().unwrap_or_default(),
+            response_url: field("response_url"),
+            trigger_id: field("trigger_id"),
+        })
+    }
+}
+
+/// The immediate answer to Slack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ack {
+    /// A message body (`response_type`, `text`, `blocks`).
+    Message(Value),
+    /// An empty 200: the answer follows through `response_url` (or a modal opened).
+    Empty,
+}
+
+/// What answering a command produced.
+enum Answer {
+    Messages(Vec<Value>),
+    /// A modal was opened instead.
+    Modal,
+}
+
+/// The command group a Slack command names, prefix stripped.
+pub fn group_of<'a>(prefix: &str, command: &'a str) -> Option<&'a str> {
+    let name = command.trim().trim_start_matches('/');
+    let name = name
+        .strip_prefix(prefix)
+        .filter(|_| !prefix.is_empty())
+        .unwrap_or(name);
+    groups().iter().any(|g| g.name == name).then_some(name)
+}
+
+/// Message bodies for a reply: ephemeral (or in the channel), split within Slack's limits,
+/// with a 'Share in channel' button when `share_line` names a command that only reads.
+pub fn payloads(reply: &Reply, share_line: Option<&str>, in_channel: bool) -> Vec<Value> {
+    let mut messages = render(reply);
+    let share = share_line
+        .filter(|_| !reply.is_error())
+        .and_then(actions::share_block);
+    if let (Some(share), Some(last)) = (share, messages.last_mut()) {
+        if last.blocks.len() < MAX_BLOCKS {
+            last.blocks.push(share);
+        } else {
+            let text = last.text.clone();
+            messages.push(crate::render::slack::SlackMessage {
+                text,
+                blocks: vec![share],
+            });
+        }
+    }
+    let kind = if in_channel {
+        "in_channel"
+    } else {
+        "ephemeral"
+    };
+    messages
+        .into_iter()
+        .map(|m| {
+            let text = if m.text.trim().is_empty() {
+                "Done.".to_string()
+            } else {
+                m.text
+            };
+            let mut body = json!({"response_type": kind, "text": text});
+            if !m.blocks.is_empty() {
+                body["blocks"] = Value::Array(m.blocks);
+            }
+            body
+        })
+        .collect()
+}
+
+/// A short ephemeral text answer.
+pub fn ephemeral(text: &str) -> Value {
+    let body = payloads(&Reply::error(text), None, false)
+        .into_iter()
+        .next();
+    body.unwrap_or_else(|| json!({"response_type": "ephemeral", "text": text}))
+}
+
+/// Answers a slash command: inline when done before the deadline, else through `response_url`.
+pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
+    let Some(group) = group_of(&slack.prefix, &command.command).map(str::to_string) else {
+        let help = format!("/{}steward help", slack.prefix);
+        return Ack::Message(ephemeral(&format!(
+            "Steward has no command {}. `{help}` lists the commands.",
+            command.command
+        )));
+    };
+    let response_url = command.response_url.clone();
+    // Polled in place (no task per request) until the deadline; if it is not done by then,
+    // it moves to a task of its own and finishes there. A panic inside is an internal error.
+    // A zero deadline answers everything through `response_url`.
+    let mut work = Box::pin(AssertUnwindSafe(answer(slack.clone(), command, group)).catch_unwind());
+    let done = if slack.deadline.is_zero() {
+        None
+    } else {
+        tokio::time::timeout(slack.deadline, &mut work).await.ok()
+    };
+    match done.ok_or(()) {
+        Ok(Ok(Answer::Modal)) => Ack::Empty,
+        Ok(Ok(Answer::Messages(messages))) => {
+            let mut messages = messages.into_iter();
+            let Some(first) = messages.next() else {
+                return Ack::Empty;
+            };
+            let rest: Vec<Value> = messages.collect();
+            if !rest.is_empty() {
+                tokio::spawn(follow_up(slack.clone(), response_url, rest));
+            }
+            Ack::Message(first)
+        }
+        Ok(Err(_)) => Ack::Message(ephemeral(
+            "an internal error occurred; nothing was changed.",
+        )),
+        Err(()) => {
+            // Slow: acknowledge now; the answer follows when the work is done.
+            let slack = slack.clone();
+            tokio::spawn(async move {
+                if let Ok(Answer::Messages(messages)) = work.await {
+                    follow_up(slack, response_url, messages).await;
+                }
+            });
+            Ack::Empty
+        }
+    }
+}
+
+async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String) -> Answer {
+    let Some(actor) = command.origin.actor() else {
+        return Answer::Messages(vec![ephemeral(
+            "this request names no valid Slack workspace.",
+        )]);
+    };
+    match slack.gate.check(&slack.api, &command.origin).await {
+        Ok(access) => {
+            if let Some(refusal) = access.refusal() {
+                return Answer::Messages(vec![ephemeral(refusal)]);
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "users.info failed; access refused for now");
+            return Answer::Messages(vec![ephemeral("Steward could not check your access with Slack just now; please try again in a moment.")]);
+        }
+    }
+    let text = command.text.trim();
+    if group == "account" && text == "add" {
+        if let Some(trigger) = &command.trigger_id {
+            match interact::open_account_modal(&slack, trigger, &command.origin.channel).await {
+                Ok(()) => return Answer::Modal,
+                Err(error) => {
+                    tracing::warn!(%error, "could not open the add-account modal; answering with the usage")
+                }
+            }
+        }
+    }
+    let line = format!("/{group} {text}").trim_end().to_string();
+    let reply = slack.execute(actor, line.clone()).await;
+    Answer::Messages(payloads(&reply, Some(&line), false))
+}
+
+/// Sends the rest of an answer through `response_url` (at most its five uses).
+pub async fn follow_up(slack: Arc<Slack>, response_url: Option<String>, messages: Vec<Value>) {
+    let Some(url) = response_url else {
+        tracing::warn!("an answer could not be delivered: the request had no response_url");
+        return;
+    };
+    let total = messages.len();
+    for message in messages.into_iter().take(RESPONSE_URL_USES) {
+        if let Err(error) = slack.api.respond(&url, &message).await {
+            tracing::warn!(%error, "could not answer through response_url");
+            return;
+        }
+    }
+    if total > RESPONSE_URL_USES {
+        tracing::warn!(
+            total,
+            "answer longer than Slack's five response_url uses; the rest was dropped"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::t;
+
+    #[test]
+    fn command_names_map_to_groups() {
+        assert_eq!(group_of("", "/account"), Some("account"));
+        assert_eq!(group_of("sw-", "/sw-renewal"), Some("renewal"));
+        assert_eq!(group_of("sw-", "/renewal"), Some("renewal"));
+        assert_eq!(group_of("", "/webhook-collect"), None);
+    }
+
+    #[test]
+    fn answers_are_ephemeral_with_share_on_reads() {
+        let reply = Reply::new().para(vec![t("Acme")]);
+        let body = &payloads(&reply, Some("/account show Acme"), false)[0];
+        assert_eq!(body["response_type"], "ephemeral");
+        let blocks = body["blocks"].as_array().expect("blocks");
+        assert_eq!(
+            blocks.last().map(|b| b["elements"][0]["action_id"].clone()),
+            Some(json!(actions::SHARE))
+        );
+        let write = &payloads(&reply, Some("/account log Acme called"), false)[0];
+        assert_eq!(write["blocks"].as_array().map(Vec::len), Some(1));
+        let error = &payloads(&Reply::error("no"), Some("/account show X"), false)[0];
+        assert_eq!(error["blocks"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn form_fields() {
+        let body = b"team_id=T1&enterprise_id=E1&user_id=U1&channel_id=C1&command=%2Faccount&text=show+Acme&response_url=http%3A%2F%2Fx%2Fr&trigger_id=1.2";
+        let command = SlashCommand::from_form(body).expect("valid");
+        assert_eq!(
+            command.origin.tenant().map(|t| t.to_string()),
+            Some("slack:E1:T1".into())
+        );
+        assert_eq!(command.text, "show Acme");
+        assert!(SlashCommand::from_form(b"team_id=T1&user_id=U1").is_none());
+    }
+}

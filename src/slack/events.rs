@@ -1,0 +1,233 @@
+//! Purpose: the Events API — `url_verification`; `app_mention` and `message.im` to the
+//! prompt reader ([`super::prompts`]); `app_home_opened` to the App Home view. Each event is handled once: its
+//! `event_id` is recorded durably before the answer (Slack retries, with `X-Slack-Retry-Num`,
+//! what it did not see acknowledged — also across our restarts). The 200 goes back at once;
+//! the work runs after it, so a failure inside never turns into a retry storm. Messages from
+//! bots, Steward included, are ignored.
+
+use chrono::Duration;
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::commands::payloads;
+use super::{home, prompts, Origin, Slack};
+use crate::reply::{Reply, Span};
+
+/// Seen event ids are kept this long (Slack retries within minutes).
+const KEEP_SEEN_HOURS: i64 = 24;
+/// Pruning runs at most this often.
+const PRUNE_EVERY_SECS: i64 = 3600;
+
+/// What the Events API endpoint answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventAck {
+    /// `url_verification`: echo the challenge.
+    Challenge(String),
+    /// A plain 200.
+    Ok,
+    /// Not an Events API payload.
+    Bad,
+}
+
+/// The workspace and user an event comes from; the channel it happened in.
+pub fn origin(envelope: &Value) -> Option<Origin> {
+    let str_of = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let event = &envelope["event"];
+    let first_auth = &envelope["authorizations"][0];
+    Some(Origin {
+        team: str_of(&envelope["team_id"]).or_else(|| str_of(&first_auth["team_id"]))?,
+        enterprise: str_of(&envelope["enterprise_id"])
+            .or_else(|| str_of(&first_auth["enterprise_id"])),
+        user: str_of(&event["user"]).unwrap_or_default(),
+        channel: str_of(&event["channel"]).unwrap_or_default(),
+    })
+}
+
+/// Handles one Events API payload.
+pub async fn handle(slack: &Arc<Slack>, envelope: Value) -> EventAck {
+    match envelope["type"].as_str() {
+        Some("url_verification") => match envelope["challenge"].as_str() {
+            Some(challenge) => EventAck::Challenge(challenge.to_string()),
+            None => EventAck::Bad,
+        },
+        Some("event_callback") => {
+            let (Some(origin), Some(event_id)) = (
+                origin(&envelope),
+                envelope["event_id"].as_str().map(str::to_string),
+            ) else {
+                return EventAck::Bad;
+            };
+            let Some(tenant) = origin.tenant() else {
+                return EventAck::Bad;
+            };
+            let (store_slack, now) = (slack.clone(), slack.now());
+            let first = tokio::task::spawn_blocking(move || {
+                store_slack.app.store.first_sight(&tenant, &event_id, now)
+            })
+            .await;
+            match first {
+                Ok(Ok(false)) => {
+                    tracing::debug!("event already handled; retry ignored");
+                    return EventAck::Ok;
+                }
+                Ok(Ok(true)) => {}
+                // Better to answer twice than never: handle it even if it could not be recorded.
+                Ok(Err(error)) => tracing::error!(%error, "could not record an event id"),
+                Err(_) => tracing::error!("recording an event id panicked"),
+            }
+            prune_now_and_then(slack);
+            tokio::spawn(dispatch(slack.clone(), envelope, origin));
+            EventAck::Ok
+        }
+        Some(_) => EventAck::Ok,
+        None => EventAck::Bad,
+    }
+}
+
+/// Drops seen event ids older than a day, at most once an hour.
+fn prune_now_and_then(slack: &Arc<Slack>) {
+    let now = slack.now();
+    let last = slack.last_prune.load(Ordering::Relaxed);
+    if now.timestamp() - last < PRUNE_EVERY_SECS
+        || slack
+            .last_prune
+            .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let slack = slack.clone();
+    tokio::task::spawn_blocking(move || {
+        let before = now - Duration::hours(KEEP_SEEN_HOURS);
+        for tenant in slack.app.store.tenants().unwrap_or_default() {
+            if let Err(error) = slack.app.store.prune_seen(&tenant, before) {
+                tracing::warn!(%tenant, %error, "could not prune seen event ids");
+            }
+        }
+    });
+}
+
+/// Whether a message event was sent by a bot (any bot, Steward too) or is not a plain
+/// message (edits, joins, deletions carry a `subtype`).
+pub fn from_bot(envelope: &Value) -> bool {
+    let event = &envelope["event"];
+    let user = event["user"].as_str();
+    let ours = envelope["authorizations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|a| a["user_id"].as_str() == user && user.is_some());
+    !event["bot_id"].is_null()
+        || !event["bot_profile"].is_null()
+        || !event["subtype"].is_null()
+        || user.is_none()
+        || ours
+}
+
+async fn dispatch(slack: Arc<Slack>, envelope: Value, origin: Origin) {
+    let event = &envelope["event"];
+    match event["type"].as_str() {
+        Some("app_mention") if !from_bot(&envelope) => {
+            let thread = event["thread_ts"]
+                .as_str()
+                .or(event["ts"].as_str())
+                .map(str::to_string);
+            answer_prompt(&slack, &envelope, &origin, thread).await;
+        }
+        Some("message") if event["channel_type"] == "im" && !from_bot(&envelope) => {
+            answer_prompt(&slack, &envelope, &origin, None).await
+        }
+        Some("app_home_opened") if event["tab"].as_str().is_none_or(|t| t == "home") => {
+            if let Err(error) = home::publish(&slack, &origin).await {
+                tracing::warn!(%error, "could not publish the App Home view");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What an empty prompt (a bare mention) is answered with: a pointer to the commands.
+pub fn prompt_reply(prefix: &str) -> Reply {
+    Reply::new().para(vec![
+        Span::Text(
+            "Ask me about your accounts, e.g. “how healthy is Acme?” — or use the slash commands: "
+                .into(),
+        ),
+        Span::Code(format!("/{prefix}steward help")),
+        Span::Text(" lists them all, e.g. ".into()),
+        Span::Code(format!("/{prefix}account show \"Acme Corp\"")),
+        Span::Text(" or ".into()),
+        Span::Code(format!("/{prefix}renewal list within:90d")),
+        Span::Text(".".into()),
+    ])
+}
+
+/// Reads a mention or DM with the prompt reader and answers in its thread (or the DM).
+async fn answer_prompt(
+    slack: &Arc<Slack>,
+    envelope: &Value,
+    origin: &Origin,
+    thread: Option<String>,
+) {
+    let bot = envelope["authorizations"][0]["user_id"].as_str();
+    let text =
+        prompts::without_mention(envelope["event"]["text"].as_str().unwrap_or_default(), bot);
+    let reply = match slack.gate.check(&slack.api, origin).await {
+        Ok(access) => match (access.refusal(), origin.actor()) {
+            (Some(refusal), _) => Reply::error(refusal),
+            (None, Some(actor)) => prompts::answer(slack, actor, text).await,
+            (None, None) => return,
+        },
+        Err(error) => {
+            tracing::warn!(%error, "users.info failed; prompt not answered");
+            return;
+        }
+    };
+    for body in payloads(&reply, None, true) {
+        let mut message = json!({"channel": origin.channel, "text": body["text"], "unfurl_links": false, "unfurl_media": false});
+        if let Some(blocks) = body.get("blocks") {
+            message["blocks"] = blocks.clone();
+        }
+        if let Some(ts) = &thread {
+            message["thread_ts"] = json!(ts);
+        }
+        if let Err(error) = slack.api.post("chat.postMessage", &message).await {
+            tracing::warn!(%error, "could not answer a prompt");
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bots_and_subtypes_are_ignored() {
+        let human = json!({"authorizations": [{"user_id": "UBOT"}], "event": {"type": "message", "user": "U1", "text": "hi"}});
+        assert!(!from_bot(&human));
+        for event in [
+            json!({"type": "message", "user": "U2", "bot_id": "B1"}),
+            json!({"type": "message", "subtype": "bot_message", "bot_id": "B1"}),
+            json!({"type": "message", "user": "U1", "subtype": "message_changed"}),
+            json!({"type": "message", "user": "UBOT"}),
+        ] {
+            assert!(
+                from_bot(&json!({"authorizations": [{"user_id": "UBOT"}], "event": event})),
+                "{event}"
+            );
+        }
+    }
+
+    #[test]
+    fn grid_events_name_the_enterprise() {
+        let envelope = json!({"team_id": "T1", "authorizations": [{"enterprise_id": "E1", "team_id": "T1"}], "event": {"user": "U1", "channel": "D1"}});
+        assert_eq!(
+            origin(&envelope)
+                .and_then(|o| o.tenant())
+                .map(|t| t.to_string()),
+            Some("slack:E1:T1".into())
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! Purpose: interactivity — button clicks run the command line their button stands for
+//! (answered through `response_url`: to the clicker, or in the channel for 'Share'), and the
+//! '/account add' modal is opened, read and answered in place.
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+use super::api::ApiError;
+use super::commands::{ephemeral, follow_up, payloads};
+use super::{actions, Origin, Slack};
+use crate::render::slack::render;
+
+/// The modal's `callback_id`.
+pub const ACCOUNT_ADD: &str = "steward_account_add";
+/// A modal holds at most 100 blocks.
+const MAX_MODAL_BLOCKS: usize = 100;
+
+/// Who clicked or submitted, from an interaction payload.
+pub fn origin(payload: &Value) -> Option<Origin> {
+    let str_of = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let team = str_of(&payload["team"]["id"]).or_else(|| str_of(&payload["user"]["team_id"]))?;
+    let enterprise =
+        str_of(&payload["enterprise"]["id"]).or_else(|| str_of(&payload["team"]["enterprise_id"]));
+    let channel = str_of(&payload["channel"]["id"])
+        .or_else(|| str_of(&payload["container"]["channel_id"]))
+        .or_else(|| str_of(&payload["view"]["private_metadata"]))
+        .unwrap_or_default();
+    Some(Origin {
+        team,
+        enterprise,
+        user: str_of(&payload["user"]["id"])?,
+        channel,
+    })
+}
+
+/// Handles an interaction payload; `Some` is a body Slack expects back at once (a modal's
+/// `response_action`), `None` an empty 200.
+pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
+    match payload["type"].as_str() {
+        Some("block_actions") => {
+            tokio::spawn(click(slack.clone(), payload));
+            None
+        }
+        Some("view_submission") if payload["view"]["callback_id"] == ACCOUNT_ADD => {
+            Some(submit(slack, &payload).await)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the user may act; else the refusal to show them.
+async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
+    match slack.gate.check(&slack.api, origin).await {
+        Ok(access) => access.refusal().map(str::to_string),
+        Err(error) => {
+            tracing::warn!(%error, "users.info failed; access refused for now");
+            Some("Steward could not check your access with Slack just now; please try again in a moment.".into())
+        }
+    }
+}
+
+/// A button click: run its line as the clicker and answer through `response_url`.
+async fn click(slack: Arc<Slack>, payload: Value) {
+    let action = &payload["actions"][0];
+    let (Some(action_id), Some(value)) = (action["action_id"].as_str(), action["value"].as_str())
+    else {
+        return;
+    };
+    let Some((line, in_channel)) = actions::line_for(action_id, value) else {
+        return;
+    };
+    let response_url = payload["response_url"].as_str().map(str::to_string);
+    let Some((origin, actor)) = origin(&payload).and_then(|o| o.actor().map(|a| (o, a))) else {
+        return;
+    };
+    let mut messages = match refusal(&slack, &origin).await {
+        Some(refusal) => vec![ephemeral(&refusal)],
+        None => {
+            let reply = slack.execute(actor, line).await;
+            payloads(&reply, None, in_channel && !reply.is_error())
+        }
+    };
+    // A new message, never a replacement of the post that was clicked.
+    for message in &mut messages {
+        message["replace_original"] = json!(false);
+    }
+    follow_up(slack, response_url, messages).await;
+}
+
+fn text_input(block_id: &str, label: &str, hint: &str, optional: bool) -> Value {
+    json!({
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "hint": {"type": "plain_text", "text": hint},
+        "element": {"type": "plain_text_input", "action_id": "value", "max_length": 200},
+    })
+}
+
+/// The '/account add' modal; the channel rides along in `private_metadata`.
+pub fn account_modal(channel: &str) -> Value {
+    let tiers: Vec<Value> = (1..=3).map(|n| json!({"text": {"type": "plain_text", "text": format!("Tier {n}")}, "value": n.to_string()})).collect();
+    json!({
+        "type": "modal",
+        "callback_id": ACCOUNT_ADD,
+        "private_metadata": channel,
+        "title": {"type": "plain_text", "text": "Add an account"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            text_input("name", "Account name", "As the customer is known, e.g. Acme Corp", false),
+            text_input("arr", "ARR", "Annual recurring revenue, e.g. 50k or $1.2M", false),
+            {"type": "input", "block_id": "renewal", "label": {"type": "plain_text", "text": "Renewal date"},
+             "element": {"type": "datepicker", "action_id": "value"}},
+            {"type": "input", "block_id": "owner", "optional": true, "label": {"type": "plain_text", "text": "Owner"},
+             "element": {"type": "users_select", "action_id": "value"}},
+            {"type": "input", "block_id": "tier", "optional": true, "label": {"type": "plain_text", "text": "Tier"},
+             "hint": {"type": "plain_text", "text": "Computed from ARR when left out"},
+             "element": {"type": "static_select", "action_id": "value", "options": tiers}},
+            text_input("industry", "Industry", "e.g. SaaS, healthcare, retail", true),
+        ],
+    })
+}
+
+/// Opens the modal (`views.open`; the trigger expires in 3 s, so no retry).
+pub async fn open_account_modal(
+    slack: &Slack,
+    trigger_id: &str,
+    channel: &str,
+) -> Result<(), ApiError> {
+    let body = json!({"trigger_id": trigger_id, "view": account_modal(channel)});
+    slack.api.post_once("views.open", &body).await.map(|_| ())
+}
+
+/// The command line a submitted modal stands for.
+pub fn account_add_line(values: &Value) -> String {
+    let get = |block: &str| {
+        let v = &values[block]["value"];
+        v["value"]
+            .as_str()
+            .or(v["selected_date"].as_str())
+            .or(v["selected_user"].as_str())
+            .or(v["selected_option"]["value"].as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let mut line = format!(
+        "/account add {}",
+        actions::quote(get("name").unwrap_or_default())
+    );
+    for (key, block) in [("arr", "arr"), ("renewal", "renewal")] {
+        line.push_str(&format!(
+            " {key}:{}",
+            actions::quote(get(block).unwrap_or_default())
+        ));
+    }
+    if let Some(owner) = get("owner") {
+        line.push_str(&format!(" owner:<@{owner}>"));
+    }
+    if let Some(tier) = get("tier") {
+        line.push_str(&format!(" tier:{tier}"));
+    }
+    if let Some(industry) = get("industry") {
+        line.push_str(&format!(" industry:{}", actions::quote(industry)));
+    }
+    line
+}
+
+/// Which input an error message is about, for Slack to show it beside that field.
+fn field_of(message: &str) -> &'static str {
+    let lower = message.to_lowercase();
+    ["arr", "renewal", "owner", "tier", "industry"]
+        .into_iter()
+        .find(|f| lower.contains(f))
+        .unwrap_or("name")
+}
+
+/// A submitted modal: add the account, then show the answer in the modal (or the error
+/// beside the field it concerns).
+async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
+    let Some((origin, actor)) = origin(payload).and_then(|o| o.actor().map(|a| (o, a))) else {
+        return json!({"response_action": "errors", "errors": {"name": "this request names no valid Slack workspace."}});
+    };
+    if let Some(refusal) = refusal(slack, &origin).await {
+        return json!({"response_action": "errors", "errors": {"name": refusal}});
+    }
+    let line = account_add_line(&payload["view"]["state"]["values"]);
+    let reply = slack.execute(actor, line).await;
+    let text = crate::render::text::render(&reply);
+    if reply.is_error() {
+        let message = crate::render::slack::truncate(text.trim_start_matches("error:").trim(), 150);
+        let mut errors = serde_json::Map::new();
+        errors.insert(field_of(&message).to_string(), json!(message));
+        return json!({"response_action": "errors", "errors": errors});
+    }
+    let blocks: Vec<Value> = render(&reply)
+        .into_iter()
+        .flat_map(|m| m.blocks)
+        .take(MAX_MODAL_BLOCKS)
+        .collect();
+    json!({
+        "response_action": "update",
+        "view": {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Account added"},
+            "close": {"type": "plain_text", "text": "Done"},
+            "blocks": blocks,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modal_values_become_a_line() {
+        let values = json!({
+            "name": {"value": {"type": "plain_text_input", "value": "Acme \"Big\" Corp"}},
+            "arr": {"value": {"type": "plain_text_input", "value": "$50,000"}},
+            "renewal": {"value": {"type": "datepicker", "selected_date": "2030-03-31"}},
+            "owner": {"value": {"type": "users_select", "selected_user": "U7"}},
+            "tier": {"value": {"type": "static_select", "selected_option": {"value": "2"}}},
+            "industry": {"value": {"type": "plain_text_input", "value": null}},
+        });
+        assert_eq!(account_add_line(&values), "/account add “Acme \"Big\" Corp” arr:\"$50,000\" renewal:\"2030-03-31\" owner:<@U7> tier:2");
+        assert_eq!(field_of("arr is required"), "arr");
+        assert_eq!(field_of("something else"), "name");
+    }
+}

@@ -1,0 +1,270 @@
+//! Purpose: the scheduler's `ChatPort` for Slack — `chat.postMessage` with the post's marker
+//! in the message `metadata` (`steward_post`, DECISIONS 5), and `find_marker` reading
+//! `conversations.history` for it. `429` waits `Retry-After` (a long one is handed back to
+//! the scheduler, which retries the period later); `5xx` backs off, and first looks in
+//! history, since a message answered with a server error may still have been posted. Once
+//! part of a long post is out, a later part's failure is logged, not retried as a whole:
+//! a duplicate is worse than a miss.
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::api::ApiError;
+use super::{actions, Slack};
+use crate::domain::tenant::TenantId;
+use crate::render::slack::{render, MAX_BLOCKS};
+use crate::scheduler::port::{ChatPort, Post, PostError, Target};
+
+/// The `event_type` of Steward's message metadata.
+pub const EVENT_TYPE: &str = "steward_post";
+/// History pages read when looking for a marker (200 messages each).
+const HISTORY_PAGES: usize = 5;
+/// How far before the claim history is read.
+const HISTORY_SLACK_SECS: i64 = 600;
+
+pub struct SlackPort {
+    slack: Arc<Slack>,
+    /// Direct-message channel of each user, once opened.
+    dms: Mutex<HashMap<String, String>>,
+}
+
+impl SlackPort {
+    pub fn new(slack: Arc<Slack>) -> Self {
+        SlackPort {
+            slack,
+            dms: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The channel id to post to: the channel, or the user's DM with Steward.
+    async fn channel(&self, target: &Target) -> Result<String, PostError> {
+        let user = match target {
+            Target::Channel(channel) => return Ok(channel.clone()),
+            Target::Direct(user) => user.0.clone(),
+        };
+        if let Some(channel) = self
+            .dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&user)
+        {
+            return Ok(channel.clone());
+        }
+        let opened = self
+            .slack
+            .api
+            .post("conversations.open", &json!({"users": user}))
+            .await
+            .map_err(post_error)?;
+        let channel = opened["channel"]["id"]
+            .as_str()
+            .ok_or_else(|| PostError::Failed("conversations.open returned no channel".into()))?
+            .to_string();
+        self.dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user, channel.clone());
+        Ok(channel)
+    }
+
+    /// The messages of a post: rendered, buttons on reminders and escalations, marked.
+    pub fn messages(&self, channel: &str, post: &Post) -> Vec<Value> {
+        let mut messages = render(&post.reply);
+        if let Some((tenant, kind)) = parse_marker(&post.marker) {
+            if actions::has_buttons(&kind) {
+                let names = match self.slack.app.store.book(&tenant) {
+                    Ok(book) => actions::accounts_in(
+                        &post.reply,
+                        &book.read().unwrap_or_else(|p| p.into_inner()),
+                    ),
+                    Err(_) => Vec::new(),
+                };
+                let buttons = actions::post_buttons(&names);
+                if let Some(last) = messages.last_mut() {
+                    if last.blocks.len() + buttons.len() <= MAX_BLOCKS {
+                        last.blocks.extend(buttons);
+                    } else {
+                        let text = last.text.clone();
+                        messages.push(crate::render::slack::SlackMessage {
+                            text,
+                            blocks: buttons,
+                        });
+                    }
+                }
+            }
+        }
+        messages
+            .into_iter()
+            .enumerate()
+            .map(|(part, m)| {
+                json!({
+                    "channel": channel,
+                    "text": m.text,
+                    "blocks": m.blocks,
+                    "unfurl_links": false,
+                    "unfurl_media": false,
+                    "metadata": {"event_type": EVENT_TYPE, "event_payload": {"marker": post.marker, "part": part.to_string()}},
+                })
+            })
+            .collect()
+    }
+
+    /// Posts one message, retrying as the policy says.
+    async fn deliver(
+        &self,
+        channel: &str,
+        message: &Value,
+        marker: &str,
+        part: usize,
+    ) -> Result<(), PostError> {
+        let mut attempt = 1;
+        loop {
+            let error = match self.slack.api.post_once("chat.postMessage", message).await {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let Some(wait) = self.slack.api.retry.wait(attempt, &error) else {
+                return Err(post_error(error));
+            };
+            tokio::time::sleep(wait).await;
+            let maybe_posted = matches!(error, ApiError::Status(code) if code >= 500)
+                || matches!(error, ApiError::Transport(_));
+            if maybe_posted
+                && matches!(
+                    self.history_has(channel, marker, Some(part)).await,
+                    Ok(Some(true))
+                )
+            {
+                tracing::info!(
+                    part,
+                    "a message answered with an error had been posted; not sending it again"
+                );
+                return Ok(());
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Whether recent history holds a message with `marker` (and `part`); `None` when the
+    /// channel's history cannot be read.
+    async fn history_has(
+        &self,
+        channel: &str,
+        marker: &str,
+        part: Option<usize>,
+    ) -> Result<Option<bool>, PostError> {
+        let claimed = marker
+            .rsplit(':')
+            .next()
+            .and_then(|t| t.parse::<i64>().ok())
+            .unwrap_or(0);
+        let oldest = (claimed - HISTORY_SLACK_SECS).max(0).to_string();
+        let mut cursor = String::new();
+        for _ in 0..HISTORY_PAGES {
+            let mut params = vec![
+                ("channel", channel.to_string()),
+                ("limit", "200".to_string()),
+                ("include_all_metadata", "true".to_string()),
+                ("oldest", oldest.clone()),
+            ];
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.clone()));
+            }
+            let page = match self.slack.api.get("conversations.history", &params).await {
+                Ok(page) => page,
+                Err(ApiError::Slack(code)) => {
+                    tracing::warn!(%code, "channel history cannot be read");
+                    return Ok(None);
+                }
+                Err(error) => return Err(post_error(error)),
+            };
+            let found = page["messages"].as_array().into_iter().flatten().any(|m| {
+                let metadata = &m["metadata"];
+                metadata["event_type"] == EVENT_TYPE
+                    && metadata["event_payload"]["marker"] == marker
+                    && part.is_none_or(|p| {
+                        metadata["event_payload"]["part"]
+                            .as_str()
+                            .and_then(|s| s.parse().ok())
+                            == Some(p)
+                    })
+            });
+            if found {
+                return Ok(Some(true));
+            }
+            cursor = page["response_metadata"]["next_cursor"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        Ok(Some(false))
+    }
+}
+
+fn post_error(error: ApiError) -> PostError {
+    match error {
+        ApiError::RateLimited(wait) => PostError::RateLimited(wait),
+        other => PostError::Failed(other.to_string()),
+    }
+}
+
+/// The tenant and post kind a marker names: `steward:{tenant}:{kind}@{channel}:{period}:{ts}`.
+pub fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
+    let rest = marker.strip_prefix("steward:")?;
+    let parts: Vec<&str> = rest.split(':').collect();
+    let at = parts.iter().position(|p| p.contains('@'))?;
+    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
+    let kind = parts[at].split('@').next()?.to_string();
+    Some((tenant, kind))
+}
+
+#[async_trait]
+impl ChatPort for SlackPort {
+    async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError> {
+        let channel = self.channel(target).await?;
+        let mut delivered = 0;
+        for (part, message) in self.messages(&channel, post).iter().enumerate() {
+            match self.deliver(&channel, message, &post.marker, part).await {
+                Ok(()) => delivered += 1,
+                Err(error) if delivered == 0 => return Err(error),
+                Err(error) => {
+                    tracing::error!(%error, part, delivered, "the rest of a long post could not be delivered; dropped rather than posting its first part twice");
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn find_marker(&self, target: &Target, marker: &str) -> Result<Option<bool>, PostError> {
+        let channel = self.channel(target).await?;
+        self.history_has(&channel, marker, None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_name_tenant_and_kind() {
+        let (tenant, kind) =
+            parse_marker("steward:slack:E1:T1:renewals@C1:2026-03-02:1772442000").expect("valid");
+        assert_eq!(
+            (tenant.to_string(), kind.as_str()),
+            ("slack:E1:T1".to_string(), "renewals")
+        );
+        let (tenant, kind) =
+            parse_marker("steward:slack:T1:escalations@dm:red:12>U1:5").expect("valid");
+        assert_eq!(
+            (tenant.to_string(), kind.as_str()),
+            ("slack:T1".to_string(), "escalations")
+        );
+        assert_eq!(parse_marker("other"), None);
+    }
+}

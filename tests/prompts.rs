@@ -1,0 +1,229 @@
+//! Purpose: the prompt reader's evaluation. Labelled prompts in `tests/prompts/*.tsv` (how
+//! account managers talk, not the parser's rules) are read against a fixed book at a fixed
+//! instant; the test reports accuracy per command group, fails below 95 % overall or on any
+//! write from a prompt that must not write, and reports the unseen quarter separately
+//! (`unseen.tsv` was written before the rules and is not tuned against).
+//!
+//! Columns: prompt, expected line | CLARIFY | OUT, group, must_not_write (yes/no), and an
+//! optional context `Account@minutes-ago` (the last account mentioned in the thread).
+
+#[path = "prompts/bench.rs"]
+mod bench;
+#[path = "prompts/fixture.rs"]
+mod fixture;
+
+use chrono::Duration;
+use std::collections::BTreeMap;
+
+use fixture::{asker, fixture, now, today};
+use steward::command::parse;
+use steward::domain::book::Book;
+use steward::prompt::{read, Context, Reading};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Expected {
+    Line(String),
+    Clarify,
+    Out,
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    file: &'static str,
+    prompt: String,
+    expected: Expected,
+    group: String,
+    must_not_write: bool,
+    context: Option<Context>,
+}
+
+fn load(file: &'static str) -> Vec<Case> {
+    let path = format!("{}/tests/prompts/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert!(cols.len() >= 4, "{file}: needs 4 columns: {l}");
+            let context = cols.get(4).filter(|c| !c.is_empty()).map(|c| {
+                let (account, minutes) = c.rsplit_once('@').expect("context is Account@minutes");
+                Context {
+                    account: Some(account.to_string()),
+                    at: now() - Duration::minutes(minutes.parse().expect("minutes")),
+                }
+            });
+            Case {
+                file,
+                prompt: cols[0].to_string(),
+                expected: match cols[1] {
+                    "CLARIFY" => Expected::Clarify,
+                    "OUT" => Expected::Out,
+                    line => Expected::Line(line.to_string()),
+                },
+                group: cols[2].to_string(),
+                must_not_write: cols[3] == "yes",
+                context,
+            }
+        })
+        .collect()
+}
+
+/// Both files; `PROMPTS_DEV_ONLY=1` leaves the unseen quarter out while rules are written.
+fn cases() -> Vec<Case> {
+    let mut all = load("dev.tsv");
+    if std::env::var_os("PROMPTS_DEV_ONLY").is_none() {
+        all.extend(load("unseen.tsv"));
+    }
+    all
+}
+
+fn read_case(case: &Case, book: &Book) -> Reading {
+    read(
+        &case.prompt,
+        book,
+        &asker(),
+        now(),
+        today(),
+        case.context.as_ref(),
+    )
+}
+
+/// Lines are compared as the typed commands they parse to, so spelling (`50k` / `50000`,
+/// option order, quoting) does not matter but every value does.
+fn matches(expected: &Expected, got: &Reading) -> bool {
+    match (expected, got) {
+        (Expected::Line(want), Reading::Command { line, .. }) => {
+            let want = parse(want, today()).unwrap_or_else(|e| panic!("expected line {want}: {e}"));
+            parse(line, today()).is_ok_and(|got| got.command == want.command)
+        }
+        (Expected::Clarify, Reading::Clarify { .. })
+        | (Expected::Out, Reading::OutOfScope { .. }) => true,
+        _ => false,
+    }
+}
+
+fn shown(r: &Reading) -> String {
+    match r {
+        Reading::Command { line, writes, .. } => {
+            format!("{line}{}", if *writes { "  [writes]" } else { "" })
+        }
+        Reading::Clarify { question, .. } => format!("CLARIFY: {question}"),
+        Reading::OutOfScope { .. } => "OUT".into(),
+    }
+}
+
+#[test]
+fn prompts_read_as_expected() {
+    let book = fixture();
+    let cases = cases();
+    let mut by_group: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut wrong_writes = Vec::new();
+    let mut misses = Vec::new();
+    for case in &cases {
+        let got = read_case(case, &book);
+        let ok = matches(&case.expected, &got);
+        for slot in [
+            by_group.entry(case.group.clone()).or_default(),
+            by_file.entry(case.file).or_default(),
+        ] {
+            slot.0 += 1;
+            slot.1 += usize::from(ok);
+        }
+        if case.must_not_write && matches!(got, Reading::Command { writes: true, .. }) {
+            wrong_writes.push(format!("{} → {}", case.prompt, shown(&got)));
+        }
+        if !ok {
+            misses.push(format!(
+                "[{}] {:?}\n    want {:?}\n    got  {}",
+                case.file,
+                case.prompt,
+                case.expected,
+                shown(&got)
+            ));
+        }
+    }
+    println!("\n{:<12} {:>5} {:>5} {:>7}", "group", "n", "right", "acc");
+    for (group, (n, right)) in &by_group {
+        println!(
+            "{group:<12} {n:>5} {right:>5} {:>6.1}%",
+            100.0 * *right as f64 / *n as f64
+        );
+    }
+    let (n, right) = by_file.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let overall = 100.0 * right as f64 / n as f64;
+    println!("{:<12} {n:>5} {right:>5} {overall:>6.1}%", "overall");
+    for (file, (n, right)) in &by_file {
+        println!(
+            "{file:<12} {n:>5} {right:>5} {:>6.1}%",
+            100.0 * *right as f64 / *n as f64
+        );
+    }
+    let must_not = cases.iter().filter(|c| c.must_not_write).count();
+    println!(
+        "must-not-write prompts: {must_not}, written: {}",
+        wrong_writes.len()
+    );
+    for m in &misses {
+        println!("MISS {m}");
+    }
+    let dev_only = std::env::var_os("PROMPTS_DEV_ONLY").is_some();
+    assert!(
+        dev_only || (n >= 300 && must_not >= 40),
+        "the set is too small: {n} prompts, {must_not} must-not-write"
+    );
+    assert!(
+        wrong_writes.is_empty(),
+        "prompts that must not write wrote:\n{}",
+        wrong_writes.join("\n")
+    );
+    assert!(
+        dev_only || overall >= 95.0,
+        "accuracy {overall:.1}% is below 95%"
+    );
+}
+
+#[test]
+fn every_command_reading_is_a_line_the_parser_accepts() {
+    let book = fixture();
+    for case in cases() {
+        if let Reading::Command { line, writes, .. } = read_case(&case, &book) {
+            let parsed =
+                parse(&line, today()).unwrap_or_else(|e| panic!("{:?} → {line}: {e}", case.prompt));
+            assert_eq!(writes, steward::prompt::is_write(&parsed.command), "{line}");
+        }
+    }
+}
+
+#[test]
+fn a_change_read_from_a_prompt_names_its_account() {
+    let book = fixture();
+    let reading = read(
+        "Acme's NPS dropped to 5",
+        &book,
+        &asker(),
+        now(),
+        today(),
+        None,
+    );
+    assert_eq!(
+        reading,
+        Reading::Command {
+            line: "/health set \"Acme Corp\" nps:5".into(),
+            writes: true,
+            account: Some("Acme Corp".into()),
+        }
+    );
+    let context = Context::after(None, &reading, now());
+    let follow = read(
+        "and who are its stakeholders?",
+        &book,
+        &asker(),
+        now(),
+        today(),
+        context.as_ref(),
+    );
+    assert!(
+        matches!(follow, Reading::Command { ref line, writes: false, .. } if line == "/stakeholder list \"Acme Corp\"")
+    );
+}

@@ -1,0 +1,317 @@
+//! A stand-in for the Slack Web API on 127.0.0.1:0. It records every call, checks each
+//! against Slack's OpenAPI description (`spec.rs`), answers like Slack, keeps posted messages
+//! per channel for `conversations.history`, and can be told to fail a method a few times.
+//! An unexpected method, a missing bot token or a call that breaks the description is a
+//! test failure, reported by [`Fake::assert_clean`].
+
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::spec;
+
+/// The bot token the tests configure.
+pub const BOT_TOKEN: &str = "xoxb-1111-2222-FAKEBOTTOKEN";
+
+/// One recorded call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub args: Value,
+}
+
+/// A canned answer for a scripted failure.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub retry_after: Option<u64>,
+    pub body: Value,
+    /// Store the message anyway (a post that went out although Slack answered an error).
+    pub still_posts: bool,
+}
+
+impl Canned {
+    pub fn status(status: u16) -> Canned {
+        Canned {
+            status,
+            retry_after: None,
+            body: json!({"ok": false, "error": "fatal_error"}),
+            still_posts: false,
+        }
+    }
+    pub fn rate_limited(after: u64) -> Canned {
+        Canned {
+            status: 429,
+            retry_after: Some(after),
+            body: json!({"ok": false, "error": "ratelimited"}),
+            still_posts: false,
+        }
+    }
+    pub fn error(code: &str) -> Canned {
+        Canned {
+            status: 200,
+            retry_after: None,
+            body: json!({"ok": false, "error": code}),
+            still_posts: false,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    problems: Vec<String>,
+    scripts: HashMap<String, VecDeque<Canned>>,
+    history: HashMap<String, Vec<Value>>,
+    users: HashMap<String, Value>,
+    expected: Vec<String>,
+    seq: u64,
+    ws_url: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Fake {
+    inner: Arc<Mutex<Inner>>,
+    pub url: String,
+}
+
+/// Methods Steward may call; anything else is a failure.
+const KNOWN: [&str; 8] = [
+    "chat.postMessage",
+    "conversations.history",
+    "conversations.open",
+    "users.info",
+    "views.publish",
+    "views.open",
+    "auth.test",
+    "apps.connections.open",
+];
+
+impl Fake {
+    pub async fn start() -> Fake {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let fake = Fake {
+            inner: Arc::new(Mutex::new(Inner::default())),
+            url,
+        };
+        let app = Router::new()
+            .route("/api/{method}", post(api).get(api))
+            .route("/response/{id}", post(response_url))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The Web API base URL to configure as `SLACK_API_URL`.
+    pub fn api_url(&self) -> String {
+        format!("{}/api/", self.url)
+    }
+
+    /// A fresh `response_url`.
+    pub fn response_url(&self) -> String {
+        let mut inner = self.lock();
+        inner.seq += 1;
+        format!("{}/response/{}", self.url, inner.seq)
+    }
+
+    /// The next answers of `method`, before the normal one.
+    pub fn script(&self, method: &str, answers: Vec<Canned>) {
+        self.lock()
+            .scripts
+            .entry(method.to_string())
+            .or_default()
+            .extend(answers);
+    }
+
+    /// What `users.info` says about a user (default: a member of T1).
+    pub fn user(&self, id: &str, user: Value) {
+        self.lock().users.insert(id.to_string(), user);
+    }
+
+    pub fn set_ws_url(&self, url: String) {
+        self.lock().ws_url = Some(url);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str) -> Vec<Value> {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .map(|c| c.args.clone())
+            .collect()
+    }
+
+    /// Waits (on loopback, briefly) until `method` was called `n` times; its calls.
+    pub async fn wait_for(&self, method: &str, n: usize) -> Vec<Value> {
+        for _ in 0..500 {
+            let calls = self.calls_to(method);
+            if calls.len() >= n {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{method} was not called {n} times: {:#?}", self.calls());
+    }
+
+    pub fn problems(&self) -> Vec<String> {
+        self.lock().problems.clone()
+    }
+
+    /// Fails the test on unexpected methods, calls the description forbids, missing tokens.
+    pub fn assert_clean(&self) {
+        let problems = self.problems();
+        assert!(
+            problems.is_empty(),
+            "the fake Slack saw problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    fn record(&self, method: &str, args: Value, problems: Vec<String>) {
+        let mut inner = self.lock();
+        inner.problems.extend(problems);
+        inner.calls.push(Call {
+            method: method.to_string(),
+            args,
+        });
+    }
+}
+
+fn answer(status: u16, retry_after: Option<u64>, body: Value) -> Response {
+    let mut response = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        axum::Json(body),
+    )
+        .into_response();
+    if let Some(after) = retry_after {
+        response
+            .headers_mut()
+            .insert("retry-after", after.to_string().parse().expect("header"));
+    }
+    response
+}
+
+async fn api(
+    State(fake): State<Fake>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut problems = Vec::new();
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if method == "apps.connections.open" {
+        if !auth.starts_with("Bearer xapp-") {
+            problems.push("apps.connections.open: called without the app-level token".into());
+        }
+    } else if auth != format!("Bearer {BOT_TOKEN}") {
+        problems.push(format!("{method}: called without the bot token"));
+    }
+    let mut args: Map<String, Value> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+    if !body.is_empty() {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(map)) => args.extend(map),
+            _ => problems.push(format!("{method}: body is not a JSON object")),
+        }
+    }
+    if !KNOWN.contains(&method.as_str()) {
+        problems.push(format!("unexpected method {method}"));
+        fake.record(&method, Value::Object(args), problems);
+        return answer(200, None, json!({"ok": false, "error": "unknown_method"}));
+    }
+    problems.extend(spec::check_call(&method, &args));
+    if method == "chat.postMessage" {
+        problems.extend(spec::check_message_limits(&Value::Object(args.clone())));
+    }
+    let args = Value::Object(args);
+    fake.record(&method, args.clone(), problems);
+    let scripted = fake
+        .lock()
+        .scripts
+        .get_mut(&method)
+        .and_then(VecDeque::pop_front);
+    if let Some(canned) = scripted {
+        if canned.still_posts {
+            store_message(&fake, &args);
+        }
+        return answer(canned.status, canned.retry_after, canned.body);
+    }
+    let body = match method.as_str() {
+        "chat.postMessage" => store_message(&fake, &args),
+        "conversations.history" => {
+            let channel = args["channel"].as_str().unwrap_or_default().to_string();
+            let messages = fake
+                .lock()
+                .history
+                .get(&channel)
+                .cloned()
+                .unwrap_or_default();
+            json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "channel_actions_ts": null, "channel_actions_count": 0, "response_metadata": {"next_cursor": ""}})
+        }
+        "conversations.open" => {
+            json!({"ok": true, "channel": {"id": format!("D{}", args["users"].as_str().unwrap_or_default())}})
+        }
+        "users.info" => {
+            let id = args["user"].as_str().unwrap_or_default().to_string();
+            let user = fake.lock().users.get(&id).cloned().unwrap_or_else(|| json!({"id": id, "team_id": "T1", "is_restricted": false, "is_ultra_restricted": false}));
+            json!({"ok": true, "user": user})
+        }
+        "views.publish" | "views.open" => json!({"ok": true, "view": args["view"]}),
+        "auth.test" => {
+            json!({"ok": true, "url": "https://t1.slack.com/", "team": "T1", "user": "steward", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"})
+        }
+        "apps.connections.open" => {
+            json!({"ok": true, "url": fake.lock().ws_url.clone().unwrap_or_default()})
+        }
+        _ => json!({"ok": true}),
+    };
+    answer(200, None, body)
+}
+
+/// Keeps a posted message in its channel's history, as Slack returns it.
+fn store_message(fake: &Fake, args: &Value) -> Value {
+    let mut inner = fake.lock();
+    inner.seq += 1;
+    let ts = format!("1700000000.{:06}", inner.seq);
+    let channel = args["channel"].as_str().unwrap_or_default().to_string();
+    let message = json!({"type": "message", "subtype": "bot_message", "bot_id": "BBOT", "text": args["text"], "ts": ts, "metadata": args["metadata"], "blocks": args["blocks"]});
+    inner
+        .history
+        .entry(channel.clone())
+        .or_default()
+        .insert(0, message.clone());
+    json!({"ok": true, "channel": channel, "ts": ts, "message": message})
+}
+
+async fn response_url(State(fake): State<Fake>, Path(_id): Path<String>, body: Bytes) -> Response {
+    let args: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let problems = spec::check_response_url(&args);
+    fake.record("response_url", args, problems);
+    (StatusCode::OK, "ok").into_response()
+}

@@ -1,0 +1,285 @@
+//! Starts Steward's `serve` in-process on 127.0.0.1:0 against the fake Web API, and sends it
+//! requests signed the way Slack signs them.
+
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use secrecy::SecretString;
+use sha2::Sha256;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hmac::{Hmac, KeyInit, Mac};
+use steward::app::App;
+use steward::config::Admins;
+use steward::slack::{api::Retry, Clock, Mode, Settings, Setup, Slack};
+use steward::store::Store;
+
+use super::fake::{Fake, BOT_TOKEN};
+
+pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const ADMIN: &str = "UADMIN";
+
+/// `v0=` HMAC-SHA256 of `v0:{ts}:{body}` — written here independently of Steward's check.
+pub fn sign(secret: &str, ts: &str, body: &[u8]) -> String {
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("v0:{ts}:").as_bytes());
+    mac.update(body);
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A running Steward with the Slack adapter over HTTP.
+pub struct Harness {
+    pub fake: Fake,
+    pub app: Arc<App>,
+    pub slack: Arc<Slack>,
+    pub base: String,
+    pub client: Client<HttpConnector, Full<Bytes>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<Result<(), String>>>,
+}
+
+/// How a harness is set up.
+pub struct Options {
+    pub prefix: String,
+    pub clock: Option<Clock>,
+    pub deadline: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            prefix: String::new(),
+            clock: None,
+            deadline: Duration::from_secs(2),
+        }
+    }
+}
+
+pub fn retry() -> Retry {
+    Retry {
+        attempts: 3,
+        backoff: Duration::ZERO,
+        max_wait: Duration::from_secs(2),
+    }
+}
+
+/// The adapter for `app` against `fake`.
+pub fn slack(app: Arc<App>, fake: &Fake, options: &Options) -> Arc<Slack> {
+    let settings = Settings {
+        api_url: fake.api_url(),
+        bot_token: SecretString::from(BOT_TOKEN),
+        prefix: options.prefix.clone(),
+        clock: options
+            .clock
+            .clone()
+            .unwrap_or_else(steward::slack::system_clock),
+        deadline: options.deadline,
+        retry: retry(),
+    };
+    Arc::new(Slack::new(app, settings).expect("adapter"))
+}
+
+pub fn open_app(db: &Path) -> Arc<App> {
+    let store = Store::open(db).expect("store");
+    Arc::new(App::new(
+        store,
+        Some(Admins::parse(ADMIN).expect("admins")),
+        chrono_tz::UTC,
+    ))
+}
+
+impl Harness {
+    pub async fn start(db: &Path, fake: Fake, options: Options) -> Harness {
+        let app = open_app(db);
+        let slack = slack(app.clone(), &fake, &options);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let setup = Setup {
+            slack: slack.clone(),
+            mode: Mode::Http {
+                signing_secret: SecretString::from(SECRET),
+            },
+        };
+        let server = tokio::spawn(steward::serve::serve_on(
+            listener,
+            app.clone(),
+            Some(setup),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        let client = Client::builder(TokioExecutor::new()).build(HttpConnector::new());
+        Harness {
+            fake,
+            app,
+            slack,
+            base,
+            client,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Stops serving and waits for the clean shutdown (the database is flushed and closed).
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("served cleanly");
+        }
+    }
+
+    /// POSTs `body` to `path` with the given headers; the status and body.
+    pub async fn raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, String) {
+        let mut request = axum::http::Request::post(format!("{}{path}", self.base))
+            .header("content-type", content_type);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = self
+            .client
+            .request(request.body(Full::new(Bytes::from(body))).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
+    /// POSTs a body signed now (or at `ts`).
+    pub async fn signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        ts: Option<i64>,
+        extra: &[(&str, String)],
+    ) -> (u16, String) {
+        let ts = ts.unwrap_or_else(|| Utc::now().timestamp()).to_string();
+        let mut headers = vec![
+            ("x-slack-request-timestamp", ts.clone()),
+            ("x-slack-signature", sign(SECRET, &ts, body)),
+        ];
+        headers.extend(extra.iter().cloned());
+        self.raw(path, content_type, &headers, body.to_vec()).await
+    }
+
+    /// A slash command from `user` in channel C1 of team T1; the JSON answer (or `Null`).
+    pub async fn command(&self, user: &str, command: &str, text: &str) -> serde_json::Value {
+        let body = command_form("T1", None, user, command, text, &self.fake.response_url());
+        let (status, answer) = self
+            .signed(
+                "/slack/commands",
+                "application/x-www-form-urlencoded",
+                body.as_bytes(),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        serde_json::from_str(&answer).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// An Events API payload.
+    pub async fn event(
+        &self,
+        envelope: &serde_json::Value,
+        extra: &[(&str, String)],
+    ) -> (u16, String) {
+        self.signed(
+            "/slack/events",
+            "application/json",
+            envelope.to_string().as_bytes(),
+            None,
+            extra,
+        )
+        .await
+    }
+
+    /// An interaction payload (form field `payload`).
+    pub async fn interaction(&self, payload: &serde_json::Value) -> (u16, String) {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &payload.to_string())
+            .finish();
+        self.signed(
+            "/slack/interactivity",
+            "application/x-www-form-urlencoded",
+            body.as_bytes(),
+            None,
+            &[],
+        )
+        .await
+    }
+}
+
+/// Slack's slash command form.
+pub fn command_form(
+    team: &str,
+    enterprise: Option<&str>,
+    user: &str,
+    command: &str,
+    text: &str,
+    response_url: &str,
+) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("token", "gIkuvaNzQIHg97ATvDxqgjtO")
+        .append_pair("team_id", team)
+        .append_pair("team_domain", "example");
+    if let Some(enterprise) = enterprise {
+        form.append_pair("enterprise_id", enterprise);
+    }
+    form.append_pair("channel_id", "C1")
+        .append_pair("channel_name", "accounts")
+        .append_pair("user_id", user)
+        .append_pair("user_name", "someone")
+        .append_pair("command", command)
+        .append_pair("text", text)
+        .append_pair("response_url", response_url)
+        .append_pair("trigger_id", "13345224609.738474920.8088930838d88f008e0")
+        .append_pair("api_app_id", "A123456");
+    form.finish()
+}
+
+/// A clock stopped at `at`.
+pub fn frozen(at: DateTime<Utc>) -> Clock {
+    Arc::new(move || at)
+}
+
+/// Every text of a message's blocks, joined.
+pub fn block_text(message: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for block in message["blocks"].as_array().into_iter().flatten() {
+        if let Some(text) = block["text"]["text"].as_str() {
+            out.push_str(text);
+            out.push('\n');
+        }
+        for field in block["fields"].as_array().into_iter().flatten() {
+            out.push_str(field["text"].as_str().unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    out
+}
