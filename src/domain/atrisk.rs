@@ -3,16 +3,39 @@
 use chrono::{DateTime, Utc};
 
 use super::account::Account;
-use super::health::{is_declining, Band};
+use super::health::{is_declining, score, Band};
 
-/// An at-risk account and the reasons it is on the list.
+/// An at-risk account and why it is on the list.
 #[derive(Debug, Clone)]
 pub struct AtRisk<'a> {
     pub account: &'a Account,
     pub red: bool,
     pub declining: bool,
     pub single_threaded: bool,
-    pub reasons: Vec<String>,
+}
+
+impl AtRisk<'_> {
+    /// Why, in words: the red categories, declining, the single-threaded reasons. Built only
+    /// for the accounts shown (the list itself can hold thousands).
+    pub fn reasons(&self) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if self.red {
+            let health = self.account.health();
+            let cats: Vec<_> = health.red_categories().map(|c| c.label()).collect();
+            reasons.push(format!("red: {}", cats.join(", ")));
+        }
+        if self.declining {
+            reasons.push("declining".into());
+        }
+        if self.single_threaded {
+            let threads = self.account.thread_risk();
+            reasons.push(format!(
+                "single-threaded: {}",
+                threads.reasons(&self.account.stakeholders).join(", ")
+            ));
+        }
+        reasons
+    }
 }
 
 /// Assesses one active account; `None` when it is not at risk.
@@ -20,34 +43,14 @@ pub fn assess(account: &Account, now: DateTime<Utc>) -> Option<AtRisk<'_>> {
     if !account.is_active() {
         return None;
     }
-    let health = account.health();
-    let red = health.band == Band::Red;
+    let red = score(&account.signals()).is_some_and(|s| Band::of_score(s) == Band::Red);
+    let single_threaded = account.thread_risk().is_single_threaded();
     let declining = is_declining(&account.health, now);
-    let threads = account.thread_risk();
-    let single_threaded = threads.is_single_threaded();
-    if !(red || declining || single_threaded) {
-        return None;
-    }
-    let mut reasons = Vec::new();
-    if red {
-        let cats: Vec<_> = health.red_categories().map(|c| c.label()).collect();
-        reasons.push(format!("red: {}", cats.join(", ")));
-    }
-    if declining {
-        reasons.push("declining".into());
-    }
-    if single_threaded {
-        reasons.push(format!(
-            "single-threaded: {}",
-            threads.reasons(&account.stakeholders).join(", ")
-        ));
-    }
-    Some(AtRisk {
+    (red || declining || single_threaded).then_some(AtRisk {
         account,
         red,
         declining,
         single_threaded,
-        reasons,
     })
 }
 
@@ -121,7 +124,7 @@ mod tests {
         assert!(list[0].single_threaded && !list[0].red);
         assert!(list[1].red);
         assert_eq!(
-            list[1].reasons[0],
+            list[1].reasons()[0],
             "red: usage, adoption, relationship (NPS)"
         );
     }

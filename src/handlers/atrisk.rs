@@ -153,7 +153,7 @@ fn list(page: usize, ctx: &Ctx, book: &Book) -> Reply {
                 t(format!(
                     " — {} — {} — renews in {} days — {} — ",
                     present::money(book, a.arr),
-                    r.reasons.join("; "),
+                    r.reasons().join("; "),
                     a.days_to_renewal(ctx.today),
                     play
                 )),

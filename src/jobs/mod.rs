@@ -26,12 +26,38 @@ pub fn account_line(book: &Book, account: &Account, detail: String) -> Line {
     ]
 }
 
-/// At most `SECTION_LIMIT` lines, then "…and N more".
-pub fn capped(mut lines: Vec<Line>) -> Vec<Line> {
-    if lines.len() > SECTION_LIMIT {
-        let more = lines.len() - SECTION_LIMIT;
-        lines.truncate(SECTION_LIMIT);
-        lines.push(vec![t(format!("…and {more} more"))]);
+/// A section of a post: every entry counted, only the first `SECTION_LIMIT` built (a book
+/// of thousands of accounts would otherwise format thousands of lines to show ten).
+#[derive(Default)]
+pub struct Section {
+    lines: Vec<Line>,
+    total: usize,
+}
+
+impl Section {
+    pub fn add(&mut self, line: impl FnOnce() -> Line) {
+        self.total += 1;
+        if self.lines.len() < SECTION_LIMIT {
+            self.lines.push(line());
+        }
     }
-    lines
+
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The lines, then "…and N more" when some were not shown.
+    pub fn into_lines(mut self) -> Vec<Line> {
+        if self.total > self.lines.len() {
+            self.lines.push(vec![t(format!(
+                "…and {} more",
+                self.total - self.lines.len()
+            ))]);
+        }
+        self.lines
+    }
 }

@@ -3,11 +3,11 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{account_line, capped};
+use super::{account_line, Section};
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 use crate::domain::renewal::Stage;
-use crate::reply::{t, Line, Reply};
+use crate::reply::{t, Reply};
 
 /// Days to renewal on which accounts inside T-30 get their weekly nudge (T-30 + 7k).
 fn nudge_day(days_left: i64) -> bool {
@@ -63,13 +63,21 @@ pub fn build(book: &Book, today: NaiveDate, last_run: Option<NaiveDate>) -> Opti
         reply = reply.line(format!("…and {} more: `/renewal list`", entered.len() - 25));
     }
     if !nudges.is_empty() {
-        let lines: Vec<Line> = nudges
-            .iter()
-            .map(|a| account_line(book, a, format!("renews {} — {} unanswered follow-ups; log one with `/renewal followup \"{}\"`", a.renewal_date, a.renewal.unanswered_followups(), a.name)))
-            .collect();
+        let mut lines = Section::default();
+        for a in &nudges {
+            lines.add(|| {
+                let detail = format!(
+                    "renews {} — {} unanswered follow-ups; log one with `/renewal followup \"{}\"`",
+                    a.renewal_date,
+                    a.renewal.unanswered_followups(),
+                    a.name
+                );
+                account_line(book, a, detail)
+            });
+        }
         reply = reply
             .line("Weekly follow-up (inside T-30, until renewed):")
-            .bullets(capped(lines));
+            .bullets(lines.into_lines());
     }
     Some(reply)
 }

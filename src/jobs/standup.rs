@@ -43,7 +43,10 @@ pub fn build(book: &Book, now: DateTime<Utc>) -> Reply {
             account_line(
                 book,
                 r.account,
-                format!("{} — renews in {days} days — {play}", r.reasons.join("; ")),
+                format!(
+                    "{} — renews in {days} days — {play}",
+                    r.reasons().join("; ")
+                ),
             )
         })
         .collect();

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::{account_line, capped};
+use super::{account_line, Section};
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 use crate::domain::expansion::open_value;
@@ -32,9 +32,15 @@ const STAGES: [Stage; 6] = [
 pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[String]) -> Reply {
     let week_ago = now - Duration::days(7);
     let week_end = today + Duration::days(7);
-    let mut by_stage: Vec<(Stage, Vec<Line>)> = STAGES.iter().map(|s| (*s, Vec::new())).collect();
-    let (mut turned, mut red, mut single, mut due, mut stale) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut by_stage: Vec<(Stage, Section)> =
+        STAGES.iter().map(|s| (*s, Section::default())).collect();
+    let (mut turned, mut red, mut single, mut due, mut stale) = (
+        Section::default(),
+        Section::default(),
+        Section::default(),
+        Section::default(),
+        Section::default(),
+    );
     let (mut open_count, mut whitespace, mut top_open): (usize, u64, Vec<&Account>) =
         (0, 0, Vec::new());
     let mut accounts: Vec<&Account> = book.active().collect();
@@ -42,11 +48,13 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
     for a in &accounts {
         let stage = a.stage(today);
         if let Some((_, lines)) = by_stage.iter_mut().find(|(s, _)| *s == stage) {
-            lines.push(account_line(
-                book,
-                a,
-                format!("renews {} — next: {}", a.renewal_date, stage.next_step()),
-            ));
+            lines.add(|| {
+                account_line(
+                    book,
+                    a,
+                    format!("renews {} — next: {}", a.renewal_date, stage.next_step()),
+                )
+            });
         }
         let health = a.health();
         let before = a
@@ -56,23 +64,17 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
             .find(|s| s.at <= week_ago)
             .map(|s| Health::assess(&s.signals).band);
         if before.is_some_and(|b| health.band.worse_than(b)) || is_declining(&a.health, now) {
-            turned.push(account_line(
-                book,
-                a,
-                format!("now {}", present::health(&health)),
-            ));
+            turned.add(|| account_line(book, a, format!("now {}", present::health(&health))));
         }
         if health.band == Band::Red {
-            let cats: Vec<_> = health.red_categories().map(|c| c.label()).collect();
-            red.push(account_line(book, a, format!("red: {}", cats.join(", "))));
+            red.add(|| {
+                let cats: Vec<_> = health.red_categories().map(|c| c.label()).collect();
+                account_line(book, a, format!("red: {}", cats.join(", ")))
+            });
         }
         let threads = a.thread_risk();
         if threads.is_single_threaded() {
-            single.push(account_line(
-                book,
-                a,
-                threads.reasons(&a.stakeholders).join(", "),
-            ));
+            single.add(|| account_line(book, a, threads.reasons(&a.stakeholders).join(", ")));
         }
         let value = open_value(a).0;
         if value > 0 {
@@ -80,34 +82,31 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
             whitespace += value;
             top_open.push(a);
         }
-        due.extend(due_this_week(book, a, now, today, week_end));
+        for line in due_this_week(book, a, now, today, week_end) {
+            due.add(|| line);
+        }
         if a.health
             .last()
             .is_some_and(|s| (now - s.at).num_days() > STALE_SIGNALS_DAYS)
         {
-            stale.push(account_line(
-                book,
-                a,
-                format!(
-                    "health signals last updated {}",
-                    a.health.last().map_or(today, |s| s.at.date_naive())
-                ),
-            ));
+            stale.add(|| {
+                let last = a.health.last().map_or(today, |s| s.at.date_naive());
+                account_line(book, a, format!("health signals last updated {last}"))
+            });
         }
         for champion in a
             .stakeholders
             .iter()
             .filter(|s| s.role == Role::Champion && s.is_stale(today))
         {
-            stale.push(account_line(
-                book,
-                a,
-                format!(
-                    "champion {} not contacted for {} days",
-                    champion.name,
-                    champion.days_since_contact(today)
-                ),
-            ));
+            stale.add(|| {
+                let days = champion.days_since_contact(today);
+                account_line(
+                    book,
+                    a,
+                    format!("champion {} not contacted for {days} days", champion.name),
+                )
+            });
         }
     }
     let mut reply = Reply::new().heading(format!("Weekly digest — week of {today}"));
@@ -127,7 +126,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         for (stage, lines) in by_stage.into_iter().filter(|(_, l)| !l.is_empty()) {
             reply = reply
                 .line(format!("{} ({})", stage.word(), lines.len()))
-                .bullets(capped(lines));
+                .bullets(lines.into_lines());
         }
     }
     for (title, lines) in [
@@ -138,7 +137,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         if !lines.is_empty() {
             reply = reply
                 .line(format!("{title} ({}):", lines.len()))
-                .bullets(capped(lines));
+                .bullets(lines.into_lines());
         }
     }
     if whitespace > 0 {
@@ -165,7 +164,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         if !lines.is_empty() {
             reply = reply
                 .line(format!("{title} ({}):", lines.len()))
-                .bullets(capped(lines));
+                .bullets(lines.into_lines());
         }
     }
     if !undelivered.is_empty() {

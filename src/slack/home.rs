@@ -112,7 +112,7 @@ pub fn reply(book: &Book, user: &UserId, now: DateTime<Utc>, today: NaiveDate) -
             .map(|r| {
                 vec![
                     b(&r.account.name),
-                    t(format!(" — {}", r.reasons.join("; "))),
+                    t(format!(" — {}", r.reasons().join("; "))),
                 ]
             })
             .collect();
