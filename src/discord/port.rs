@@ -13,14 +13,13 @@ use async_trait::async_trait;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::rest::{Resend, RestError};
 use super::{components, respond, Discord};
-use crate::domain::tenant::TenantId;
 use crate::render::discord::MAX_EMBED_TOTAL;
-use crate::scheduler::port::{ChatPort, Post, PostError, Target};
+use crate::scheduler::parse_marker;
+use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 use crate::slack::actions::{accounts_in, has_buttons};
 
 /// Messages of recent history searched for a marker.
@@ -29,7 +28,7 @@ const HISTORY: usize = 100;
 pub struct DiscordPort {
     discord: Arc<Discord>,
     /// DM channel of each user, once opened.
-    dms: Mutex<HashMap<String, String>>,
+    dms: DmChannels,
 }
 
 /// The key a marker is known by in Discord: 20 hex digits of its SHA-256.
@@ -57,56 +56,36 @@ fn embed_chars(embed: &Value) -> usize {
         })
 }
 
-/// The tenant and post kind a marker names: `steward:{tenant}:{kind}@{channel}:{period}:{ts}`.
-fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
-    let parts: Vec<&str> = marker.strip_prefix("steward:")?.split(':').collect();
-    let at = parts.iter().position(|p| p.contains('@'))?;
-    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
-    Some((tenant, parts[at].split('@').next()?.to_string()))
-}
-
 impl DiscordPort {
     pub fn new(discord: Arc<Discord>) -> Self {
         DiscordPort {
             discord,
-            dms: Mutex::new(HashMap::new()),
+            dms: DmChannels::default(),
         }
     }
 
     /// The channel id to post to: the channel, or the user's DM channel with Steward.
     async fn channel(&self, target: &Target) -> Result<String, PostError> {
-        let user = match target {
-            Target::Channel(channel) => return Ok(channel.clone()),
-            Target::Direct(user) => user.0.clone(),
-        };
-        if let Some(channel) = self
-            .dms
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&user)
-        {
-            return Ok(channel.clone());
-        }
-        let opened = self
-            .discord
-            .rest
-            .bot(
-                Method::POST,
-                "/users/@me/channels",
-                Some(&json!({"recipient_id": user})),
-                Resend::Safe,
-            )
-            .await
-            .map_err(post_error)?;
-        let channel = opened["id"]
-            .as_str()
-            .ok_or_else(|| PostError::Failed("no DM channel id returned".into()))?
-            .to_string();
         self.dms
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(user, channel.clone());
-        Ok(channel)
+            .resolve(target, |user| async move {
+                let body = json!({"recipient_id": user});
+                let opened = self
+                    .discord
+                    .rest
+                    .bot(
+                        Method::POST,
+                        "/users/@me/channels",
+                        Some(&body),
+                        Resend::Safe,
+                    )
+                    .await
+                    .map_err(post_error)?;
+                opened["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| PostError::Failed("no DM channel id returned".into()))
+            })
+            .await
     }
 
     /// The create-message bodies of a post: rendered, buttons on reminders and escalations,

@@ -516,6 +516,15 @@ pub fn marker(
     )
 }
 
+/// The tenant and subscription kind a marker names
+/// (`steward:{tenant}:{kind}@{channel}:{period}:{claimed_at}`).
+pub fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
+    let parts: Vec<&str> = marker.strip_prefix("steward:")?.split(':').collect();
+    let at = parts.iter().position(|p| p.contains('@'))?;
+    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
+    Some((tenant, parts[at].split('@').next()?.to_string()))
+}
+
 /// Wait before retry `attempt` (1, 2, …): the platform's `Retry-After`, else 1, 2, 4 …
 /// minutes, at most an hour.
 fn backoff(attempt: u32, error: &PostError) -> Duration {

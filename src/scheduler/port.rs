@@ -44,6 +44,34 @@ pub trait ChatPort: Send + Sync {
     async fn find_marker(&self, target: &Target, marker: &str) -> Result<Option<bool>, PostError>;
 }
 
+/// Direct-message channels a platform opened, remembered per user.
+#[derive(Default)]
+pub struct DmChannels(Mutex<std::collections::HashMap<String, String>>);
+
+impl DmChannels {
+    /// The channel id to post to: the channel itself, or the user's DM channel — opened with
+    /// `open(user)` the first time, remembered after.
+    pub async fn resolve<F, Fut>(&self, target: &Target, open: F) -> Result<String, PostError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<String, PostError>>,
+    {
+        let user = match target {
+            Target::Channel(channel) => return Ok(channel.clone()),
+            Target::Direct(user) => user.0.clone(),
+        };
+        if let Some(channel) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&user) {
+            return Ok(channel.clone());
+        }
+        let channel = open(user.clone()).await?;
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user, channel.clone());
+        Ok(channel)
+    }
+}
+
 /// Picks the port for a tenant (Slack tenants to Slack, and so on).
 pub trait Ports: Send + Sync {
     fn port(&self, tenant: &TenantId) -> Option<&dyn ChatPort>;

@@ -8,14 +8,13 @@
 
 use async_trait::async_trait;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::api::ApiError;
 use super::{actions, Slack};
-use crate::domain::tenant::TenantId;
 use crate::render::slack::{render, MAX_BLOCKS};
-use crate::scheduler::port::{ChatPort, Post, PostError, Target};
+use crate::scheduler::parse_marker;
+use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 
 /// The `event_type` of Steward's message metadata.
 pub const EVENT_TYPE: &str = "steward_post";
@@ -27,46 +26,35 @@ const HISTORY_SLACK_SECS: i64 = 600;
 pub struct SlackPort {
     slack: Arc<Slack>,
     /// Direct-message channel of each user, once opened.
-    dms: Mutex<HashMap<String, String>>,
+    dms: DmChannels,
 }
 
 impl SlackPort {
     pub fn new(slack: Arc<Slack>) -> Self {
         SlackPort {
             slack,
-            dms: Mutex::new(HashMap::new()),
+            dms: DmChannels::default(),
         }
     }
 
     /// The channel id to post to: the channel, or the user's DM with Steward.
     async fn channel(&self, target: &Target) -> Result<String, PostError> {
-        let user = match target {
-            Target::Channel(channel) => return Ok(channel.clone()),
-            Target::Direct(user) => user.0.clone(),
-        };
-        if let Some(channel) = self
-            .dms
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&user)
-        {
-            return Ok(channel.clone());
-        }
-        let opened = self
-            .slack
-            .api
-            .post("conversations.open", &json!({"users": user}))
-            .await
-            .map_err(post_error)?;
-        let channel = opened["channel"]["id"]
-            .as_str()
-            .ok_or_else(|| PostError::Failed("conversations.open returned no channel".into()))?
-            .to_string();
         self.dms
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(user, channel.clone());
-        Ok(channel)
+            .resolve(target, |user| async move {
+                let opened = self
+                    .slack
+                    .api
+                    .post("conversations.open", &json!({"users": user}))
+                    .await
+                    .map_err(post_error)?;
+                opened["channel"]["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        PostError::Failed("conversations.open returned no channel".into())
+                    })
+            })
+            .await
     }
 
     /// The messages of a post: rendered, buttons on reminders and escalations, marked.
@@ -211,16 +199,6 @@ fn post_error(error: ApiError) -> PostError {
         ApiError::RateLimited(wait) => PostError::RateLimited(wait),
         other => PostError::Failed(other.to_string()),
     }
-}
-
-/// The tenant and post kind a marker names: `steward:{tenant}:{kind}@{channel}:{period}:{ts}`.
-pub fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
-    let rest = marker.strip_prefix("steward:")?;
-    let parts: Vec<&str> = rest.split(':').collect();
-    let at = parts.iter().position(|p| p.contains('@'))?;
-    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
-    let kind = parts[at].split('@').next()?.to_string();
-    Some((tenant, kind))
 }
 
 #[async_trait]
