@@ -10,6 +10,7 @@
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
+//! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
 //! - [`backup`]: the daily JSON backups `serve` keeps (14).
 //! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
@@ -25,6 +26,7 @@
 //! - [`demo`]: the sample portfolio of `steward console --demo`.
 //! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
 
+pub mod actions;
 pub mod app;
 pub mod backup;
 pub mod cli;

@@ -11,7 +11,7 @@
 use serde_json::{json, Value};
 
 use super::line::quote;
-use crate::slack::actions::is_read_only;
+use crate::actions::is_read_only;
 
 /// Discord's limits on `custom_id` and a button's label.
 pub const MAX_CUSTOM_ID: usize = 100;

@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use super::rest::{Resend, RestError};
 use super::{components, respond, Discord};
+use crate::actions::{accounts_in, has_buttons};
 use crate::render::discord::MAX_EMBED_TOTAL;
 use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
-use crate::slack::actions::{accounts_in, has_buttons};
 
 /// Messages of recent history searched for a marker.
 const HISTORY: usize = 100;

@@ -5,8 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::domain::book::Book;
-use crate::reply::{Block, Reply, Span};
+use crate::actions::is_read_only;
 
 pub const SHARE: &str = "steward_share";
 pub const FOLLOWUP: &str = "steward_followup";
@@ -18,37 +17,6 @@ const MAX_VALUE: usize = 2000;
 const MAX_BUTTON_TEXT: usize = 75;
 /// Accounts that get buttons on one post; the rest are named in the post for typing.
 const MAX_ACCOUNTS: usize = 8;
-
-/// Subcommands that only read: their answers may be re-run and shared in the channel.
-const READ_ONLY: [(&str, &str); 19] = [
-    ("account", "show"),
-    ("account", "list"),
-    ("account", "history"),
-    ("stakeholder", "list"),
-    ("health", "show"),
-    ("renewal", "list"),
-    ("renewal", "show"),
-    ("expansion", "list"),
-    ("expansion", "ready"),
-    ("qbr", "prep"),
-    ("plan", "show"),
-    ("atrisk", "list"),
-    ("portfolio", "summary"),
-    ("portfolio", "forecast"),
-    ("digest", "list"),
-    ("digest", "preview"),
-    ("steward", "help"),
-    ("steward", "whoami"),
-    ("steward", ""),
-];
-
-/// Whether `line` (`/group sub …`) only reads.
-pub fn is_read_only(line: &str) -> bool {
-    let mut words = line.trim_start_matches('/').split_whitespace();
-    let group = words.next().unwrap_or_default();
-    let sub = words.next().unwrap_or_default();
-    READ_ONLY.iter().any(|(g, s)| *g == group && *s == sub)
-}
 
 fn button(action_id: &str, text: &str, value: &str) -> Value {
     json!({
@@ -134,45 +102,6 @@ pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-/// Post kinds whose posts carry account buttons.
-pub fn has_buttons(kind: &str) -> bool {
-    matches!(kind, "renewals" | "escalations")
-}
-
-/// The account names a reply mentions (strong spans, quoted names), in order, that exist in
-/// `book`.
-pub fn accounts_in(reply: &Reply, book: &Book) -> Vec<String> {
-    let mut candidates: Vec<String> = Vec::new();
-    let mut spans = |line: &[Span]| {
-        for span in line {
-            match span {
-                Span::Strong(s) => candidates.push(s.clone()),
-                Span::Text(s) | Span::Code(s) => {
-                    candidates.extend(s.split('"').skip(1).step_by(2).map(str::to_string))
-                }
-                Span::Mention(_) => {}
-            }
-        }
-    };
-    for block in &reply.blocks {
-        match block {
-            Block::Paragraph(line) => spans(line),
-            Block::Bullets(items) => items.iter().for_each(|l| spans(l)),
-            Block::Fields(fields) => fields.iter().for_each(|(_, l)| spans(l)),
-            Block::Heading(_) => {}
-        }
-    }
-    let mut names: Vec<String> = Vec::new();
-    for candidate in candidates {
-        if let Some(account) = book.by_name(&candidate).filter(|a| a.is_active()) {
-            if !names.contains(&account.name) {
-                names.push(account.name.clone());
-            }
-        }
-    }
-    names
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ impl Slack {
     /// hand-offs per request (the benchmark's `/account show`).
     pub async fn execute(self: &Arc<Self>, actor: Actor, line: String) -> Reply {
         let now = self.now();
-        if actions::is_read_only(&line) {
+        if crate::actions::is_read_only(&line) {
             return self.app.execute(&actor, now, &line);
         }
         let app = self.app.clone();

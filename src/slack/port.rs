@@ -61,9 +61,9 @@ impl SlackPort {
     pub fn messages(&self, channel: &str, post: &Post) -> Vec<Value> {
         let mut messages = render(&post.reply);
         if let Some((tenant, kind)) = parse_marker(&post.marker) {
-            if actions::has_buttons(&kind) {
+            if crate::actions::has_buttons(&kind) {
                 let names = match self.slack.app.store.book(&tenant) {
-                    Ok(book) => actions::accounts_in(
+                    Ok(book) => crate::actions::accounts_in(
                         &post.reply,
                         &book.read().unwrap_or_else(|p| p.into_inner()),
                     ),

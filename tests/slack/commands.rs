@@ -85,10 +85,8 @@ async fn every_command_group_answers_in_slack() {
             "{command} {text}: {answer}"
         );
         assert!(!is_error(&answer), "{command} {text}: {}", text_of(&answer));
-        let reads = steward::slack::actions::is_read_only(&format!(
-            "{} {text}",
-            command.replace("sw-", "")
-        ));
+        let reads =
+            steward::actions::is_read_only(&format!("{} {text}", command.replace("sw-", "")));
         assert_eq!(
             has_share(&answer),
             reads,
