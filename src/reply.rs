@@ -77,6 +77,14 @@ impl Reply {
         self.para(vec![Span::Text(text.into())])
     }
 
+    /// A line when there is something to say (e.g. "Showing 1–25 of 80. More: …").
+    pub fn note(self, text: Option<String>) -> Self {
+        match text {
+            Some(text) => self.line(text),
+            None => self,
+        }
+    }
+
     pub fn fields(mut self, fields: Vec<(String, Line)>) -> Self {
         if !fields.is_empty() {
             self.blocks.push(Block::Fields(fields));

@@ -75,6 +75,26 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
     })
 }
 
+/// A value as the parser reads it back: `"text"`, trimmed, control characters dropped, and
+/// quote characters inside (`"`, `“`, `”`, all of which close a quote) turned into
+/// apostrophes — the syntax has no escapes. Used wherever Steward writes a command line
+/// (the prompt reader, Discord options).
+pub fn quote(text: &str) -> String {
+    let inner: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, '"' | '“' | '”') {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("\"{inner}\"")
+}
+
 /// A declared command without a typed form: the declaration and the code drifted apart.
 /// The example test below catches this before it ships.
 fn undeclared(inv: &Invocation, what: &str) -> ParseError {

@@ -10,8 +10,8 @@
 
 use serde_json::{json, Value};
 
-use super::line::quote;
 use crate::actions::is_read_only;
+use crate::command::quote;
 
 /// Discord's limits on `custom_id` and a button's label.
 pub const MAX_CUSTOM_ID: usize = 100;

@@ -7,6 +7,7 @@
 //! characters inside a value become `'`, since the lexer closes a phrase on any of `"“”`.
 //! Users become `<@id>`; numbers are written as typed; choices as their value.
 
+use crate::command::quote;
 use serenity::model::application::{CommandData, CommandDataOption, CommandDataOptionValue};
 
 use crate::command::spec::{self, Kind, SubSpec};
@@ -86,22 +87,6 @@ fn is_word(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// `"text"`, with quote characters inside replaced and control characters dropped.
-pub fn quote(text: &str) -> String {
-    let inner: String = text
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| {
-            if matches!(c, '"' | '“' | '”') {
-                '\''
-            } else {
-                c
-            }
-        })
-        .collect();
-    format!("\"{inner}\"")
 }
 
 /// `85.5`, `100` (no `.0`), as the percent and number readers take them.

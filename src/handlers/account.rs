@@ -249,17 +249,14 @@ fn list(accounts: &[&Account], page: usize, ctx: &Ctx, book: &Book) -> Reply {
             line
         })
         .collect();
-    let mut reply = Reply::new()
+    Reply::new()
         .heading(format!(
             "{}, {} ARR",
             present::count(accounts.len(), "account"),
             present::money(book, crate::domain::money::Money(total))
         ))
-        .bullets(rows);
-    if let Some(more) = more {
-        reply = reply.line(more);
-    }
-    reply
+        .bullets(rows)
+        .note(more)
 }
 
 fn set(

@@ -161,15 +161,12 @@ fn list(page: usize, ctx: &Ctx, book: &Book) -> Reply {
             ]
         })
         .collect();
-    let mut reply = Reply::new()
+    Reply::new()
         .heading(format!(
             "At risk: {}, {} ARR",
             present::count(risky.len(), "account"),
             present::money(book, crate::domain::money::Money(total))
         ))
-        .bullets(rows);
-    if let Some(more) = more {
-        reply = reply.line(more);
-    }
-    reply
+        .bullets(rows)
+        .note(more)
 }

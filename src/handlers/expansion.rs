@@ -234,9 +234,7 @@ fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainE
             .collect();
         reply = reply.bullets(rows);
     }
-    if let Some(more) = more {
-        reply = reply.line(more);
-    }
+    reply = reply.note(more);
     let suggestions: Vec<Line> = accounts
         .iter()
         .filter(|a| open_value(a).0 == 0)

@@ -109,17 +109,14 @@ fn list(within: u32, page: usize, ctx: &Ctx, book: &Book) -> Reply {
             line
         })
         .collect();
-    let mut reply = Reply::new()
+    Reply::new()
         .heading(format!(
             "{} within {within} days, {} ARR",
             present::count(accounts.len(), "renewal"),
             present::money(book, crate::domain::money::Money(total))
         ))
-        .bullets(rows);
-    if let Some(more) = more {
-        reply = reply.line(more);
-    }
-    reply
+        .bullets(rows)
+        .note(more)
 }
 
 fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {

@@ -8,6 +8,7 @@ use crate::command::health::HealthCommand;
 use crate::command::plan::PlanCommand;
 use crate::command::portfolio::PortfolioCommand;
 use crate::command::qbr::QbrCommand;
+use crate::command::quote;
 use crate::command::renewal::RenewalCommand;
 use crate::command::stakeholder::StakeholderCommand;
 use crate::command::steward::StewardCommand;
@@ -88,22 +89,6 @@ impl Line {
         }
         out
     }
-}
-
-/// `"text"`, with quote characters inside turned into apostrophes (the syntax has no escapes).
-pub fn quote(text: &str) -> String {
-    let inner: String = text
-        .trim()
-        .chars()
-        .map(|c| {
-            if matches!(c, '"' | '“' | '”') {
-                '\''
-            } else {
-                c
-            }
-        })
-        .collect();
-    format!("\"{inner}\"")
 }
 
 /// True when the command changes data. Exhaustive over every command, so a new one forces a

@@ -99,7 +99,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
                     Line::on("account", "remove").render(name),
                     format!(
                         "/stakeholder remove {} \"NAME\"",
-                        crate::prompt::line::quote(name)
+                        crate::command::quote(name)
                     ),
                 ],
             ));
