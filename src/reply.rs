@@ -3,6 +3,7 @@
 //! spans (Steward's own owner/manager mentions) may become real mentions.
 
 use crate::domain::person::UserId;
+use crate::picture::Picture;
 
 /// A piece of inline text.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,9 @@ pub enum Tone {
 pub struct Reply {
     pub tone: Tone,
     pub blocks: Vec<Block>,
+    /// Pictures that come with the text (drawn by the adapter, after acknowledging); the
+    /// text always says the same in words.
+    pub pictures: Vec<Picture>,
 }
 
 impl Reply {
@@ -48,6 +52,7 @@ impl Reply {
         Reply {
             tone: Tone::Answer,
             blocks: Vec::new(),
+            pictures: Vec::new(),
         }
     }
 
@@ -55,6 +60,7 @@ impl Reply {
         Reply {
             tone: Tone::Error,
             blocks: vec![Block::Paragraph(vec![Span::Text(message.into())])],
+            pictures: Vec::new(),
         }
     }
 
@@ -96,6 +102,12 @@ impl Reply {
         if !items.is_empty() {
             self.blocks.push(Block::Bullets(items));
         }
+        self
+    }
+
+    /// Adds a picture when there is one to draw.
+    pub fn picture(mut self, picture: Option<Picture>) -> Self {
+        self.pictures.extend(picture);
         self
     }
 

@@ -309,7 +309,7 @@ mod tests {
 
         #[test]
         fn never_over_a_limit_and_user_text_inert(blocks in prop::collection::vec(any_block(), 0..20)) {
-            for m in render(&Reply { tone: crate::reply::Tone::Answer, blocks }) {
+            for m in render(&Reply { blocks, ..Reply::new() }) {
                 prop_assert!(m.embeds.len() <= MAX_EMBEDS);
                 prop_assert!(m.content.as_deref().map_or(0, |c| c.chars().count()) <= MAX_CONTENT);
                 prop_assert!(m.embeds.iter().map(embed_text).sum::<usize>() <= MAX_EMBED_TOTAL);

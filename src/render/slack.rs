@@ -239,7 +239,7 @@ mod tests {
 
         #[test]
         fn never_over_a_limit_never_an_unescaped_angle_bracket(blocks in prop::collection::vec(any_block(), 0..30)) {
-            let reply = Reply { tone: crate::reply::Tone::Answer, blocks };
+            let reply = Reply { blocks, ..Reply::new() };
             for message in render(&reply) {
                 prop_assert!(message.blocks.len() <= MAX_BLOCKS);
                 prop_assert!(message.blocks.iter().map(block_text_len).sum::<usize>() <= MAX_MESSAGE_TEXT);
