@@ -1288,7 +1288,7 @@ fn a_churned_account_leaves_the_lists_and_refuses_changes() {
     );
     assert_eq!(
         run.reply(3),
-        "Recorded Gone as churned ($40,000 ARR lost): Budget cut after merger. It counts against GRR and NRR."
+        "Recorded Gone as churned ($40,000 ARR lost): Budget cut after merger (budget). It counts against GRR and NRR."
     );
     assert!(
         run.reply(4).starts_with("1 account, $10,000 ARR\n") && !has_row(run.reply(4), "Gone"),
@@ -1359,7 +1359,7 @@ fn steward_help_is_generated_from_the_command_declarations() {
     );
     assert_has(
         run.reply(1),
-        &["- `/renewal extend ACCOUNT days:DAYS` — Extend the renewal date; at most 30 days per renewal cycle", "`/renewal churned ACCOUNT reason:TEXT`"],
+        &["- `/renewal extend ACCOUNT days:DAYS` — Extend the renewal date; at most 30 days per renewal cycle", "`/renewal churned ACCOUNT [why:price|product-gap|relationship|budget|competitor|timing|value-proven|other] [reason:TEXT]`"],
     );
     assert_has(
         run.reply(2),

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::error::ParseError;
 use super::invocation::Invocation;
 use crate::domain::money::Money;
+use crate::domain::reason::Given;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RenewalCommand {
@@ -27,10 +28,12 @@ pub enum RenewalCommand {
         account: String,
         arr: Option<Money>,
         date: Option<NaiveDate>,
+        reason: Given,
     },
     Churned {
         account: String,
-        reason: String,
+        /// Never empty: a churn always has `why:`, `reason:` or both.
+        reason: Given,
     },
 }
 
@@ -56,11 +59,79 @@ pub fn from_invocation(inv: &Invocation) -> Result<RenewalCommand, ParseError> {
             account: account()?,
             arr: inv.money("arr"),
             date: inv.date("date"),
+            reason: super::expansion::outcome_reason(inv)?,
         },
-        "churned" => RenewalCommand::Churned {
-            account: account()?,
-            reason: inv.req_text("reason")?,
-        },
+        "churned" => {
+            let reason = super::expansion::outcome_reason(inv)?;
+            if reason.is_empty() {
+                return Err(ParseError::Missing {
+                    command: inv.command(),
+                    what: "reason:".into(),
+                    usage: inv.sub.usage(&inv.group.name),
+                    example: inv.sub.example().to_string(),
+                });
+            }
+            RenewalCommand::Churned {
+                account: account()?,
+                reason,
+            }
+        }
         other => return Err(super::undeclared(inv, other)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{parse, Command};
+    use crate::domain::plan::Plan;
+    use crate::domain::reason::{Reason, ReasonKind};
+
+    /// The reason a churn line records at an account with an empty plan.
+    fn churned(line: &str) -> Result<Reason, String> {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid");
+        match parse(line, today) {
+            Ok(p) => match p.command {
+                Command::Renewal(RenewalCommand::Churned { reason, .. }) => reason
+                    .resolve(&Plan::default())
+                    .ok_or_else(|| "empty".into()),
+                other => panic!("{other:?}"),
+            },
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn churn_reasons_old_and_new_forms() {
+        let old = churned("/renewal churned Gone reason:\"went with a cheaper tool\"");
+        assert_eq!(
+            old,
+            Ok(Reason {
+                kind: ReasonKind::Price,
+                text: Some("went with a cheaper tool".into())
+            })
+        );
+        assert_eq!(
+            churned("/renewal churned Gone reason:\"acquired\"").map(|r| r.kind),
+            Ok(ReasonKind::Other)
+        );
+        assert_eq!(
+            churned("/renewal churned Gone why:price"),
+            Ok(Reason {
+                kind: ReasonKind::Price,
+                text: None
+            })
+        );
+        let missing = churned("/renewal churned Gone").expect_err("no reason");
+        assert!(
+            missing.starts_with("`/renewal churned` needs reason:. Usage: ")
+                && missing.contains("Example: /renewal churned \"Acme Corp\" why:budget"),
+            "{missing}"
+        );
+        let bad = churned("/renewal churned Gone why:cheap").expect_err("unknown kind");
+        assert!(
+            bad.starts_with("why: \"cheap\" is not one of price, product-gap"),
+            "{bad}"
+        );
+    }
 }

@@ -10,6 +10,7 @@ use super::money::Money;
 use super::person::{Person, UserId};
 use super::plan::Plan;
 use super::qbr::QbrState;
+use super::reason::Reason;
 use super::renewal::{RenewalCycle, Stage};
 use super::saveplay::SavePlay;
 use super::stakeholder::{Stakeholder, ThreadRisk};
@@ -25,7 +26,12 @@ pub struct AccountId(pub u64);
 #[serde(rename_all = "kebab-case", tag = "state")]
 pub enum AccountStatus {
     Active,
-    Churned { on: NaiveDate, reason: String },
+    /// `reason` was plain text before reasons had kinds; such records load with the kind
+    /// inferred from the text.
+    Churned {
+        on: NaiveDate,
+        reason: Reason,
+    },
 }
 
 /// What kind of activity was logged.
@@ -168,8 +174,14 @@ impl Account {
         self.status == AccountStatus::Active
     }
 
-    /// The current (merged) signals.
+    /// The current signals health is scored on: as recorded, with ROI from the plan's
+    /// success metrics when none was recorded ([`super::health::effective`]).
     pub fn signals(&self) -> Signals {
+        super::health::effective(self.recorded_signals(), self.plan.targets_met()).0
+    }
+
+    /// The signals as last recorded with `/health set` (merged), without plan-derived ROI.
+    pub fn recorded_signals(&self) -> Signals {
         self.health.last().map(|s| s.signals).unwrap_or_default()
     }
 

@@ -1,15 +1,18 @@
 //! Purpose: expansion opportunities — type, value, trigger, status — the five-point
 //! readiness checklist that must hold before pitching, and the expansion signals worth
-//! surfacing unprompted.
+//! surfacing unprompted. Qualification (MEDDIC) lives in [`super::meddic`], reasons for
+//! wins and losses in [`super::reason`].
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::account::Account;
 use super::health::{Category, Rating};
+use super::meddic::{self, Qualification};
 use super::money::Money;
 use super::person::Person;
-use super::stakeholder::Role;
+use super::reason::Reason;
+use super::stakeholder::{Role, Stakeholder};
 
 crate::word_enum! {
     /// What kind of growth an opportunity is.
@@ -29,10 +32,14 @@ pub enum OpportunityStatus {
     Open,
     Won {
         on: NaiveDate,
+        #[serde(default)]
+        reason: Option<Reason>,
     },
     Lost {
         on: NaiveDate,
-        reason: Option<String>,
+        /// Plain text in records from before reasons had kinds; read with the kind inferred.
+        #[serde(default)]
+        reason: Option<Reason>,
     },
 }
 
@@ -52,11 +59,24 @@ pub struct Opportunity {
     pub due: Option<NaiveDate>,
     pub status: OpportunityStatus,
     pub created_on: NaiveDate,
+    /// MEDDIC elements set by hand.
+    #[serde(default, skip_serializing_if = "Qualification::is_empty")]
+    pub qualification: Qualification,
 }
 
 impl Opportunity {
     pub fn is_open(&self) -> bool {
         self.status == OpportunityStatus::Open
+    }
+
+    /// MEDDIC elements known (0–6), given the account's stakeholders.
+    pub fn meddic_score(&self, stakeholders: &[Stakeholder]) -> usize {
+        meddic::score(&self.qualification, stakeholders)
+    }
+
+    /// The value the forecast counts: value × known / 6 (see [`meddic::weighted`]).
+    pub fn weighted_value(&self, stakeholders: &[Stakeholder]) -> f64 {
+        meddic::weighted(self.value, self.meddic_score(stakeholders))
     }
 }
 
@@ -211,6 +231,16 @@ pub fn open_value(account: &Account) -> Money {
     )
 }
 
+/// The sum of open opportunity values weighted by MEDDIC qualification.
+pub fn weighted_open_value(account: &Account) -> f64 {
+    account
+        .opportunities
+        .iter()
+        .filter(|o| o.is_open())
+        .map(|o| o.weighted_value(&account.stakeholders))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,10 +347,16 @@ mod tests {
             due: None,
             status: OpportunityStatus::Open,
             created_on: today(),
+            qualification: Qualification::default(),
         };
         a.opportunities = vec![opp(1, 10), opp(2, 30), opp(3, 20)];
-        a.opportunities[1].status = OpportunityStatus::Won { on: today() };
+        a.opportunities[1].status = OpportunityStatus::Won {
+            on: today(),
+            reason: None,
+        };
         assert_eq!(best_open(&a).map(|o| o.id), Some(3));
         assert_eq!(open_value(&a), Money(30));
+        // Jane (champion) and Bob (economic buyer) make 2 of 6 known: 30 × 2/6 = 10.
+        assert!((weighted_open_value(&a) - 10.0).abs() < 1e-9);
     }
 }

@@ -1,10 +1,12 @@
 //! Purpose: the weighted health score — five signal categories rated green/yellow/red, the
-//! score re-normalised over known categories, bands, dated snapshots and the *declining* rule.
+//! score re-normalised over known categories, bands, dated snapshots and the *declining* rule,
+//! and where the ROI signal comes from (recorded, or the plan's success metrics).
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::DomainError;
+use super::value::TargetsMet;
 
 crate::word_enum! {
     /// Support-ticket trend, as `/health set tickets:` accepts it (DECISIONS 12).
@@ -78,6 +80,45 @@ impl Signals {
 
     pub fn is_empty(&self) -> bool {
         *self == Signals::default()
+    }
+}
+
+/// Where the ROI signal health is scored on comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoiSource {
+    /// Given with `/health set roi:`: it wins over the plan.
+    Recorded,
+    /// No `roi:` recorded: the % of the plan's success metrics that meet their target.
+    Plan(TargetsMet),
+    /// Neither.
+    Unknown,
+}
+
+impl RoiSource {
+    /// `from plan metrics 3/4 met`, `from /health set`, or empty when unknown.
+    pub fn describe(self) -> String {
+        match self {
+            RoiSource::Recorded => "from /health set".into(),
+            RoiSource::Plan(t) => format!("from plan metrics {}/{} met", t.met, t.total),
+            RoiSource::Unknown => String::new(),
+        }
+    }
+}
+
+/// The signals health is scored on: the recorded ones; when no ROI was recorded, the plan's
+/// targets met fill it in (DOMAIN.md: ROI = % of success targets met). Pure and cheap — it
+/// runs for every account in list-wide checks.
+pub fn effective(recorded: Signals, plan: Option<TargetsMet>) -> (Signals, RoiSource) {
+    match (recorded.roi, plan) {
+        (Some(_), _) => (recorded, RoiSource::Recorded),
+        (None, Some(targets)) => (
+            Signals {
+                roi: Some(targets.percent()),
+                ..recorded
+            },
+            RoiSource::Plan(targets),
+        ),
+        (None, None) => (recorded, RoiSource::Unknown),
     }
 }
 
@@ -472,6 +513,35 @@ mod tests {
         assert!(all(100.0, 3, 10, TicketTrend::Zero, 100.0)
             .validate()
             .is_ok());
+    }
+
+    #[test]
+    fn recorded_roi_wins_else_the_plan_s_targets_met() {
+        let three_of_four = Some(TargetsMet { met: 3, total: 4 });
+        let usage_only = Signals {
+            usage: Some(90.0),
+            ..Signals::default()
+        };
+        let (s, source) = effective(usage_only, three_of_four);
+        assert_eq!(
+            (s.roi, source),
+            (Some(75.0), RoiSource::Plan(TargetsMet { met: 3, total: 4 }))
+        );
+        assert_eq!(source.describe(), "from plan metrics 3/4 met");
+        // Usage green (30 × 100) + ROI yellow (15 × 50) over 45: 83.3.
+        assert_eq!(shown_score(Health::assess(&s).score.expect("known")), 83);
+        let recorded = Signals {
+            roi: Some(95.0),
+            ..usage_only
+        };
+        assert_eq!(
+            effective(recorded, three_of_four),
+            (recorded, RoiSource::Recorded)
+        );
+        assert_eq!(
+            effective(usage_only, None),
+            (usage_only, RoiSource::Unknown)
+        );
     }
 
     #[test]

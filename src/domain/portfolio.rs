@@ -1,5 +1,7 @@
 //! Purpose: portfolio figures — fiscal quarters, renewals due per quarter with the
-//! probability-weighted forecast, and trailing-12-month NRR/GRR from recorded outcomes.
+//! probability-weighted forecast, open expansion per quarter weighted by MEDDIC
+//! qualification (value × known / 6, see [`super::meddic`]), and trailing-12-month NRR/GRR
+//! from recorded outcomes.
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
@@ -51,6 +53,21 @@ impl Quarter {
         Quarter::containing(self.end + Duration::days(1), fy_start)
     }
 
+    pub fn previous(self, fy_start: u32) -> Quarter {
+        Quarter::containing(self.start - Duration::days(1), fy_start)
+    }
+
+    /// The last `n` quarters up to the one holding `today` (at least that one), oldest first.
+    pub fn back_from(today: NaiveDate, fy_start: u32, n: usize) -> Vec<Quarter> {
+        let mut out = vec![Quarter::containing(today, fy_start)];
+        while out.len() < n {
+            let earliest = out[out.len() - 1].previous(fy_start);
+            out.push(earliest);
+        }
+        out.reverse();
+        out
+    }
+
     /// `Q2 FY2027 (2026-05-01 – 2026-07-31)`, or `Q2 2026 (…)` for calendar years.
     pub fn label(&self, fy_start: u32) -> String {
         let year = if fy_start == 1 {
@@ -70,10 +87,14 @@ pub struct QuarterForecast {
     pub arr_due: Money,
     /// Σ ARR × renewal probability of the account's band.
     pub expected: f64,
+    /// Open expansion with its target date in the quarter.
+    pub expansion_open: Money,
+    /// Σ value × MEDDIC elements known / 6 of that expansion.
+    pub expansion_weighted: f64,
 }
 
-/// Renewals per quarter for `quarters` quarters from the current one; overdue renewals count
-/// in the current quarter.
+/// Renewals and open expansion per quarter for `quarters` quarters from the current one;
+/// overdue renewals and expansion past its target date count in the current quarter.
 pub fn forecast<'a>(
     accounts: impl Iterator<Item = &'a Account>,
     today: NaiveDate,
@@ -88,21 +109,54 @@ pub fn forecast<'a>(
             renewals: 0,
             arr_due: Money(0),
             expected: 0.0,
+            expansion_open: Money(0),
+            expansion_weighted: 0.0,
         });
         q = q.next(fy_start);
     }
+    let bounds: Vec<(NaiveDate, NaiveDate)> = rows
+        .iter()
+        .map(|r| (r.quarter.start, r.quarter.end))
+        .collect();
+    let row_of = |date: NaiveDate| {
+        let date = date.max(today);
+        bounds
+            .iter()
+            .position(|(start, end)| *start <= date && date <= *end)
+    };
     for account in accounts.filter(|a| a.is_active()) {
-        let date = account.renewal_date.max(today);
-        if let Some(row) = rows
-            .iter_mut()
-            .find(|r| r.quarter.start <= date && date <= r.quarter.end)
-        {
+        if let Some(i) = row_of(account.renewal_date) {
+            let row = &mut rows[i];
             row.renewals += 1;
             row.arr_due.0 += account.arr.0;
             row.expected += account.arr.0 as f64 * account.health().band.renewal_probability();
         }
+        for o in account.opportunities.iter().filter(|o| o.is_open()) {
+            if let Some(i) = o.due.and_then(row_of) {
+                rows[i].expansion_open.0 += o.value.0;
+                rows[i].expansion_weighted += o.weighted_value(&account.stakeholders);
+            }
+        }
     }
     rows
+}
+
+/// Open expansion without a target date (no quarter to forecast it in): its value and its
+/// MEDDIC-weighted value.
+pub fn undated_expansion<'a>(accounts: impl Iterator<Item = &'a Account>) -> (Money, f64) {
+    let mut open = Money(0);
+    let mut weighted = 0.0;
+    for account in accounts.filter(|a| a.is_active()) {
+        for o in account
+            .opportunities
+            .iter()
+            .filter(|o| o.is_open() && o.due.is_none())
+        {
+            open.0 += o.value.0;
+            weighted += o.weighted_value(&account.stakeholders);
+        }
+    }
+    (open, weighted)
 }
 
 /// Trailing-12-month retention.
@@ -185,6 +239,7 @@ mod tests {
             arr_before: Money(before),
             arr_after: Money(after),
             reason: None,
+            opportunity: None,
         }
     }
 
@@ -210,6 +265,12 @@ mod tests {
             Quarter::containing(day(2026, 12, 31), 1).next(1).start,
             day(2027, 1, 1)
         );
+        let back: Vec<_> = Quarter::back_from(day(2026, 3, 2), 1, 3)
+            .iter()
+            .map(|q| (q.fiscal_year, q.number))
+            .collect();
+        assert_eq!(back, [(2025, 3), (2025, 4), (2026, 1)]);
+        assert_eq!(Quarter::back_from(day(2026, 3, 2), 1, 0).len(), 1);
     }
 
     /// Worked example. Today 2026-06-30; the window is 2025-06-30 (exclusive) – 2026-06-30.
@@ -227,7 +288,10 @@ mod tests {
         let mut c = account(3, 30_000, day(2027, 1, 1));
         c.status = AccountStatus::Churned {
             on: day(2026, 3, 1),
-            reason: "budget".into(),
+            reason: crate::domain::reason::Reason {
+                kind: crate::domain::reason::ReasonKind::Budget,
+                text: None,
+            },
         };
         let events = [
             event(1, OutcomeKind::Expanded, 100_000, 120_000, day(2026, 2, 1)),
@@ -294,5 +358,60 @@ mod tests {
         assert!((rows[0].expected - (95_000.0 + 50_000.0 + 78_000.0)).abs() < 1e-6);
         assert_eq!(rows[1].renewals, 1);
         assert!((rows[1].expected - 78_000.0).abs() < 1e-6);
+    }
+
+    /// Open expansion lands in the quarter of its target date (past due → this quarter) and
+    /// forecasts value × MEDDIC known / 6; undated opportunities are counted apart.
+    #[test]
+    fn expansion_forecast_weighted_by_meddic() {
+        use crate::domain::expansion::{Opportunity, OpportunityKind, OpportunityStatus};
+        use crate::domain::meddic::{Element, Entry, Qualification};
+        use crate::domain::stakeholder::{Role, Stakeholder};
+        let today = day(2026, 3, 2);
+        let opp = |id, value, due| Opportunity {
+            id,
+            kind: OpportunityKind::Seat,
+            value: Money(value),
+            trigger: None,
+            owner: None,
+            due,
+            status: OpportunityStatus::Open,
+            created_on: today,
+            qualification: Qualification::default(),
+        };
+        let mut a = account(1, 100_000, day(2027, 1, 1));
+        // The champion makes 1 known; metrics and pain set by hand make 3 of 6.
+        a.stakeholders = vec![Stakeholder::new("Jane".into(), Role::Champion, today)];
+        let mut qualified = opp(1, 60_000, Some(day(2026, 5, 15)));
+        for element in [Element::Metrics, Element::IdentifyPain] {
+            qualified
+                .qualification
+                .set(Entry {
+                    element,
+                    known: true,
+                    note: None,
+                    on: today,
+                })
+                .expect("no note");
+        }
+        let mut won = opp(4, 1_000_000, Some(day(2026, 5, 1)));
+        won.status = OpportunityStatus::Won {
+            on: today,
+            reason: None,
+        };
+        a.opportunities = vec![
+            qualified,
+            opp(2, 12_000, Some(day(2026, 1, 5))), // past due: this quarter, 1/6
+            opp(3, 30_000, None),
+            won,
+        ];
+        let rows = forecast([a.clone()].iter(), today, 1, 2);
+        assert_eq!(rows[0].expansion_open, Money(12_000));
+        assert!((rows[0].expansion_weighted - 2_000.0).abs() < 1e-6);
+        assert_eq!(rows[1].expansion_open, Money(60_000));
+        assert!((rows[1].expansion_weighted - 30_000.0).abs() < 1e-6);
+        let (open, weighted) = undated_expansion([a].iter());
+        assert_eq!(open, Money(30_000));
+        assert!((weighted - 5_000.0).abs() < 1e-6);
     }
 }

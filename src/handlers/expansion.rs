@@ -1,14 +1,18 @@
-//! Purpose: `/expansion` — opportunities, readiness checks, signals, won and lost.
+//! Purpose: `/expansion` — adding opportunities, the pipeline with MEDDIC scores, readiness
+//! checks and signals; commands about one opportunity are in [`super::opportunity`].
 
+use super::opportunity;
 use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
 use crate::command::expansion::ExpansionCommand;
 use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
-use crate::domain::expansion::{open_value, readiness, signals, Opportunity, OpportunityStatus};
+use crate::domain::expansion::{
+    open_value, readiness, signals, weighted_open_value, Opportunity, OpportunityStatus,
+};
+use crate::domain::meddic::{Qualification, ELEMENTS};
 use crate::domain::money::Money;
-use crate::domain::outcome::{OutcomeEvent, OutcomeKind};
 use crate::reply::{b, t, Line, Reply};
 
 pub fn handle(command: &ExpansionCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
@@ -41,6 +45,7 @@ pub fn handle(command: &ExpansionCommand, ctx: &Ctx, book: &Book) -> Result<Outc
                 due: *due,
                 status: OpportunityStatus::Open,
                 created_on: ctx.today,
+                qualification: Qualification::default(),
             });
             let mut reply = Reply::new().para(vec![
                 t(format!(
@@ -107,75 +112,16 @@ pub fn handle(command: &ExpansionCommand, ctx: &Ctx, book: &Book) -> Result<Outc
                     .line(verdict),
             ))
         }
-        ExpansionCommand::Won { id } => close(*id, true, None, ctx, book),
-        ExpansionCommand::Lost { id, reason } => close(*id, false, reason.clone(), ctx, book),
+        ExpansionCommand::Show { id } => opportunity::show(*id, ctx, book),
+        ExpansionCommand::Qualify {
+            id,
+            element,
+            known,
+            note,
+        } => opportunity::qualify(*id, *element, *known, note.as_deref(), ctx, book),
+        ExpansionCommand::Won { id, reason } => opportunity::close(*id, true, reason, ctx, book),
+        ExpansionCommand::Lost { id, reason } => opportunity::close(*id, false, reason, ctx, book),
     }
-}
-
-fn close(
-    id: u32,
-    won: bool,
-    reason: Option<String>,
-    ctx: &Ctx,
-    book: &Book,
-) -> Result<Outcome, DomainError> {
-    let holder = book
-        .opportunity_account(id)
-        .ok_or_else(|| DomainError::NotFound {
-            what: "opportunity",
-            name: format!("#{id}"),
-            suggestions: " See the open ones with `/expansion list`.".into(),
-        })?;
-    let mut account = editable(book, &holder.name, ctx)?;
-    require_active(&account)?;
-    let Some(opp) = account.opportunities.iter_mut().find(|o| o.id == id) else {
-        return Err(DomainError::NotFound {
-            what: "opportunity",
-            name: format!("#{id}"),
-            suggestions: String::new(),
-        });
-    };
-    if !opp.is_open() {
-        return Err(DomainError::Refused(format!(
-            "opportunity #{id} is already closed. See `/expansion list \"{}\"`.",
-            holder.name
-        )));
-    }
-    let value = opp.value;
-    let mut changes = Vec::new();
-    let reply = if won {
-        opp.status = OpportunityStatus::Won { on: ctx.today };
-        let before = account.arr;
-        account.arr = Money(before.0 + value.0);
-        changes.push(Change::AddOutcome(OutcomeEvent {
-            account: account.id,
-            account_name: account.name.clone(),
-            on: ctx.today,
-            kind: OutcomeKind::Expanded,
-            arr_before: before,
-            arr_after: account.arr,
-            reason: None,
-        }));
-        Reply::text(format!(
-            "Won #{id}: {} ARR {} → {}. It counts as expansion in NRR.",
-            account.name,
-            present::money(book, before),
-            present::money(book, account.arr)
-        ))
-    } else {
-        opp.status = OpportunityStatus::Lost {
-            on: ctx.today,
-            reason: reason.clone(),
-        };
-        Reply::text(format!(
-            "Lost #{id} at {} ({}){}.",
-            account.name,
-            present::money(book, value),
-            reason.map(|r| format!(": {r}")).unwrap_or_default()
-        ))
-    };
-    changes.insert(0, Change::PutAccount(Box::new(account)));
-    Ok(Outcome::write(reply, changes))
 }
 
 fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainError> {
@@ -194,15 +140,17 @@ fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainE
         .filter(|a| open_value(a).0 > 0)
         .collect();
     let whitespace = Money(with_open.iter().map(|a| open_value(a).0).sum());
+    let weighted: f64 = with_open.iter().map(|a| weighted_open_value(a)).sum();
     let (shown, more) = paginate(&with_open, page, "/expansion list");
     let mut reply = Reply::new().heading(format!(
-        "Expansion pipeline: {} open across {}, whitespace {}",
+        "Expansion pipeline: {} open across {}, whitespace {} (MEDDIC-weighted {})",
         with_open
             .iter()
             .map(|a| a.opportunities.iter().filter(|o| o.is_open()).count())
             .sum::<usize>(),
         present::count(with_open.len(), "account"),
-        present::money(book, whitespace)
+        present::money(book, whitespace),
+        present::money(book, Money(weighted.round() as u64))
     ));
     for account in shown {
         reply = reply.line(format!(
@@ -216,10 +164,11 @@ fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainE
             .filter(|o| o.is_open())
             .map(|o| {
                 let mut line = vec![t(format!(
-                    "#{} {} {}",
+                    "#{} {} {} — MEDDIC {}/{ELEMENTS}",
                     o.id,
                     o.kind.name(),
-                    present::money(book, o.value)
+                    present::money(book, o.value),
+                    o.meddic_score(&account.stakeholders)
                 ))];
                 if let Some(trigger) = &o.trigger {
                     line.push(t(format!(" — trigger: {trigger}")));

@@ -1,15 +1,19 @@
 //! Purpose: `/health` — record signals (merged, snapshotted) and show the score, its
-//! breakdown and trend.
+//! breakdown (saying where ROI comes from: `/health set` or the plan's metrics) and trend.
 
 use chrono::Duration;
 
+use super::plan::view::percent;
 use super::present;
 use super::{editable, require_active, Ctx, Outcome};
 use crate::command::health::HealthCommand;
 use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
-use crate::domain::health::{is_declining, shown_score, Band, Category, Health, Signals, Snapshot};
+use crate::domain::health::{
+    effective, is_declining, shown_score, Band, Category, Health, RoiSource, Signals, Snapshot,
+};
+use crate::picture::{HealthTrend, Picture};
 use crate::reply::{b, t, Reply};
 
 /// How far back `/health show` draws the trend.
@@ -18,7 +22,11 @@ const TREND_DAYS: i64 = 90;
 pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
         HealthCommand::Set { account, signals } => set(account, signals, ctx, book),
-        HealthCommand::Show { account } => Ok(Outcome::read(show(book.find(account)?, ctx))),
+        HealthCommand::Show { account } => {
+            let account = book.find(account)?;
+            let trend = HealthTrend::of(account, ctx.today).map(Picture::HealthTrend);
+            Ok(Outcome::read(show(account, ctx).picture(trend)))
+        }
     }
 }
 
@@ -34,7 +42,8 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     let mut account = editable(book, name, ctx)?;
     require_active(&account)?;
     let before = account.health();
-    let merged = account.signals().merged_with(update);
+    // Merged with what was recorded: ROI derived from the plan is never stored as given.
+    let merged = account.recorded_signals().merged_with(update);
     account.health.push(Snapshot {
         at: ctx.now,
         signals: merged,
@@ -63,6 +72,12 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
             .collect();
         reply = reply.line(format!("Partial score — unknown: {}.", missing.join(", ")));
     }
+    if let (Some(_), Some(targets)) = (update.roi, account.plan.targets_met()) {
+        reply = reply.line(format!(
+            "ROI from /health set now counts instead of the plan's metrics ({}/{} targets met).",
+            targets.met, targets.total
+        ));
+    }
     Ok(Outcome::write(
         reply,
         vec![Change::PutAccount(Box::new(account))],
@@ -71,7 +86,7 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
 
 fn show(account: &Account, ctx: &Ctx) -> Reply {
     let health = account.health();
-    let signals = account.signals();
+    let (signals, roi) = effective(account.recorded_signals(), account.plan.targets_met());
     let mut reply = Reply::new()
         .heading(format!("Health — {}", account.name))
         .para(vec![t("Score: "), b(present::health(&health))]);
@@ -90,7 +105,7 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
                 "{} ({} %): {} — {rated}",
                 category.label(),
                 category.weight(),
-                value(*category, &signals)
+                value(*category, &signals, roi, account)
             ))]
         })
         .collect();
@@ -107,7 +122,12 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
         })
         .collect();
     if !trend.is_empty() {
-        reply = reply.line(format!("Trend (90 days): {}", trend.join(" → ")));
+        let recorded = if matches!(roi, RoiSource::Plan(_)) {
+            ", recorded signals"
+        } else {
+            ""
+        };
+        reply = reply.line(format!("Trend (90 days{recorded}): {}", trend.join(" → ")));
     }
     if is_declining(&account.health, ctx.now) {
         reply = reply.line("⚠ Declining: down 15+ points or a worse band within 30 days.");
@@ -118,13 +138,26 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
     reply
 }
 
-fn value(category: Category, s: &Signals) -> String {
+fn value(category: Category, s: &Signals, roi: RoiSource, account: &Account) -> String {
     let shown = match category {
         Category::Usage => s.usage.map(|u| format!("{u} % of seats active")),
         Category::Adoption => s.adoption.map(|a| format!("{a} core features")),
         Category::Relationship => s.nps.map(|n| format!("NPS {n}")),
         Category::Tickets => s.tickets.map(|x| format!("tickets {}", x.name())),
-        Category::Roi => s.roi.map(|r| format!("{r} % of targets met")),
+        Category::Roi => s.roi.map(|r| {
+            // The source is named once the plan has metrics; before, only `/health set` gives ROI.
+            let source = match (roi, account.plan.targets_met()) {
+                (RoiSource::Plan(_), _) => format!(" — {}", roi.describe()),
+                (RoiSource::Recorded, Some(t)) => format!(
+                    " — {} (plan metrics: {}/{} met)",
+                    roi.describe(),
+                    t.met,
+                    t.total
+                ),
+                _ => String::new(),
+            };
+            format!("{} % of targets met{source}", percent(r))
+        }),
     };
     shown.unwrap_or_else(|| "not recorded".into())
 }

@@ -1,19 +1,23 @@
-//! Purpose: `/plan` — the account plan rendered from data, and its edits (goal, metric,
-//! risk, action, done).
+//! Purpose: `/plan` — the account plan's edits (goal, metric, risk, action, done,
+//! competitor, SWOT, remove); `view` renders it.
 
-use super::present::{self, person};
+pub mod view;
+
+use super::present;
 use super::{editable, require_active, Ctx, Outcome};
 use crate::command::plan::PlanCommand;
 use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
+use crate::domain::competition::CompetitorRisk;
 use crate::domain::error::DomainError;
+use crate::domain::health::{effective, Band, RoiSource};
 use crate::domain::person::Person;
-use crate::domain::plan::{Goal, Metric, Risk};
-use crate::reply::{t, Line, Reply};
+use crate::domain::plan_item::Section;
+use crate::reply::Reply;
 
 pub fn handle(command: &PlanCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     if let PlanCommand::Show { account } = command {
-        return Ok(Outcome::read(show(book.find(account)?, ctx, book)));
+        return Ok(Outcome::read(view::show(book.find(account)?, ctx, book)));
     }
     let name = match command {
         PlanCommand::Show { account }
@@ -21,50 +25,43 @@ pub fn handle(command: &PlanCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, 
         | PlanCommand::Metric { account, .. }
         | PlanCommand::Risk { account, .. }
         | PlanCommand::Action { account, .. }
-        | PlanCommand::Done { account, .. } => account,
+        | PlanCommand::Done { account, .. }
+        | PlanCommand::Competitor { account, .. }
+        | PlanCommand::Swot { account, .. }
+        | PlanCommand::Remove { account, .. } => account,
     };
+    let before = book.find(name)?;
     let mut account = editable(book, name, ctx)?;
     require_active(&account)?;
     let plan = &mut account.plan;
+    let mut roi_changed = false;
     let message = match command {
         PlanCommand::Show { .. } => String::new(),
         PlanCommand::Goal { text, maps, .. } => {
-            plan.add_goal(
-                Goal {
-                    text: text.clone(),
-                    mapping: maps.clone(),
-                },
-                name,
-            )?;
-            format!("Added goal {} of 3.", plan.goals.len())
+            let id = plan.add_goal(text.clone(), maps.clone(), name)?;
+            format!("Added goal g{id} ({} of 3).", plan.goals.len())
         }
-        PlanCommand::Metric {
-            name: metric,
-            target,
-            current,
-            ..
-        } => {
-            let new = plan.set_metric(Metric {
-                name: metric.clone(),
-                target: *target,
-                current: *current,
-            });
-            format!(
-                "{} metric \"{metric}\": {current} against a target of {target}.",
-                if new { "Added" } else { "Updated" }
-            )
+        PlanCommand::Metric { update, .. } => {
+            roi_changed = true;
+            let (m, new) = plan.set_metric(update.clone(), ctx.today);
+            if new {
+                format!(
+                    "Added m{} \"{}\": {} against a target of {}. This first value is the baseline improvement is measured from; the metric counts toward targets met (ROI) once updated on a later day.",
+                    m.id, m.name, update.current, update.target
+                )
+            } else {
+                format!("Updated {}.", view::metric_line(book, m))
+            }
         }
         PlanCommand::Risk {
             text, mitigation, ..
         } => {
-            plan.risks.push(Risk {
-                text: text.clone(),
-                mitigation: mitigation.clone(),
-            });
+            let id = plan.add_risk(text.clone(), mitigation.clone());
             match mitigation {
-                Some(_) => "Added the risk and its mitigation.".to_string(),
-                None => "Added the risk. Give it a mitigation next time: `mitigation:\"…\"`."
-                    .to_string(),
+                Some(_) => format!("Added risk r{id} and its mitigation."),
+                None => {
+                    format!("Added risk r{id}. Give it a mitigation next time: `mitigation:\"…\"`.")
+                }
             }
         }
         PlanCommand::Action {
@@ -104,163 +101,94 @@ pub fn handle(command: &PlanCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, 
             item.done = Some(ctx.today);
             format!("Done: {}.", item.text)
         }
+        PlanCommand::Competitor {
+            name: competitor,
+            risk,
+            edge,
+            ..
+        } => {
+            let (stored, was) = plan.set_competitor(competitor, *risk, edge.clone(), ctx.today);
+            let mut text = match was {
+                None => format!("Added competitor {}.", view::competitor_line(stored)),
+                Some(was) if was != *risk => format!(
+                    "Updated competitor {} (risk was {}).",
+                    view::competitor_line(stored),
+                    was.name()
+                ),
+                Some(_) => format!("Updated competitor {}.", view::competitor_line(stored)),
+            };
+            if *risk == CompetitorRisk::High {
+                text +=
+                    " A high-risk competitor flags the plan and is listed in the weekly digest.";
+                if stored.edge.is_none() {
+                    text += " Record how we win: `edge:\"…\"`.";
+                }
+            }
+            text
+        }
+        PlanCommand::Swot { kind, text, .. } => {
+            let id = plan.add_swot(*kind, text.clone())?;
+            format!("Added {} s{id} to the SWOT.", kind.name())
+        }
+        PlanCommand::Remove { item, .. } => {
+            roi_changed = item.section == Section::Metric;
+            format!("Removed {}.", plan.remove(*item)?)
+        }
     };
     plan.updated_at = Some(ctx.now);
-    let reply = Reply::text(format!("{} — {message}", account.name));
+    let mut reply = Reply::text(format!("{} — {message}", account.name));
+    if roi_changed {
+        reply = roi_effect(reply, before, &account);
+    }
     Ok(Outcome::write(
         reply,
         vec![Change::PutAccount(Box::new(account))],
     ))
 }
 
-fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
-    let plan = &account.plan;
-    let mut flags = Vec::new();
-    if plan.is_generic() {
-        flags.push("generic: no strategic goals — ask for the customer's top 3".to_string());
-    }
-    if plan.is_stale(account.created_at, ctx.now) {
-        flags.push("stale: not updated for 90+ days".to_string());
-    }
-    let overdue = plan
-        .actions
-        .iter()
-        .filter(|a| a.is_overdue(ctx.today))
-        .count();
-    if overdue > 0 {
-        flags.push(format!("{} overdue", present::count(overdue, "action")));
-    }
-    let last = plan
-        .updated_at
-        .map_or("never".to_string(), |d| d.date_naive().to_string());
-    let mut reply = Reply::new()
-        .heading(format!("Account plan — {}", account.name))
-        .para(vec![
-            t(format!("Last updated {last} | Owner ")),
-            person(book, account.owner.as_ref()),
-            t(format!(" | {}", present::tier(book, account))),
-        ]);
-    if !flags.is_empty() {
-        reply = reply.bullets(
-            flags
-                .into_iter()
-                .map(|f| vec![t(format!("⚠ {f}"))])
-                .collect(),
-        );
-    }
-    let industry = [account.industry.as_deref(), account.segment.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" / ");
-    reply = reply
-        .line("CUSTOMER OVERVIEW")
-        .bullets(vec![
-            vec![t(if industry.is_empty() {
-                "industry / segment not recorded".into()
-            } else {
-                industry
-            })],
-            vec![t(if account.products.is_empty() {
-                "products not recorded".into()
-            } else {
-                format!("Products: {}", account.products.join(", "))
-            })],
-            vec![t(format!(
-                "Contract value: {} | Renewal date: {}",
-                present::money(book, account.arr),
-                account.renewal_date
-            ))],
-        ])
-        .line("STRATEGIC GOALS (customer's top 3)")
-        .bullets(numbered(plan.goals.iter().map(|g| g.text.clone())))
-        .line("HOW WE MAP TO THEIR GOALS")
-        .bullets(
-            plan.goals
-                .iter()
-                .map(|g| {
-                    vec![t(format!(
-                        "{} → {}",
-                        g.text,
-                        g.mapping.as_deref().unwrap_or("(not mapped yet)")
-                    ))]
-                })
-                .collect(),
+/// After a metric changed: where health's ROI now comes from, and the health it gives.
+fn roi_effect(reply: Reply, before: &Account, after: &Account) -> Reply {
+    let (old, new) = (before.health(), after.health());
+    let health = if old.score == new.score {
+        format!("health {}", present::health(&new))
+    } else {
+        format!(
+            "health {} (was {})",
+            present::health(&new),
+            present::health(&old)
         )
-        .line("SUCCESS METRICS")
-        .bullets(
-            plan.metrics
-                .iter()
-                .map(|m| {
-                    vec![t(format!(
-                        "{}: target {} | current {}{}",
-                        m.name,
-                        m.target,
-                        m.current,
-                        if m.met() { " ✓" } else { "" }
-                    ))]
+    };
+    let (signals, source) = effective(after.recorded_signals(), after.plan.targets_met());
+    let roi = match (source, signals.roi) {
+        (RoiSource::Plan(_), Some(r)) => format!(
+            "ROI {} % — {}; {health}.",
+            view::percent(r),
+            source.describe()
+        ),
+        (RoiSource::Recorded, Some(r)) => format!(
+            "Health keeps the ROI given with /health set ({} %); plan metrics: {}.",
+            view::percent(r),
+            after
+                .plan
+                .targets_met()
+                .map_or("none measured since its baseline yet".into(), |t| {
+                    format!("{}/{} met", t.met, t.total)
                 })
-                .collect(),
-        )
-        .line("RISKS")
-        .bullets(
-            plan.risks
-                .iter()
-                .map(|r| {
-                    vec![t(format!(
-                        "{}: {}",
-                        r.text,
-                        r.mitigation.as_deref().unwrap_or("no mitigation yet")
-                    ))]
-                })
-                .collect(),
-        )
-        .line("EXPANSION OPPORTUNITIES")
-        .bullets(
-            account
-                .opportunities
-                .iter()
-                .filter(|o| o.is_open())
-                .map(|o| {
-                    let mut line = vec![t(format!(
-                        "#{} {} {}: {} / {} / ",
-                        o.id,
-                        o.kind.name(),
-                        present::money(book, o.value),
-                        o.trigger.as_deref().unwrap_or("no trigger"),
-                        o.due.map_or("no date".to_string(), |d| d.to_string())
-                    ))];
-                    line.push(person(book, o.owner.as_ref()));
-                    line
-                })
-                .collect(),
-        )
-        .line("90-DAY ACTION PLAN");
-    let actions: Vec<Line> = plan
-        .actions
-        .iter()
-        .map(|a| {
-            let mut line = vec![t(format!(
-                "[{}] {}. {} by {}",
-                if a.done.is_some() { "x" } else { " " },
-                a.id,
-                a.text,
-                a.due
-            ))];
-            line.push(t(" — "));
-            line.push(person(book, a.owner.as_ref()));
-            if a.is_overdue(ctx.today) {
-                line.push(t(" (overdue)"));
-            }
-            line
-        })
-        .collect();
-    reply.bullets(actions)
-}
-
-fn numbered(items: impl Iterator<Item = String>) -> Vec<Line> {
-    items
-        .enumerate()
-        .map(|(i, text)| vec![t(format!("{}. {text}", i + 1))])
-        .collect()
+        ),
+        _ if after.plan.metrics.is_empty() => format!(
+            "No ROI signal now: no plan metrics and none given with /health set; {health}."
+        ),
+        _ => format!(
+            "No ROI signal yet: plan metrics count toward targets met once measured after their baseline; {health}."
+        ),
+    };
+    let reply = reply.line(roi);
+    if new.band == Band::Red && old.band != Band::Red {
+        reply.line(format!(
+            "⚠ {} turned red: this is an escalation, and the owner's manager will be pinged.",
+            after.name
+        ))
+    } else {
+        reply
+    }
 }

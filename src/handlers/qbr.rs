@@ -1,8 +1,9 @@
-//! Purpose: `/qbr` — prep (agenda, checklist from data, questions, best expansion, send
-//! date), schedule and done.
+//! Purpose: `/qbr` — prep (agenda, checklist from data, value delivered vs. targets,
+//! competition and SWOT, questions, best expansion, send date), schedule and done.
 
 use chrono::Duration;
 
+use super::plan::view;
 use super::present;
 use super::{editable, require_active, Ctx, Outcome};
 use crate::command::qbr::QbrCommand;
@@ -10,7 +11,7 @@ use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::expansion::best_open;
-use crate::domain::health::{shown_score, Health, TicketTrend};
+use crate::domain::health::{effective, shown_score, Health, RoiSource, TicketTrend};
 use crate::domain::qbr::{agenda_send_date, overdue_days, strategic_questions, AGENDA};
 use crate::domain::stakeholder::Role;
 use crate::reply::{t, Line, Reply};
@@ -86,13 +87,21 @@ fn mark(ok: bool, text: String) -> Line {
 }
 
 fn prep(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
-    let s = account.signals();
+    let (s, roi) = effective(account.recorded_signals(), account.plan.targets_met());
+    let roi_source = match roi {
+        RoiSource::Plan(_) => format!(" — {}", roi.describe()),
+        _ => String::new(),
+    };
     let mut checklist = vec![
         mark(
             s.usage.is_some() && s.roi.is_some(),
             match (s.usage, s.roi) {
-                (Some(u), Some(r)) => format!("usage ({u} %) and ROI ({r} % of targets) are in"),
-                _ => "usage and ROI data missing: `/health set … usage: roi:`".into(),
+                (Some(u), Some(r)) => format!(
+                    "usage ({u} %) and ROI ({} % of targets{roi_source}) are in",
+                    view::percent(r)
+                ),
+                _ => "usage and ROI data missing: `/health set … usage: roi:` or `/plan metric`"
+                    .into(),
             },
         ),
         mark(
@@ -196,6 +205,17 @@ fn prep(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
         )
         .line("Pre-QBR checklist:")
         .bullets(checklist)
+        .line("Value delivered vs. targets (15–30):")
+        .bullets(value_lines(account, book));
+    let competition = view::competition_lines(account);
+    if !competition.is_empty() {
+        reply = reply.line("Competition:").bullets(competition);
+    }
+    let swot = view::swot_lines(account);
+    if !swot.is_empty() {
+        reply = reply.line("SWOT:").bullets(swot);
+    }
+    reply = reply
         .line(format!(
             "Strategic questions ({}):",
             account.industry.as_deref().unwrap_or("general")
@@ -220,4 +240,22 @@ fn prep(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
         ));
     }
     reply
+}
+
+/// The plan's metrics, each against its target and first value, then the total value.
+fn value_lines(account: &Account, book: &Book) -> Vec<Line> {
+    let mut lines: Vec<Line> = account
+        .plan
+        .metrics
+        .iter()
+        .map(|m| vec![t(view::metric_line(book, m))])
+        .collect();
+    match view::value_line(book, account) {
+        Some(total) => lines.push(vec![t(total)]),
+        None => lines.push(vec![t(format!(
+            "no success metrics in the plan: `/plan metric \"{}\" NAME target: current: value-per-unit:`",
+            account.name
+        ))]),
+    }
+    lines
 }

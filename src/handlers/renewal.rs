@@ -10,9 +10,11 @@ use crate::domain::account::{Account, AccountStatus, Activity, ActivityKind};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::outcome::{renewal_events, OutcomeEvent, OutcomeKind};
+use crate::domain::reason::{Given, Reason, ReasonKind};
 use crate::domain::renewal::{
     is_late_start, lead_time_days, FollowUp, RenewalCycle, Stage, UNANSWERED_FOLLOWUPS_TO_ESCALATE,
 };
+use crate::picture::{Picture, RenewalTimeline};
 use crate::reply::{b, t, Reply};
 
 /// How far ahead `/renewal list` looks by default.
@@ -43,10 +45,19 @@ pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 vec![Change::PutAccount(Box::new(account))],
             ))
         }
-        RenewalCommand::Renewed { account, arr, date } => renewed(account, *arr, *date, ctx, book),
+        RenewalCommand::Renewed {
+            account,
+            arr,
+            date,
+            reason,
+        } => renewed(account, (*arr, *date), reason, ctx, book),
         RenewalCommand::Churned { account, reason } => {
             let mut account = editable(book, account, ctx)?;
             require_active(&account)?;
+            let reason = reason.resolve(&account.plan).unwrap_or(Reason {
+                kind: ReasonKind::Other,
+                text: None,
+            });
             account.status = AccountStatus::Churned {
                 on: ctx.today,
                 reason: reason.clone(),
@@ -59,6 +70,7 @@ pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 arr_before: account.arr,
                 arr_after: crate::domain::money::Money(0),
                 reason: Some(reason.clone()),
+                opportunity: None,
             };
             let reply = Reply::text(format!(
                 "Recorded {} as churned ({} ARR lost): {reason}. It counts against GRR and NRR.",
@@ -109,6 +121,13 @@ fn list(within: u32, page: usize, ctx: &Ctx, book: &Book) -> Reply {
             line
         })
         .collect();
+    // The timeline (the next 120 days, the renewal gates drawn) comes with the first page.
+    let timeline = (page <= 1).then(|| {
+        Picture::RenewalTimeline(
+            RenewalTimeline::of(accounts.iter().copied(), ctx.today)
+                .in_currency(&book.settings.currency),
+        )
+    });
     Reply::new()
         .heading(format!(
             "{} within {within} days, {} ARR",
@@ -117,6 +136,7 @@ fn list(within: u32, page: usize, ctx: &Ctx, book: &Book) -> Reply {
         ))
         .bullets(rows)
         .note(more)
+        .picture(timeline)
 }
 
 fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
@@ -212,13 +232,15 @@ fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outco
 
 fn renewed(
     name: &str,
-    arr: Option<crate::domain::money::Money>,
-    date: Option<NaiveDate>,
+    (arr, date): (Option<crate::domain::money::Money>, Option<NaiveDate>),
+    given: &Given,
     ctx: &Ctx,
     book: &Book,
 ) -> Result<Outcome, DomainError> {
     let mut account = editable(book, name, ctx)?;
     require_active(&account)?;
+    let reason = given.resolve(&account.plan);
+    let reason = reason.as_ref();
     let old_arr = account.arr;
     let new_arr = arr.unwrap_or(old_arr);
     let default_date = account
@@ -237,7 +259,13 @@ fn renewed(
             ),
         ));
     }
-    let events = renewal_events(account.id, &account.name, ctx.today, old_arr, new_arr);
+    let events = renewal_events(
+        account.id,
+        &account.name,
+        ctx.today,
+        (old_arr, new_arr),
+        reason.cloned(),
+    );
     account.arr = new_arr;
     account.renewal_date = new_date;
     account.renewal = RenewalCycle::default();
@@ -247,10 +275,11 @@ fn renewed(
         std::cmp::Ordering::Equal => String::new(),
     };
     let reply = Reply::text(format!(
-        "Recorded the renewal of {} at {}{change}. Next renewal {}.",
+        "Recorded the renewal of {} at {}{change}. Next renewal {}.{}",
         account.name,
         present::money(book, new_arr),
-        present::renewal(&account, ctx.today)
+        present::renewal(&account, ctx.today),
+        reason.map(|r| format!(" Why: {r}.")).unwrap_or_default()
     ));
     let mut changes = vec![Change::PutAccount(Box::new(account))];
     changes.extend(events.into_iter().map(Change::AddOutcome));

@@ -7,6 +7,7 @@ use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::stakeholder::{Quadrant, Role, Stakeholder};
+use crate::picture::{Picture, PowerGrid};
 use crate::reply::{b, t, Line, Reply};
 
 pub fn handle(
@@ -55,7 +56,9 @@ pub fn handle(
             ))
         }
         StakeholderCommand::List { account } => {
-            Ok(Outcome::read(grid(book.find(account)?, ctx, book)))
+            let account = book.find(account)?;
+            let picture = PowerGrid::of(account).map(Picture::PowerGrid);
+            Ok(Outcome::read(grid(account, ctx, book).picture(picture)))
         }
         StakeholderCommand::Set {
             account,

@@ -1,5 +1,6 @@
 //! Purpose: the renewals post — accounts that entered a renewal stage since the last run,
-//! each with its checklist and owner, and a weekly follow-up nudge inside T-30.
+//! each with its checklist and owner (at T-120 and T-90 also the value delivered, for the
+//! ROI pull and the value QBR), and a weekly follow-up nudge inside T-30.
 
 use chrono::{Duration, NaiveDate};
 
@@ -7,7 +8,8 @@ use super::{account_line, Section};
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 use crate::domain::renewal::Stage;
-use crate::reply::{t, Reply};
+use crate::handlers::plan::view::value_line;
+use crate::reply::{t, Line, Reply};
 
 /// Days to renewal on which accounts inside T-30 get their weekly nudge (T-30 + 7k).
 fn nudge_day(days_left: i64) -> bool {
@@ -45,19 +47,26 @@ pub fn build(book: &Book, today: NaiveDate, last_run: Option<NaiveDate>) -> Opti
         ),
     });
     for (account, stage) in entered.iter().take(25) {
+        let mut items: Vec<Line> = stage
+            .checklist()
+            .iter()
+            .map(|item| vec![t(format!("[ ] {item}"))])
+            .collect();
+        if matches!(stage, Stage::T120 | Stage::T90) {
+            items.push(vec![t(value_line(book, account).unwrap_or_else(|| {
+                format!(
+                    "No success metrics in the plan to show value: `/plan metric \"{}\" NAME target: current: value-per-unit:`",
+                    account.name
+                )
+            }))]);
+        }
         reply = reply
             .para(account_line(
                 book,
                 account,
                 format!("{} — renews {}", stage.word(), account.renewal_date),
             ))
-            .bullets(
-                stage
-                    .checklist()
-                    .iter()
-                    .map(|item| vec![t(format!("[ ] {item}"))])
-                    .collect(),
-            );
+            .bullets(items);
     }
     if entered.len() > 25 {
         reply = reply.line(format!("…and {} more: `/renewal list`", entered.len() - 25));

@@ -1,6 +1,6 @@
 //! Purpose: the Monday digest — renewals in the next 120 days by stage, health changes and
-//! red accounts, single-threaded accounts, the expansion pipeline, what is due this week,
-//! stale inputs, and undelivered posts. A quiet week says so in one line.
+//! red accounts, single-threaded accounts, high-risk competitors, the expansion pipeline, what
+//! is due this week, stale inputs, and undelivered posts. A quiet week says so in one line.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -15,6 +15,7 @@ use crate::domain::renewal::Stage;
 use crate::domain::saveplay::{Milestone, MilestoneState};
 use crate::domain::stakeholder::Role;
 use crate::handlers::present;
+use crate::picture::{Picture, RenewalTimeline};
 use crate::reply::{t, Line, Reply};
 
 /// Health signals older than this are stale.
@@ -34,7 +35,8 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
     let week_end = today + Duration::days(7);
     let mut by_stage: Vec<(Stage, Section)> =
         STAGES.iter().map(|s| (*s, Section::default())).collect();
-    let (mut turned, mut red, mut single, mut due, mut stale) = (
+    let (mut turned, mut red, mut single, mut competed, mut due, mut stale) = (
+        Section::default(),
         Section::default(),
         Section::default(),
         Section::default(),
@@ -76,6 +78,16 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         if threads.is_single_threaded() {
             single.add(|| account_line(book, a, threads.reasons(&a.stakeholders).join(", ")));
         }
+        if a.plan.high_risk_competitors().next().is_some() {
+            competed.add(|| {
+                let names: Vec<String> = a
+                    .plan
+                    .high_risk_competitors()
+                    .map(|c| format!("{} (last seen {})", c.name, c.last_seen))
+                    .collect();
+                account_line(book, a, names.join(", "))
+            });
+        }
         let value = open_value(a).0;
         if value > 0 {
             open_count += a.opportunities.iter().filter(|o| o.is_open()).count();
@@ -115,6 +127,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         && turned.is_empty()
         && red.is_empty()
         && single.is_empty()
+        && competed.is_empty()
         && whitespace == 0
         && due.is_empty()
         && stale.is_empty();
@@ -122,7 +135,11 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         reply = reply.line("Quiet week: no renewals in the next 120 days, nothing red, declining or single-threaded, nothing due.");
     }
     if renewals > 0 {
-        reply = reply.line(format!("Renewals in the next 120 days ({renewals}):"));
+        let timeline = RenewalTimeline::of(accounts.iter().copied(), today)
+            .in_currency(&book.settings.currency);
+        reply = reply
+            .picture(Some(Picture::RenewalTimeline(timeline)))
+            .line(format!("Renewals in the next 120 days ({renewals}):"));
         for (stage, lines) in by_stage.into_iter().filter(|(_, l)| !l.is_empty()) {
             reply = reply
                 .line(format!("{} ({})", stage.word(), lines.len()))
@@ -133,6 +150,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         ("Turned red or declining this week", turned),
         ("Red accounts", red),
         ("Single-threaded", single),
+        ("High-risk competitors", competed),
     ] {
         if !lines.is_empty() {
             reply = reply

@@ -125,8 +125,11 @@ pub fn is_write(command: &Command) -> bool {
             | RenewalCommand::Churned { .. } => true,
         },
         Command::Expansion(c) => match c {
-            ExpansionCommand::List { .. } | ExpansionCommand::Ready { .. } => false,
+            ExpansionCommand::List { .. }
+            | ExpansionCommand::Ready { .. }
+            | ExpansionCommand::Show { .. } => false,
             ExpansionCommand::Add { .. }
+            | ExpansionCommand::Qualify { .. }
             | ExpansionCommand::Won { .. }
             | ExpansionCommand::Lost { .. } => true,
         },
@@ -140,7 +143,10 @@ pub fn is_write(command: &Command) -> bool {
             | PlanCommand::Metric { .. }
             | PlanCommand::Risk { .. }
             | PlanCommand::Action { .. }
-            | PlanCommand::Done { .. } => true,
+            | PlanCommand::Done { .. }
+            | PlanCommand::Competitor { .. }
+            | PlanCommand::Swot { .. }
+            | PlanCommand::Remove { .. } => true,
         },
         Command::AtRisk(c) => match c {
             AtRiskCommand::List { .. } => false,
@@ -150,7 +156,9 @@ pub fn is_write(command: &Command) -> bool {
             | AtRiskCommand::Resolve { .. } => true,
         },
         Command::Portfolio(c) => match c {
-            PortfolioCommand::Summary | PortfolioCommand::Forecast { .. } => false,
+            PortfolioCommand::Summary
+            | PortfolioCommand::Forecast { .. }
+            | PortfolioCommand::WinLoss { .. } => false,
         },
         Command::Digest(c) => match c {
             DigestCommand::List | DigestCommand::Preview { .. } => false,
@@ -198,7 +206,7 @@ mod tests {
                     let parsed = crate::command::parse(example, today).expect("example parses");
                     let reads = [
                         "show", "list", "history", "ready", "prep", "summary", "forecast",
-                        "preview", "help", "whoami", "ask",
+                        "preview", "help", "whoami", "ask", "winloss",
                     ];
                     assert_eq!(
                         is_write(&parsed.command),
