@@ -46,6 +46,10 @@ pub enum Cmd {
         /// First load a sample portfolio (loading it twice changes nothing)
         #[arg(long)]
         demo: bool,
+        /// Write the pictures replies carry (health trend, power grid, renewal timeline) as
+        /// PNG files into this directory (created if missing)
+        #[arg(long, value_name = "DIR")]
+        images: Option<PathBuf>,
     },
     /// Bulk-load accounts (and stakeholders) from a CRM CSV export or Steward's JSON export
     Import {
@@ -119,15 +123,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         None if config.has_chat() => serve(open()?, &config),
         None => {
             eprintln!("No Slack or Discord credentials are configured: starting the local console (see README).");
-            console(&open()?, &actor, clock)
+            console(&open()?, &actor, clock, None)
         }
-        Some(Cmd::Console { demo }) => {
+        Some(Cmd::Console { demo, images }) => {
+            if let Some(dir) = &images {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot use {} for pictures: {e}", dir.display()))?;
+            }
             let app = open()?;
             if demo {
                 let loaded = crate::demo::load(&app, &actor, clock()).map_err(|e| e.to_string())?;
                 eprintln!("Demo portfolio: {loaded} accounts added.");
             }
-            console(&app, &actor, clock)
+            console(&app, &actor, clock, images.as_deref())
         }
         Some(Cmd::Import { file, date_format }) => {
             // Checked before the database is opened (or created) for nothing.
@@ -196,10 +204,15 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
-fn console(app: &App, actor: &Actor, clock: impl Fn() -> DateTime<Utc>) -> Result<(), Failure> {
+fn console(
+    app: &App,
+    actor: &Actor,
+    clock: impl Fn() -> DateTime<Utc>,
+    images: Option<&std::path::Path>,
+) -> Result<(), Failure> {
     crate::console::greet_if_terminal(actor);
     let stdin = std::io::stdin().lock();
-    crate::console::run(app, actor, stdin, std::io::stdout().lock(), clock)
+    crate::console::run(app, actor, stdin, std::io::stdout().lock(), clock, images)
         .map_err(|e| format!("console I/O failed: {e}"))?;
     app.store.flush().map_err(|e| e.to_string())
 }

@@ -1,21 +1,25 @@
 //! Purpose: the console adapter — a local chat on stdin/stdout. Each line is a slash command
-//! (or, otherwise, a prompt); each reply is plain text followed by one empty line.
+//! (or, otherwise, a prompt); each reply is plain text followed by one empty line. With
+//! `--images DIR`, a reply's pictures are written there as PNG files, named in the reply.
 
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
 use crate::app::{Actor, App};
+use crate::picture::Picture;
 use crate::render::text;
 use crate::reply::Reply;
 
 /// Reads lines from `input` until it ends, answering each on `output`. `clock` gives the
-/// instant each line is handled at (fixed under `--now`).
+/// instant each line is handled at (fixed under `--now`); pictures go to `images` when given.
 pub fn run(
     app: &App,
     actor: &Actor,
     input: impl BufRead,
     mut output: impl Write,
     clock: impl Fn() -> DateTime<Utc>,
+    images: Option<&Path>,
 ) -> std::io::Result<()> {
     for line in input.lines() {
         let line = match line {
@@ -25,6 +29,7 @@ pub fn run(
                 write_reply(
                     &mut output,
                     &Reply::error("the line is not valid UTF-8 text; retype it. Example: /account show \"Acme Corp\""),
+                    None,
                 )?;
                 continue;
             }
@@ -35,14 +40,34 @@ pub fn run(
             continue;
         }
         let reply = app.answer_prompt(actor, clock(), trimmed);
-        write_reply(&mut output, &reply)?;
+        write_reply(&mut output, &reply, images)?;
     }
     Ok(())
 }
 
-fn write_reply(output: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
-    writeln!(output, "{}\n", text::render(reply))?;
+fn write_reply(
+    output: &mut impl Write,
+    reply: &Reply,
+    images: Option<&Path>,
+) -> std::io::Result<()> {
+    let mut text = text::render(reply);
+    if let Some(dir) = images {
+        for picture in &reply.pictures {
+            text.push('\n');
+            text.push_str(&save_picture(dir, picture));
+        }
+    }
+    writeln!(output, "{text}\n")?;
     output.flush()
+}
+
+/// Draws `picture` into `dir` and says where it went (or why it could not be written).
+fn save_picture(dir: &Path, picture: &Picture) -> String {
+    let path = dir.join(picture.file_name());
+    match std::fs::write(&path, picture.png()) {
+        Ok(()) => format!("Picture: {} — {}", path.display(), picture.alt_text()),
+        Err(e) => format!("Picture not written to {}: {e}", path.display()),
+    }
 }
 
 /// The greeting shown when a person (not a pipe) is at the console.

@@ -4,8 +4,9 @@
 //! (`DISCORD_API_URL`) recording every call; every answer and request body checked against
 //! Discord's OpenAPI description. This file: the door (signatures, timestamps, sizes);
 //! commands in `tests/discord/commands.rs`; autocomplete, buttons, deferral and follow-ups
-//! in `tests/discord/answers.rs`; posting, registration
-//! and the scheduler in `tests/discord/posting.rs`; gateway mode in `tests/discord/gateway.rs`.
+//! in `tests/discord/answers.rs`; pictures (PNG attachments) in `tests/discord/pictures.rs`;
+//! posting, registration and the scheduler in `tests/discord/posting.rs`; gateway mode in
+//! `tests/discord/gateway.rs`.
 
 #[path = "discord/answers.rs"]
 mod answers;
@@ -17,6 +18,10 @@ mod fake;
 mod gateway;
 #[path = "discord/harness.rs"]
 mod harness;
+#[path = "discord/multipart.rs"]
+mod multipart;
+#[path = "discord/pictures.rs"]
+mod pictures;
 #[path = "discord/posting.rs"]
 mod posting;
 #[path = "discord/spec.rs"]

@@ -18,6 +18,8 @@ mod door;
 mod events;
 #[path = "slack/logs.rs"]
 mod log_capture;
+#[path = "slack/pictures.rs"]
+mod pictures;
 #[path = "slack/posting.rs"]
 mod posting;
 #[path = "slack/socket.rs"]

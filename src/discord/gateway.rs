@@ -1,7 +1,8 @@
 //! Purpose: gateway mode (`DISCORD_TOKEN`) — serenity's client (no framework) with an
 //! event handler: `interaction_create` goes to the same handlers as the HTTP endpoint, its
 //! callback sent to `/interactions/{id}/{token}/callback`; `message` answers prompts — a
-//! mention of Steward in a server channel, or a direct message.
+//! mention of Steward in a server channel, or a direct message — with create-message, the
+//! reply's pictures in one more message with the files.
 //!
 //! Intents: `GUILDS`, `GUILD_MESSAGES`, `DIRECT_MESSAGES`. Message content is delivered
 //! without the privileged `MESSAGE_CONTENT` intent for messages that mention the app and for
@@ -23,7 +24,7 @@ use std::sync::Arc;
 
 use super::access::{self, Member};
 use super::rest::Resend;
-use super::{interactions, prompts, respond, Discord};
+use super::{interactions, pictures, prompts, respond, Discord};
 use crate::reply::Reply;
 
 /// The default REST base, which serenity's limiter serves.
@@ -157,6 +158,11 @@ impl EventHandler for Handler {
                 tracing::warn!(%error, "could not answer a prompt");
                 return;
             }
+        }
+        // The pictures after the text, drawn only now that the text is out.
+        let channel = message.channel_id.to_string();
+        if let Err(error) = pictures::post(&self.discord, &channel, &reply.pictures, None).await {
+            tracing::warn!(%error, "could not send a prompt's pictures");
         }
     }
 }

@@ -6,7 +6,7 @@
 //! carries the answer (type 4); otherwise the callback defers (type 5) and the answer edits
 //! the original response when it is ready. Answers are ephemeral (errors always are); one
 //! longer than a message continues in ephemeral follow-ups. Read-only answers get a
-//! 'Share in channel' button.
+//! 'Share in channel' button. An answer's pictures follow in one more message ([`pictures`]).
 
 use futures::future::BoxFuture;
 use reqwest::Method;
@@ -20,7 +20,8 @@ use std::sync::Arc;
 use super::access::{self, Member};
 use super::components::{self, Click};
 use super::rest::{Resend, RestError};
-use super::{autocomplete, line, respond, Discord};
+use super::upload::Upload;
+use super::{autocomplete, line, pictures, respond, Discord};
 use crate::app::Actor;
 use crate::reply::Reply;
 
@@ -205,8 +206,8 @@ async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering)
                 true => (respond::UPDATE_MESSAGE, respond::without_flags(first)),
                 false => (respond::CHANNEL_MESSAGE, first),
             };
-            let after = (!bodies.is_empty())
-                .then(|| follow_ups(discord.clone(), how.application, how.token, bodies));
+            let after = (!bodies.is_empty() || !reply.pictures.is_empty())
+                .then(|| rest_of_answer(discord.clone(), how, bodies, reply));
             Handled {
                 callback: respond::callback(kind, first),
                 after,
@@ -229,11 +230,11 @@ async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering)
                     "/webhooks/{}/{}/messages/@original",
                     how.application, how.token
                 );
-                if let Err(error) = webhook(&discord, Method::PATCH, &path, &first).await {
+                if let Err(error) = webhook(&discord, Method::PATCH, &path, &first, &[]).await {
                     tracing::warn!(%error, "could not complete a deferred answer");
                     return;
                 }
-                follow_ups(discord, how.application, how.token, bodies).await;
+                rest_of_answer(discord, how, bodies, reply).await;
             });
             Handled {
                 callback,
@@ -257,38 +258,49 @@ fn answer_bodies(reply: &Reply, line: &str, how: &Answering) -> (Value, Vec<Valu
     (first, bodies.collect())
 }
 
-/// Sends `bodies` as follow-up messages, in order.
-fn follow_ups(
+/// What follows the answer's first message: the rest of its text as follow-ups, in order,
+/// then its pictures — drawn only now, after the callback, and only when the text got out.
+fn rest_of_answer(
     discord: Arc<Discord>,
-    application: u64,
-    token: String,
+    how: Answering,
     bodies: Vec<Value>,
+    reply: Reply,
 ) -> BoxFuture<'static, ()> {
     Box::pin(async move {
-        let path = format!("/webhooks/{application}/{token}");
+        let path = format!("/webhooks/{}/{}", how.application, how.token);
         for (i, body) in bodies.iter().enumerate() {
-            if let Err(error) = webhook(&discord, Method::POST, &path, body).await {
+            if let Err(error) = webhook(&discord, Method::POST, &path, body, &[]).await {
                 tracing::warn!(%error, part = i + 1, "could not send a follow-up; the rest of the answer is dropped");
                 return;
             }
         }
+        let ephemeral = !how.public || reply.is_error();
+        pictures::follow_up(
+            &discord,
+            how.application,
+            &how.token,
+            &reply.pictures,
+            ephemeral,
+        )
+        .await;
     })
 }
 
 /// An interaction-webhook call. Over HTTP the callback is our response body, and Discord may
 /// not have taken it in when the first follow-up arrives: a `404` is tried again a few times.
-async fn webhook(
+pub(super) async fn webhook(
     discord: &Discord,
     method: Method,
     path: &str,
     body: &Value,
+    files: &[Upload],
 ) -> Result<Value, RestError> {
     let mut tries = 0;
     loop {
         tries += 1;
         match discord
             .rest
-            .send(method.clone(), path, Some(body), Resend::OnlyRateLimits)
+            .send_files(method.clone(), path, body, files, Resend::OnlyRateLimits)
             .await
         {
             Err(error) if error.status() == Some(404) && tries < 3 => {

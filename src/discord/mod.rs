@@ -14,11 +14,13 @@
 //! - [`line`]: a command interaction's options → the command line `App::execute` runs.
 //! - [`autocomplete`]: account names for autocompleted options, from the [`names`] index;
 //!   [`components`]: buttons.
-//! - [`respond`]: Discord message and callback bodies from rendered replies.
+//! - [`respond`]: Discord message and callback bodies from rendered replies; [`pictures`]: a
+//!   reply's pictures as PNG attachments, drawn after the answer is out.
 //! - [`access`]: who may use Steward (DECISIONS 20–22): the role, Manage Server, admins.
 //! - [`prompts`]: mentions and DMs; [`port`]: the scheduler's `ChatPort` for Discord.
 //! - [`register`]: the application commands from `commands/`, overwritten only when changed.
-//! - [`rest`]: Steward's own REST client, with its own `429` handling.
+//! - [`rest`]: Steward's own REST client, with its own `429` handling; [`upload`]: messages
+//!   with files, as multipart forms.
 
 pub mod access;
 pub mod autocomplete;
@@ -27,12 +29,14 @@ pub mod gateway;
 pub mod interactions;
 pub mod line;
 pub mod names;
+pub mod pictures;
 pub mod port;
 pub mod prompts;
 pub mod register;
 pub mod respond;
 pub mod rest;
 pub mod routes;
+pub mod upload;
 pub mod verify;
 
 use chrono::{DateTime, Utc};

@@ -4,7 +4,8 @@
 //! returns the message already made instead of posting it twice. The marker's key also
 //! stands in the footer of the first message's last embed ("ref …"): `find_marker` reads
 //! recent history for it after a restart (DECISIONS 5), since history does not return nonces.
-//! Reminder and escalation posts get the account buttons.
+//! Reminder and escalation posts get the account buttons; the reply's pictures follow in one
+//! more message with the files, the next part's nonce.
 //!
 //! `429`s wait `retry_after` (a long one is handed back to the scheduler); once part of a
 //! long post is out, a later part's failure is logged, not retried as a whole.
@@ -16,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use super::rest::{Resend, RestError};
-use super::{components, respond, Discord};
+use super::{components, pictures, respond, Discord};
 use crate::actions::{accounts_in, has_buttons};
 use crate::render::discord::MAX_EMBED_TOTAL;
 use crate::scheduler::parse_marker;
@@ -170,7 +171,8 @@ impl ChatPort for DiscordPort {
     async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError> {
         let channel = self.channel(target).await?;
         let path = format!("/channels/{channel}/messages");
-        for (part, body) in self.messages(post).iter().enumerate() {
+        let messages = self.messages(post);
+        for (part, body) in messages.iter().enumerate() {
             // Safe to resend: `enforce_nonce` turns a repeated create into the same message.
             match self
                 .discord
@@ -185,6 +187,15 @@ impl ChatPort for DiscordPort {
                     return Ok(());
                 }
             }
+        }
+        // The pictures come last, as the next part with its own nonce. The text is the
+        // record: a failure here is logged, never handed back (a retried post would repeat
+        // the text).
+        let next = nonce(&post.marker, messages.len());
+        if let Err(error) =
+            pictures::post(&self.discord, &channel, &post.reply.pictures, Some(next)).await
+        {
+            tracing::warn!(%error, "a post's pictures could not be delivered; the text went out");
         }
         Ok(())
     }

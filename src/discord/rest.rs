@@ -10,12 +10,16 @@
 //! again when that wait is short, or hands the wait back to the caller (the scheduler
 //! retries the period later); `5xx` and transport failures are retried with backoff only
 //! where a retry cannot duplicate anything (create-message carries `enforce_nonce`).
+//!
+//! Messages with files (pictures) take the same path, as multipart forms ([`super::upload`]).
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::time::Duration;
 use thiserror::Error;
+
+use super::upload::{form, Payload, Upload};
 
 /// The API version every path is under.
 pub const API_PREFIX: &str = "/api/v10";
@@ -132,10 +136,34 @@ impl Rest {
         body: Option<&Value>,
         resend: Resend,
     ) -> Result<Value, RestError> {
+        self.bot_request(method, path, body.into(), resend).await
+    }
+
+    /// A bot-authenticated message with `files` (`attachments` in `body` names them); without
+    /// any, plain JSON.
+    pub async fn bot_files(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+        files: &[Upload],
+        resend: Resend,
+    ) -> Result<Value, RestError> {
+        self.bot_request(method, path, Payload::with_files(body, files), resend)
+            .await
+    }
+
+    async fn bot_request(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload<'_>,
+        resend: Resend,
+    ) -> Result<Value, RestError> {
         if self.token.is_none() {
             return Err(RestError::NoToken);
         }
-        self.send(method, path, body, resend).await
+        self.request(method, path, payload, resend).await
     }
 
     /// A call under the retry policy. Interaction webhooks (`/webhooks/{app}/{token}`,
@@ -147,9 +175,33 @@ impl Rest {
         body: Option<&Value>,
         resend: Resend,
     ) -> Result<Value, RestError> {
+        self.request(method, path, body.into(), resend).await
+    }
+
+    /// [`Rest::send`] for a message with `files`; without any, plain JSON.
+    pub async fn send_files(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+        files: &[Upload],
+        resend: Resend,
+    ) -> Result<Value, RestError> {
+        self.request(method, path, Payload::with_files(body, files), resend)
+            .await
+    }
+
+    /// The one request path: every call, with or without files, retried alike.
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload<'_>,
+        resend: Resend,
+    ) -> Result<Value, RestError> {
         let mut attempt = 1;
         loop {
-            let error = match self.once(method.clone(), path, body).await {
+            let error = match self.once(method.clone(), path, payload).await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
@@ -170,12 +222,13 @@ impl Rest {
         }
     }
 
-    /// One request, no retries.
-    pub async fn once(
+    /// One request, no retries. A multipart form is built anew for each try: reqwest sends
+    /// (and so consumes) it.
+    async fn once(
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        payload: Payload<'_>,
     ) -> Result<Value, RestError> {
         let mut request = self
             .client
@@ -183,12 +236,16 @@ impl Rest {
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bot {}", token.expose_secret()));
         }
-        if let Some(body) = body {
-            let bytes =
-                serde_json::to_vec(body).map_err(|e| RestError::Transport(e.to_string()))?;
-            request = request
-                .header("Content-Type", "application/json")
-                .body(bytes);
+        match payload {
+            Payload::Nothing => {}
+            Payload::Json(body) => {
+                let bytes =
+                    serde_json::to_vec(body).map_err(|e| RestError::Transport(e.to_string()))?;
+                request = request
+                    .header("Content-Type", "application/json")
+                    .body(bytes);
+            }
+            Payload::Files(body, files) => request = request.multipart(form(body, files)?),
         }
         let response = request
             .send()

@@ -212,6 +212,38 @@ impl Api {
         }
     }
 
+    /// Posts raw bytes to a full URL without the bot token: the step of Slack's external
+    /// upload that sends a file's contents to the `upload_url` that
+    /// `files.getUploadURLExternal` returned (the URL is the credential). Retried by the policy.
+    pub async fn upload_bytes(
+        &self,
+        upload_url: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<(), ApiError> {
+        let url = url::Url::parse(upload_url)
+            .map_err(|_| ApiError::Transport("upload_url is not a URL".into()))?;
+        let mut attempt = 1;
+        loop {
+            let result: ClientResult<Value> = match &self.transport {
+                Transport::Https(client) => {
+                    post_url_bytes(client, url.clone(), content_type, bytes).await
+                }
+                Transport::Http(client) => {
+                    post_url_bytes(client, url.clone(), content_type, bytes).await
+                }
+            };
+            match result.map_err(ApiError::from_client) {
+                Ok(_) => return Ok(()),
+                Err(error) => match self.retry.wait(attempt, &error) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(error),
+                },
+            }
+            attempt += 1;
+        }
+    }
+
     /// The Socket Mode listener needs the client itself.
     pub(crate) fn with_client<R>(
         &self,
@@ -276,6 +308,33 @@ where
         .http_api
         .connector
         .http_post_uri(url, body, context)
+        .await
+}
+
+/// A binary POST to a full URL without the bot token (slack-morphism's
+/// `files_upload_via_url` makes the same call, `api/files.rs`, but with the token; Slack's
+/// upload URL needs none, and a token should go nowhere it is not needed). Slack answers the
+/// upload with plain text (`OK - 1234`), which the connector reads as an empty success.
+async fn post_url_bytes<H>(
+    client: &SlackClient<SlackClientHyperConnector<H>>,
+    url: url::Url,
+    content_type: &str,
+    bytes: &[u8],
+) -> ClientResult<Value>
+where
+    H: 'static + Send + Sync + Clone + Connect,
+{
+    let span = tracing::span!(tracing::Level::DEBUG, "Slack file upload");
+    let context = SlackClientApiCallContext {
+        rate_control_params: None,
+        token: None,
+        tracing_span: &span,
+        is_sensitive_url: true,
+    };
+    client
+        .http_api
+        .connector
+        .http_post_uri_binary(url, content_type.to_string(), bytes, context)
         .await
 }
 

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use super::{actions, interact, Origin, Slack};
+use super::{actions, interact, pictures, Origin, Slack};
 use crate::command::spec::groups;
+use crate::picture::Picture;
 use crate::render::slack::{render, MAX_BLOCKS};
 use crate::reply::Reply;
 
@@ -61,7 +62,8 @@ pub enum Ack {
 
 /// What answering a command produced.
 enum Answer {
-    Messages(Vec<Value>),
+    /// Message bodies, and the pictures that follow them (drawn after acknowledging).
+    Messages(Vec<Value>, Vec<Picture>),
     /// A modal was opened instead.
     Modal,
 }
@@ -145,14 +147,14 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     };
     match done.ok_or(()) {
         Ok(Ok(Answer::Modal)) => Ack::Empty,
-        Ok(Ok(Answer::Messages(messages))) => {
+        Ok(Ok(Answer::Messages(messages, pictures))) => {
             let mut messages = messages.into_iter();
             let Some(first) = messages.next() else {
                 return Ack::Empty;
             };
             let rest: Vec<Value> = messages.collect();
-            if !rest.is_empty() {
-                tokio::spawn(follow_up(slack.clone(), response_url, rest));
+            if !rest.is_empty() || !pictures.is_empty() {
+                tokio::spawn(follow_up(slack.clone(), response_url, rest, pictures));
             }
             Ack::Message(first)
         }
@@ -163,8 +165,8 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
             // Slow: acknowledge now; the answer follows when the work is done.
             let slack = slack.clone();
             tokio::spawn(async move {
-                if let Ok(Answer::Messages(messages)) = work.await {
-                    follow_up(slack, response_url, messages).await;
+                if let Ok(Answer::Messages(messages, pictures)) = work.await {
+                    follow_up(slack, response_url, messages, pictures).await;
                 }
             });
             Ack::Empty
@@ -174,19 +176,20 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
 
 async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String) -> Answer {
     let Some(actor) = command.origin.actor() else {
-        return Answer::Messages(vec![ephemeral(
-            "this request names no valid Slack workspace.",
-        )]);
+        return Answer::Messages(
+            vec![ephemeral("this request names no valid Slack workspace.")],
+            Vec::new(),
+        );
     };
     match slack.gate.check(&slack.api, &command.origin).await {
         Ok(access) => {
             if let Some(refusal) = access.refusal() {
-                return Answer::Messages(vec![ephemeral(refusal)]);
+                return Answer::Messages(vec![ephemeral(refusal)], Vec::new());
             }
         }
         Err(error) => {
             tracing::warn!(%error, "users.info failed; access refused for now");
-            return Answer::Messages(vec![ephemeral("Steward could not check your access with Slack just now; please try again in a moment.")]);
+            return Answer::Messages(vec![ephemeral("Steward could not check your access with Slack just now; please try again in a moment.")], Vec::new());
         }
     }
     let text = command.text.trim();
@@ -202,11 +205,17 @@ async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String) -> Answ
     }
     let line = format!("/{group} {text}").trim_end().to_string();
     let reply = slack.execute(actor, line.clone()).await;
-    Answer::Messages(payloads(&reply, Some(&line), false))
+    Answer::Messages(payloads(&reply, Some(&line), false), reply.pictures)
 }
 
-/// Sends the rest of an answer through `response_url` (at most its five uses).
-pub async fn follow_up(slack: Arc<Slack>, response_url: Option<String>, messages: Vec<Value>) {
+/// Sends the rest of an answer through `response_url` (at most its five uses), then its
+/// pictures, privately, in one more message when a use is left.
+pub async fn follow_up(
+    slack: Arc<Slack>,
+    response_url: Option<String>,
+    messages: Vec<Value>,
+    pictures: Vec<Picture>,
+) {
     let Some(url) = response_url else {
         tracing::warn!("an answer could not be delivered: the request had no response_url");
         return;
@@ -223,6 +232,10 @@ pub async fn follow_up(slack: Arc<Slack>, response_url: Option<String>, messages
             total,
             "answer longer than Slack's five response_url uses; the rest was dropped"
         );
+    }
+    // The first message went inline; `total` more used the URL.
+    if !pictures.is_empty() && total < RESPONSE_URL_USES {
+        pictures::answer_privately(&slack, &url, pictures).await;
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::commands::payloads;
-use super::{home, prompts, Origin, Slack};
+use super::{home, pictures, prompts, Origin, Slack};
 use crate::reply::{Reply, Span};
 
 /// Seen event ids are kept this long (Slack retries within minutes).
@@ -197,6 +197,7 @@ async fn answer_prompt(
             return;
         }
     }
+    pictures::share(slack, reply.pictures, &origin.channel, thread.as_deref()).await;
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::api::ApiError;
 use super::commands::{ephemeral, follow_up, payloads};
-use super::{actions, Origin, Slack};
+use super::{actions, pictures, Origin, Slack};
 use crate::render::slack::render;
 
 /// The modal's `callback_id`.
@@ -73,18 +73,25 @@ async fn click(slack: Arc<Slack>, payload: Value) {
     let Some((origin, actor)) = origin(&payload).and_then(|o| o.actor().map(|a| (o, a))) else {
         return;
     };
-    let mut messages = match refusal(&slack, &origin).await {
-        Some(refusal) => vec![ephemeral(&refusal)],
+    let (mut messages, pictures, public) = match refusal(&slack, &origin).await {
+        Some(refusal) => (vec![ephemeral(&refusal)], Vec::new(), false),
         None => {
             let reply = slack.execute(actor, line).await;
-            payloads(&reply, None, in_channel && !reply.is_error())
+            let public = in_channel && !reply.is_error();
+            (payloads(&reply, None, public), reply.pictures, public)
         }
     };
     // A new message, never a replacement of the post that was clicked.
     for message in &mut messages {
         message["replace_original"] = json!(false);
     }
-    follow_up(slack, response_url, messages).await;
+    if public {
+        // A shared answer shares its pictures into the channel too.
+        follow_up(slack.clone(), response_url, messages, Vec::new()).await;
+        pictures::share(&slack, pictures, &origin.channel, None).await;
+    } else {
+        follow_up(slack, response_url, messages, pictures).await;
+    }
 }
 
 fn text_input(block_id: &str, label: &str, hint: &str, optional: bool) -> Value {

@@ -12,6 +12,7 @@
 //! - [`access`]: who may read (DECISIONS 21): guests and other organizations are refused.
 //! - [`actions`]: buttons — which command line each one runs through [`App::execute`].
 //! - [`home`]: the App Home view; [`port`]: the scheduler's `ChatPort` for Slack.
+//! - [`pictures`]: pictures drawn after acknowledging and uploaded (external upload flow).
 //! - [`api`]: the Web API client (slack-morphism) pointed at `SLACK_API_URL`, with retries.
 
 pub mod access;
@@ -21,6 +22,7 @@ pub mod commands;
 pub mod events;
 pub mod home;
 pub mod interact;
+pub mod pictures;
 pub mod port;
 pub mod prompts;
 pub mod routes;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::api::ApiError;
-use super::{actions, Slack};
+use super::{actions, pictures, Slack};
 use crate::render::slack::{render, MAX_BLOCKS};
 use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
@@ -216,6 +216,9 @@ impl ChatPort for SlackPort {
                 }
             }
         }
+        // The pictures follow the text; one that fails is logged by `share`, and the post
+        // still counts as delivered (retrying it would post its text twice).
+        pictures::share(&self.slack, post.reply.pictures.clone(), &channel, None).await;
         Ok(())
     }
 

@@ -70,7 +70,7 @@ async fn every_command_group_answers_through_the_shared_parser() {
                 s("account", "Acme Corp"),
                 s("text", "Expand to EMEA: phase 1")
             ]),
-            "Added goal 1",
+            "Added goal g1",
         ),
         (
             "plan",

@@ -2,8 +2,11 @@
 //! every call, checks each request body against Discord's OpenAPI description (`spec.rs`),
 //! answers like Discord — create-message honours `nonce` + `enforce_nonce` (a repeat returns
 //! the message already made), history lists what was posted — and can be scripted to fail a
-//! route a few times. An unexpected route, a bot call without the bot token, or a body the
-//! description refuses is a problem, reported by [`Fake::assert_clean`].
+//! route a few times. Messages with files come as `multipart/form-data` (`multipart.rs`):
+//! `payload_json` is checked as the body, the files recorded. An unexpected route, a bot call
+//! without the bot token, a body the description refuses, a file Discord could not place, or
+//! a file uploaded for an interaction before its callback was answered is a problem, reported
+//! by [`Fake::assert_clean`].
 
 #![allow(dead_code)]
 
@@ -13,21 +16,24 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+use super::multipart::{self, File};
 use super::spec::{self, Op};
 
 pub const BOT_TOKEN: &str = "MTA5ODc2NTQzMjEwOTg3NjU0.FAKE.bot-token-for-tests";
 
-/// One recorded call: method, path (no `/api/v10`, no query), body.
+/// One recorded call: method, path (no `/api/v10`, no query), body (`payload_json` of a
+/// multipart request), and the files uploaded with it.
 #[derive(Debug, Clone)]
 pub struct Call {
     pub method: String,
     pub path: String,
     pub body: Value,
+    pub files: Vec<File>,
 }
 
 /// A scripted answer: `status` and `body`; `still_applies` makes a create-message store the
@@ -71,6 +77,9 @@ struct Inner {
     members: HashMap<String, Value>,
     /// What `GET /gateway` answers (the fake gateway's `ws://` URL).
     gateway: Option<String>,
+    /// Interaction tokens whose callback was answered (over the gateway, or as the HTTP
+    /// endpoint's response, which the harness reports).
+    answered: HashSet<String>,
     seq: u64,
 }
 
@@ -122,6 +131,11 @@ impl Fake {
         self.lock().gateway = Some(url.to_string());
     }
 
+    /// The interaction with `token` was answered (the HTTP endpoint's response came back).
+    pub fn answered(&self, token: &str) {
+        self.lock().answered.insert(token.to_string());
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.lock().calls.clone()
     }
@@ -160,6 +174,22 @@ impl Fake {
         waited
             .await
             .unwrap_or_else(|_| panic!("{pattern} was not called {n} times: {:#?}", self.calls()))
+    }
+
+    /// Waits until a call matching `pattern` is `wanted`; the first such call.
+    pub async fn wait_for_call(&self, pattern: &str, wanted: impl Fn(&Call) -> bool) -> Call {
+        let waited = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                let notified = self.changed.notified();
+                if let Some(call) = self.calls_to(pattern).into_iter().find(&wanted) {
+                    return call;
+                }
+                notified.await;
+            }
+        });
+        waited
+            .await
+            .unwrap_or_else(|_| panic!("no such {pattern} call: {:#?}", self.calls()))
     }
 
     pub fn assert_clean(&self) {
@@ -213,22 +243,48 @@ async fn route(State(fake): State<Fake>, request: Request) -> Response {
         .strip_prefix("/api/v10")
         .unwrap_or("")
         .to_string();
-    let body: Value = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or(json!({"unparsable": true}))
+    let content_type = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    let (body, files) = match multipart::read(content_type, &bytes, &mut problems) {
+        Some(form) => form,
+        None if bytes.is_empty() => (Value::Null, Vec::new()),
+        None => (
+            serde_json::from_slice(&bytes).unwrap_or(json!({"unparsable": true})),
+            Vec::new(),
+        ),
     };
-    let response = handle(&fake, &method, &path, &parts.headers, &body);
+    if !files.is_empty() {
+        problems.extend(multipart::check_attachments(&body, &files));
+    }
+    fake.lock().problems.extend(
+        problems
+            .into_iter()
+            .map(|p| format!("{method} {path}: {p}")),
+    );
+    let response = handle(&fake, &method, &path, &parts.headers, &body, files);
     fake.changed.notify_waiters();
     response
 }
 
-fn handle(fake: &Fake, method: &Method, path: &str, headers: &HeaderMap, body: &Value) -> Response {
+fn handle(
+    fake: &Fake,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &Value,
+    files: Vec<File>,
+) -> Response {
     let mut inner = fake.lock();
+    let uploads = !files.is_empty();
     inner.calls.push(Call {
         method: method.to_string(),
         path: path.to_string(),
         body: body.clone(),
+        files,
     });
     let auth = headers
         .get("authorization")
@@ -273,8 +329,13 @@ fn handle(fake: &Fake, method: &Method, path: &str, headers: &HeaderMap, body: &
                 json!({"id": format!("7{user}"), "type": 1, "recipients": [{"id": user}]}),
             )
         }
-        ("POST", ["", "webhooks", _, _]) => {
+        ("POST", ["", "webhooks", _, token]) => {
             check(&mut inner, Op::FollowUp);
+            if uploads && !inner.answered.contains(*token) {
+                inner.problems.push(format!(
+                    "{path}: files uploaded before the callback was answered"
+                ));
+            }
             answer(
                 200,
                 json!({"id": "1", "channel_id": "1", "content": body["content"]}),
@@ -284,8 +345,9 @@ fn handle(fake: &Fake, method: &Method, path: &str, headers: &HeaderMap, body: &
             check(&mut inner, Op::EditOriginal);
             answer(200, json!({"id": "1", "channel_id": "1"}))
         }
-        ("POST", ["", "interactions", _, _, "callback"]) => {
+        ("POST", ["", "interactions", _, token, "callback"]) => {
             check(&mut inner, Op::Callback);
+            inner.answered.insert(token.to_string());
             answer(204, Value::Null)
         }
         ("GET", ["", "gateway"]) => match &inner.gateway {

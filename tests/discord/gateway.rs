@@ -1,8 +1,9 @@
 //! Gateway mode against a stand-in gateway on 127.0.0.1 (Discord's documented opcodes:
 //! HELLO, IDENTIFY, READY and dispatches, as text frames): serenity's client connects to the
 //! URL the fake REST API's `GET /gateway` names, and its events reach the same handlers as
-//! the HTTP endpoint — the callback goes to `/interactions/{id}/{token}/callback`; prompts
-//! (a mention, a DM) are answered with create-message.
+//! the HTTP endpoint — the callback goes to `/interactions/{id}/{token}/callback`, pictures
+//! follow it; prompts (a mention, a DM) are answered with create-message, pictures in one
+//! more message with the files.
 
 use futures::{SinkExt, StreamExt};
 use secrecy::SecretString;
@@ -52,6 +53,16 @@ async fn gateway_events_reach_the_same_handlers() {
             super::harness::s("name", "Acme Corp"),
             super::harness::s("arr", "50k"),
             super::harness::s("renewal", "2026-06-30")
+        ]),
+    )
+    .await;
+    h.command(
+        "stakeholder",
+        "add",
+        json!([
+            super::harness::s("account", "Acme Corp"),
+            super::harness::s("name", "Jane Doe"),
+            super::harness::s("role", "champion")
         ]),
     )
     .await;
@@ -163,13 +174,52 @@ async fn gateway_events_reach_the_same_handlers() {
     ))
     .await
     .expect("dm");
-    let answers = h.fake.wait_for("POST /channels/*/messages", 2).await;
-    assert_eq!(answers[1].path, format!("/channels/{dm_channel}/messages"));
+    let dm_path = format!("/channels/{dm_channel}/messages");
+    let answer = h
+        .fake
+        .wait_for_call("POST /channels/*/messages", |c| {
+            c.path == dm_path && c.files.is_empty()
+        })
+        .await;
     assert!(
-        !text_of(&answers[1].body).contains("inside a server"),
-        "a member's DM is answered: {:?}",
-        answers[1]
+        !text_of(&answer.body).contains("inside a server"),
+        "a member's DM is answered: {answer:?}"
     );
+
+    // Pictures: after the callback (the fake refuses files for an unanswered token), and
+    // after a prompt's text, in its channel.
+    let list = super::harness::s("account", "Acme Corp");
+    let interaction = h.payload(command("stakeholder", "list", json!([list])), JANE, MEMBER);
+    ws.send(dispatch(5, "INTERACTION_CREATE", interaction))
+        .await
+        .expect("interaction");
+    let upload = h
+        .fake
+        .wait_for_call("POST /webhooks/*/*", |c| !c.files.is_empty())
+        .await;
+    assert_eq!(upload.files[0].filename, "power-grid-acme-corp.png");
+    ws.send(dispatch(
+        6,
+        "MESSAGE_CREATE",
+        message(
+            "1700000000000000003",
+            CHANNEL,
+            &format!("<@{APP}> who do we know at Acme Corp?"),
+            true,
+        ),
+    ))
+    .await
+    .expect("mention");
+    let channel_path = format!("/channels/{CHANNEL}/messages");
+    let pictures = h
+        .fake
+        .wait_for_call("POST /channels/*/messages", |c| {
+            c.path == channel_path && !c.files.is_empty()
+        })
+        .await;
+    assert_eq!(pictures.files[0].filename, "power-grid-acme-corp.png");
+    assert_eq!(pictures.files[0].png, Ok((800, 450)));
+    assert!(pictures.body.get("flags").is_none() && pictures.body.get("nonce").is_none());
 
     gateway.stop().await;
     h.fake.assert_clean();

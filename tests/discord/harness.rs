@@ -187,6 +187,9 @@ impl Harness {
         let timestamp = now().timestamp().to_string();
         let signature = sign(&self.key, &timestamp, &body);
         let (status, text) = self.raw(body, Some(signature), Some(timestamp)).await;
+        if let Some(token) = payload["token"].as_str() {
+            self.fake.answered(token);
+        }
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 

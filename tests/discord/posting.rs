@@ -1,6 +1,7 @@
 //! Posting through the Discord `ChatPort` (create-message with `nonce` + `enforce_nonce`,
-//! 429s, DMs, markers found after a restart), the scheduler end to end, and command
-//! registration — all against the fake REST API.
+//! 429s, DMs, markers found after a restart), the scheduler end to end (the weekly digest
+//! with its renewal timeline attached), and command registration — all against the fake
+//! REST API.
 
 use serde_json::json;
 use std::time::Duration;
@@ -165,7 +166,25 @@ async fn the_scheduler_posts_a_subscription_once_and_recovers_after_a_restart() 
         .run_due(next_monday + chrono::Duration::minutes(5))
         .await;
     assert_eq!(again.posted, 0, "never twice");
-    assert_eq!(h.fake.messages(CHANNEL).len(), 1);
+    // The digest's text, then its renewal timeline as a file with the next part's nonce.
+    let sent = h.fake.messages(CHANNEL);
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    let timeline = &sent[1]["attachments"][0]["filename"];
+    assert!(
+        timeline
+            .as_str()
+            .is_some_and(|f| f.starts_with("renewal-timeline-")),
+        "{:?}",
+        sent[1]
+    );
+    assert_eq!(
+        sent[1]["embeds"][0]["image"]["url"],
+        format!("attachment://{}", timeline.as_str().unwrap_or_default())
+    );
+    assert_eq!(
+        sent[1]["nonce"].as_str().map(|n| n.ends_with("-1")),
+        Some(true)
+    );
     // A claim whose post went out but was never marked (a crash) is found by its footer.
     let sub = format!("weekly@{CHANNEL}");
     let week_after = next_monday + chrono::Duration::days(7);
@@ -192,7 +211,7 @@ async fn the_scheduler_posts_a_subscription_once_and_recovers_after_a_restart() 
     assert_eq!(recovered.posted, 0, "{recovered:?}");
     assert_eq!(
         h.fake.messages(CHANNEL).len(),
-        2,
+        3,
         "no duplicate of the crashed post"
     );
     assert!(matches!(

@@ -57,7 +57,11 @@ fn close_objects(schema: &mut Value) {
     }
 }
 
-struct Validators(Vec<(Op, jsonschema::Validator)>);
+struct Validators {
+    ops: Vec<(Op, jsonschema::Validator)>,
+    /// The file parts create-message's `multipart/form-data` schema declares.
+    file_parts: Vec<String>,
+}
 
 fn validators() -> &'static Validators {
     static V: OnceLock<Validators> = OnceLock::new();
@@ -76,8 +80,23 @@ fn validators() -> &'static Validators {
             Op::BulkOverwrite,
             Op::OpenDm,
         ];
-        Validators(
-            ops.into_iter()
+        // Execute-webhook's multipart schema in this description repeats its JSON schema
+        // without the file parts; Discord's docs give every message upload the same
+        // `files[n]`, so create-message's list stands for both.
+        let multipart = &doc["paths"]["/channels/{channel_id}/messages"]["post"]["requestBody"]
+            ["content"]["multipart/form-data"]["schema"]["allOf"];
+        let file_parts: Vec<String> = multipart
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["properties"].as_object())
+            .flat_map(|p| p.keys().filter(|k| k.starts_with("files[")).cloned())
+            .collect();
+        assert!(!file_parts.is_empty(), "create-message takes files");
+        Validators {
+            file_parts,
+            ops: ops
+                .into_iter()
                 .map(|op| {
                     let (path, method) = pointer(op);
                     let mut root = doc["paths"][path][method]["requestBody"]["content"]
@@ -93,14 +112,19 @@ fn validators() -> &'static Validators {
                     )
                 })
                 .collect(),
-        )
+        }
     })
+}
+
+/// The names a file part may have (`files[0]` … `files[9]`).
+pub fn file_parts() -> &'static [String] {
+    &validators().file_parts
 }
 
 /// What is wrong with `body` as the request body of `op`.
 pub fn errors(op: Op, body: &Value) -> Vec<String> {
     let (_, validator) = validators()
-        .0
+        .ops
         .iter()
         .find(|(o, _)| *o == op)
         .expect("a validator per op");

@@ -76,6 +76,8 @@ struct Inner {
     expected: Vec<String>,
     seq: u64,
     ws_url: Option<String>,
+    /// Bytes POSTed to each upload URL, by file id.
+    uploads: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -85,8 +87,10 @@ pub struct Fake {
 }
 
 /// Methods Steward may call; anything else is a failure.
-const KNOWN: [&str; 8] = [
+const KNOWN: [&str; 10] = [
     "chat.postMessage",
+    "files.getUploadURLExternal",
+    "files.completeUploadExternal",
     "conversations.history",
     "conversations.open",
     "users.info",
@@ -109,6 +113,7 @@ impl Fake {
         let app = Router::new()
             .route("/api/{method}", post(api).get(api))
             .route("/response/{id}", post(response_url))
+            .route("/upload/{file}", post(upload))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         fake
@@ -171,6 +176,11 @@ impl Fake {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         panic!("{method} was not called {n} times: {:#?}", self.calls());
+    }
+
+    /// The bytes uploaded for a file id (the `upload_url` step of the external upload).
+    pub fn uploaded(&self, file: &str) -> Option<Vec<u8>> {
+        self.lock().uploads.get(file).cloned()
     }
 
     pub fn problems(&self) -> Vec<String> {
@@ -289,6 +299,28 @@ async fn api(
         "apps.connections.open" => {
             json!({"ok": true, "url": fake.lock().ws_url.clone().unwrap_or_default()})
         }
+        "files.getUploadURLExternal" => {
+            let file = {
+                let mut inner = fake.lock();
+                inner.seq += 1;
+                format!("F{:08}", inner.seq)
+            };
+            json!({"ok": true, "upload_url": format!("{}/upload/{file}", fake.url), "file_id": file})
+        }
+        "files.completeUploadExternal" => {
+            let (files, uploads) = (args["files"].clone(), fake.lock().uploads.clone());
+            let mut problems = Vec::new();
+            for file in files.as_array().into_iter().flatten() {
+                let id = file["id"].as_str().unwrap_or_default();
+                if !uploads.contains_key(id) {
+                    problems.push(format!(
+                        "files.completeUploadExternal: {id} was never uploaded"
+                    ));
+                }
+            }
+            fake.lock().problems.extend(problems);
+            json!({"ok": true, "files": files})
+        }
         _ => json!({"ok": true}),
     };
     answer(200, None, body)
@@ -307,6 +339,25 @@ fn store_message(fake: &Fake, args: &Value) -> Value {
         .or_default()
         .insert(0, message.clone());
     json!({"ok": true, "channel": channel, "ts": ts, "message": message})
+}
+
+/// The `upload_url` step: the file's bytes, without a token; Slack answers in plain text.
+async fn upload(
+    State(fake): State<Fake>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut problems = Vec::new();
+    if headers.contains_key("authorization") {
+        problems.push(format!(
+            "upload of {file}: the bot token was sent to the upload URL"
+        ));
+    }
+    let length = body.len();
+    fake.record("upload", json!({"file": file, "length": length}), problems);
+    fake.lock().uploads.insert(file, body.to_vec());
+    (StatusCode::OK, format!("OK - {length}")).into_response()
 }
 
 async fn response_url(State(fake): State<Fake>, Path(_id): Path<String>, body: Bytes) -> Response {
