@@ -1,7 +1,8 @@
 //! Benchmark of Discord's HTTP interactions path on loopback: signed command and
 //! autocomplete interactions posted to `/discord/interactions` (Ed25519 check, serenity's
 //! model, the command line, `App::execute`, embeds) against a book of 10,000 accounts, with
-//! 200, 16 and 1 requests in flight. Prints requests/s and p50/p99/max beside the targets (commands
+//! 200, 16 and 1 requests in flight (saturation), then from 200 connections at a steady 10
+//! requests/s each. Prints requests/s and p50/p99/max beside the targets (commands
 //! p99 ≤ 20 ms, autocomplete p99 ≤ 5 ms). Run: `cargo bench --bench discord`
 //! (`-- --smoke` for a quick run; `-- commands` or `-- autocomplete` for one kind).
 //! Client and server share the machine's cores.
@@ -135,7 +136,15 @@ struct Run {
     elapsed: Duration,
 }
 
-async fn run(url: &str, requests: Vec<(Vec<u8>, String, String)>, in_flight: usize) -> Run {
+/// Posts `requests` from `in_flight` workers: each sends its next request as soon as the last
+/// is answered (`pace: None`, saturation), or one per `pace` (a steady rate), first requests
+/// spread over one gap.
+async fn run(
+    url: &str,
+    requests: Vec<(Vec<u8>, String, String)>,
+    in_flight: usize,
+    pace: Option<Duration>,
+) -> Run {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(in_flight)
         .build()
@@ -143,11 +152,23 @@ async fn run(url: &str, requests: Vec<(Vec<u8>, String, String)>, in_flight: usi
     let queue = Arc::new(std::sync::Mutex::new(requests));
     let started = Instant::now();
     let workers: Vec<_> = (0..in_flight)
-        .map(|_| {
+        .map(|worker| {
             let (client, queue, url) = (client.clone(), queue.clone(), url.to_string());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
+                let mut ticks = match pace {
+                    Some(gap) => {
+                        tokio::time::sleep(gap * (worker % 100) as u32 / 100).await;
+                        let mut ticks = tokio::time::interval(gap);
+                        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                        Some(ticks)
+                    }
+                    None => None,
+                };
                 loop {
+                    if let Some(ticks) = ticks.as_mut() {
+                        ticks.tick().await;
+                    }
                     let Some((body, signature, ts)) =
                         queue.lock().unwrap_or_else(|p| p.into_inner()).pop()
                     else {
@@ -244,35 +265,35 @@ fn main() {
         let warm: Vec<_> = (0..200)
             .map(|i| request(&key, i % 2 == 0, i, accounts))
             .collect();
-        run(&url, warm, 20).await;
-        for in_flight in [200, 16, 1] {
-            let share = 200 / in_flight.min(200);
-            let count = if only("commands") {
-                commands / share.clamp(1, 10)
+        run(&url, warm, 20, None).await;
+        // Saturation at 200, 16 and 1 in flight (each worker sends as soon as answered: the
+        // throughput, and at 200 a latency that is mostly queueing, = in flight / throughput),
+        // then 200 connections at a steady 10 requests/s each (2,000/s).
+        let steady = Some(Duration::from_millis(100));
+        for (in_flight, pace) in [(200, None), (16, None), (1, None), (200, steady)] {
+            let share = if pace.is_some() {
+                2
             } else {
-                0
+                (200 / in_flight).clamp(1, 10)
             };
-            let signed: Vec<_> = (0..count)
-                .map(|i| request(&key, false, i, accounts))
-                .collect();
-            report(
-                &format!("commands, {in_flight} in flight"),
-                run(&url, signed, in_flight).await,
-                COMMAND_P99,
-            );
-            let count = if only("autocomplete") {
-                completions / share.clamp(1, 10)
-            } else {
-                0
+            let label = match pace {
+                None => format!("{in_flight} in flight"),
+                Some(_) => format!("{in_flight} at 10/s each"),
             };
-            let signed: Vec<_> = (0..count)
-                .map(|i| request(&key, true, i, accounts))
-                .collect();
-            report(
-                &format!("autocomplete, {in_flight} in flight"),
-                run(&url, signed, in_flight).await,
-                AUTOCOMPLETE_P99,
-            );
+            for (kind, autocomplete, total, target) in [
+                ("commands", false, commands, COMMAND_P99),
+                ("autocomplete", true, completions, AUTOCOMPLETE_P99),
+            ] {
+                let count = if only(kind) { total / share } else { 0 };
+                let signed: Vec<_> = (0..count)
+                    .map(|i| request(&key, autocomplete, i, accounts))
+                    .collect();
+                report(
+                    &format!("{kind}, {label}"),
+                    run(&url, signed, in_flight, pace).await,
+                    target,
+                );
+            }
         }
     });
 }
