@@ -28,7 +28,8 @@ fn qualify_show_and_list_an_opportunity() {
          /expansion show 1\n\
          /expansion list\n\
          /expansion qualify 1 element:champion known:clear\n\
-         /expansion qualify 1 element:decision-process known:yes\n"
+         /expansion qualify 1 element:decision-process known:yes\n\
+         /digest preview weekly\n"
     ));
     assert_eq!(
         run.reply(5),
@@ -74,6 +75,11 @@ fn qualify_show_and_list_an_opportunity() {
     assert_eq!(
         run.reply(10),
         "#1 at Acme: Decision process known. MEDDIC 4/6 known, forecast $40,000 of $60,000."
+    );
+    // The weekly digest shows the pipeline both ways: whitespace, and weighted as forecast.
+    assert_has(
+        run.reply(11),
+        &["Expansion pipeline: 1 open, whitespace $60K (MEDDIC-weighted $40K)"],
     );
 }
 

@@ -45,6 +45,8 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
     );
     let (mut open_count, mut whitespace, mut top_open): (usize, u64, Vec<&Account>) =
         (0, 0, Vec::new());
+    // The forecast's view of the pipeline: value × MEDDIC elements known / 6.
+    let mut weighted = 0.0;
     let mut accounts: Vec<&Account> = book.active().collect();
     accounts.sort_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.name.cmp(&b.name)));
     for a in &accounts {
@@ -90,7 +92,11 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         }
         let value = open_value(a).0;
         if value > 0 {
-            open_count += a.opportunities.iter().filter(|o| o.is_open()).count();
+            let open = a.opportunities.iter().filter(|o| o.is_open());
+            for o in open {
+                open_count += 1;
+                weighted += o.weighted_value(&a.stakeholders);
+            }
             whitespace += value;
             top_open.push(a);
         }
@@ -173,8 +179,9 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
             .collect();
         reply = reply
             .line(format!(
-                "Expansion pipeline: {open_count} open, whitespace {}",
-                present::money_short(book, Money(whitespace))
+                "Expansion pipeline: {open_count} open, whitespace {} (MEDDIC-weighted {})",
+                present::money_short(book, Money(whitespace)),
+                present::money_short(book, Money(weighted.round() as u64))
             ))
             .bullets(lines);
     }

@@ -39,11 +39,19 @@ impl HealthTrend {
     /// `None` when no snapshot with a known score falls in the last 90 days.
     pub fn of(account: &Account, today: NaiveDate) -> Option<HealthTrend> {
         let from = today - Duration::days(WINDOW_DAYS);
+        let last = account.health.len().saturating_sub(1);
+        // The latest reading is scored as `/health show` scores it (ROI from the plan's
+        // metrics when none was recorded), so picture and text agree.
+        let current = account.signals();
         let points: Vec<TrendPoint> = account
             .health
             .iter()
-            .filter(|s| (from..=today).contains(&s.at.date_naive()))
-            .filter_map(|s| score(&s.signals).map(|score| TrendPoint { at: s.at, score }))
+            .enumerate()
+            .filter(|(_, s)| (from..=today).contains(&s.at.date_naive()))
+            .filter_map(|(i, s)| {
+                let signals = if i == last { &current } else { &s.signals };
+                score(signals).map(|score| TrendPoint { at: s.at, score })
+            })
             .collect();
         (!points.is_empty()).then(|| HealthTrend {
             account: account.name.clone(),
@@ -239,6 +247,35 @@ mod tests {
             });
         }
         HealthTrend::of(&account, day(3, 2)).expect("readings in the window")
+    }
+
+    #[test]
+    fn the_latest_point_is_scored_like_health_show_with_roi_from_the_plan() {
+        use crate::domain::plan::MetricUpdate;
+        let mut account = account("Acme Corp");
+        for days_ago in [20, 1] {
+            let mut signals = signals_scoring(75.0);
+            signals.roi = None;
+            account.health.push(crate::domain::health::Snapshot {
+                at: at(day(3, 2) - Duration::days(days_ago)),
+                signals,
+            });
+        }
+        let update = |current| MetricUpdate {
+            name: "Hours saved".into(),
+            target: 40.0,
+            current,
+            better: None,
+            value_per_unit: None,
+        };
+        account.plan.set_metric(update(10.0), day(1, 5));
+        account.plan.set_metric(update(45.0), day(3, 1));
+        let recorded = score(&account.recorded_signals());
+        let shown = score(&account.signals());
+        assert_ne!(recorded, shown, "the plan's ROI changes the score");
+        let t = HealthTrend::of(&account, day(3, 2)).expect("readings");
+        let scores: Vec<Option<f64>> = t.points.iter().map(|p| Some(p.score)).collect();
+        assert_eq!(scores, [score(&account.health[0].signals), shown]);
     }
 
     #[test]
