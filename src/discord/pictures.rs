@@ -28,26 +28,19 @@ pub struct Drawn {
     pub files: Vec<Upload>,
 }
 
-/// Draws `pictures` (at most [`MAX_EMBEDS`], the embeds a message holds) on the blocking
-/// pool — about 10 ms of CPU each — and builds their message; `None` when there are none or
-/// drawing failed (logged).
+/// Draws `pictures` (at most [`MAX_EMBEDS`], the embeds a message holds) through
+/// [`crate::picture::drawing`] — off the async threads, one at a time — and builds their
+/// message; `None` when there are none or none could be drawn (logged).
 pub async fn draw(pictures: &[Picture], ephemeral: bool) -> Option<Drawn> {
     let pictures: Vec<Picture> = pictures.iter().take(MAX_EMBEDS).cloned().collect();
     if pictures.is_empty() {
         return None;
     }
-    let drawn = tokio::task::spawn_blocking(move || {
-        let pngs: Vec<Vec<u8>> = pictures.iter().map(Picture::png).collect();
-        (pictures, pngs)
-    })
-    .await;
-    match drawn {
-        Ok((pictures, pngs)) => Some(message(&pictures, pngs, ephemeral)),
-        Err(error) => {
-            tracing::warn!(%error, "could not draw a reply's pictures; sent without them");
-            None
-        }
-    }
+    let (pictures, pngs): (Vec<Picture>, Vec<Vec<u8>>) = crate::picture::drawing::draw(pictures)
+        .await
+        .into_iter()
+        .unzip();
+    (!pictures.is_empty()).then(|| message(&pictures, pngs, ephemeral))
 }
 
 /// The message body and files for `pictures` and their PNGs (in the same order).

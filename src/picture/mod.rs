@@ -4,8 +4,10 @@
 //! Two steps, so tests need no pixels: domain data → [`Scene`] (positions, colours, text:
 //! one file per picture) and Scene → PNG (`raster`, one rasterizer for all).
 //! A [`Picture`] holds the data, not the pixels, so an adapter can acknowledge first and
-//! render after.
+//! render after — through [`drawing`], which keeps the chat adapters' drawing off the async
+//! threads, one at a time, and remembers the last ones drawn.
 
+pub mod drawing;
 mod examples;
 mod font;
 pub mod health_trend;

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use super::api::ApiError;
 use super::Slack;
+use crate::picture::drawing::draw;
 use crate::picture::Picture;
 
 /// Where an uploaded picture goes.
@@ -26,21 +27,6 @@ pub enum Destination<'a> {
         channel: &'a str,
         thread_ts: Option<&'a str>,
     },
-}
-
-/// Draws the pictures on the blocking pool (each is CPU work of a few milliseconds).
-pub async fn draw(pictures: Vec<Picture>) -> Vec<(Picture, Vec<u8>)> {
-    tokio::task::spawn_blocking(move || {
-        pictures
-            .into_iter()
-            .map(|picture| {
-                let png = picture.png();
-                (picture, png)
-            })
-            .collect()
-    })
-    .await
-    .unwrap_or_default()
 }
 
 /// Uploads one drawn picture; its Slack file id.
