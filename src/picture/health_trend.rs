@@ -74,14 +74,14 @@ impl HealthTrend {
         let scores = self.points.iter().map(|p| p.score);
         let low = scores.clone().fold(f64::INFINITY, f64::min);
         let high = scores.fold(f64::NEG_INFINITY, f64::max);
+        let range = match self.points.len() {
+            1 => "1 reading".to_string(),
+            n => format!("{n} readings from {} to {}", shown(low), shown(high)),
+        };
         format!(
-            "Health score of {} over the {WINDOW_DAYS} days to {}: {} readings from {} to {}, \
-             latest {} ({}) on {}.",
+            "Health score of {} over the {WINDOW_DAYS} days to {}: {range}, latest {} ({}) on {}.",
             self.account,
             self.today,
-            self.points.len(),
-            shown(low),
-            shown(high),
             shown(latest.score),
             Band::of_score(latest.score).word(),
             latest.at.date_naive()

@@ -71,10 +71,13 @@ impl PowerGrid {
             .map(|q| format!("{} {}", q.word(), self.in_cell(*q).len()))
             .collect();
         let departed = self.people.iter().filter(|p| p.departed).count();
+        let people = match self.people.len() {
+            1 => "1 stakeholder".to_string(),
+            n => format!("{n} stakeholders"),
+        };
         format!(
-            "Power grid of {}: {} stakeholders by influence and sentiment — {}; {departed} departed.",
+            "Power grid of {}: {people} by influence and sentiment — {}; {departed} departed.",
             self.account,
-            self.people.len(),
             cells.join(", ")
         )
     }

@@ -3,10 +3,11 @@
 //! answers like Discord — create-message honours `nonce` + `enforce_nonce` (a repeat returns
 //! the message already made), history lists what was posted — and can be scripted to fail a
 //! route a few times. Messages with files come as `multipart/form-data` (`multipart.rs`):
-//! `payload_json` is checked as the body, the files recorded. An unexpected route, a bot call
-//! without the bot token, a body the description refuses, a file Discord could not place, or
-//! a file uploaded for an interaction before its callback was answered is a problem, reported
-//! by [`Fake::assert_clean`].
+//! `payload_json` is checked as the body, the files recorded; files for an interaction whose
+//! callback Discord does not have yet are refused with 404 "Unknown interaction", as Discord
+//! does, so Steward must try again. An unexpected route, a bot call without the bot token, a
+//! body the description refuses, or a file Discord could not place is a problem, reported by
+//! [`Fake::assert_clean`].
 
 #![allow(dead_code)]
 
@@ -332,9 +333,12 @@ fn handle(
         ("POST", ["", "webhooks", _, token]) => {
             check(&mut inner, Op::FollowUp);
             if uploads && !inner.answered.contains(*token) {
-                inner.problems.push(format!(
-                    "{path}: files uploaded before the callback was answered"
-                ));
+                // Discord knows an interaction's token only once it has the callback; a
+                // follow-up that overtakes it is refused (code 10062), and Steward tries again.
+                return answer(
+                    404,
+                    json!({"message": "Unknown interaction", "code": 10062}),
+                );
             }
             answer(
                 200,
