@@ -44,7 +44,8 @@ fn competitors_are_added_updated_by_name_and_a_high_risk_one_flags_the_plan() {
          /plan competitor \"Acme Corp\" GLOBEX risk:high\n\
          /plan competitor \"Acme Corp\" \"Initech Cloud\" risk:high\n\
          /plan show \"Acme Corp\"\n\
-         /digest preview weekly\n"
+         /digest preview weekly\n\
+         /account show \"Acme Corp\"\n"
     ));
     assert_has(
         run.reply(1),
@@ -81,6 +82,11 @@ fn competitors_are_added_updated_by_name_and_a_high_risk_one_flags_the_plan() {
             "High-risk competitors (1):",
             "Acme Corp ($120K) — Globex (last seen 2026-03-02), Initech Cloud (last seen 2026-03-02)",
         ],
+    );
+    // The account's own risk flags name them too.
+    assert_has(
+        run.reply(7),
+        &["high-risk competitor: Globex, Initech Cloud"],
     );
 }
 

@@ -110,6 +110,14 @@ pub fn risk_flags(account: &Account, today: NaiveDate, now: DateTime<Utc>) -> Ve
     if !stale.is_empty() {
         flags.push(format!("not contacted for 90+ days: {}", stale.join(", ")));
     }
+    let rivals: Vec<_> = account
+        .plan
+        .high_risk_competitors()
+        .map(|c| c.name.as_str())
+        .collect();
+    if !rivals.is_empty() {
+        flags.push(format!("high-risk competitor: {}", rivals.join(", ")));
+    }
     flags
 }
 
