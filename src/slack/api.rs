@@ -158,58 +158,35 @@ impl Api {
 
     /// `POST {method}`, retried by the policy (for calls that are safe to repeat).
     pub async fn post(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
-        let mut attempt = 1;
-        loop {
-            match self.post_once(method, body).await {
-                Ok(value) => return Ok(value),
-                Err(error) => match self.retry.wait(attempt, &error) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(error),
-                },
-            }
-            attempt += 1;
-        }
+        self.retried(|| self.post_once(method, body)).await
     }
 
     /// `GET {method}?params`, retried by the policy.
     pub async fn get(&self, method: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
         let token = self.token();
-        let mut attempt = 1;
-        loop {
-            let result = match &self.transport {
+        self.retried(|| async {
+            match &self.transport {
                 Transport::Https(client) => get(client, &token, method, params).await,
                 Transport::Http(client) => get(client, &token, method, params).await,
-            };
-            match result.map_err(ApiError::from_client) {
-                Ok(value) => return Ok(value),
-                Err(error) => match self.retry.wait(attempt, &error) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(error),
-                },
             }
-            attempt += 1;
-        }
+            .map_err(ApiError::from_client)
+        })
+        .await
     }
 
     /// Posts a message to a `response_url` (no token: the URL is the credential).
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), ApiError> {
         let url = url::Url::parse(response_url)
             .map_err(|_| ApiError::Transport("response_url is not a URL".into()))?;
-        let mut attempt = 1;
-        loop {
-            let result: ClientResult<Value> = match &self.transport {
+        self.retried(|| async {
+            match &self.transport {
                 Transport::Https(client) => post_url(client, url.clone(), body).await,
                 Transport::Http(client) => post_url(client, url.clone(), body).await,
-            };
-            match result.map_err(ApiError::from_client) {
-                Ok(_) => return Ok(()),
-                Err(error) => match self.retry.wait(attempt, &error) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(error),
-                },
             }
-            attempt += 1;
-        }
+            .map_err(ApiError::from_client)
+        })
+        .await
+        .map(drop)
     }
 
     /// Posts raw bytes to a full URL without the bot token: the step of Slack's external
@@ -223,18 +200,31 @@ impl Api {
     ) -> Result<(), ApiError> {
         let url = url::Url::parse(upload_url)
             .map_err(|_| ApiError::Transport("upload_url is not a URL".into()))?;
-        let mut attempt = 1;
-        loop {
-            let result: ClientResult<Value> = match &self.transport {
+        self.retried(|| async {
+            match &self.transport {
                 Transport::Https(client) => {
                     post_url_bytes(client, url.clone(), content_type, bytes).await
                 }
                 Transport::Http(client) => {
                     post_url_bytes(client, url.clone(), content_type, bytes).await
                 }
-            };
-            match result.map_err(ApiError::from_client) {
-                Ok(_) => return Ok(()),
+            }
+            .map_err(ApiError::from_client)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// `call` until it succeeds or the retry policy gives up.
+    async fn retried<F, Fut>(&self, mut call: F) -> Result<Value, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Value, ApiError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match call().await {
+                Ok(value) => return Ok(value),
                 Err(error) => match self.retry.wait(attempt, &error) {
                     Some(wait) => tokio::time::sleep(wait).await,
                     None => return Err(error),
