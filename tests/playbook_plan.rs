@@ -291,7 +291,8 @@ fn qbr_prep_shows_competition_and_swot_and_the_t90_post_shows_the_value() {
          /plan competitor \"Acme Corp\" Globex risk:high edge:\"EU hosting\"\n\
          /plan swot \"Acme Corp\" opportunity New EMEA unit onboarding in Q2\n\
          /qbr prep \"Acme Corp\"\n\
-         /digest preview renewals\n"
+         /digest preview renewals\n\
+         /renewal show \"Acme Corp\"\n"
     ));
     assert_has(
         run.reply(6),
@@ -307,6 +308,11 @@ fn qbr_prep_shows_competition_and_swot_and_the_t90_post_shows_the_value() {
             "- Value delivered this year: $161,200 from 3 metrics — 1.3× the $120,000 ARR; targets met 3/4 (75 %)",
         ],
     );
+    // The renewal view carries it too, for the proposal.
+    assert_has(
+        run.reply(8),
+        &["Value delivered this year: $161,200 from 3 metrics — 1.3× the $120,000 ARR"],
+    );
 }
 
 #[test]
@@ -317,7 +323,8 @@ fn an_account_without_metrics_keeps_its_health_and_says_how_to_show_value() {
          /health set \"Acme Corp\" usage:85 roi:80\n\
          /health show \"Acme Corp\"\n\
          /qbr prep \"Acme Corp\"\n\
-         /digest preview renewals\n"
+         /digest preview renewals\n\
+         /renewal show \"Acme Corp\"\n"
     ));
     assert_has(
         run.reply(2),

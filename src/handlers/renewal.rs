@@ -189,7 +189,8 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
             account.name
         ));
     }
-    reply
+    // The value delivered, for the renewal proposal.
+    reply.note(crate::handlers::plan::view::value_line(book, account))
 }
 
 fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
