@@ -77,6 +77,9 @@ pub enum Cmd {
         /// Print what would be posted; post and record nothing
         #[arg(long)]
         dry_run: bool,
+        /// Write the posts' pictures as PNG files into this directory (created if missing)
+        #[arg(long, value_name = "DIR")]
+        images: Option<PathBuf>,
     },
     /// Run the chat adapters, the HTTP listener and the scheduler until SIGINT/SIGTERM
     Serve,
@@ -127,8 +130,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Console { demo, images }) => {
             if let Some(dir) = &images {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot use {} for pictures: {e}", dir.display()))?;
+                images_dir(dir)?;
             }
             let app = open()?;
             if demo {
@@ -172,9 +174,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             print!("{text}");
             Ok(())
         }
-        Some(Cmd::Tick { dry_run }) => {
+        Some(Cmd::Tick { dry_run, images }) => {
+            if let Some(dir) = &images {
+                images_dir(dir)?;
+            }
             let app = open()?;
-            let ports = OnePort(PrintPort::new(std::io::stdout()));
+            let ports = OnePort(PrintPort::new(std::io::stdout()).with_images(images));
             let scheduler = Scheduler {
                 app: &app,
                 ports: &ports,
@@ -192,6 +197,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Serve) => serve(open()?, &config),
     }
+}
+
+/// Makes sure `--images DIR` can hold pictures (created if missing), before anything runs.
+fn images_dir(dir: &std::path::Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot use {} for pictures: {e}", dir.display()))
 }
 
 /// `steward serve`, with daily backups.

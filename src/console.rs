@@ -61,8 +61,9 @@ fn write_reply(
     output.flush()
 }
 
-/// Draws `picture` into `dir` and says where it went (or why it could not be written).
-fn save_picture(dir: &Path, picture: &Picture) -> String {
+/// Draws `picture` into `dir` and says where it went (or why it could not be written): the
+/// line the console (and `steward tick --images`) prints under a reply.
+pub fn save_picture(dir: &Path, picture: &Picture) -> String {
     let path = dir.join(picture.file_name());
     match std::fs::write(&path, picture.png()) {
         Ok(()) => format!("Picture: {} — {}", path.display(), picture.alt_text()),

@@ -1567,7 +1567,7 @@ async fn user_text_in_posts_is_never_a_mention() {
 // 8. `steward tick --dry-run` through the binary.
 // ---------------------------------------------------------------------------------------
 
-fn steward_tick(dir: &Path, now: &str, dry_run: bool) -> Output {
+fn steward_tick(dir: &Path, now: &str, extra: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
     cmd.env_clear().current_dir(dir);
     for name in ["PATH", "HOME"] {
@@ -1579,10 +1579,8 @@ fn steward_tick(dir: &Path, now: &str, dry_run: bool) -> Output {
         .arg(dir.join("steward.db"))
         .arg("--now")
         .arg(now)
-        .arg("tick");
-    if dry_run {
-        cmd.arg("--dry-run");
-    }
+        .arg("tick")
+        .args(extra);
     let output = cmd.output().expect("run steward");
     assert_eq!(
         output.status.code(),
@@ -1616,7 +1614,7 @@ fn tick_dry_run_prints_without_recording_and_a_real_tick_posts_once() {
         )
     };
 
-    let (stdout, stderr) = out(&steward_tick(dir.path(), now, true));
+    let (stdout, stderr) = out(&steward_tick(dir.path(), now, &["--dry-run"]));
     assert!(
         stdout.contains("[#ny] Weekly digest — week of 2026-03-09"),
         "stdout: {stdout}\nstderr: {stderr}"
@@ -1637,17 +1635,26 @@ fn tick_dry_run_prints_without_recording_and_a_real_tick_posts_once() {
         );
     }
 
-    let (stdout, stderr) = out(&steward_tick(dir.path(), now, false));
+    // The real tick writes the digest's picture (the renewal timeline) with --images.
+    let images = dir.path().join("pictures");
+    let images_arg = images.display().to_string();
+    let (stdout, stderr) = out(&steward_tick(dir.path(), now, &["--images", &images_arg]));
     assert!(
         stdout.contains("[#ny] Weekly digest — week of 2026-03-09"),
         "stdout: {stdout}\nstderr: {stderr}"
     );
     assert!(stderr.contains("tick: 1 posted"), "{stderr}");
+    let picture = images.join("renewal-timeline-2026-03-09.png");
+    assert!(
+        stdout.contains(&format!("Picture: {} — ", picture.display())),
+        "{stdout}"
+    );
+    assert!(std::fs::read(&picture).is_ok_and(|png| png.starts_with(b"\x89PNG")));
 
-    let (stdout, stderr) = out(&steward_tick(dir.path(), now, false));
+    let (stdout, stderr) = out(&steward_tick(dir.path(), now, &[]));
     assert!(!stdout.contains("[#ny]"), "posted twice: {stdout}");
     assert!(stderr.contains("tick: 0 posted"), "{stderr}");
-    let (stdout, _) = out(&steward_tick(dir.path(), now, true));
+    let (stdout, _) = out(&steward_tick(dir.path(), now, &["--dry-run"]));
     assert!(
         !stdout.contains("[#ny]"),
         "a dry run after the post shows nothing due: {stdout}"

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 use thiserror::Error;
@@ -81,13 +82,22 @@ pub trait Ports: Send + Sync {
 /// `steward tick` uses when no chat platform is configured.
 pub struct PrintPort<W: Write + Send> {
     out: Mutex<W>,
+    /// Where posts' pictures are written (`tick --images DIR`); nowhere when `None`.
+    images: Option<PathBuf>,
 }
 
 impl<W: Write + Send> PrintPort<W> {
     pub fn new(out: W) -> Self {
         PrintPort {
             out: Mutex::new(out),
+            images: None,
         }
+    }
+
+    /// Writes posts' pictures into `dir` and names them under the post.
+    pub fn with_images(mut self, dir: Option<PathBuf>) -> Self {
+        self.images = dir;
+        self
     }
 }
 
@@ -98,8 +108,15 @@ impl<W: Write + Send> ChatPort for PrintPort<W> {
             Target::Channel(c) => format!("[#{c}]"),
             Target::Direct(u) => format!("[dm @{u}]"),
         };
+        let mut shown = text::render(&post.reply);
+        if let Some(dir) = &self.images {
+            for picture in &post.reply.pictures {
+                shown.push('\n');
+                shown.push_str(&crate::console::save_picture(dir, picture));
+            }
+        }
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
-        writeln!(out, "{label} {}\n", text::render(&post.reply))
+        writeln!(out, "{label} {shown}\n")
             .and_then(|_| out.flush())
             .map_err(|e| PostError::Failed(e.to_string()))
     }
