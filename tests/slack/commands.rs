@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 use super::fake::Fake;
-use super::harness::{block_text, Harness, Options, ADMIN};
+use super::harness::{block_action, block_text, Harness, Options, ADMIN};
 use super::logs;
 use steward::domain::tenant::TenantId;
 
@@ -170,20 +170,6 @@ async fn slow_commands_are_acknowledged_at_once_and_answered_through_response_ur
     assert!(answers[0]["text"].as_str().is_some_and(|t| !t.is_empty()));
     h.fake.assert_clean();
     h.stop().await;
-}
-
-fn block_action(action_id: &str, value: &str, user: &str, response_url: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": {"id": "T1", "domain": "example"},
-        "user": {"id": user, "username": "someone", "team_id": "T1"},
-        "api_app_id": "A1",
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C1", "is_ephemeral": false},
-        "trigger_id": "1.2.3",
-        "channel": {"id": "C1", "name": "accounts"},
-        "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "steward_account_0", "value": value, "action_ts": "1700000001.000200", "text": {"type": "plain_text", "text": "x"}}],
-    })
 }
 
 #[tokio::test]

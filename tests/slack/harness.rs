@@ -10,6 +10,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use secrecy::SecretString;
+use serde_json::{json, Value};
 use sha2::Sha256;
 use std::path::Path;
 use std::sync::Arc;
@@ -282,4 +283,19 @@ pub fn block_text(message: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+/// A button click (`block_actions`) by `user` in channel C1 of team T1.
+pub fn block_action(action_id: &str, value: &str, user: &str, response_url: &str) -> Value {
+    json!({
+        "type": "block_actions",
+        "team": {"id": "T1", "domain": "example"},
+        "user": {"id": user, "username": "someone", "team_id": "T1"},
+        "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C1", "is_ephemeral": false},
+        "trigger_id": "1.2.3",
+        "channel": {"id": "C1", "name": "accounts"},
+        "response_url": response_url,
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "steward_account_0", "value": value, "action_ts": "1700000001.000200", "text": {"type": "plain_text", "text": "x"}}],
+    })
 }

@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::fake::Fake;
-use super::harness::{Harness, Options};
+use super::harness::{block_action, Harness, Options};
 use super::logs;
 use steward::picture::{Picture, RenewalTimeline};
 use steward::reply::Reply;
@@ -102,17 +102,12 @@ async fn a_shared_answer_shares_its_picture_into_the_channel() {
         "add \"Acme Corp\" \"Alice Chen\" role:champion",
     )
     .await;
-    let click = json!({
-        "type": "block_actions",
-        "team": {"id": "T1", "domain": "example"},
-        "user": {"id": "U1", "username": "someone", "team_id": "T1"},
-        "api_app_id": "A1",
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C1", "is_ephemeral": true},
-        "trigger_id": "1.2.3",
-        "channel": {"id": "C1", "name": "accounts"},
-        "response_url": h.fake.response_url(),
-        "actions": [{"type": "button", "action_id": "steward_share", "block_id": "steward_share", "value": "/stakeholder list \"Acme Corp\"", "action_ts": "1700000001.000200", "text": {"type": "plain_text", "text": "Share in channel"}}],
-    });
+    let click = block_action(
+        "steward_share",
+        "/stakeholder list \"Acme Corp\"",
+        "U1",
+        &h.fake.response_url(),
+    );
     let (status, _) = h.interaction(&click).await;
     assert_eq!(status, 200);
     let (_, complete) = one_upload(&h, "power-grid-acme-corp.png").await;
