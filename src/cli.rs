@@ -67,10 +67,11 @@ pub enum Cmd {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    /// Print the Slack app manifest or the Discord command registration JSON
+    /// Print the Slack app manifest, the Discord command registration JSON, or the command
+    /// reference (Markdown)
     Manifest {
         #[arg(value_enum)]
-        platform: Platform,
+        what: Generated,
     },
     /// Run every scheduled job due now, once, and exit
     Tick {
@@ -85,10 +86,15 @@ pub enum Cmd {
     Serve,
 }
 
+/// What `steward manifest` prints.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Platform {
+pub enum Generated {
+    /// The Slack app manifest (YAML)
     Slack,
+    /// The Discord command registration (JSON)
     Discord,
+    /// The command reference of the README (Markdown)
+    Reference,
 }
 
 fn parse_tenant(text: &str) -> Result<TenantId, String> {
@@ -166,10 +172,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             )
             .map_err(|e| e.to_string())
         }
-        Some(Cmd::Manifest { platform }) => {
-            let text = match platform {
-                Platform::Slack => crate::manifest::slack::slack_manifest(&config.slack_prefix),
-                Platform::Discord => crate::manifest::discord::discord_commands_json(),
+        Some(Cmd::Manifest { what }) => {
+            let text = match what {
+                Generated::Slack => crate::manifest::slack::slack_manifest(&config.slack_prefix),
+                Generated::Discord => crate::manifest::discord::discord_commands_json(),
+                Generated::Reference => crate::manifest::reference::command_reference(),
             };
             print!("{text}");
             Ok(())

@@ -10,6 +10,8 @@
 
 #[path = "discord/answers.rs"]
 mod answers;
+#[path = "common/api_specs.rs"]
+mod api_specs;
 #[path = "discord/commands.rs"]
 mod commands;
 #[path = "discord/fake.rs"]

@@ -1,11 +1,13 @@
 //! Purpose: the chat platforms' registration files — the Slack app manifest and the Discord
-//! application commands — generated from the specs in `commands/`, so that what Slack and
-//! Discord offer can never drift from what the parser accepts.
+//! application commands — and the README's command reference, generated from the specs in
+//! `commands/`, so that what Slack and Discord offer and what the README lists can never
+//! drift from what the parser accepts.
 //!
 //! The committed copies live in `manifest/` at the crate root; `tests/manifest.rs` fails
 //! when they differ from what this module generates (`STEWARD_BLESS=1` rewrites them).
 
 pub mod discord;
+pub mod reference;
 pub mod slack;
 
 pub use discord::{discord_commands, discord_commands_json, group_command};

@@ -72,7 +72,7 @@ pub fn read(
                 problems.push(format!("payload_json is not JSON: {e}"));
                 Value::Null
             });
-        } else if spec::file_parts().contains(&name) {
+        } else if spec::is_file_part(&name) {
             let filename = param("filename").unwrap_or_default();
             if filename.is_empty() {
                 problems.push(format!("{name} has no filename"));

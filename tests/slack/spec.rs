@@ -1,10 +1,11 @@
 //! Checks what Steward sends to the Slack Web API against Slack's own OpenAPI description
-//! (`../shared/external/slack-api-specs/slack_web_openapi_v2_without_examples.json`, read at
-//! test time): the method exists, every argument is one it declares, required ones are there,
-//! each has the declared type, and Block Kit blocks match its `blocks` definition.
+//! (`slack-api-specs/slack_web_openapi_v2_without_examples.json` under `STEWARD_API_SPECS`,
+//! read at test time): the method exists, every argument is one it declares, required ones
+//! are there, each has the declared type, and Block Kit blocks match its `blocks`
+//! definition. Without the description (a bare clone) only the checks that need no
+//! description run (Block Kit limits, response_url's own keys); see `api_specs`.
 
 use serde_json::{json, Map, Value};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// Arguments newer than the 2021 description, documented on api.slack.com since:
@@ -76,25 +77,30 @@ struct Spec {
     blocks: jsonschema::Validator,
 }
 
-fn spec() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/external/slack-api-specs/slack_web_openapi_v2_without_examples.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (Slack's OpenAPI description)", path.display()));
-        let doc: Value = serde_json::from_str(&text).expect("the description is JSON");
-        let mut root = doc["definitions"]["blocks"].clone();
-        root["definitions"] = doc["definitions"].clone();
-        let blocks = jsonschema::draft4::new(&root).expect("the blocks schema compiles");
-        Spec { doc, blocks }
-    })
+/// Where Slack's Web API description sits under `STEWARD_API_SPECS`.
+pub const DESCRIPTION: &str = "slack-api-specs/slack_web_openapi_v2_without_examples.json";
+
+/// The description, when it is available.
+fn spec() -> Option<&'static Spec> {
+    static SPEC: OnceLock<Option<Spec>> = OnceLock::new();
+    SPEC.get_or_init(|| super::api_specs::find(DESCRIPTION).map(|path| load(&path)))
+        .as_ref()
+}
+
+fn load(path: &std::path::Path) -> Spec {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (Slack's OpenAPI description)", path.display()));
+    let doc: Value = serde_json::from_str(&text).expect("the description is JSON");
+    let mut root = doc["definitions"]["blocks"].clone();
+    root["definitions"] = doc["definitions"].clone();
+    let blocks = jsonschema::draft4::new(&root).expect("the blocks schema compiles");
+    Spec { doc, blocks }
 }
 
 fn block_errors(blocks: &Value, at: &str) -> Vec<String> {
     let mut errors: Vec<String> = spec()
-        .blocks
-        .iter_errors(blocks)
+        .into_iter()
+        .flat_map(|spec| spec.blocks.iter_errors(blocks))
         .map(|e| format!("{at}{}: {e}", e.instance_path()))
         .collect();
     for (i, block) in blocks.as_array().into_iter().flatten().enumerate() {
@@ -158,7 +164,10 @@ pub fn check_call(method: &str, args: &Map<String, Value>) -> Vec<String> {
     if let Some((_, required, optional)) = NEWER_METHODS.iter().find(|(m, ..)| *m == method) {
         return check_newer(method, required, optional, args);
     }
-    let Some(operations) = spec().doc["paths"][format!("/{method}")].as_object() else {
+    let Some(spec) = spec() else {
+        return block_and_view_errors(method, args);
+    };
+    let Some(operations) = spec.doc["paths"][format!("/{method}")].as_object() else {
         return vec![format!("{method}: no such method in Slack's description")];
     };
     let parameters: Vec<&Value> = operations
@@ -195,6 +204,13 @@ pub fn check_call(method: &str, args: &Map<String, Value>) -> Vec<String> {
             errors.push(format!("{method}: required argument `{name}` missing"));
         }
     }
+    errors.extend(block_and_view_errors(method, args));
+    errors
+}
+
+/// What is wrong with the blocks and the view of a call.
+fn block_and_view_errors(method: &str, args: &Map<String, Value>) -> Vec<String> {
+    let mut errors = Vec::new();
     if let Some(blocks) = args.get("blocks") {
         errors.extend(block_errors(blocks, &format!("{method} blocks")));
     }
