@@ -10,6 +10,12 @@
 //! path alone. The load generator shares the machine's cores with the server.
 //! Run: `cargo bench --bench slack` (`-- --smoke` for a quick run).
 
+#[path = "../common/api_specs.rs"]
+#[expect(
+    dead_code,
+    reason = "the benchmark uses the stand-in's checks, not the conformance tests' require"
+)]
+mod api_specs;
 #[path = "../slack/fake.rs"]
 mod fake;
 #[path = "../slack/harness.rs"]
