@@ -33,7 +33,7 @@ use proptest::test_runner::{RngAlgorithm, TestRng};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use hostile_input::{mutate_json, text};
+use hostile_input::{below, mutate_json, text};
 
 const SECRET: &str = "hostile-signing-secret";
 const HANG: Duration = Duration::from_secs(10);
@@ -113,7 +113,7 @@ struct Shot {
 
 /// A hostile request of a random kind.
 fn shot(rng: &mut TestRng) -> Shot {
-    let pick = rng.next_u64() % 100;
+    let pick = below(rng, 100);
     let groups = [
         "account",
         "stakeholder",
@@ -127,7 +127,7 @@ fn shot(rng: &mut TestRng) -> Shot {
         "digest",
         "steward",
     ];
-    let group = groups[(rng.next_u64() % groups.len() as u64) as usize];
+    let group = groups[below(rng, groups.len())];
     let form = |pairs: &[(&str, String)]| {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs {
@@ -160,7 +160,7 @@ fn shot(rng: &mut TestRng) -> Shot {
             let envelope = json!({
                 "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
                 "event_id": format!("Ev{}", rng.next_u64()), "event_time": 1_700_000_000,
-                "event": {"type": if rng.next_u64() % 2 == 0 { "app_mention" } else { "message" },
+                "event": {"type": if below(rng, 2) == 0 { "app_mention" } else { "message" },
                     "channel_type": "im", "user": "U1", "text": text(rng),
                     "ts": "1700000000.000100", "channel": "D1"},
             });
@@ -178,7 +178,7 @@ fn shot(rng: &mut TestRng) -> Shot {
         55..=74 => {
             shot.path = "/discord/interactions";
             shot.content_type = "application/json";
-            let mut payload = if rng.next_u64() % 4 == 0 {
+            let mut payload = if below(rng, 4) == 0 {
                 discord_fixture("component.json")
             } else {
                 let mut p = discord_fixture("command.json");
@@ -191,9 +191,9 @@ fn shot(rng: &mut TestRng) -> Shot {
             shot.body = mutate_json(payload, rng).to_string().into_bytes();
         }
         75..=84 => {
-            shot.path = ["/slack/commands", "/slack/events", "/discord/interactions"]
-                [(rng.next_u64() % 3) as usize];
-            let len = (rng.next_u64() % 4096) as usize;
+            shot.path =
+                ["/slack/commands", "/slack/events", "/discord/interactions"][below(rng, 3)];
+            let len = below(rng, 4096);
             shot.body = (0..len).map(|_| rng.next_u64() as u8).collect();
         }
         85..=89 => {
@@ -214,9 +214,9 @@ fn shot(rng: &mut TestRng) -> Shot {
                 "1e99",
                 "١٢٣",
             ];
-            shot.timestamp = Some(extremes[(rng.next_u64() % 6) as usize].to_string());
-            shot.signed = rng.next_u64() % 2 == 0;
-            shot.path = ["/slack/commands", "/discord/interactions"][(rng.next_u64() % 2) as usize];
+            shot.timestamp = Some(extremes[below(rng, 6)].to_string());
+            shot.signed = below(rng, 2) == 0;
+            shot.path = ["/slack/commands", "/discord/interactions"][below(rng, 2)];
             shot.body = b"text=hi".to_vec();
         }
     }
@@ -308,7 +308,7 @@ fn console_round(dir: &Path, rng: &mut TestRng, tally: &Tally) {
     let script: String = (0..50)
         .map(|_| {
             let line = text(rng).replace(['\n', '\r'], " ");
-            if rng.next_u64() % 2 == 0 {
+            if below(rng, 2) == 0 {
                 format!("{line}\n")
             } else {
                 format!("/account show {line}\n")
@@ -333,8 +333,8 @@ fn import_round(dir: &Path, rng: &mut TestRng, tally: &Tally) {
         csv.push_str(&format!(
             "{},{},{},{},{}\n",
             text(rng).replace('\n', " "),
-            ["50000", "$1.2M", "-5", "1e400", "", "12k"][(rng.next_u64() % 6) as usize],
-            ["2027-03-31", "13/45/2026", "", "2026-02-30"][(rng.next_u64() % 4) as usize],
+            ["50000", "$1.2M", "-5", "1e400", "", "12k"][below(rng, 6)],
+            ["2027-03-31", "13/45/2026", "", "2026-02-30"][below(rng, 4)],
             text(rng),
             text(rng),
         ));

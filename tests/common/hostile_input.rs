@@ -84,7 +84,7 @@ const PIECES: &[&str] = &[
     "]",
 ];
 
-fn below(rng: &mut TestRng, n: usize) -> usize {
+pub fn below(rng: &mut TestRng, n: usize) -> usize {
     (rng.next_u64() % n.max(1) as u64) as usize
 }
 
