@@ -1667,6 +1667,35 @@ fn tick_dry_run_prints_without_recording_and_a_real_tick_posts_once() {
     ));
 }
 
+/// One printer serves every tenant: each post is headed by its tenant, kind and channel.
+#[test]
+fn tick_heads_each_printed_post_with_its_tenant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let app = open(dir.path());
+        let at = setup_time();
+        for (tenant_id, channel) in [("local", "ny"), ("slack:T123", "cs-team")] {
+            exec(
+                &app,
+                tenant_id,
+                "console",
+                at,
+                "/account add Acme arr:50k renewal:2026-05-01 owner:@jane",
+            );
+            exec(&app, tenant_id, channel, at, "/digest subscribe weekly");
+        }
+    }
+    let output = steward_tick(dir.path(), "2026-03-09T10:00:00Z", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for (tenant_id, channel) in [("local", "ny"), ("slack:T123", "cs-team")] {
+        let heading = format!(
+            "[tenant {tenant_id}] weekly digest → #{channel}\n[#{channel}] Weekly digest — week of 2026-03-09"
+        );
+        assert!(stdout.contains(&heading), "{heading:?} in:\n{stdout}");
+    }
+    assert_eq!(stdout.matches("[tenant ").count(), 2, "{stdout}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Probes of edge cases found while reading the scheduler.
 // ---------------------------------------------------------------------------------------
