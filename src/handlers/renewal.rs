@@ -189,8 +189,12 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
             account.name
         ));
     }
-    // The value delivered, for the renewal proposal.
-    reply.note(crate::handlers::plan::view::value_line(book, account))
+    // The value delivered, metric by metric, for the renewal proposal.
+    let value = crate::handlers::plan::view::value_lines(book, account);
+    if !value.is_empty() {
+        reply = reply.line("Value delivered vs. targets:").bullets(value);
+    }
+    reply
 }
 
 fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
