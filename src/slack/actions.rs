@@ -58,9 +58,8 @@ pub fn line_for(action_id: &str, value: &str) -> Option<(String, bool)> {
         SHARE if is_read_only(value) => Some((value.to_string(), true)),
         FOLLOWUP => Some((format!("/renewal followup {}", quote(value)), false)),
         RENEWED => Some((format!("/renewal renewed {}", quote(value)), false)),
-        // No separate snooze exists: a week's extension of the renewal date (at most 30 days
-        // a cycle, DOMAIN), confirmed first, so the reminders move with it.
-        SNOOZE => Some((format!("/renewal extend {} days:7", quote(value)), false)),
+        // Mutes the account's reminders for a week; the renewal date stays.
+        SNOOZE => Some((format!("/renewal snooze {}", quote(value)), false)),
         _ => None,
     }
 }
@@ -87,18 +86,14 @@ pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
                 format!("Record that {name} renewed at its current ARR, for a year."),
                 "Mark renewed",
             );
-            let mut snooze = button(SNOOZE, &label("Snooze a week"), name);
-            snooze["confirm"] = confirm(
-                "Snooze a week?",
-                format!(
-                    "Extend {name}'s renewal date by 7 days (at most 30 days a renewal cycle)."
-                ),
-                "Extend 7 days",
-            );
             json!({
                 "type": "actions",
                 "block_id": format!("steward_account_{i}"),
-                "elements": [button(FOLLOWUP, &label("Log follow-up"), name), renewed, snooze],
+                "elements": [
+                    button(FOLLOWUP, &label("Log follow-up"), name),
+                    renewed,
+                    button(SNOOZE, &label("Snooze a week"), name),
+                ],
             })
         })
         .collect()
@@ -116,7 +111,7 @@ mod tests {
         );
         assert_eq!(
             line_for(SNOOZE, "Acme"),
-            Some(("/renewal extend \"Acme\" days:7".into(), false))
+            Some(("/renewal snooze \"Acme\"".into(), false))
         );
         assert_eq!(
             line_for(SHARE, "/account show Acme"),
