@@ -10,7 +10,7 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::is_read_only;
+use crate::actions::{button_label, is_read_only};
 use crate::command::quote;
 
 /// Discord's limits on `custom_id` and a button's label.
@@ -119,13 +119,7 @@ pub fn post_rows(accounts: &[String]) -> Vec<Value> {
     accounts
         .iter()
         .filter_map(|name| {
-            let text = |what: &str| {
-                if labelled {
-                    format!("{what} — {name}")
-                } else {
-                    what.to_string()
-                }
-            };
+            let text = |what: &str| button_label(what, name, labelled);
             let buttons: Option<Vec<Value>> = [
                 button(PRIMARY, &text("Log follow-up"), format!("{FOLLOWUP}{name}")),
                 button(SUCCESS, &text("Mark renewed"), format!("{RENEWED}{name}")),
@@ -177,6 +171,23 @@ mod tests {
             }
         );
         assert_eq!(click("other"), Click::Unknown);
+    }
+
+    #[test]
+    fn labels_show_names_plainly_and_custom_ids_carry_them() {
+        let rows = post_rows(&["Acme Corp".into(), "The \"A\" Team".into()]);
+        let labels: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r["components"].as_array().into_iter().flatten())
+            .filter_map(|b| b["label"].as_str())
+            .collect();
+        assert_eq!(labels[0], "Log follow-up — Acme Corp");
+        assert_eq!(labels[5], "Snooze a week — The \"A\" Team");
+        assert!(labels.iter().all(|l| !l.contains(['“', '”'])), "{labels:?}");
+        assert_eq!(
+            rows[0]["components"][1]["custom_id"],
+            "steward:renewed:Acme Corp"
+        );
     }
 
     #[test]

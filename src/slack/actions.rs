@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::is_read_only;
+use crate::actions::{button_label, is_read_only};
 
 pub const SHARE: &str = "steward_share";
 pub const FOLLOWUP: &str = "steward_followup";
@@ -73,13 +73,7 @@ pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
         .enumerate()
         .filter(|(_, name)| name.len() <= MAX_VALUE)
         .map(|(i, name)| {
-            let label = |what: &str| {
-                if labelled {
-                    format!("{what} — {name}")
-                } else {
-                    what.to_string()
-                }
-            };
+            let label = |what: &str| button_label(what, name, labelled);
             let mut renewed = button(RENEWED, &label("Mark renewed"), name);
             renewed["confirm"] = confirm(
                 "Mark renewed?",
@@ -120,6 +114,40 @@ mod tests {
         assert_eq!(line_for(SHARE, "/account remove Acme"), None);
         assert_eq!(line_for("other", "x"), None);
         assert_eq!(quote("The \"A\" Team"), "“The \"A\" Team”");
+    }
+
+    #[test]
+    fn labels_show_names_plainly_and_values_carry_them_for_the_command_line() {
+        let names = ["Acme Corp".to_string(), "The \"A\" Team".to_string()];
+        let blocks = post_buttons(&names);
+        let buttons: Vec<&Value> = blocks
+            .iter()
+            .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+            .collect();
+        let labels: Vec<&str> = buttons
+            .iter()
+            .filter_map(|b| b["text"]["text"].as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Log follow-up — Acme Corp",
+                "Mark renewed — Acme Corp",
+                "Snooze a week — Acme Corp",
+                "Log follow-up — The \"A\" Team",
+                "Mark renewed — The \"A\" Team",
+                "Snooze a week — The \"A\" Team",
+            ]
+        );
+        assert!(labels.iter().all(|l| !l.contains(['“', '”'])), "{labels:?}");
+        assert_eq!(buttons[1]["value"], "Acme Corp");
+        assert_eq!(
+            line_for(RENEWED, "Acme Corp").map(|(line, _)| line),
+            Some("/renewal renewed \"Acme Corp\"".into())
+        );
+        // One account: the post names it; the labels say only what they do.
+        let one = post_buttons(&names[..1]);
+        assert_eq!(one[0]["elements"][2]["text"]["text"], "Snooze a week");
     }
 
     #[test]
