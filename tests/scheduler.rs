@@ -1801,6 +1801,39 @@ async fn snooze_mutes_the_reminder_for_a_week_then_reminds_again_and_moves_no_da
     assert!(shown.contains("Renews: 2026-04-10"), "{shown}");
 }
 
+/// A run purges undo plans past their day: a removed stakeholder's record goes with them.
+#[tokio::test]
+async fn a_run_purges_undo_plans_past_their_day() {
+    let (_dir, app) = weekly_tenant(None);
+    let at = setup_time();
+    exec(
+        &app,
+        "acme",
+        "console",
+        at,
+        "/stakeholder add Acme \"Sam Ode\" role:champion",
+    );
+    exec(
+        &app,
+        "acme",
+        "console",
+        at,
+        "/stakeholder remove Acme \"Sam Ode\"",
+    );
+    let plan = || {
+        app.store
+            .last_change(&tenant("acme"), &user("local-user"))
+            .expect("read")
+            .expect("a plan")
+    };
+    let port = RecordingPort::new("acme");
+    let ports = Routing::one("acme", &port);
+    tick(&app, &ports, at + Duration::hours(23)).await;
+    assert!(!plan().steps.is_empty(), "undo is still offered");
+    tick(&app, &ports, at + Duration::hours(24)).await;
+    assert!(plan().steps.is_empty() && plan().command.is_empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // Probes of edge cases found while reading the scheduler.
 // ---------------------------------------------------------------------------------------
