@@ -22,6 +22,17 @@ pub fn is_read_only(line: &str) -> bool {
     }
 }
 
+/// A button's label: `Mark renewed`, or `Mark renewed — Acme Corp` when the post has buttons
+/// for several accounts. The name is shown as it is, never quoted: quoting is for the command
+/// line the button carries, not for people.
+pub fn button_label(what: &str, name: &str, several: bool) -> String {
+    if several {
+        format!("{what} — {name}")
+    } else {
+        what.to_string()
+    }
+}
+
 /// Post kinds whose posts carry account buttons.
 pub fn has_buttons(kind: &str) -> bool {
     matches!(kind, "renewals" | "escalations")

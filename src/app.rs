@@ -177,6 +177,10 @@ impl App {
             .commit(book, &actor.user, &parsed.text, now, outcome.changes)?;
         if let Some((account, name)) = outcome.redact {
             self.store.redact(&book.tenant, account, &name)?;
+            // Others' undo of earlier changes to the account still holds the person; it can
+            // no longer be applied anyway (the account changed since).
+            self.store
+                .purge_undo_touching(&book.tenant, account, &actor.user)?;
         }
         self.changes.notify_one();
         Ok(outcome.reply)

@@ -119,6 +119,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let open = || -> Result<App, Failure> {
         let path = cli.db.clone().unwrap_or_else(|| config.db.clone());
         let store = Store::open(&path).map_err(|e| e.to_string())?;
+        // Undo plans that expired while Steward was not running are purged before anything else.
+        store
+            .purge_expired_undo_everywhere(clock())
+            .map_err(|e| e.to_string())?;
         Ok(App::new(store, config.admins.clone(), config.timezone))
     };
     let actor = Actor {

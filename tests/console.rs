@@ -8,6 +8,10 @@ mod common;
 use common::{
     assert_has, assert_lacks, line_starting, money, run_with_input, LiveConsole, Steward,
 };
+use steward::domain::audit::{Revert, UndoPlan};
+use steward::domain::person::UserId;
+use steward::domain::tenant::TenantId;
+use steward::store::Store;
 
 /// The bullet row of `name` in a list reply (`- Acme — …` or `- 2026-05-01 Acme — …`).
 #[track_caller]
@@ -733,7 +737,8 @@ fn removing_a_stakeholder_redacts_their_name_from_the_history() {
     assert_has(run.reply(4), &["Sam Ode"]);
     assert_eq!(
         run.reply(5),
-        "Removed Sam Ode from Acme; their name is replaced with [removed] in the audit trail."
+        "Removed Sam Ode from Acme; their name is replaced with [removed] in the audit trail. \
+         Undo with `/steward undo` until 2026-03-03 09:00 UTC; after that their record is erased."
     );
     let history = run.reply(6);
     assert!(
@@ -746,6 +751,80 @@ fn removing_a_stakeholder_redacts_their_name_from_the_history() {
     // Durable: a later session sees the redacted trail.
     let later = s.console("/account history Acme\n");
     assert_eq!(later.reply(0), history);
+}
+
+/// The undo plan `user` would apply, read from the store (no console holds it).
+fn undo_plan(db: &std::path::Path, user: &str) -> UndoPlan {
+    let store = Store::open(db).expect("open the store");
+    let tenant = TenantId::parse("local").expect("valid");
+    store
+        .last_change(&tenant, &UserId(user.into()))
+        .expect("read")
+        .expect("an undo plan")
+}
+
+#[test]
+fn a_removed_stakeholder_is_kept_only_while_undo_is_offered_then_erased() {
+    let mut s = Steward::new();
+    let holds_sam = |plan: &UndoPlan| {
+        plan.steps.iter().any(|step| {
+            matches!(step, Revert::Restore(a) if a.stakeholders.iter().any(|p| p.name == "Sam Ode"))
+        })
+    };
+    s.console(
+        "/account add Acme arr:50k renewal:2027-01-01\n\
+         /stakeholder add Acme \"Sam Ode\" role:blocker title:CIO\n",
+    );
+    // Omar's last change is to Acme too: his undo holds Sam as well.
+    s.console_with(&["--user", "omar"], b"/account set Acme seats:40\n");
+    assert!(holds_sam(&undo_plan(s.db(), "omar")));
+    let run = s.console("/stakeholder remove Acme \"Sam Ode\"\n");
+    assert_has(
+        run.reply(0),
+        &["Undo with `/steward undo` until 2026-03-03 09:00 UTC; after that their record is erased."],
+    );
+    // While undo is offered the remover's plan holds the whole person; Omar's, which could
+    // no longer be applied (Acme changed since), is purged at once.
+    assert!(holds_sam(&undo_plan(s.db(), "local-user")));
+    assert!(undo_plan(s.db(), "omar").steps.is_empty());
+    let omar = s.console_with(&["--user", "omar"], b"/steward undo\n");
+    assert_has(
+        &omar.stdout,
+        &["error: your last change here, from 2026-03-02 09:00 UTC, can no longer be undone: an account it changed was changed since."],
+    );
+
+    // A day later a session that only reads: the plan was purged when the store opened.
+    s.at("2026-03-03T09:00:00Z");
+    let later = s.console("/account show Acme\n/steward undo\n");
+    assert_has(
+        later.reply(1),
+        &["error: your last change here, from 2026-03-02 09:00 UTC, can no longer be undone: undo is offered for 24 hours (it ended 2026-03-03 09:00 UTC)."],
+    );
+    let purged = undo_plan(s.db(), "local-user");
+    assert!(
+        purged.steps.is_empty() && purged.command.is_empty(),
+        "{purged:?}"
+    );
+    let export = s.command().arg("export").output().expect("export");
+    assert!(export.status.success());
+    assert_lacks(&String::from_utf8_lossy(&export.stdout), &["Sam Ode"]);
+}
+
+#[test]
+fn undo_brings_a_removed_stakeholder_back_within_the_day() {
+    let mut s = Steward::new();
+    s.console(
+        "/account add Acme arr:50k renewal:2027-01-01\n\
+         /stakeholder add Acme \"Sam Ode\" role:blocker title:CIO\n\
+         /stakeholder remove Acme \"Sam Ode\"\n",
+    );
+    s.at("2026-03-03T08:59:00Z");
+    let run = s.console("/steward undo\n/stakeholder list Acme\n");
+    assert_has(
+        run.reply(0),
+        &["Undid your `/stakeholder remove Acme \"Sam Ode\"` from 2026-03-02 09:00 UTC."],
+    );
+    assert_has(run.reply(1), &["Sam Ode"]);
 }
 
 #[test]

@@ -206,7 +206,7 @@ fn a_first_metric_value_is_a_baseline_that_does_not_turn_an_account_red() {
     assert_has(run.reply(2), &["Score: unknown"]);
     assert_has(
         run.reply(3),
-        &["- m1 Hours saved per week: target 40 | current 10 | baseline (2026-03-02); counts toward targets met once updated on a later day\n- Targets met: no metric measured since its baseline yet\n"],
+        &["- m1 Hours saved per week: 10 of 40 — 25 % | baseline (2026-03-02); counts toward targets met once updated on a later day\n- Targets met: no metric measured since its baseline yet\n"],
     );
 }
 
@@ -229,13 +229,13 @@ fn measured_metrics_give_the_value_delivered_and_feed_roi_unless_health_set_gave
     assert_has(
         run.reply(1),
         &[
-            "Updated m1 Hours saved per week: target 40 | current 32 | from 10 (2026-01-05): +22 × $3,900 = $85,800 a year.",
+            "Updated m1 Hours saved per week: 32 of 40 — 80 % | from 10 (2026-01-05): +22 × $3,900 = $85,800 a year.",
             "ROI 0 % — from plan metrics 0/1 met; health 85 green (was 100 green (partial)).",
         ],
     );
     assert_has(
         run.reply(3),
-        &["m3 First response hours (lower is better): target 4 | current 3 ✓ | from 8 (2026-01-05): +5 × $5,000 = $25,000 a year."],
+        &["m3 First response hours (lower is better): 3 for a target of 4 — 133.3 % ✓ | from 8 (2026-01-05): +5 × $5,000 = $25,000 a year."],
     );
     assert_has(
         run.reply(4),
@@ -247,8 +247,8 @@ fn measured_metrics_give_the_value_delivered_and_feed_roi_unless_health_set_gave
         &["error: value-per-unit: \"lots\" is not an amount. Example: value-per-unit:$75, value-per-unit:12.50 or value-per-unit:3.9k"],
     );
     let total = "Value delivered this year: $161,200 from 3 metrics — 1.3× the $120,000 ARR; targets met 3/4 (75 %)";
-    assert_has(run.reply(6), &["current 32 |", total]);
-    assert_lacks(run.reply(6), &["current 33"]);
+    assert_has(run.reply(6), &["32 of 40 — 80 % |", total]);
+    assert_lacks(run.reply(6), &["33 of 40"]);
     assert_has(
         run.reply(7),
         &[
@@ -280,6 +280,38 @@ fn measured_metrics_give_the_value_delivered_and_feed_roi_unless_health_set_gave
     assert_has(
         run.reply(11),
         &["Health keeps the ROI given with /health set (95 %); plan metrics: 2/4 met."],
+    );
+}
+
+#[test]
+fn a_metric_short_of_its_target_shows_its_progress_in_the_plan_the_qbr_and_the_renewal() {
+    let mut steward = Steward::new();
+    steward.at("2026-02-23T09:00:00Z");
+    steward.console(&format!(
+        "{ADD_ACME}/plan metric \"Acme Corp\" \"Hours saved\" target:1000 current:500\n"
+    ));
+    steward.at(common::NOW);
+    let run = steward.console(
+        "/plan metric \"Acme Corp\" \"Hours saved\" target:1000 current:800\n\
+         /plan show \"Acme Corp\"\n\
+         /qbr prep \"Acme Corp\"\n\
+         /renewal show \"Acme Corp\"\n",
+    );
+    let metric = "- m1 Hours saved: 800 of 1,000 — 80 % | from 500 (2026-02-23): +300\n";
+    let share = "Targets met 0/1 (0 %)";
+    assert_has(
+        run.reply(1),
+        &[&format!("SUCCESS METRICS\n{metric}- {share}")],
+    );
+    assert_has(
+        run.reply(2),
+        &[&format!(
+            "Value delivered vs. targets (15–30):\n{metric}- {share}"
+        )],
+    );
+    assert_has(
+        run.reply(3),
+        &[&format!("Value delivered vs. targets:\n{metric}- {share}")],
     );
 }
 

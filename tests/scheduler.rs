@@ -1667,6 +1667,173 @@ fn tick_dry_run_prints_without_recording_and_a_real_tick_posts_once() {
     ));
 }
 
+/// One printer serves every tenant: each post is headed by its tenant, kind and channel.
+#[test]
+fn tick_heads_each_printed_post_with_its_tenant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let app = open(dir.path());
+        let at = setup_time();
+        for (tenant_id, channel) in [("local", "ny"), ("slack:T123", "cs-team")] {
+            exec(
+                &app,
+                tenant_id,
+                "console",
+                at,
+                "/account add Acme arr:50k renewal:2026-05-01 owner:@jane",
+            );
+            exec(&app, tenant_id, channel, at, "/digest subscribe weekly");
+        }
+    }
+    let output = steward_tick(dir.path(), "2026-03-09T10:00:00Z", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for (tenant_id, channel) in [("local", "ny"), ("slack:T123", "cs-team")] {
+        let heading = format!(
+            "[tenant {tenant_id}] weekly digest → #{channel}\n[#{channel}] Weekly digest — week of 2026-03-09"
+        );
+        assert!(stdout.contains(&heading), "{heading:?} in:\n{stdout}");
+    }
+    assert_eq!(stdout.matches("[tenant ").count(), 2, "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. *Snooze a week*: one account's reminders muted for 7 days, nothing else moved.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn snooze_mutes_the_reminder_for_a_week_then_reminds_again_and_moves_no_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(dir.path());
+    let at = setup_time();
+    // 2026-04-10: T-30 on Mar 11, weekly nudges on Mar 18 and 25, T-7 on Apr 3.
+    exec(
+        &app,
+        "acme",
+        "console",
+        at,
+        "/account add Stark arr:50k renewal:2026-04-10 owner:@jane",
+    );
+    exec(&app, "acme", "renewals", at, "/digest subscribe renewals");
+    let port = RecordingPort::new("acme");
+    let ports = Routing::one("acme", &port);
+    let days_with_stark = |from: NaiveDate, to: NaiveDate| -> Vec<NaiveDate> {
+        port.delivered()
+            .iter()
+            .filter(|p| p.text.contains("Stark"))
+            .map(|p| p.at.date_naive())
+            .filter(|d| (from..=to).contains(d))
+            .collect()
+    };
+    let run_days = |from: NaiveDate, to: NaiveDate| {
+        let ports = &ports;
+        let app = &app;
+        async move {
+            let mut day = from;
+            while day <= to {
+                tick(
+                    app,
+                    ports,
+                    day.and_hms_opt(9, 5, 0).expect("valid").and_utc(),
+                )
+                .await;
+                day += Duration::days(1);
+            }
+        }
+    };
+    run_days(date(2026, 3, 2), date(2026, 3, 13)).await;
+    assert_eq!(
+        days_with_stark(date(2026, 3, 2), date(2026, 3, 13)),
+        [date(2026, 3, 11)],
+        "entered T-30"
+    );
+
+    // The button on that post is clicked on Mar 13: it runs the line the button carries.
+    let (line, _) = steward::slack::actions::line_for("steward_snooze", "Stark").expect("a button");
+    let answer = exec(&app, "acme", "renewals", utc(2026, 3, 13, 10, 0), &line);
+    assert_eq!(
+        answer,
+        "Reminder for Stark muted until 2026-03-20; the renewal date stays 2026-04-10."
+    );
+    let shown = exec(
+        &app,
+        "acme",
+        "console",
+        utc(2026, 3, 13, 10, 0),
+        "/renewal show Stark",
+    );
+    for part in [
+        "Renews: 2026-04-10 (in 28 days, T-30)",
+        "Extension: 0 of 30 days used",
+        "Reminders: muted until 2026-03-20",
+    ] {
+        assert!(shown.contains(part), "{part:?} in:\n{shown}");
+    }
+
+    // No reminder for 7 days — the nudge of Mar 18 included — then one on Mar 20.
+    run_days(date(2026, 3, 14), date(2026, 3, 26)).await;
+    assert_eq!(
+        days_with_stark(date(2026, 3, 14), date(2026, 3, 26)),
+        [date(2026, 3, 20), date(2026, 3, 25)],
+        "muted Mar 13–19, back on Mar 20, the weekly nudge again on Mar 25"
+    );
+    let back = port
+        .delivered()
+        .into_iter()
+        .find(|p| p.at.date_naive() == date(2026, 3, 20))
+        .expect("posted");
+    assert!(
+        back.text
+            .starts_with("Renewals: 1 reminder back from snooze\n")
+            && back.text.contains(
+                "Stark ($50K) — T-30 — renews 2026-04-10 (reminder snoozed until 2026-03-20)"
+            ),
+        "{}",
+        back.text
+    );
+    let shown = exec(
+        &app,
+        "acme",
+        "console",
+        utc(2026, 3, 26, 10, 0),
+        "/renewal show Stark",
+    );
+    assert!(shown.contains("Reminders: on"), "{shown}");
+    assert!(shown.contains("Renews: 2026-04-10"), "{shown}");
+}
+
+/// A run purges undo plans past their day: a removed stakeholder's record goes with them.
+#[tokio::test]
+async fn a_run_purges_undo_plans_past_their_day() {
+    let (_dir, app) = weekly_tenant(None);
+    let at = setup_time();
+    exec(
+        &app,
+        "acme",
+        "console",
+        at,
+        "/stakeholder add Acme \"Sam Ode\" role:champion",
+    );
+    exec(
+        &app,
+        "acme",
+        "console",
+        at,
+        "/stakeholder remove Acme \"Sam Ode\"",
+    );
+    let plan = || {
+        app.store
+            .last_change(&tenant("acme"), &user("local-user"))
+            .expect("read")
+            .expect("a plan")
+    };
+    let port = RecordingPort::new("acme");
+    let ports = Routing::one("acme", &port);
+    tick(&app, &ports, at + Duration::hours(23)).await;
+    assert!(!plan().steps.is_empty(), "undo is still offered");
+    tick(&app, &ports, at + Duration::hours(24)).await;
+    assert!(plan().steps.is_empty() && plan().command.is_empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // Probes of edge cases found while reading the scheduler.
 // ---------------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ pub enum RenewalCommand {
         account: String,
         days: u32,
     },
+    /// Mute the account's renewal reminders for a week.
+    Snooze {
+        account: String,
+    },
     Renewed {
         account: String,
         arr: Option<Money>,
@@ -54,6 +58,9 @@ pub fn from_invocation(inv: &Invocation) -> Result<RenewalCommand, ParseError> {
         "extend" => RenewalCommand::Extend {
             account: account()?,
             days: inv.req_days("days")?,
+        },
+        "snooze" => RenewalCommand::Snooze {
+            account: account()?,
         },
         "renewed" => RenewalCommand::Renewed {
             account: account()?,

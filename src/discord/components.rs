@@ -1,16 +1,16 @@
 //! Purpose: Steward's buttons on Discord — 'Share in channel' under ephemeral answers that
 //! only read, and 'Log follow-up', 'Mark renewed', 'Snooze a week' under reminder and
 //! escalation posts (the Slack adapter's set) — and the command line each click runs through
-//! `App::execute`, so rights and the audit trail apply as if the user had typed it. The two
-//! that change a renewal ask first, in an ephemeral message with a confirm button, since
-//! Discord buttons have no confirmation dialog of their own.
+//! `App::execute`, so rights and the audit trail apply as if the user had typed it. 'Mark
+//! renewed' asks first, in an ephemeral message with a confirm button, since Discord buttons
+//! have no confirmation dialog of their own.
 //!
 //! A button's `custom_id` (at most 100 characters) carries what it needs: `steward:share:`
 //! + the line, or `steward:{action}:` + the account name; one that would not fit is left out.
 
 use serde_json::{json, Value};
 
-use crate::actions::is_read_only;
+use crate::actions::{button_label, is_read_only};
 use crate::command::quote;
 
 /// Discord's limits on `custom_id` and a button's label.
@@ -27,9 +27,8 @@ const SHARE: &str = "steward:share:";
 const FOLLOWUP: &str = "steward:followup:";
 const RENEWED: &str = "steward:renewed:";
 const SNOOZE: &str = "steward:snooze:";
-/// A confirmed `RENEWED` / `SNOOZE`.
+/// A confirmed `RENEWED`.
 const RENEWED_YES: &str = "steward:renewed!:";
-const SNOOZE_YES: &str = "steward:snooze!:";
 
 /// What a click asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,14 +69,9 @@ pub fn click(custom_id: &str) -> Click {
     if let Some(name) = custom_id.strip_prefix(RENEWED_YES) {
         return run(format!("/renewal renewed {}", quote(name)), false, true);
     }
-    // No separate snooze exists: a week's extension of the renewal date (at most 30 days a
-    // renewal cycle), so the reminders move with it.
-    if let Some(name) = custom_id.strip_prefix(SNOOZE_YES) {
-        return run(
-            format!("/renewal extend {} days:7", quote(name)),
-            false,
-            true,
-        );
+    // Mutes the account's reminders for a week; the renewal date stays.
+    if let Some(name) = custom_id.strip_prefix(SNOOZE) {
+        return run(format!("/renewal snooze {}", quote(name)), false, false);
     }
     if let Some(name) = custom_id.strip_prefix(RENEWED) {
         return Click::Confirm {
@@ -86,13 +80,6 @@ pub fn click(custom_id: &str) -> Click {
             ),
             yes: "Mark renewed".into(),
             custom_id: format!("{RENEWED_YES}{name}"),
-        };
-    }
-    if let Some(name) = custom_id.strip_prefix(SNOOZE) {
-        return Click::Confirm {
-            question: format!("Snooze {name} a week? This extends its renewal date by 7 days (at most 30 days a renewal cycle)."),
-            yes: "Extend 7 days".into(),
-            custom_id: format!("{SNOOZE_YES}{name}"),
         };
     }
     Click::Unknown
@@ -132,13 +119,7 @@ pub fn post_rows(accounts: &[String]) -> Vec<Value> {
     accounts
         .iter()
         .filter_map(|name| {
-            let text = |what: &str| {
-                if labelled {
-                    format!("{what} — {name}")
-                } else {
-                    what.to_string()
-                }
-            };
+            let text = |what: &str| button_label(what, name, labelled);
             let buttons: Option<Vec<Value>> = [
                 button(PRIMARY, &text("Log follow-up"), format!("{FOLLOWUP}{name}")),
                 button(SUCCESS, &text("Mark renewed"), format!("{RENEWED}{name}")),
@@ -182,14 +163,31 @@ mod tests {
             matches!(click("steward:renewed:Acme"), Click::Confirm { custom_id, .. } if custom_id == "steward:renewed!:Acme")
         );
         assert_eq!(
-            click("steward:snooze!:Acme"),
+            click("steward:snooze:Acme"),
             Click::Run {
-                line: "/renewal extend \"Acme\" days:7".into(),
+                line: "/renewal snooze \"Acme\"".into(),
                 public: false,
-                replace: true
+                replace: false
             }
         );
         assert_eq!(click("other"), Click::Unknown);
+    }
+
+    #[test]
+    fn labels_show_names_plainly_and_custom_ids_carry_them() {
+        let rows = post_rows(&["Acme Corp".into(), "The \"A\" Team".into()]);
+        let labels: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r["components"].as_array().into_iter().flatten())
+            .filter_map(|b| b["label"].as_str())
+            .collect();
+        assert_eq!(labels[0], "Log follow-up — Acme Corp");
+        assert_eq!(labels[5], "Snooze a week — The \"A\" Team");
+        assert!(labels.iter().all(|l| !l.contains(['“', '”'])), "{labels:?}");
+        assert_eq!(
+            rows[0]["components"][1]["custom_id"],
+            "steward:renewed:Acme Corp"
+        );
     }
 
     #[test]

@@ -87,8 +87,47 @@ impl Revert {
 pub struct UndoPlan {
     pub command: String,
     pub at: DateTime<Utc>,
-    /// Applied in order (the reverse of the change's order).
+    /// Applied in order (the reverse of the change's order). Empty once purged.
     pub steps: Vec<Revert>,
+}
+
+/// How long a change can be undone. A plan holds whole records — a removed stakeholder's
+/// included — so once the window closes it is purged down to its date.
+pub const UNDO_HOURS: i64 = 24;
+
+impl UndoPlan {
+    /// The instant undo stops being offered.
+    pub fn until(&self) -> DateTime<Utc> {
+        self.at + chrono::Duration::hours(UNDO_HOURS)
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.until()
+    }
+
+    /// What is kept of a plan that can no longer be applied: when its change was made, so
+    /// undo can say why not — no command line, no records.
+    pub fn purged(&self) -> UndoPlan {
+        UndoPlan {
+            command: String::new(),
+            at: self.at,
+            steps: Vec::new(),
+        }
+    }
+
+    /// Whether the plan was purged (every stored change has at least one step).
+    pub fn is_purged(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Whether applying the plan would restore or delete `account`.
+    pub fn touches(&self, account: AccountId) -> bool {
+        self.steps.iter().any(|step| match step {
+            Revert::Restore(a) => a.id == account,
+            Revert::Delete(id) => *id == account,
+            _ => false,
+        })
+    }
 }
 
 /// Fields whose changes are bookkeeping, not news.
@@ -267,6 +306,26 @@ mod tests {
                 ("name".into(), "Acme".into())
             ]
         );
+    }
+
+    #[test]
+    fn an_undo_plan_lasts_a_day_then_keeps_only_its_date() {
+        let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+            .expect("valid")
+            .with_timezone(&Utc);
+        let plan = UndoPlan {
+            command: "/stakeholder remove Acme \"Jane Doe\"".into(),
+            at,
+            steps: vec![Revert::Delete(AccountId(7))],
+        };
+        assert!(plan.touches(AccountId(7)) && !plan.touches(AccountId(8)));
+        assert_eq!(plan.until().to_rfc3339(), "2026-03-03T09:00:00+00:00");
+        assert!(!plan.is_expired(plan.until() - chrono::Duration::seconds(1)));
+        assert!(plan.is_expired(plan.until()));
+        let purged = plan.purged();
+        assert!(purged.is_purged() && !plan.is_purged());
+        assert_eq!((purged.command.as_str(), purged.at), ("", at));
+        assert!(!purged.touches(AccountId(7)));
     }
 
     #[test]

@@ -94,7 +94,8 @@ pub fn symbol(currency: &str) -> String {
     }
 }
 
-fn group_thousands(n: u64) -> String {
+/// `1,200,000`: digits in groups of three.
+pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

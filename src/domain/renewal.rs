@@ -1,5 +1,6 @@
 //! Purpose: the renewal motion — stages by days to the renewal date, each stage's checklist,
-//! lead time and *late start*, follow-ups and extensions within the current cycle.
+//! lead time and *late start*, follow-ups, extensions and snoozed reminders within the
+//! current cycle.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -93,6 +94,8 @@ pub const LARGE_ACCOUNT_ARR: Money = Money(100_000);
 pub const LATE_START_GRACE_DAYS: i64 = 14;
 /// Most days of extension per renewal cycle.
 pub const MAX_EXTENSION_DAYS: u32 = 30;
+/// Days *Snooze a week* mutes an account's renewal reminders.
+pub const SNOOZE_DAYS: i64 = 7;
 /// Unanswered follow-ups inside T-30 that escalate to the owner's manager.
 pub const UNANSWERED_FOLLOWUPS_TO_ESCALATE: usize = 2;
 
@@ -121,6 +124,10 @@ pub struct RenewalCycle {
     pub extended_days: u32,
     /// The last day renewal activity was logged (follow-up, QBR, call, meeting, proposal).
     pub last_activity: Option<NaiveDate>,
+    /// Renewal reminders about the account are muted before this day (*Snooze a week*). It
+    /// moves nothing else: the renewal date and the extension days stay as they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<NaiveDate>,
 }
 
 impl RenewalCycle {
@@ -148,6 +155,25 @@ impl RenewalCycle {
         }
         self.extended_days = total;
         Ok(total)
+    }
+
+    /// Mutes the cycle's reminders for [`SNOOZE_DAYS`] from `today`; returns the day they
+    /// resume.
+    pub fn snooze(&mut self, today: NaiveDate) -> NaiveDate {
+        let until = today + chrono::Duration::days(SNOOZE_DAYS);
+        self.snoozed_until = Some(until);
+        until
+    }
+
+    /// Whether reminders are muted on `day`.
+    pub fn is_snoozed(&self, day: NaiveDate) -> bool {
+        self.snoozed_until.is_some_and(|until| day < until)
+    }
+
+    /// Whether a snooze ended after `since` and by `today`: the reminder it muted is due again.
+    pub fn snooze_ended(&self, since: NaiveDate, today: NaiveDate) -> bool {
+        self.snoozed_until
+            .is_some_and(|until| since < until && until <= today)
     }
 
     pub fn record_activity(&mut self, on: NaiveDate) {
@@ -263,6 +289,24 @@ mod tests {
         );
         assert_eq!(cycle.extend(10), Ok(30));
         assert!(RenewalCycle::default().extend(31).is_err());
+    }
+
+    #[test]
+    fn a_snooze_mutes_a_week_and_moves_nothing_else() {
+        let mut cycle = RenewalCycle::default();
+        assert_eq!(cycle.extend(10), Ok(10));
+        assert_eq!(cycle.snooze(today()), in_days(7));
+        assert_eq!(cycle.extended_days, 10);
+        assert!(cycle.is_snoozed(today()) && cycle.is_snoozed(in_days(6)));
+        assert!(!cycle.is_snoozed(in_days(7)), "reminders resume on day 7");
+        assert!(!cycle.snooze_ended(in_days(5), in_days(6)));
+        assert!(cycle.snooze_ended(in_days(6), in_days(7)));
+        assert!(
+            cycle.snooze_ended(in_days(2), in_days(9)),
+            "a run that skipped days"
+        );
+        assert!(!cycle.snooze_ended(in_days(7), in_days(8)), "said once");
+        assert!(!RenewalCycle::default().is_snoozed(today()));
     }
 
     #[test]

@@ -27,6 +27,16 @@ crate::word_enum! {
 }
 
 impl PostKind {
+    /// What a post of this kind is, in a line about it: `weekly digest → #cs-team`.
+    pub fn title(self) -> &'static str {
+        match self {
+            PostKind::Weekly => "weekly digest",
+            PostKind::Standup => "standup list",
+            PostKind::Renewals => "renewal reminders",
+            PostKind::Escalations => "escalation",
+        }
+    }
+
     /// Default days and local time: weekly Monday 09:00, standup Monday–Friday 09:30,
     /// renewals daily 09:00; escalations are checked on every run.
     pub fn default_schedule(self) -> (Days, NaiveTime) {

@@ -82,6 +82,34 @@ impl Metric {
     pub fn value(&self) -> Option<f64> {
         Some(self.improvement()? * self.value_per_unit?)
     }
+
+    /// How far the metric has come toward its target. Every view of a metric (the plan,
+    /// QBR prep, the renewal) shows this one figure.
+    pub fn progress(&self) -> Progress {
+        let ratio = match self.better {
+            Better::Higher => self.current / self.target,
+            Better::Lower => self.target / self.current,
+        };
+        let met = self.met();
+        // A target of 0 (higher is better) or a current 0 (lower is better) has no ratio:
+        // it is all the way there when met, not at all otherwise.
+        let percent = match ratio {
+            r if r.is_finite() && r >= 0.0 => 100.0 * r,
+            _ if met => 100.0,
+            _ => 0.0,
+        };
+        Progress { percent, met }
+    }
+}
+
+/// How far one metric has come toward its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// The share of the target reached, in %: current ÷ target, or target ÷ current when
+    /// lower is better (a 5-hour response against a 4-hour target is 80 %). Over 100 once the
+    /// target is beaten.
+    pub percent: f64,
+    pub met: bool,
 }
 
 /// How many success metrics, of those measured since their baseline, meet their target.
@@ -239,6 +267,42 @@ mod tests {
         assert_eq!((summary.valued, summary.value), (3, 161_200.0));
         let multiple = summary.multiple.expect("valued metrics and ARR");
         assert!((multiple - 1.343_333).abs() < 1e-6, "{multiple}");
+    }
+
+    #[test]
+    fn progress_is_the_share_of_the_target_reached() {
+        let progress = |m: &Metric| {
+            let p = m.progress();
+            ((p.percent * 10.0).round() / 10.0, p.met)
+        };
+        // 800 hours of a 1,000 target: 80 %, not met (targets met 0/1).
+        let hours = metric("Hours", 500.0, 1000.0, 800.0, None);
+        assert_eq!(progress(&hours), (80.0, false));
+        assert_eq!(
+            TargetsMet::of(std::slice::from_ref(&hours)).map(TargetsMet::percent),
+            Some(0.0)
+        );
+        assert_eq!(
+            progress(&metric("Hours", 500.0, 1000.0, 1200.0, None)),
+            (120.0, true)
+        );
+        // Lower is better: 5 h against a 4 h target is 80 %; 3 h beats it.
+        let mut response = metric("First response", 8.0, 4.0, 5.0, None);
+        response.better = Better::Lower;
+        assert_eq!(progress(&response), (80.0, false));
+        response.current = 3.0;
+        assert_eq!(progress(&response), (133.3, true));
+        // No ratio to take: all the way when met, else nothing.
+        response.current = 0.0;
+        assert_eq!(progress(&response), (100.0, true));
+        assert_eq!(
+            progress(&metric("Escalations", 3.0, 0.0, 0.0, None)),
+            (100.0, true)
+        );
+        assert_eq!(
+            progress(&metric("Savings", 0.0, 10.0, -5.0, None)),
+            (0.0, false)
+        );
     }
 
     #[test]

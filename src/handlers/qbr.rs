@@ -242,20 +242,15 @@ fn prep(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
     reply
 }
 
-/// The plan's metrics, each against its target and first value, then the total value.
+/// The plan's metrics, each against its target and first value, then the total value; how
+/// to add one when there is none.
 fn value_lines(account: &Account, book: &Book) -> Vec<Line> {
-    let mut lines: Vec<Line> = account
-        .plan
-        .metrics
-        .iter()
-        .map(|m| vec![t(view::metric_line(book, m))])
-        .collect();
-    match view::value_line(book, account) {
-        Some(total) => lines.push(vec![t(total)]),
-        None => lines.push(vec![t(format!(
-            "no success metrics in the plan: `/plan metric \"{}\" NAME target: current: value-per-unit:`",
-            account.name
-        ))]),
+    let lines = view::value_lines(book, account);
+    if !lines.is_empty() {
+        return lines;
     }
-    lines
+    vec![vec![t(format!(
+        "no success metrics in the plan: `/plan metric \"{}\" NAME target: current: value-per-unit:`",
+        account.name
+    ))]]
 }

@@ -1,5 +1,5 @@
 //! Purpose: `/renewal` — upcoming renewals, a renewal's stage and checklist, follow-ups,
-//! extensions and outcomes (renewed, churned).
+//! extensions, snoozed reminders and outcomes (renewed, churned).
 
 use chrono::{Duration, Months, NaiveDate};
 
@@ -39,6 +39,19 @@ pub fn handle(command: &RenewalCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 "Extended {} by {days} days to {} ({total} of 30 extension days used this cycle).",
                 account.name,
                 present::renewal(&account, ctx.today)
+            ));
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
+        }
+        RenewalCommand::Snooze { account } => {
+            let mut account = editable(book, account, ctx)?;
+            require_active(&account)?;
+            let until = account.renewal.snooze(ctx.today);
+            let reply = Reply::text(format!(
+                "Reminder for {} muted until {until}; the renewal date stays {}.",
+                account.name, account.renewal_date
             ));
             Ok(Outcome::write(
                 reply,
@@ -173,6 +186,13 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
                     .last_activity
                     .map_or("none logged".into(), |d| d.to_string()))],
             ),
+            (
+                "Reminders".into(),
+                vec![t(match cycle.snoozed_until {
+                    Some(until) if cycle.is_snoozed(ctx.today) => format!("muted until {until}"),
+                    _ => "on".into(),
+                })],
+            ),
         ])
         .line(format!("{} checklist:", stage.word()))
         .bullets(
@@ -189,8 +209,12 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
             account.name
         ));
     }
-    // The value delivered, for the renewal proposal.
-    reply.note(crate::handlers::plan::view::value_line(book, account))
+    // The value delivered, metric by metric, for the renewal proposal.
+    let value = crate::handlers::plan::view::value_lines(book, account);
+    if !value.is_empty() {
+        reply = reply.line("Value delivered vs. targets:").bullets(value);
+    }
+    reply
 }
 
 fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {

@@ -4,6 +4,7 @@ use super::present::person;
 use super::{editable, require_active, Ctx, Outcome};
 use crate::command::stakeholder::{StakeholderChanges, StakeholderCommand};
 use crate::domain::account::Account;
+use crate::domain::audit::UNDO_HOURS;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::stakeholder::{Quadrant, Role, Stakeholder};
@@ -150,9 +151,12 @@ pub fn handle(
         StakeholderCommand::Remove { account, name } => {
             let (mut account, i) = person_at(book, account, name, ctx)?;
             let removed = account.stakeholders.remove(i);
+            let until = ctx.now + chrono::Duration::hours(UNDO_HOURS);
             let reply = Reply::text(format!(
-                "Removed {} from {}; their name is replaced with [removed] in the audit trail.",
-                removed.name, account.name
+                "Removed {} from {}; their name is replaced with [removed] in the audit trail. Undo with `/steward undo` until {}; after that their record is erased.",
+                removed.name,
+                account.name,
+                until.format("%Y-%m-%d %H:%M UTC")
             ));
             let id = account.id;
             Ok(Outcome {

@@ -6,7 +6,7 @@ use super::{Ctx, Outcome};
 use crate::command::invocation::closest;
 use crate::command::spec::{self, GroupSpec, SubSpec};
 use crate::command::steward::StewardCommand;
-use crate::domain::audit::Revert;
+use crate::domain::audit::{Revert, UNDO_HOURS};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::person::Person;
@@ -144,6 +144,18 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
         .last_change(&book.tenant, ctx.actor)
         .map_err(|e| DomainError::Refused(format!("the last change could not be read: {e}")))?
         .ok_or_else(|| DomainError::Refused("you have no change to undo here.".into()))?;
+    let when = plan.at.format("%Y-%m-%d %H:%M UTC");
+    if plan.is_expired(ctx.now) {
+        return Err(DomainError::Refused(format!(
+            "your last change here, from {when}, can no longer be undone: undo is offered for {UNDO_HOURS} hours (it ended {}).",
+            plan.until().format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
+    if plan.is_purged() {
+        return Err(DomainError::Refused(format!(
+            "your last change here, from {when}, can no longer be undone: an account it changed was changed since."
+        )));
+    }
     let touched = plan.steps.iter().filter_map(|step| match step {
         Revert::Restore(a) => Some(a.id),
         Revert::Delete(id) => Some(*id),
@@ -161,9 +173,8 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
         }
     }
     let reply = Reply::text(format!(
-        "Undid your `{}` from {}. Run `/steward undo` again to redo it.",
-        plan.command,
-        plan.at.format("%Y-%m-%d %H:%M UTC")
+        "Undid your `{}` from {when}. Run `/steward undo` again to redo it.",
+        plan.command
     ));
     Ok(Outcome::write(
         reply,

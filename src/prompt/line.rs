@@ -121,6 +121,7 @@ pub fn is_write(command: &Command) -> bool {
             RenewalCommand::List { .. } | RenewalCommand::Show { .. } => false,
             RenewalCommand::FollowUp { .. }
             | RenewalCommand::Extend { .. }
+            | RenewalCommand::Snooze { .. }
             | RenewalCommand::Renewed { .. }
             | RenewalCommand::Churned { .. } => true,
         },

@@ -105,6 +105,12 @@ impl Scheduler<'_> {
             }
         };
         for tenant in tenants {
+            // Undo plans past their day hold records no one may restore any more.
+            if !self.dry_run {
+                if let Err(error) = self.app.store.purge_expired_undo(&tenant, now) {
+                    tracing::error!(%tenant, %error, "could not purge expired undo plans");
+                }
+            }
             let Some(port) = self.ports.port(&tenant) else {
                 continue;
             };

@@ -9,6 +9,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::domain::person::UserId;
+use crate::domain::schedule::PostKind;
 use crate::domain::tenant::TenantId;
 use crate::render::text;
 use crate::reply::Reply;
@@ -108,6 +109,9 @@ impl<W: Write + Send> ChatPort for PrintPort<W> {
             Target::Channel(c) => format!("[#{c}]"),
             Target::Direct(u) => format!("[dm @{u}]"),
         };
+        // One printer serves every tenant (`steward tick`, local tenants under `serve`):
+        // each post is first said to be whose, what and where.
+        let heading = heading(&post.marker, target);
         let mut shown = text::render(&post.reply);
         if let Some(dir) = &self.images {
             for picture in &post.reply.pictures {
@@ -116,7 +120,7 @@ impl<W: Write + Send> ChatPort for PrintPort<W> {
             }
         }
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
-        writeln!(out, "{label} {shown}\n")
+        writeln!(out, "{heading}\n{label} {shown}\n")
             .and_then(|_| out.flush())
             .map_err(|e| PostError::Failed(e.to_string()))
     }
@@ -130,11 +134,54 @@ impl<W: Write + Send> ChatPort for PrintPort<W> {
     }
 }
 
+/// `[tenant slack:T123] weekly digest → #cs-team`, from what a post's marker names
+/// (`[tenant ?] post → …` for a marker that names no tenant).
+fn heading(marker: &str, target: &Target) -> String {
+    let (tenant, kind) = match super::parse_marker(marker) {
+        Some((tenant, kind)) => (tenant.to_string(), kind),
+        None => ("?".to_string(), String::new()),
+    };
+    let what = PostKind::parse(&kind).map_or("post", PostKind::title);
+    let to = match target {
+        Target::Channel(c) => format!("#{c}"),
+        Target::Direct(u) => format!("@{u} (direct message)"),
+    };
+    format!("[tenant {tenant}] {what} → {to}")
+}
+
 /// Every tenant to one port.
 pub struct OnePort<P: ChatPort>(pub P);
 
 impl<P: ChatPort> Ports for OnePort<P> {
     fn port(&self, _tenant: &TenantId) -> Option<&dyn ChatPort> {
         Some(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_posts_say_whose_what_and_where() {
+        let channel = Target::Channel("cs-team".into());
+        assert_eq!(
+            heading(
+                "steward:slack:T123:weekly@C1:2026-03-09:1773046800",
+                &channel
+            ),
+            "[tenant slack:T123] weekly digest → #cs-team"
+        );
+        assert_eq!(
+            heading(
+                "steward:acme:escalations@dm:red:12>U1:1773046800",
+                &Target::Direct(UserId("U1".into()))
+            ),
+            "[tenant acme] escalation → @U1 (direct message)"
+        );
+        assert_eq!(
+            heading("not a marker", &channel),
+            "[tenant ?] post → #cs-team"
+        );
     }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::is_read_only;
+use crate::actions::{button_label, is_read_only};
 
 pub const SHARE: &str = "steward_share";
 pub const FOLLOWUP: &str = "steward_followup";
@@ -58,9 +58,8 @@ pub fn line_for(action_id: &str, value: &str) -> Option<(String, bool)> {
         SHARE if is_read_only(value) => Some((value.to_string(), true)),
         FOLLOWUP => Some((format!("/renewal followup {}", quote(value)), false)),
         RENEWED => Some((format!("/renewal renewed {}", quote(value)), false)),
-        // No separate snooze exists: a week's extension of the renewal date (at most 30 days
-        // a cycle, DOMAIN), confirmed first, so the reminders move with it.
-        SNOOZE => Some((format!("/renewal extend {} days:7", quote(value)), false)),
+        // Mutes the account's reminders for a week; the renewal date stays.
+        SNOOZE => Some((format!("/renewal snooze {}", quote(value)), false)),
         _ => None,
     }
 }
@@ -74,31 +73,21 @@ pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
         .enumerate()
         .filter(|(_, name)| name.len() <= MAX_VALUE)
         .map(|(i, name)| {
-            let label = |what: &str| {
-                if labelled {
-                    format!("{what} — {name}")
-                } else {
-                    what.to_string()
-                }
-            };
+            let label = |what: &str| button_label(what, name, labelled);
             let mut renewed = button(RENEWED, &label("Mark renewed"), name);
             renewed["confirm"] = confirm(
                 "Mark renewed?",
                 format!("Record that {name} renewed at its current ARR, for a year."),
                 "Mark renewed",
             );
-            let mut snooze = button(SNOOZE, &label("Snooze a week"), name);
-            snooze["confirm"] = confirm(
-                "Snooze a week?",
-                format!(
-                    "Extend {name}'s renewal date by 7 days (at most 30 days a renewal cycle)."
-                ),
-                "Extend 7 days",
-            );
             json!({
                 "type": "actions",
                 "block_id": format!("steward_account_{i}"),
-                "elements": [button(FOLLOWUP, &label("Log follow-up"), name), renewed, snooze],
+                "elements": [
+                    button(FOLLOWUP, &label("Log follow-up"), name),
+                    renewed,
+                    button(SNOOZE, &label("Snooze a week"), name),
+                ],
             })
         })
         .collect()
@@ -116,7 +105,7 @@ mod tests {
         );
         assert_eq!(
             line_for(SNOOZE, "Acme"),
-            Some(("/renewal extend \"Acme\" days:7".into(), false))
+            Some(("/renewal snooze \"Acme\"".into(), false))
         );
         assert_eq!(
             line_for(SHARE, "/account show Acme"),
@@ -125,6 +114,40 @@ mod tests {
         assert_eq!(line_for(SHARE, "/account remove Acme"), None);
         assert_eq!(line_for("other", "x"), None);
         assert_eq!(quote("The \"A\" Team"), "“The \"A\" Team”");
+    }
+
+    #[test]
+    fn labels_show_names_plainly_and_values_carry_them_for_the_command_line() {
+        let names = ["Acme Corp".to_string(), "The \"A\" Team".to_string()];
+        let blocks = post_buttons(&names);
+        let buttons: Vec<&Value> = blocks
+            .iter()
+            .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+            .collect();
+        let labels: Vec<&str> = buttons
+            .iter()
+            .filter_map(|b| b["text"]["text"].as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Log follow-up — Acme Corp",
+                "Mark renewed — Acme Corp",
+                "Snooze a week — Acme Corp",
+                "Log follow-up — The \"A\" Team",
+                "Mark renewed — The \"A\" Team",
+                "Snooze a week — The \"A\" Team",
+            ]
+        );
+        assert!(labels.iter().all(|l| !l.contains(['“', '”'])), "{labels:?}");
+        assert_eq!(buttons[1]["value"], "Acme Corp");
+        assert_eq!(
+            line_for(RENEWED, "Acme Corp").map(|(line, _)| line),
+            Some("/renewal renewed \"Acme Corp\"".into())
+        );
+        // One account: the post names it; the labels say only what they do.
+        let one = post_buttons(&names[..1]);
+        assert_eq!(one[0]["elements"][2]["text"]["text"], "Snooze a week");
     }
 
     #[test]

@@ -73,9 +73,14 @@ pub fn audit(t: &TenantId, account: Option<AccountId>, seq: u64) -> Vec<u8> {
     key
 }
 
+/// Every user's undo plan in a tenant.
+pub fn undos(t: &TenantId) -> Vec<u8> {
+    under(t, "undo\0")
+}
+
 /// The undo plan of a user's last change.
 pub fn undo(t: &TenantId, user: &crate::domain::person::UserId) -> Vec<u8> {
-    let mut key = under(t, "undo\0");
+    let mut key = undos(t);
     key.extend_from_slice(user.0.as_bytes());
     key
 }

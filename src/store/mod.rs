@@ -7,6 +7,7 @@ pub mod keys;
 pub mod ledger;
 pub mod record;
 pub mod seen;
+pub mod undo;
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -201,6 +202,8 @@ impl Store {
             }
         }
         steps.reverse();
+        // Undo plans past their day are purged in the same write (see `undo`).
+        self.stage_undo_purge(&tenant, &mut batch, |plan| plan.is_expired(now))?;
         let plan = UndoPlan {
             command: command.to_string(),
             at: now,

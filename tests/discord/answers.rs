@@ -90,11 +90,20 @@ async fn share_button_answers_in_the_channel() {
 }
 
 #[tokio::test]
-async fn renewal_buttons_ask_before_changing() {
+async fn mark_renewed_asks_before_changing_and_snooze_only_mutes() {
     let h = Harness::start(Options::default()).await;
     add_account(&h, "Stark").await;
-    let (_, ask) = h
+    let (_, snoozed) = h
         .send(&h.payload(click("steward:snooze:Stark"), JANE, MEMBER))
+        .await;
+    assert_valid(Op::Callback, &snoozed);
+    assert!(
+        text_of(&snoozed["data"]).contains("Reminder for Stark muted until ")
+            && text_of(&snoozed["data"]).contains("the renewal date stays 2026-06-30"),
+        "{snoozed}"
+    );
+    let (_, ask) = h
+        .send(&h.payload(click("steward:renewed:Stark"), JANE, MEMBER))
         .await;
     assert_valid(Op::Callback, &ask);
     assert_eq!(
@@ -118,7 +127,7 @@ async fn renewal_buttons_ask_before_changing() {
     let after = h
         .command("renewal", "show", json!([s("account", "Stark")]))
         .await;
-    assert!(text_of(&after["data"]).contains("2026-07-07"), "{after}");
+    assert!(text_of(&after["data"]).contains("2027-06-30"), "{after}");
 }
 
 #[tokio::test]

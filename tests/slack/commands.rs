@@ -257,17 +257,30 @@ async fn buttons_run_their_command_with_rights_and_audit() {
         &h.fake.response_url(),
     ))
     .await;
-    h.fake.wait_for("response_url", 3).await;
+    let answers = h.fake.wait_for("response_url", 3).await;
     let after = book
         .read()
         .expect("lock")
         .by_name("Acme Corp")
         .cloned()
         .expect("not removed");
+    let until = after.renewal.snoozed_until.expect("snoozed");
     assert_eq!(
-        after.renewal_date,
-        account.renewal_date + chrono::Duration::days(7),
-        "snoozed a week"
+        (after.renewal_date, after.renewal.extended_days),
+        (account.renewal_date, 0),
+        "a snooze mutes the reminder; the renewal date stays"
+    );
+    assert_eq!(
+        answers[2]["text"].as_str(),
+        Some(
+            format!(
+                "Reminder for Acme Corp muted until {until}; the renewal date stays {}.",
+                account.renewal_date
+            )
+            .as_str()
+        ),
+        "{}",
+        answers[2]
     );
     h.fake.assert_clean();
     h.stop().await;

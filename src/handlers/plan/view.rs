@@ -6,7 +6,7 @@ use super::super::Ctx;
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 use crate::domain::competition::{Competitor, SwotItem};
-use crate::domain::money::Money;
+use crate::domain::money::{group_thousands, Money};
 use crate::domain::value::{Better, Metric, ValueSummary};
 use crate::reply::{t, Line, Reply};
 
@@ -61,12 +61,7 @@ pub fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
         .flatten()
         .collect::<Vec<_>>()
         .join(" / ");
-    let mut metrics: Vec<Line> = plan
-        .metrics
-        .iter()
-        .map(|m| vec![t(metric_line(book, m))])
-        .collect();
-    metrics.extend(value_line(book, account).map(|v| vec![t(v)]));
+    let metrics = value_lines(book, account);
     reply = reply
         .line("CUSTOMER OVERVIEW")
         .bullets(vec![
@@ -170,7 +165,20 @@ pub fn show(account: &Account, ctx: &Ctx, book: &Book) -> Reply {
     reply.bullets(actions)
 }
 
-/// `m1 Hours saved per week: target 40 | current 32 | from 10 (2026-01-05): +22 × $3,900 =
+/// Each success metric's line, then the value they deliver — what `/plan show`, `/qbr prep`
+/// and `/renewal show` list. Empty without metrics.
+pub fn value_lines(book: &Book, account: &Account) -> Vec<Line> {
+    let mut lines: Vec<Line> = account
+        .plan
+        .metrics
+        .iter()
+        .map(|m| vec![t(metric_line(book, m))])
+        .collect();
+    lines.extend(value_line(book, account).map(|v| vec![t(v)]));
+    lines
+}
+
+/// `m1 Hours saved per week: 32 of 40 — 80 % | from 10 (2026-01-05): +22 × $3,900 =
 /// $85,800 a year`.
 pub fn metric_line(book: &Book, m: &Metric) -> String {
     let lower = if m.better == Better::Lower {
@@ -178,14 +186,7 @@ pub fn metric_line(book: &Book, m: &Metric) -> String {
     } else {
         ""
     };
-    let mut line = format!(
-        "m{} {}{lower}: target {} | current {}{}",
-        m.id,
-        m.name,
-        num(m.target),
-        num(m.current),
-        if m.met() { " ✓" } else { "" }
-    );
+    let mut line = format!("m{} {}{lower}: {}", m.id, m.name, progress(m));
     if !m.counts() {
         if let Some(first) = m.first {
             line += &format!(
@@ -196,7 +197,7 @@ pub fn metric_line(book: &Book, m: &Metric) -> String {
     } else if let (Some(first), Some(change)) = (m.first, m.improvement()) {
         line += &format!(
             " | from {} ({}): {}",
-            num(first.value),
+            figure(first.value),
             first.on,
             signed(change)
         );
@@ -239,6 +240,19 @@ pub fn value_line(book: &Book, account: &Account) -> Option<String> {
             capitalised(&met)
         ),
     })
+}
+
+/// `800 of 1,000 — 80 %`, `5 for a target of 4 — 80 %` when lower is better, `✓` once met:
+/// [`Metric::progress`] as every view shows it.
+pub fn progress(m: &Metric) -> String {
+    let p = m.progress();
+    let (current, target) = (figure(m.current), figure(m.target));
+    let against = match m.better {
+        Better::Higher => format!("{current} of {target}"),
+        Better::Lower => format!("{current} for a target of {target}"),
+    };
+    let met = if p.met { " ✓" } else { "" };
+    format!("{against} — {} %{met}", percent(p.percent))
 }
 
 /// The competitors' lines, riskiest first.
@@ -284,8 +298,23 @@ fn num(v: f64) -> String {
     format!("{}", if rounded == 0.0 { 0.0 } else { rounded })
 }
 
-fn signed(v: f64) -> String {
+/// A metric value as read in a sentence: [`num`] with thousands grouped (`1,000`, `1,250.5`).
+fn figure(v: f64) -> String {
     let shown = num(v);
+    let (sign, digits) = match shown.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", shown.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    match whole.parse::<u64>() {
+        Ok(n) if fraction.is_empty() => format!("{sign}{}", group_thousands(n)),
+        Ok(n) => format!("{sign}{}.{fraction}", group_thousands(n)),
+        Err(_) => shown,
+    }
+}
+
+fn signed(v: f64) -> String {
+    let shown = figure(v);
     if shown.starts_with('-') {
         shown
     } else {
@@ -335,5 +364,34 @@ mod tests {
         assert_eq!(percent(200.0 / 3.0), "66.7");
         assert_eq!(percent(75.0), "75");
         assert_eq!(capitalised("targets met"), "Targets met");
+        assert_eq!(figure(1000.0), "1,000");
+        assert_eq!(figure(-1250.5), "-1,250.5");
+        assert_eq!(figure(800.0), "800");
+    }
+
+    #[test]
+    fn progress_reads_current_of_target_and_percent() {
+        let metric = |target, current, better| Metric {
+            id: 1,
+            name: "Hours saved".into(),
+            target,
+            current,
+            first: None,
+            measured_on: None,
+            value_per_unit: None,
+            better,
+        };
+        assert_eq!(
+            progress(&metric(1000.0, 800.0, Better::Higher)),
+            "800 of 1,000 — 80 %"
+        );
+        assert_eq!(
+            progress(&metric(1000.0, 1000.0, Better::Higher)),
+            "1,000 of 1,000 — 100 % ✓"
+        );
+        assert_eq!(
+            progress(&metric(4.0, 5.0, Better::Lower)),
+            "5 for a target of 4 — 80 %"
+        );
     }
 }

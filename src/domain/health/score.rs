@@ -1,126 +1,9 @@
-//! Purpose: the weighted health score — five signal categories rated green/yellow/red, the
-//! score re-normalised over known categories, bands, dated snapshots and the *declining* rule,
-//! and where the ROI signal comes from (recorded, or the plan's success metrics).
+//! Purpose: the weighted health score — five categories rated green/yellow/red with their
+//! weights, the score re-normalised over the known categories, and the bands it falls in.
 
-use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::error::DomainError;
-use super::value::TargetsMet;
-
-crate::word_enum! {
-    /// Support-ticket trend, as `/health set tickets:` accepts it (DECISIONS 12).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum TicketTrend {
-        /// No open tickets.
-        Zero => "zero",
-        Decreasing => "decreasing",
-        Stable => "stable",
-        Increasing => "increasing",
-        Escalated => "escalated",
-    }
-}
-
-/// The raw signals of an account; `None` is unknown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Signals {
-    /// % of contracted seats active weekly, 0–100.
-    pub usage: Option<f64>,
-    /// Number of core features in use.
-    pub adoption: Option<u32>,
-    /// Net promoter score, 0–10.
-    pub nps: Option<u8>,
-    pub tickets: Option<TicketTrend>,
-    /// % of success targets met, 0–100.
-    pub roi: Option<f64>,
-}
-
-impl Signals {
-    /// The given signals replace the current ones; the others stay (DECISIONS 12).
-    pub fn merged_with(&self, update: &Signals) -> Signals {
-        Signals {
-            usage: update.usage.or(self.usage),
-            adoption: update.adoption.or(self.adoption),
-            nps: update.nps.or(self.nps),
-            tickets: update.tickets.or(self.tickets),
-            roi: update.roi.or(self.roi),
-        }
-    }
-
-    /// Rejects out-of-range values (NPS 11, usage 140 %).
-    pub fn validate(&self) -> Result<(), DomainError> {
-        let percent = |field: &str, v: Option<f64>| match v {
-            Some(p) if !(0.0..=100.0).contains(&p) || p.is_nan() => Err(DomainError::invalid(
-                field,
-                format!("{p} is outside 0–100 %"),
-                format!("{field}:85"),
-            )),
-            _ => Ok(()),
-        };
-        percent("usage", self.usage)?;
-        percent("roi", self.roi)?;
-        if let Some(n) = self.nps.filter(|n| *n > 10) {
-            return Err(DomainError::invalid(
-                "nps",
-                format!("{n} is outside 0–10"),
-                "nps:8",
-            ));
-        }
-        if let Some(a) = self.adoption.filter(|a| *a > 1000) {
-            return Err(DomainError::invalid(
-                "adoption",
-                format!("{a} core features is more than any product has"),
-                "adoption:3",
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Signals::default()
-    }
-}
-
-/// Where the ROI signal health is scored on comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoiSource {
-    /// Given with `/health set roi:`: it wins over the plan.
-    Recorded,
-    /// No `roi:` recorded: the % of the plan's success metrics that meet their target.
-    Plan(TargetsMet),
-    /// Neither.
-    Unknown,
-}
-
-impl RoiSource {
-    /// `from plan metrics 3/4 met`, `from /health set`, or empty when unknown.
-    pub fn describe(self) -> String {
-        match self {
-            RoiSource::Recorded => "from /health set".into(),
-            RoiSource::Plan(t) => format!("from plan metrics {}/{} met", t.met, t.total),
-            RoiSource::Unknown => String::new(),
-        }
-    }
-}
-
-/// The signals health is scored on: the recorded ones; when no ROI was recorded, the plan's
-/// targets met fill it in (DOMAIN.md: ROI = % of success targets met). Pure and cheap — it
-/// runs for every account in list-wide checks.
-pub fn effective(recorded: Signals, plan: Option<TargetsMet>) -> (Signals, RoiSource) {
-    match (recorded.roi, plan) {
-        (Some(_), _) => (recorded, RoiSource::Recorded),
-        (None, Some(targets)) => (
-            Signals {
-                roi: Some(targets.percent()),
-                ..recorded
-            },
-            RoiSource::Plan(targets),
-        ),
-        (None, None) => (recorded, RoiSource::Unknown),
-    }
-}
+use super::signals::{Signals, TicketTrend};
 
 /// A signal category and its weight in the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,60 +209,10 @@ pub fn shown_score(score: f64) -> u32 {
     (score + 0.5).floor() as u32
 }
 
-/// The merged signals as of one change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    pub at: DateTime<Utc>,
-    pub signals: Signals,
-}
-
-/// How far back *declining* looks.
-pub const DECLINE_WINDOW_DAYS: i64 = 30;
-/// The fall in points within the window that counts as declining.
-pub const DECLINE_POINTS: f64 = 15.0;
-
-/// Declining: the current score fell by ≥ 15 points, or its band worsened, compared with any
-/// state held during the last 30 days (including the state at the window's start).
-/// `history` is in time order; the last snapshot is the current state.
-pub fn is_declining(history: &[Snapshot], now: DateTime<Utc>) -> bool {
-    let Some((current, earlier)) = history.split_last() else {
-        return false;
-    };
-    let Some(now_score) = score(&current.signals) else {
-        return false;
-    };
-    let now_band = Band::of_score(now_score);
-    let window_start = now - Duration::days(DECLINE_WINDOW_DAYS);
-    let first_inside = earlier.partition_point(|s| s.at < window_start);
-    // The state in force when the window opened counts as well.
-    let from = first_inside.saturating_sub(1);
-    earlier[from..]
-        .iter()
-        .filter_map(|s| score(&s.signals))
-        .any(|before| {
-            before - now_score >= DECLINE_POINTS || now_band.worse_than(Band::of_score(before))
-        })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{all, score};
     use super::*;
-    use chrono::TimeZone;
-
-    fn all(usage: f64, adoption: u32, nps: u8, tickets: TicketTrend, roi: f64) -> Signals {
-        Signals {
-            usage: Some(usage),
-            adoption: Some(adoption),
-            nps: Some(nps),
-            tickets: Some(tickets),
-            roi: Some(roi),
-        }
-    }
-
-    fn score(s: &Signals) -> f64 {
-        Health::assess(s).score.expect("known")
-    }
-
     #[test]
     fn weights_are_30_20_20_15_15() {
         let weights: Vec<u32> = Category::ALL.iter().map(|c| c.weight()).collect();
@@ -491,60 +324,6 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_rejected() {
-        assert!(Signals {
-            nps: Some(11),
-            ..Signals::default()
-        }
-        .validate()
-        .is_err());
-        assert!(Signals {
-            usage: Some(140.0),
-            ..Signals::default()
-        }
-        .validate()
-        .is_err());
-        assert!(Signals {
-            roi: Some(-1.0),
-            ..Signals::default()
-        }
-        .validate()
-        .is_err());
-        assert!(all(100.0, 3, 10, TicketTrend::Zero, 100.0)
-            .validate()
-            .is_ok());
-    }
-
-    #[test]
-    fn recorded_roi_wins_else_the_plan_s_targets_met() {
-        let three_of_four = Some(TargetsMet { met: 3, total: 4 });
-        let usage_only = Signals {
-            usage: Some(90.0),
-            ..Signals::default()
-        };
-        let (s, source) = effective(usage_only, three_of_four);
-        assert_eq!(
-            (s.roi, source),
-            (Some(75.0), RoiSource::Plan(TargetsMet { met: 3, total: 4 }))
-        );
-        assert_eq!(source.describe(), "from plan metrics 3/4 met");
-        // Usage green (30 × 100) + ROI yellow (15 × 50) over 45: 83.3.
-        assert_eq!(shown_score(Health::assess(&s).score.expect("known")), 83);
-        let recorded = Signals {
-            roi: Some(95.0),
-            ..usage_only
-        };
-        assert_eq!(
-            effective(recorded, three_of_four),
-            (recorded, RoiSource::Recorded)
-        );
-        assert_eq!(
-            effective(usage_only, None),
-            (usage_only, RoiSource::Unknown)
-        );
-    }
-
-    #[test]
     fn rounding_half_up() {
         assert_eq!(shown_score(82.5), 83);
         assert_eq!(shown_score(82.49), 82);
@@ -557,58 +336,5 @@ mod tests {
         assert_eq!(Band::Yellow.renewal_probability(), 0.78);
         assert_eq!(Band::Red.renewal_probability(), 0.50);
         assert_eq!(Band::Unknown.renewal_probability(), 0.78);
-    }
-
-    fn snap(month: u32, day: u32, s: Signals) -> Snapshot {
-        let at = Utc
-            .with_ymd_and_hms(2026, month, day, 12, 0, 0)
-            .single()
-            .expect("valid");
-        Snapshot { at, signals: s }
-    }
-
-    #[test]
-    fn declining_by_points_or_band() {
-        // The window opens on March 1 at 18:00.
-        let now = Utc
-            .with_ymd_and_hms(2026, 3, 31, 18, 0, 0)
-            .single()
-            .expect("valid");
-        let green100 = all(90.0, 3, 9, TicketTrend::Zero, 95.0);
-        let green85 = all(90.0, 3, 9, TicketTrend::Escalated, 95.0); // 85
-        let green80 = all(90.0, 3, 7, TicketTrend::Zero, 95.0); // 90
-                                                                // 100 → 85 is exactly 15 points: declining.
-        assert!(is_declining(
-            &[snap(3, 10, green100), snap(3, 30, green85)],
-            now
-        ));
-        // 100 → 90 is 10 points, band unchanged: not declining.
-        assert!(!is_declining(
-            &[snap(3, 10, green100), snap(3, 30, green80)],
-            now
-        ));
-        // A band worsening (green 80+ → yellow) counts even under 15 points.
-        let green77 = all(90.0, 3, 9, TicketTrend::Increasing, 80.0); // 77.5
-        let yellow = all(90.0, 3, 7, TicketTrend::Increasing, 80.0); // 67.5
-        let (a, b) = (score(&green77), score(&yellow));
-        assert!(a > 75.0 && b <= 75.0 && a - b < 15.0, "{a} {b}");
-        assert!(is_declining(
-            &[snap(3, 20, green77), snap(3, 30, yellow)],
-            now
-        ));
-        // The state in force when the window opened counts (set on Feb 20, still held Mar 1)…
-        assert!(is_declining(
-            &[snap(2, 20, green100), snap(3, 30, green85)],
-            now
-        ));
-        // …but not a state replaced before the window opened.
-        let older = [
-            snap(2, 20, green100),
-            snap(2, 25, green85),
-            snap(3, 30, green85),
-        ];
-        assert!(!is_declining(&older, now));
-        // A single snapshot never declines.
-        assert!(!is_declining(&[snap(3, 30, green85)], now));
     }
 }
