@@ -279,10 +279,10 @@ fn account_set_changes_fields_and_history_shows_before_and_after() {
     assert_has(
         set,
         &[
-            "arr: 50000 → 60000",
-            "renewal_date: 2027-03-31 → 2027-06-30",
-            "owner.user: jane → omar",
-            "active_seats",
+            "ARR: $50,000 → $60,000",
+            "renewal date: 2027-03-31 → 2027-06-30",
+            "owner: @jane → @omar",
+            "active seats: 80",
         ],
     );
     assert_has(
@@ -297,7 +297,7 @@ fn account_set_changes_fields_and_history_shows_before_and_after() {
             history,
             "- 2026-03-02 09:00 UTC @local-user `/account add Acme",
         ),
-        &["arr: 50000", "name: Acme"],
+        &["ARR: $50,000", "name: Acme"],
     );
     // The refused changes left no trace and changed nothing.
     assert_has(
@@ -1278,8 +1278,79 @@ fn extensions_add_up_to_30_days_and_a_refused_one_changes_nothing() {
     assert_has(
         history,
         &[
-            "renewal_date: 2026-03-20 → 2026-04-09",
-            "renewal_date: 2026-04-09 → 2026-04-19",
+            "renewal date: 2026-03-20 → 2026-04-09",
+            "renewal date: 2026-04-09 → 2026-04-19",
+        ],
+    );
+}
+
+#[test]
+fn account_history_shows_labels_and_values_as_the_rest_of_steward_does() {
+    let s = Steward::new();
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2026-05-01 owner:@jane\n\
+         /stakeholder add Acme \"Jane Doe\" role:champion title:\"VP Ops\"\n\
+         /account set Acme arr:60k tier:1\n\
+         /renewal extend Acme days:30\n\
+         /plan metric Acme \"Hours saved\" target:1000 current:500 value-per-unit:12.50\n\
+         /account log Acme \"Called them, all good\" type:call\n\
+         /renewal churned Acme why:price\n\
+         /account history Acme\n",
+    );
+    let history = run.last();
+    let line = |command: &str| {
+        line_starting(
+            history,
+            &format!("- 2026-03-02 09:00 UTC @local-user `{command}"),
+        )
+    };
+    assert_has(
+        line("/account set"),
+        &["— ARR: $50,000 → $60,000; pinned tier: Tier 1"],
+    );
+    assert_has(
+        line("/renewal extend"),
+        &["— renewal extension: none → 30 days; renewal date: 2026-05-01 → 2026-05-31"],
+    );
+    // A churn is two entries: the account's change and the outcome event.
+    assert_has(
+        history,
+        &[
+            "`/renewal churned Acme why:price` — outcome: churned ($60,000 → $0)\n",
+            "`/renewal churned Acme why:price` — churned on: 2026-03-02; churn reason: price; \
+             status: active → churned\n",
+        ],
+    );
+    assert_has(
+        line("/stakeholder add"),
+        &["— stakeholder added: Jane Doe (role champion, influence low, sentiment champion, title VP Ops)"],
+    );
+    assert_has(
+        line("/plan metric"),
+        &["— success metric added: Hours saved (target 1,000, current 500, better higher, value per unit $12.50)"],
+    );
+    assert_has(
+        line("/account log"),
+        &["— activity added: call, Called them, all good; last renewal activity: 2026-03-02"],
+    );
+    assert_has(line("/account add"), &["owner: @jane", "status: active"]);
+    // No internal path or raw record in what the entries say (the commands are as typed).
+    let said: Vec<&str> = history
+        .lines()
+        .filter_map(|l| l.split_once("` — ").map(|(_, what)| what))
+        .collect();
+    assert_eq!(said.len(), 8, "{history}");
+    assert_lacks(
+        &said.join("\n"),
+        &[
+            "arr:",
+            "renewal_date",
+            "extended_days",
+            "status.state",
+            "tier_pin",
+            "plan.",
+            "=",
+            "stakeholders",
         ],
     );
 }
@@ -1336,10 +1407,10 @@ fn renewed_defaults_to_a_year_on_at_the_same_arr_and_records_contraction() {
     assert_has(
         run.reply(11),
         &[
-            "outcome: contracted (100000 → 75000)",
-            "outcome: renewed (100000 → 75000)",
-            "arr: 100000 → 75000",
-            "renewal_date: 2026-03-20 → 2027-03-20",
+            "outcome: contracted ($100,000 → $75,000)",
+            "outcome: renewed ($100,000 → $75,000)",
+            "ARR: $100,000 → $75,000",
+            "renewal date: 2026-03-20 → 2027-03-20",
         ],
     );
 }
@@ -1390,8 +1461,8 @@ fn a_churned_account_leaves_the_lists_and_refuses_changes() {
     assert_has(
         run.reply(9),
         &[
-            "outcome: churned (40000 → 0)",
-            "status.state: active → churned",
+            "outcome: churned ($40,000 → $0)",
+            "status: active → churned",
         ],
     );
 }
@@ -1764,7 +1835,7 @@ fn a_second_session_sees_the_first_session_s_data() {
         "{}",
         second.reply(1)
     );
-    assert_has(second.reply(1), &["arr: 250000 → 300000"]);
+    assert_has(second.reply(1), &["ARR: $250,000 → $300,000"]);
     assert_has(
         second.reply(2),
         &["Score: 100 green", "Trend (90 days): 2026-03-02 100"],

@@ -7,7 +7,7 @@ use crate::domain::account::{Account, Activity};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::person::Person;
-use crate::reply::{b, t, Reply, Span};
+use crate::reply::{b, t, Reply};
 
 pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
@@ -45,7 +45,9 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 vec![Change::RemoveAccount(account.id)],
             ))
         }
-        AccountCommand::History { account, page } => history(book.find(account)?, *page, ctx, book),
+        AccountCommand::History { account, page } => {
+            super::history::show(book.find(account)?, *page, ctx, book)
+        }
         AccountCommand::Log {
             account,
             text,
@@ -337,51 +339,4 @@ fn set(
         reply,
         vec![Change::PutAccount(Box::new(account))],
     ))
-}
-
-fn history(account: &Account, page: usize, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
-    let trail = ctx
-        .audit
-        .history(&book.tenant, Some(account.id), page)
-        .map_err(|e| DomainError::Refused(format!("the history could not be read: {e}")))?;
-    let mut reply = Reply::new().heading(format!(
-        "History of {} ({}, newest first)",
-        account.name,
-        present::count(trail.total, "change")
-    ));
-    let items = trail
-        .entries
-        .iter()
-        .map(|entry| {
-            let what: Vec<String> = entry
-                .changes
-                .iter()
-                .map(|c| {
-                    if c.before.is_empty() {
-                        format!("{}: {}", c.field, c.after)
-                    } else if c.after.is_empty() {
-                        format!("{}: removed ({})", c.field, c.before)
-                    } else {
-                        format!("{}: {} → {}", c.field, c.before, c.after)
-                    }
-                })
-                .collect();
-            vec![
-                t(format!("{} ", entry.at.format("%Y-%m-%d %H:%M UTC"))),
-                Span::Mention(entry.actor.clone()),
-                t(" "),
-                Span::Code(entry.command.clone()),
-                t(format!(" — {}", what.join("; "))),
-            ]
-        })
-        .collect();
-    reply = reply.bullets(items);
-    if trail.total > page * super::PAGE_SIZE {
-        reply = reply.line(format!(
-            "More: `/account history \"{}\" page:{}`",
-            account.name,
-            page + 1
-        ));
-    }
-    Ok(Outcome::read(reply))
 }

@@ -6,6 +6,7 @@ pub mod atrisk;
 pub mod digest;
 pub mod expansion;
 pub mod health;
+pub mod history;
 pub mod opportunity;
 pub mod plan;
 pub mod portfolio;

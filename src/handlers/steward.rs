@@ -130,11 +130,18 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             settings.fiscal_year_start = number;
             Reply::text(format!(
                 "The fiscal year now starts in {}.",
-                MONTHS[number as usize - 1]
+                month_name(number).unwrap_or_default()
             ))
         }
     };
     Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
+}
+
+/// A month's short name as settings show it (`apr`), from its number (1–12).
+pub fn month_name(month: u32) -> Option<&'static str> {
+    MONTHS
+        .get(usize::try_from(month).ok()?.checked_sub(1)?)
+        .copied()
 }
 
 /// Takes back the asker's last change, unless someone changed the same account since.

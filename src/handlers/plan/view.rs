@@ -299,7 +299,7 @@ fn num(v: f64) -> String {
 }
 
 /// A metric value as read in a sentence: [`num`] with thousands grouped (`1,000`, `1,250.5`).
-fn figure(v: f64) -> String {
+pub fn figure(v: f64) -> String {
     let shown = num(v);
     let (sign, digits) = match shown.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -333,7 +333,7 @@ fn amount(book: &Book, v: f64) -> String {
 }
 
 /// A value per unit, cents when it has them: `$3,900`, `$12.50`.
-fn per_unit_money(book: &Book, v: f64) -> String {
+pub fn per_unit_money(book: &Book, v: f64) -> String {
     let cents = (v * 100.0).round() as u64;
     let whole = present::money(book, Money(cents / 100));
     match cents % 100 {
