@@ -190,7 +190,11 @@ mod tests {
         ];
         for ts in far {
             let sig = v.expected(&ts, b"x").expect("mac");
-            assert_eq!(v.check(Some(&ts), Some(&sig), b"x"), Err(Refusal::Stale), "{ts:?}");
+            assert_eq!(
+                v.check(Some(&ts), Some(&sig), b"x"),
+                Err(Refusal::Stale),
+                "{ts:?}"
+            );
         }
         let huge = "9".repeat(10_000);
         let sig = v.expected(&huge, b"x").expect("mac");
