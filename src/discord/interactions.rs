@@ -23,6 +23,7 @@ use super::rest::{Resend, RestError};
 use super::upload::Upload;
 use super::{autocomplete, line, pictures, respond, Discord};
 use crate::app::Actor;
+use crate::fault;
 use crate::reply::Reply;
 
 /// What an interaction is answered with.
@@ -42,8 +43,31 @@ impl Handled {
     }
 }
 
-/// Handles one interaction.
+/// Handles one interaction. A panic while handling it (outside the command itself, which
+/// catches its own) is answered with an apology naming the reference in the log; the work
+/// after the callback is guarded alike, and only logged.
 pub async fn handle(discord: &Arc<Discord>, interaction: Interaction) -> Handled {
+    match fault::catch_async(
+        "Discord interaction",
+        fault::Changed::Maybe,
+        handle_unguarded(discord, interaction),
+    )
+    .await
+    {
+        Ok(handled) => Handled {
+            callback: handled.callback,
+            after: handled.after.map(|after| -> BoxFuture<'static, ()> {
+                Box::pin(async move {
+                    let _ =
+                        fault::catch_async("Discord follow-up", fault::Changed::Maybe, after).await;
+                })
+            }),
+        },
+        Err(fault) => Handled::now(respond::ephemeral_reply(&fault.reply())),
+    }
+}
+
+async fn handle_unguarded(discord: &Arc<Discord>, interaction: Interaction) -> Handled {
     match interaction {
         Interaction::Ping(_) => Handled::now(respond::pong()),
         Interaction::Command(c) => command(discord, c).await,
@@ -198,9 +222,7 @@ async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering)
     };
     match inline {
         Ok(joined) => {
-            let reply = joined.unwrap_or_else(|_| {
-                Reply::error("an internal error occurred; nothing was changed.")
-            });
+            let reply = joined.unwrap_or_else(|_| fault::lost("Discord command").reply());
             let (first, bodies) = answer_bodies(&reply, &line, &how);
             let (kind, first) = match how.replace {
                 true => (respond::UPDATE_MESSAGE, respond::without_flags(first)),
@@ -221,9 +243,9 @@ async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering)
             };
             let discord = discord.clone();
             let after: BoxFuture<'static, ()> = Box::pin(async move {
-                let reply = task.await.unwrap_or_else(|_| {
-                    Reply::error("an internal error occurred; nothing was changed.")
-                });
+                let reply = task
+                    .await
+                    .unwrap_or_else(|_| fault::lost("Discord command").reply());
                 let (first, bodies) = answer_bodies(&reply, &line, &how);
                 let first = respond::without_flags(first);
                 let path = format!(
