@@ -334,7 +334,7 @@ async fn api(
 /// What Slack answers a call that succeeds (a post is stored at once).
 fn normal_answer(fake: &Fake, method: &str, args: &Value) -> Value {
     match method {
-        "chat.postMessage" => store_message(&fake, &args),
+        "chat.postMessage" => store_message(fake, args),
         "conversations.history" => {
             let channel = args["channel"].as_str().unwrap_or_default().to_string();
             let messages = fake
