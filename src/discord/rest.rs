@@ -70,6 +70,9 @@ pub enum RestError {
         code: i64,
         message: String,
     },
+    /// The connection could not be opened: the request never left.
+    #[error("could not connect to Discord: {0}")]
+    Unsent(String),
     #[error("could not reach Discord: {0}")]
     Transport(String),
     #[error("DISCORD_TOKEN is not set")]
@@ -80,7 +83,7 @@ impl RestError {
     /// A server error or a lost connection: the request may or may not have been applied.
     pub fn is_transient(&self) -> bool {
         matches!(self, RestError::Status { status, .. } if *status >= 500)
-            || matches!(self, RestError::Transport(_))
+            || matches!(self, RestError::Transport(_) | RestError::Unsent(_))
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -96,7 +99,8 @@ impl RestError {
 pub enum Resend {
     /// Reads, overwrites, and create-message with `enforce_nonce`.
     Safe,
-    /// A second try could post twice (webhook follow-ups): only `429`s are retried.
+    /// A second try could post twice (webhook follow-ups): only what surely did nothing is
+    /// retried — a `429`, or a connection that could not be opened.
     OnlyRateLimits,
 }
 
@@ -217,7 +221,9 @@ impl Rest {
                     tracing::info!(?wait, "Discord rate limit; waiting retry_after");
                     tokio::time::sleep(*wait).await;
                 }
-                e if e.is_transient() && resend == Resend::Safe => {
+                e if e.is_transient()
+                    && (resend == Resend::Safe || matches!(e, RestError::Unsent(_))) =>
+                {
                     tokio::time::sleep(self.retry.backoff * (1 << (attempt - 1).min(5))).await;
                 }
                 _ => return Err(error),
@@ -251,10 +257,10 @@ impl Rest {
             }
             Payload::Files(body, files) => request = request.multipart(form(body, files)?),
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| RestError::Transport(e.without_url().to_string()))?;
+        let response = request.send().await.map_err(|e| match e.is_connect() {
+            true => RestError::Unsent(e.without_url().to_string()),
+            false => RestError::Transport(e.without_url().to_string()),
+        })?;
         let status = response.status().as_u16();
         let header_wait = response
             .headers()
@@ -368,6 +374,26 @@ mod tests {
             Err(RestError::RateLimited(wait)) => assert_eq!(wait, DEFAULT_RATE_LIMIT_WAIT),
             other => panic!("expected a rate limit, got {other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_reported_as_never_sent() {
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", closed.local_addr().expect("addr"));
+        drop(closed);
+        let rest = Rest::new(&url, None, Retry::immediate()).expect("client");
+        let body = serde_json::json!({"content": "hi"});
+        let sent = rest
+            .send(
+                Method::POST,
+                "/webhooks/1/t",
+                Some(&body),
+                Resend::OnlyRateLimits,
+            )
+            .await;
+        assert!(matches!(sent, Err(RestError::Unsent(_))), "{sent:?}");
     }
 
     #[test]
