@@ -12,6 +12,7 @@ use crate::domain::book::Book;
 use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::fault;
 use crate::handlers::{self, AuditLog, Ctx, Outcome};
 use crate::reply::Reply;
 use crate::store::{AuditPage, Store, StoreError};
@@ -111,18 +112,24 @@ impl App {
                 prompt => self.answer_prompt(actor, now, prompt),
             };
         }
-        match self.try_execute(actor, now, line) {
-            Ok(reply) => reply,
-            Err(Failure::User(message)) => Reply::error(message),
-            Err(Failure::Internal(error)) => {
-                let reference = format!(
-                    "{:08x}",
-                    now.timestamp_subsec_nanos() ^ now.timestamp() as u32
-                );
-                tracing::error!(%reference, tenant = %actor.tenant, %error, "command failed");
-                Reply::error(format!(
-                    "an internal error occurred (reference {reference}); nothing was changed."
-                ))
+        // A panic in a handler, or in the commit, is this command's failure only.
+        match fault::catch("command", || self.try_execute(actor, now, line)) {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(Failure::User(message))) => Reply::error(message),
+            Ok(Err(Failure::Internal(error, changed))) => {
+                let reference = fault::reference();
+                tracing::error!(%reference, tenant = %actor.tenant, %error, ?changed, "command failed");
+                fault::Fault { reference, changed }.reply()
+            }
+            Err(fault) => {
+                if fault.changed == fault::Changed::Maybe {
+                    // The commit may have stopped between the disk and the in-memory book:
+                    // the book is read again from what was made durable.
+                    if let Err(error) = self.store.reload(&actor.tenant) {
+                        tracing::error!(reference = %fault.reference, %error, "could not reload the book after a failed commit");
+                    }
+                }
+                fault.reply()
             }
         }
     }
@@ -173,17 +180,32 @@ impl App {
         now: DateTime<Utc>,
         outcome: Outcome,
     ) -> Result<Reply, Failure> {
+        fault::saving();
+        // A failed write may have reached the database before it failed (a flush error).
         self.store
-            .commit(book, &actor.user, &parsed.text, now, outcome.changes)?;
+            .commit(book, &actor.user, &parsed.text, now, outcome.changes)
+            .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
+        self.changes.notify_one();
+        let mut reply = outcome.reply;
         if let Some((account, name)) = outcome.redact {
-            self.store.redact(&book.tenant, account, &name)?;
+            // The change is saved by now: a failure here is said beside the answer.
             // Others' undo of earlier changes to the account still holds the person; it can
             // no longer be applied anyway (the account changed since).
-            self.store
-                .purge_undo_touching(&book.tenant, account, &actor.user)?;
+            let erased = self
+                .store
+                .redact(&book.tenant, account, &name)
+                .and_then(|()| {
+                    self.store
+                        .purge_undo_touching(&book.tenant, account, &actor.user)
+                        .map(drop)
+                });
+            if let Err(error) = erased {
+                let reference = fault::reference();
+                tracing::error!(%reference, tenant = %book.tenant, %error, "could not redact a name from the history");
+                reply = reply.line(format!("The change was saved, but the old name could not be removed from the history (reference {reference})."));
+            }
         }
-        self.changes.notify_one();
-        Ok(outcome.reply)
+        Ok(reply)
     }
 }
 
@@ -201,8 +223,9 @@ fn ask_prompt(line: &str) -> Option<&str> {
 enum Failure {
     /// Shown to the asker as is.
     User(String),
-    /// Logged; the asker sees an apology with a reference.
-    Internal(String),
+    /// Logged; the asker sees an apology with a reference, saying whether anything may
+    /// have been changed.
+    Internal(String, fault::Changed),
 }
 
 impl From<DomainError> for Failure {
@@ -213,7 +236,7 @@ impl From<DomainError> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Internal(e.to_string())
+        Failure::Internal(e.to_string(), fault::Changed::Nothing)
     }
 }
 

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use thiserror::Error;
 
 use crate::domain::person::UserId;
@@ -88,6 +89,43 @@ pub struct DiscordConfig {
     pub guild_id: Option<String>,
 }
 
+/// How long `serve` waits on its HTTP clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpTimeouts {
+    /// A client has this long to send a request's headers (`STEWARD_HEADER_TIMEOUT`); an idle
+    /// kept-alive connection is closed after it too.
+    pub header: Duration,
+    /// ...and this long to send its body (`STEWARD_BODY_TIMEOUT`).
+    pub body: Duration,
+    /// On SIGTERM/SIGINT, requests in flight get this long to finish (`STEWARD_SHUTDOWN_GRACE`).
+    pub grace: Duration,
+}
+
+impl Default for HttpTimeouts {
+    fn default() -> Self {
+        HttpTimeouts {
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+            // Below Kubernetes' default 30 s termination grace period, so Steward exits on
+            // its own before the SIGKILL.
+            grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A duration as configured: `200ms`, `10s`, or bare seconds (`10`, `0.5`).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.strip_suffix("ms") {
+        Some(ms) => (ms, 0.001),
+        None => (text.strip_suffix('s').unwrap_or(text), 1.0),
+    };
+    let value: f64 = number.trim().parse().ok()?;
+    Duration::try_from_secs_f64(value * unit)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
+}
+
 /// Everything Steward is configured with.
 pub struct Config {
     pub db: PathBuf,
@@ -99,6 +137,7 @@ pub struct Config {
     pub discord_role: Option<String>,
     pub slack_prefix: String,
     pub unsafe_trace: bool,
+    pub http: HttpTimeouts,
     pub slack: Option<SlackConfig>,
     pub discord: Option<DiscordConfig>,
 }
@@ -118,6 +157,9 @@ struct FileConfig {
     discord_api_url: Option<String>,
     discord_application_id: Option<String>,
     discord_guild_id: Option<String>,
+    header_timeout: Option<String>,
+    body_timeout: Option<String>,
+    shutdown_grace: Option<String>,
 }
 
 impl Config {
@@ -154,6 +196,33 @@ impl Config {
             name: "STEWARD_TIMEZONE",
             why: format!("\"{timezone_name}\" is not an IANA time zone (e.g. Europe/Berlin)"),
         })?;
+        let duration = |name: &'static str, value: &Option<String>, default: Duration| match get(
+            name, value,
+        ) {
+            None => Ok(default),
+            Some(text) => parse_duration(&text).ok_or_else(|| ConfigError::BadValue {
+                name,
+                why: format!("\"{text}\" is not a duration between 1ms and 1h, e.g. 10s or 200ms"),
+            }),
+        };
+        let defaults = HttpTimeouts::default();
+        let http = HttpTimeouts {
+            header: duration(
+                "STEWARD_HEADER_TIMEOUT",
+                &from_file.header_timeout,
+                defaults.header,
+            )?,
+            body: duration(
+                "STEWARD_BODY_TIMEOUT",
+                &from_file.body_timeout,
+                defaults.body,
+            )?,
+            grace: duration(
+                "STEWARD_SHUTDOWN_GRACE",
+                &from_file.shutdown_grace,
+                defaults.grace,
+            )?,
+        };
         let admins = get("STEWARD_ADMINS", &from_file.admins)
             .map(|list| Admins::parse(&list))
             .transpose()?;
@@ -189,6 +258,7 @@ impl Config {
             discord_role: get("STEWARD_DISCORD_ROLE", &from_file.discord_role),
             slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
             unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
+            http,
             slack,
             discord,
         })
@@ -229,6 +299,25 @@ mod tests {
         assert!(config.has_chat());
         assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
         assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
+    }
+
+    #[test]
+    fn http_timeouts_from_the_environment() {
+        let config = load(&[]).expect("defaults");
+        assert_eq!(config.http, HttpTimeouts::default());
+        let config = load(&[
+            ("STEWARD_HEADER_TIMEOUT", "200ms"),
+            ("STEWARD_BODY_TIMEOUT", "1.5"),
+            ("STEWARD_SHUTDOWN_GRACE", "3s"),
+        ])
+        .expect("valid");
+        assert_eq!(config.http.header, Duration::from_millis(200));
+        assert_eq!(config.http.body, Duration::from_millis(1500));
+        assert_eq!(config.http.grace, Duration::from_secs(3));
+        for bad in ["0", "-1s", "soon", "NaN", "inf", "2h", ""] {
+            assert!(parse_duration(bad).is_none(), "{bad:?} accepted");
+        }
+        assert!(load(&[("STEWARD_SHUTDOWN_GRACE", "NaN")]).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
+//! - [`fault`]: a caught panic → a logged reference id and an honest apology.
 //! - [`backup`]: the daily JSON backups `serve` keeps (14).
 //! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
 //! - [`config`]: environment and `steward.toml`, read once.
@@ -38,6 +39,7 @@ pub mod conversation;
 pub mod demo;
 pub mod discord;
 pub mod domain;
+pub mod fault;
 pub mod handlers;
 pub mod jobs;
 pub mod logging;

@@ -1,7 +1,14 @@
 //! Purpose: `steward serve` — the HTTP listener (health check and chat webhooks), the chat
 //! adapters (Slack over HTTP or Socket Mode, Discord over the gateway or HTTP), the
-//! scheduler loop, and a clean shutdown on SIGINT/SIGTERM: in-flight requests finish, the
-//! scheduler stops between posts, the database is flushed.
+//! scheduler loop, and a clean shutdown on SIGINT/SIGTERM: in-flight requests finish within
+//! the grace period, the scheduler stops between posts, the database is flushed.
+//!
+//! - [`http`]: connections — a deadline on request headers, the shutdown's drain.
+//! - [`limits`]: every request — 1 MiB body limit (`413`), body deadline (`408`), and a
+//!   `500` with a reference for a panic in a route.
+
+pub mod http;
+pub mod limits;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::App;
-use crate::config::Config;
+use crate::config::{Config, HttpTimeouts};
 use crate::domain::tenant::TenantId;
 use crate::scheduler::port::{ChatPort, Ports, PrintPort};
 use crate::scheduler::runner;
@@ -110,8 +117,19 @@ pub async fn run(app: Arc<App>, config: &Config) -> Result<(), String> {
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(%listen, "serving");
-    serve_all(listener, app, slack, discord, shutdown_signal()).await
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(%addr, "serving");
+    serve_configured(
+        listener,
+        app,
+        slack,
+        discord,
+        config.http,
+        shutdown_signal(),
+    )
+    .await
 }
 
 /// Serves on `listener` until `shutdown` resolves: the routes, the chat adapters and the
@@ -131,6 +149,19 @@ pub async fn serve_all(
     app: Arc<App>,
     slack: Option<crate::slack::Setup>,
     discord: Option<crate::discord::Setup>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let timeouts = HttpTimeouts::default();
+    serve_configured(listener, app, slack, discord, timeouts, shutdown).await
+}
+
+/// [`serve_all`] with the HTTP timeouts of the configuration.
+pub async fn serve_configured(
+    listener: TcpListener,
+    app: Arc<App>,
+    slack: Option<crate::slack::Setup>,
+    discord: Option<crate::discord::Setup>,
+    timeouts: HttpTimeouts,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let live = Arc::new(Liveness {
@@ -174,9 +205,11 @@ pub async fn serve_all(
     });
     let (stop, stopped) = watch::channel(false);
     let scheduler = tokio::spawn(runner::run(app.clone(), ports, stopped, live.clone()));
-    let served = axum::serve(listener, routes)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let routes = routes.layer(axum::middleware::from_fn_with_state(
+        timeouts.body,
+        limits::guard,
+    ));
+    http::serve(listener, routes, timeouts, shutdown).await;
     let _ = stop.send(true);
     let _ = scheduler.await;
     if let Some(socket) = socket {
@@ -187,5 +220,5 @@ pub async fn serve_all(
     }
     app.store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped cleanly");
-    served.map_err(|e| format!("HTTP server failed: {e}"))
+    Ok(())
 }

@@ -1336,6 +1336,71 @@ async fn a_panicking_post_never_stops_the_other_posts() {
     assert_eq!(targets, [Target::Channel("ops".into())]);
 }
 
+/// Routing whose port look-up panics for one tenant while told to: a stand-in for a job
+/// that panics while its posts are planned.
+struct PanickyRouting {
+    inner: Routing,
+    panic_for: Mutex<Option<TenantId>>,
+}
+
+impl Ports for PanickyRouting {
+    fn port(&self, tenant: &TenantId) -> Option<&dyn ChatPort> {
+        let panics = self
+            .panic_for
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            == Some(tenant);
+        if panics {
+            panic!("job bug while planning for {tenant}");
+        }
+        self.inner.port(tenant)
+    }
+}
+
+/// A panic while a tenant's jobs are planned fails that tenant's jobs only, and they run on
+/// the next tick.
+#[tokio::test]
+async fn a_tenant_whose_jobs_panic_is_retried_next_tick_and_the_others_post() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(dir.path());
+    let at = setup_time();
+    for name in ["acme", "globex"] {
+        exec(
+            &app,
+            name,
+            "console",
+            at,
+            "/account add Acme arr:50k renewal:2026-05-01 owner:@jane",
+        );
+        exec(&app, name, "ops", at, "/digest subscribe standup");
+    }
+    let (acme, globex) = (RecordingPort::new("acme"), RecordingPort::new("globex"));
+    let ports = PanickyRouting {
+        inner: Routing::one("acme", &acme).with("globex", &globex),
+        panic_for: Mutex::new(Some(tenant("acme"))),
+    };
+    let now = utc(2026, 3, 9, 9, 30);
+    ports.inner.set_now(now);
+    let scheduler = Scheduler {
+        app: &app,
+        ports: &ports,
+        dry_run: false,
+    };
+    let report = scheduler.run_due(now).await;
+    assert_eq!((report.posted, report.failed), (1, 1), "{report:?}");
+    assert!(acme.delivered().is_empty());
+    assert_eq!(globex.delivered().len(), 1);
+
+    *ports.panic_for.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    let next = now + Duration::minutes(1);
+    ports.inner.set_now(next);
+    let report = scheduler.run_due(next).await;
+    assert_eq!((report.posted, report.failed), (1, 0), "{report:?}");
+    assert_eq!(acme.delivered().len(), 1, "acme's standup, one tick late");
+    assert_eq!(globex.delivered().len(), 1, "globex's is not posted twice");
+}
+
 // ---------------------------------------------------------------------------------------
 // 6. Tenant isolation.
 // ---------------------------------------------------------------------------------------

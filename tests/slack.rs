@@ -18,6 +18,8 @@ mod commands;
 mod door;
 #[path = "slack/events.rs"]
 mod events;
+#[path = "slack/faults.rs"]
+mod faults;
 #[path = "slack/logs.rs"]
 mod log_capture;
 #[path = "slack/pictures.rs"]

@@ -16,6 +16,7 @@ use serenity::model::guild::Member as SerenityMember;
 use serenity::model::id::{ChannelId, GuildId};
 use serenity::model::user::User;
 use std::sync::Arc;
+use tokio::time::Instant;
 
 use super::access::{self, Member};
 use super::components::{self, Click};
@@ -23,6 +24,7 @@ use super::rest::{Resend, RestError};
 use super::upload::Upload;
 use super::{autocomplete, line, pictures, respond, Discord};
 use crate::app::Actor;
+use crate::fault;
 use crate::reply::Reply;
 
 /// What an interaction is answered with.
@@ -42,8 +44,31 @@ impl Handled {
     }
 }
 
-/// Handles one interaction.
+/// Handles one interaction. A panic while handling it (outside the command itself, which
+/// catches its own) is answered with an apology naming the reference in the log; the work
+/// after the callback is guarded alike, and only logged.
 pub async fn handle(discord: &Arc<Discord>, interaction: Interaction) -> Handled {
+    match fault::catch_async(
+        "Discord interaction",
+        fault::Changed::Maybe,
+        handle_unguarded(discord, interaction),
+    )
+    .await
+    {
+        Ok(handled) => Handled {
+            callback: handled.callback,
+            after: handled.after.map(|after| -> BoxFuture<'static, ()> {
+                Box::pin(async move {
+                    let _ =
+                        fault::catch_async("Discord follow-up", fault::Changed::Maybe, after).await;
+                })
+            }),
+        },
+        Err(fault) => Handled::now(respond::ephemeral_reply(&fault.reply())),
+    }
+}
+
+async fn handle_unguarded(discord: &Arc<Discord>, interaction: Interaction) -> Handled {
     match interaction {
         Interaction::Ping(_) => Handled::now(respond::pong()),
         Interaction::Command(c) => command(discord, c).await,
@@ -96,44 +121,52 @@ pub async fn dm_member(discord: &Discord, user: u64) -> Result<Member, Reply> {
     }
 }
 
+/// What a command runs as, and its line; or the refusal to answer with.
+type Prepared = Result<(Actor, String), Reply>;
+
+/// A command: who may run it (which can take REST calls: a server's roles, a membership)
+/// is decided inside the deadline's budget, so a slow look-up defers the answer (ephemeral,
+/// like every command answer) instead of missing Discord's 3 s.
 async fn command(discord: &Arc<Discord>, c: CommandInteraction) -> Handled {
-    let actor = match actor(
-        discord,
-        c.guild_id,
-        c.member.as_deref(),
-        &c.user,
-        c.channel_id,
-    )
-    .await
-    {
-        Ok(actor) => actor,
-        Err(refusal) => return Handled::now(respond::ephemeral_reply(&refusal)),
-    };
-    let line = match line::command_line(&c.data) {
-        Ok(line) => line,
-        Err(why) => return Handled::now(respond::ephemeral_reply(&Reply::error(why))),
-    };
+    let started = Instant::now();
     let how = Answering {
         application: c.application_id.get(),
         token: c.token.clone(),
         public: false,
         replace: false,
     };
-    run(discord, actor, line, how).await
+    let admitting = discord.clone();
+    let prepared = async move {
+        let member = c.member.as_deref();
+        let actor = actor(&admitting, c.guild_id, member, &c.user, c.channel_id).await?;
+        let line = line::command_line(&c.data).map_err(Reply::error)?;
+        Ok((actor, line))
+    };
+    run(discord, Box::pin(prepared), how, started).await
 }
 
+/// A click. Its answer may be public (a share) or replace the message, which a deferral
+/// would commit to before a refusal is known: so who may click is decided first, within the
+/// deadline, and a look-up slower than that is refused for now.
 async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
-    let actor = match actor(
-        discord,
-        c.guild_id,
-        c.member.as_ref(),
-        &c.user,
-        c.channel_id,
+    let started = Instant::now();
+    let limit = match discord.deadline.is_zero() {
+        true => super::INLINE_DEADLINE,
+        false => discord.deadline,
+    };
+    let member = c.member.as_ref();
+    let admitted = tokio::time::timeout(
+        limit,
+        actor(discord, c.guild_id, member, &c.user, c.channel_id),
     )
-    .await
-    {
-        Ok(actor) => actor,
-        Err(refusal) => return Handled::now(respond::ephemeral_reply(&refusal)),
+    .await;
+    let actor = match admitted {
+        Ok(Ok(actor)) => actor,
+        Ok(Err(refusal)) => return Handled::now(respond::ephemeral_reply(&refusal)),
+        Err(_) => {
+            let late = Reply::error("Steward could not check your access with Discord in time; please click again in a moment.");
+            return Handled::now(respond::ephemeral_reply(&late));
+        }
     };
     let application = c.application_id.get();
     match components::click(&c.data.custom_id) {
@@ -142,18 +175,14 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
             public,
             replace,
         } => {
-            run(
-                discord,
-                actor,
-                line,
-                Answering {
-                    application,
-                    token: c.token.clone(),
-                    public,
-                    replace,
-                },
-            )
-            .await
+            let how = Answering {
+                application,
+                token: c.token.clone(),
+                public,
+                replace,
+            };
+            let prepared: Prepared = Ok((actor, line));
+            run(discord, Box::pin(async move { prepared }), how, started).await
         }
         Click::Confirm {
             question,
@@ -186,21 +215,36 @@ struct Answering {
     replace: bool,
 }
 
-/// Runs `line` and answers inline, or defers when it takes longer than the deadline.
-async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering) -> Handled {
-    let mut task = discord.spawn_execute(actor, line.clone());
-    // A zero deadline defers every command (the deferred path, deterministically).
-    let inline = match discord.deadline.is_zero() {
-        true => Err(()),
-        false => tokio::time::timeout(discord.deadline, &mut task)
+/// Prepares and runs a command line, and answers inline when that is done within the
+/// deadline (counted from `started`), or defers.
+async fn run(
+    discord: &Arc<Discord>,
+    prepared: BoxFuture<'static, Prepared>,
+    how: Answering,
+    started: Instant,
+) -> Handled {
+    let worker = discord.clone();
+    let mut task = tokio::spawn(async move {
+        let working = async move {
+            match prepared.await {
+                Ok((actor, line)) => (worker.execute(actor, line.clone()).await, line),
+                Err(refusal) => (refusal, String::new()),
+            }
+        };
+        fault::catch_async("Discord command", fault::Changed::Maybe, working)
             .await
-            .map_err(|_| ()),
+            .unwrap_or_else(|fault| (fault.reply(), String::new()))
+    });
+    let lost = || (fault::lost("Discord command").reply(), String::new());
+    // A zero deadline defers every command (the deferred path, deterministically).
+    let left = discord.deadline.saturating_sub(started.elapsed());
+    let inline = match left.is_zero() {
+        true => Err(()),
+        false => tokio::time::timeout(left, &mut task).await.map_err(|_| ()),
     };
     match inline {
         Ok(joined) => {
-            let reply = joined.unwrap_or_else(|_| {
-                Reply::error("an internal error occurred; nothing was changed.")
-            });
+            let (reply, line) = joined.unwrap_or_else(|_| lost());
             let (first, bodies) = answer_bodies(&reply, &line, &how);
             let (kind, first) = match how.replace {
                 true => (respond::UPDATE_MESSAGE, respond::without_flags(first)),
@@ -221,9 +265,7 @@ async fn run(discord: &Arc<Discord>, actor: Actor, line: String, how: Answering)
             };
             let discord = discord.clone();
             let after: BoxFuture<'static, ()> = Box::pin(async move {
-                let reply = task.await.unwrap_or_else(|_| {
-                    Reply::error("an internal error occurred; nothing was changed.")
-                });
+                let (reply, line) = task.await.unwrap_or_else(|_| lost());
                 let (first, bodies) = answer_bodies(&reply, &line, &how);
                 let first = respond::without_flags(first);
                 let path = format!(

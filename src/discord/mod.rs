@@ -146,14 +146,17 @@ impl Discord {
         line: String,
     ) -> tokio::task::JoinHandle<Reply> {
         let (app, now) = (self.app.clone(), self.now());
-        tokio::task::spawn_blocking(move || app.execute(&actor, now, &line))
+        tokio::task::spawn_blocking(move || {
+            crate::fault::catch("Discord command", || app.execute(&actor, now, &line))
+                .unwrap_or_else(|fault| fault.reply())
+        })
     }
 
     /// Runs one command line for `actor` off the async threads.
     pub async fn execute(&self, actor: crate::app::Actor, line: String) -> Reply {
         self.spawn_execute(actor, line)
             .await
-            .unwrap_or_else(|_| Reply::error("an internal error occurred; nothing was changed."))
+            .unwrap_or_else(|_| crate::fault::lost("Discord command").reply())
     }
 }
 

@@ -26,9 +26,10 @@ pub fn without_mention(text: &str, bot: Option<u64>) -> String {
 /// Answers one prompt from `actor`.
 pub async fn answer(discord: &Arc<Discord>, actor: Actor, text: String) -> Reply {
     let (discord, now) = (discord.clone(), discord.now());
-    tokio::task::spawn_blocking(move || discord.app.answer_prompt(&actor, now, &text))
-        .await
-        .unwrap_or_else(|_| Reply::error("an internal error occurred; nothing was changed."))
+    crate::fault::blocking("Discord prompt", move || {
+        discord.app.answer_prompt(&actor, now, &text)
+    })
+    .await
 }
 
 #[cfg(test)]

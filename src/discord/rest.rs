@@ -23,6 +23,10 @@ use super::upload::{form, Payload, Upload};
 
 /// The API version every path is under.
 pub const API_PREFIX: &str = "/api/v10";
+/// The wait after a `429` whose `retry_after` is missing or unusable.
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(1);
+/// The longest `retry_after` believed; Discord's are seconds, rarely an hour.
+pub const LONGEST_RATE_LIMIT_WAIT: Duration = Duration::from_secs(86_400);
 
 /// How failures are retried.
 #[derive(Debug, Clone)]
@@ -66,6 +70,9 @@ pub enum RestError {
         code: i64,
         message: String,
     },
+    /// The connection could not be opened: the request never left.
+    #[error("could not connect to Discord: {0}")]
+    Unsent(String),
     #[error("could not reach Discord: {0}")]
     Transport(String),
     #[error("DISCORD_TOKEN is not set")]
@@ -76,7 +83,7 @@ impl RestError {
     /// A server error or a lost connection: the request may or may not have been applied.
     pub fn is_transient(&self) -> bool {
         matches!(self, RestError::Status { status, .. } if *status >= 500)
-            || matches!(self, RestError::Transport(_))
+            || matches!(self, RestError::Transport(_) | RestError::Unsent(_))
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -92,7 +99,8 @@ impl RestError {
 pub enum Resend {
     /// Reads, overwrites, and create-message with `enforce_nonce`.
     Safe,
-    /// A second try could post twice (webhook follow-ups): only `429`s are retried.
+    /// A second try could post twice (webhook follow-ups): only what surely did nothing is
+    /// retried — a `429`, or a connection that could not be opened.
     OnlyRateLimits,
 }
 
@@ -213,7 +221,9 @@ impl Rest {
                     tracing::info!(?wait, "Discord rate limit; waiting retry_after");
                     tokio::time::sleep(*wait).await;
                 }
-                e if e.is_transient() && resend == Resend::Safe => {
+                e if e.is_transient()
+                    && (resend == Resend::Safe || matches!(e, RestError::Unsent(_))) =>
+                {
                     tokio::time::sleep(self.retry.backoff * (1 << (attempt - 1).min(5))).await;
                 }
                 _ => return Err(error),
@@ -234,7 +244,7 @@ impl Rest {
             .client
             .request(method, format!("{}{API_PREFIX}{path}", self.base));
         if let Some(token) = &self.token {
-            request = request.header("Authorization", format!("Bot {}", token.expose_secret()));
+            request = request.header(reqwest::header::AUTHORIZATION, authorization(token)?);
         }
         match payload {
             Payload::Nothing => {}
@@ -247,10 +257,10 @@ impl Rest {
             }
             Payload::Files(body, files) => request = request.multipart(form(body, files)?),
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| RestError::Transport(e.without_url().to_string()))?;
+        let response = request.send().await.map_err(|e| match e.is_connect() {
+            true => RestError::Unsent(e.without_url().to_string()),
+            false => RestError::Transport(e.without_url().to_string()),
+        })?;
         let status = response.status().as_u16();
         let header_wait = response
             .headers()
@@ -268,12 +278,9 @@ impl Rest {
         };
         match status {
             200..=299 => Ok(value),
-            429 => {
-                let secs = value["retry_after"].as_f64().or(header_wait).unwrap_or(1.0);
-                Err(RestError::RateLimited(Duration::from_secs_f64(
-                    secs.clamp(0.0, 86_400.0),
-                )))
-            }
+            429 => Err(RestError::RateLimited(rate_limit_wait(
+                value["retry_after"].as_f64().or(header_wait),
+            ))),
             _ => Err(RestError::Status {
                 status,
                 code: value["code"].as_i64().unwrap_or(0),
@@ -288,9 +295,121 @@ impl Rest {
     }
 }
 
+/// `Bot {token}`, marked sensitive: `http` then prints it as `Sensitive` in any `Debug` of
+/// the request or its headers, and HTTP/2 keeps it out of its header compression table.
+fn authorization(token: &SecretString) -> Result<reqwest::header::HeaderValue, RestError> {
+    let mut value =
+        reqwest::header::HeaderValue::from_str(&format!("Bot {}", token.expose_secret())).map_err(
+            |_| RestError::Transport("DISCORD_TOKEN is not a valid header value".into()),
+        )?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The wait a `429` asks for, in seconds (the body's `retry_after`, else `Retry-After`). A
+/// value that is not a finite, non-negative number of seconds — `NaN`, `inf`, `-1`, which a
+/// header can carry — gets the default wait: `Duration::from_secs_f64` panics on them, and
+/// `NaN.clamp(..)` is still `NaN`.
+pub fn rate_limit_wait(secs: Option<f64>) -> Duration {
+    secs.filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(DEFAULT_RATE_LIMIT_WAIT, |s| {
+            Duration::from_secs_f64(s.min(LONGEST_RATE_LIMIT_WAIT.as_secs_f64()))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusable_retry_after_gets_the_default_wait() {
+        for secs in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.0,
+            -0.5,
+            f64::MAX,
+        ] {
+            let wait = rate_limit_wait(Some(secs));
+            assert!(wait <= LONGEST_RATE_LIMIT_WAIT, "{secs}: {wait:?}");
+        }
+        for secs in [f64::NAN, f64::INFINITY, -1.0] {
+            assert_eq!(
+                rate_limit_wait(Some(secs)),
+                DEFAULT_RATE_LIMIT_WAIT,
+                "{secs}"
+            );
+        }
+        assert_eq!(rate_limit_wait(Some(f64::MAX)), LONGEST_RATE_LIMIT_WAIT);
+        assert_eq!(rate_limit_wait(None), DEFAULT_RATE_LIMIT_WAIT);
+        assert_eq!(rate_limit_wait(Some(0.25)), Duration::from_millis(250));
+        assert_eq!(rate_limit_wait(Some(0.0)), Duration::ZERO);
+    }
+
+    /// A `429` whose `Retry-After` header says `NaN` (and whose body says nothing) from a
+    /// stand-in on 127.0.0.1: the default wait, handed back since it is over `longest_wait`.
+    #[tokio::test]
+    async fn a_nan_retry_after_header_is_not_a_panic() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let answer = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: NaN\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        let retry = Retry {
+            attempts: 2,
+            longest_wait: Duration::from_millis(10),
+            backoff: Duration::ZERO,
+        };
+        let rest = Rest::new(&url, Some(SecretString::from("t")), retry).expect("client");
+        match rest.bot(Method::GET, "/gateway", None, Resend::Safe).await {
+            Err(RestError::RateLimited(wait)) => assert_eq!(wait, DEFAULT_RATE_LIMIT_WAIT),
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_reported_as_never_sent() {
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", closed.local_addr().expect("addr"));
+        drop(closed);
+        let rest = Rest::new(&url, None, Retry::immediate()).expect("client");
+        let body = serde_json::json!({"content": "hi"});
+        let sent = rest
+            .send(
+                Method::POST,
+                "/webhooks/1/t",
+                Some(&body),
+                Resend::OnlyRateLimits,
+            )
+            .await;
+        assert!(matches!(sent, Err(RestError::Unsent(_))), "{sent:?}");
+    }
+
+    #[test]
+    fn the_bot_token_is_a_sensitive_header() {
+        let token = SecretString::from("MTA5.secret-bot-token");
+        let value = authorization(&token).expect("valid");
+        assert!(value.is_sensitive());
+        let request = reqwest::Client::new()
+            .get("http://127.0.0.1:9/api/v10/gateway")
+            .header(reqwest::header::AUTHORIZATION, value)
+            .build()
+            .expect("request");
+        let shown = format!("{request:?} {:?}", request.headers());
+        assert!(!shown.contains("secret-bot-token"), "{shown}");
+        assert!(authorization(&SecretString::from("bad\ntoken")).is_err());
+    }
 
     #[test]
     fn bad_urls_are_refused_and_trailing_slashes_dropped() {

@@ -56,7 +56,10 @@ impl Door {
             .trim()
             .parse()
             .map_err(|_| Refusal::Unauthorized)?;
-        if ((self.clock)().timestamp() - sent).abs() > WINDOW_SECS {
+        // `abs_diff` is exact for every pair of `i64`s: `(now - sent).abs()` overflowed (a
+        // panic with overflow checks, before the signature was even looked at) for a
+        // timestamp near `i64::MIN`, and wrapped into the window without them.
+        if (self.clock)().timestamp().abs_diff(sent) > WINDOW_SECS.unsigned_abs() {
             return Err(Refusal::Unauthorized);
         }
         self.verifier
@@ -84,6 +87,30 @@ mod tests {
         assert!(Door::new("zz", Arc::new(Utc::now)).is_err());
         assert!(Door::new("abcd", Arc::new(Utc::now)).is_err());
         assert!(Door::new(PUBLIC, Arc::new(Utc::now)).is_ok());
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_not_a_panic() {
+        let d = door(1_700_000_000);
+        let sig = "00".repeat(64);
+        for ts in [
+            i64::MIN.to_string(),
+            (i64::MIN + 1).to_string(),
+            1_700_000_000i64.wrapping_sub(i64::MIN).to_string(),
+            (1_700_000_000 + i64::MIN).to_string(),
+            i64::MAX.to_string(),
+            "99999999999999999999999999".into(),
+            "9".repeat(10_000),
+            "NaN".into(),
+            "1.7e9".into(),
+            "".into(),
+        ] {
+            assert_eq!(
+                d.check(Some(&sig), Some(&ts), b"{}"),
+                Err(Refusal::Unauthorized),
+                "{ts:?}"
+            );
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::domain::escalation::{causes, Escalation};
 use crate::domain::person::UserId;
 use crate::domain::schedule::{PostKind, Subscription};
 use crate::domain::tenant::TenantId;
+use crate::fault;
 use crate::jobs;
 use crate::reply::Reply;
 use crate::store::ledger::PostState;
@@ -94,7 +95,9 @@ pub struct Scheduler<'a> {
 
 impl Scheduler<'_> {
     /// Runs every job due at `now`, for every tenant. Errors are logged per tenant and job;
-    /// one failing never stops the others.
+    /// one failing never stops the others. A panic while planning a tenant's posts fails
+    /// that tenant's jobs for this run; one while delivering fails that post; either is
+    /// logged with a reference and tried again on the next run (nothing was recorded as done).
     pub async fn run_due(&self, now: DateTime<Utc>) -> Report {
         let mut report = Report::default();
         let tenants = match self.app.store.tenants() {
@@ -111,10 +114,21 @@ impl Scheduler<'_> {
                     tracing::error!(%tenant, %error, "could not purge expired undo plans");
                 }
             }
-            let Some(port) = self.ports.port(&tenant) else {
-                continue;
+            let planned = fault::catch("scheduler: planning a tenant's posts", || {
+                self.ports
+                    .port(&tenant)
+                    .map(|port| (port, self.plan(&tenant, now)))
+            });
+            let (port, planned) = match planned {
+                Ok(Some(planned)) => planned,
+                Ok(None) => continue,
+                Err(fault) => {
+                    report.failed += 1;
+                    tracing::error!(%tenant, reference = %fault.reference, "the tenant's jobs panicked; retried next run");
+                    continue;
+                }
             };
-            match self.plan(&tenant, now) {
+            match planned {
                 Ok(posts) if self.dry_run => {
                     for due in posts.into_iter().filter(|d| d.mode == Mode::Fresh) {
                         let post = Post {
@@ -129,7 +143,15 @@ impl Scheduler<'_> {
                 }
                 Ok(posts) => {
                     for due in posts {
-                        self.deliver(&tenant, port, due, now, &mut report).await;
+                        let delivering = self.deliver(&tenant, port, due, now, &mut report);
+                        let maybe = fault::Changed::Maybe;
+                        if let Err(fault) =
+                            fault::catch_async("scheduler: delivering a post", maybe, delivering)
+                                .await
+                        {
+                            report.failed += 1;
+                            tracing::error!(%tenant, reference = %fault.reference, "a post panicked; looked at again next run");
+                        }
                     }
                 }
                 Err(error) => tracing::error!(%tenant, %error, "scheduler could not plan posts"),

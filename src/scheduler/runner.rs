@@ -1,5 +1,7 @@
 //! Purpose: the `serve` loop — run what is due, then sleep until the next due time, at most
-//! 60 s, or until a change is committed (DECISIONS 6), until shutdown.
+//! 60 s, or until a change is committed (DECISIONS 6), until shutdown. A round that panics
+//! (outside the per-tenant and per-post guards of [`Scheduler::run_due`]: the backup, the
+//! next wake-up) is logged with a reference and the loop goes on.
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -34,6 +36,33 @@ pub fn next_wake(app: &App, now: DateTime<Utc>) -> DateTime<Utc> {
         .fold(cap, DateTime::min)
 }
 
+/// One round: what is due, the daily backup; when to wake next.
+async fn round(app: &App, ports: &dyn Ports, now: DateTime<Utc>) -> DateTime<Utc> {
+    let report = Scheduler {
+        app,
+        ports,
+        dry_run: false,
+    }
+    .run_due(now)
+    .await;
+    if let Some(dir) = &app.backup_dir {
+        match crate::backup::run(app, dir, now) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, dir = %dir.display(), "daily backup written"),
+            Err(error) => tracing::error!(%error, "daily backup failed; will retry"),
+        }
+    }
+    if report != super::Report::default() {
+        tracing::info!(
+            posted = report.posted,
+            skipped = report.skipped,
+            failed = report.failed,
+            "scheduler run"
+        );
+    }
+    next_wake(app, now)
+}
+
 /// Runs the scheduler until `shutdown` turns true, stamping `live.last_run` each round.
 pub async fn run(
     app: Arc<App>,
@@ -45,29 +74,11 @@ pub async fn run(
         let now = Utc::now();
         live.last_run
             .store(now.timestamp(), std::sync::atomic::Ordering::Relaxed);
-        let report = Scheduler {
-            app: &app,
-            ports: ports.as_ref(),
-            dry_run: false,
-        }
-        .run_due(now)
-        .await;
-        if let Some(dir) = &app.backup_dir {
-            match crate::backup::run(&app, dir, now) {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(files = n, dir = %dir.display(), "daily backup written"),
-                Err(error) => tracing::error!(%error, "daily backup failed; will retry"),
-            }
-        }
-        if report != super::Report::default() {
-            tracing::info!(
-                posted = report.posted,
-                skipped = report.skipped,
-                failed = report.failed,
-                "scheduler run"
-            );
-        }
-        let wake = next_wake(&app, now);
+        let round = round(&app, ports.as_ref(), now);
+        let wake =
+            crate::fault::catch_async("scheduler round", crate::fault::Changed::Maybe, round)
+                .await
+                .unwrap_or(now + chrono::Duration::seconds(MAX_SLEEP_SECS));
         let sleep = (wake - Utc::now()).to_std().unwrap_or_default();
         tokio::select! {
             _ = tokio::time::sleep(sleep) => {}

@@ -1,19 +1,21 @@
 //! Purpose: who may read (DECISIONS 21) — account data is for the team: guests (multi- and
 //! single-channel, `is_restricted` / `is_ultra_restricted`) and users of another organization
 //! (Slack Connect: `is_stranger`, or a home team outside the workspace and its enterprise) are
-//! refused. Decided from `users.info`, cached a few minutes per user; when Slack cannot be
-//! asked, the answer is no (fail closed).
+//! refused. Decided from `users.info`, cached a few minutes per user and fetched once however
+//! many requests wait for it (a burst of a user's first commands makes one call); when Slack
+//! cannot be asked, the answer is no (fail closed), and the user is told why.
 
+use moka::future::Cache;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::api::{Api, ApiError};
 use super::Origin;
 
 /// How long a `users.info` answer is trusted.
 pub const CACHE_FOR: Duration = Duration::from_secs(300);
+/// Users whose access is remembered at once; the least used are forgotten first.
+const MAX_CACHED_USERS: u64 = 10_000;
 
 /// What a user may do with Steward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,44 +59,53 @@ pub fn judge(user: &Value, team: &str, enterprise: Option<&str>) -> Access {
     Access::Member
 }
 
-/// `users.info` answers, cached per (team, user).
+/// What a user is told when their access could not be checked.
+pub fn unavailable(error: &ApiError) -> String {
+    match error {
+        ApiError::RateLimited(wait) => format!(
+            "Slack is rate-limiting Steward, try again in {} s.",
+            wait.as_millis().div_ceil(1000).max(1)
+        ),
+        _ => {
+            "Steward could not check your access with Slack just now; please try again in a moment."
+                .into()
+        }
+    }
+}
+
+/// `users.info` answers, cached per (team, user). A failed look-up is not cached.
 pub struct Gate {
-    ttl: Duration,
-    cache: Mutex<HashMap<(String, String), (Access, Instant)>>,
+    cache: Cache<(String, String), Access>,
 }
 
 impl Gate {
     pub fn new(ttl: Duration) -> Self {
         Gate {
-            ttl,
-            cache: Mutex::new(HashMap::new()),
+            cache: Cache::builder()
+                .max_capacity(MAX_CACHED_USERS)
+                .time_to_live(ttl)
+                .build(),
         }
     }
 
-    /// The access of the user behind `origin`.
+    /// The access of the user behind `origin`. Concurrent checks of a user not yet cached
+    /// share one `users.info` call (moka's `try_get_with` runs one initialiser per key and
+    /// hands its result to every waiter; an error is returned to all of them, not cached).
     pub async fn check(&self, api: &Api, origin: &Origin) -> Result<Access, ApiError> {
         let key = (origin.team.clone(), origin.user.clone());
-        if let Some((access, at)) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            if at.elapsed() < self.ttl {
-                return Ok(*access);
-            }
-        }
-        let answer = api
-            .get("users.info", &[("user", origin.user.clone())])
-            .await?;
-        let access = judge(&answer["user"], &origin.team, origin.enterprise.as_deref());
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.len() > 10_000 {
-            let ttl = self.ttl;
-            cache.retain(|_, (_, at)| at.elapsed() < ttl);
-        }
-        cache.insert(key, (access, Instant::now()));
-        Ok(access)
+        self.cache
+            .try_get_with(key, async {
+                let answer = api
+                    .get("users.info", &[("user", origin.user.clone())])
+                    .await?;
+                Ok(judge(
+                    &answer["user"],
+                    &origin.team,
+                    origin.enterprise.as_deref(),
+                ))
+            })
+            .await
+            .map_err(|error: std::sync::Arc<ApiError>| (*error).clone())
     }
 }
 
@@ -102,6 +113,19 @@ impl Gate {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_rate_limit_says_when_to_try_again() {
+        assert_eq!(
+            unavailable(&ApiError::RateLimited(Duration::from_millis(29_100))),
+            "Slack is rate-limiting Steward, try again in 30 s."
+        );
+        assert_eq!(
+            unavailable(&ApiError::RateLimited(Duration::ZERO)),
+            "Slack is rate-limiting Steward, try again in 1 s."
+        );
+        assert!(unavailable(&ApiError::Status(503)).contains("could not check your access"));
+    }
 
     #[test]
     fn members_guests_and_strangers() {

@@ -1,7 +1,9 @@
 //! Purpose: the Slack Web API as Steward calls it — slack-morphism's client pointed at
-//! `SLACK_API_URL`, JSON in and out, its errors reduced to what callers decide on (rate
-//! limited, server error, Slack error code, transport), and the retry policy: `429` waits
-//! `Retry-After` (when short), `5xx` backs off.
+//! `SLACK_API_URL`, JSON in and out, every call bounded by a timeout (slack-morphism's client
+//! has none of its own: `hyper_tokio/connector.rs` awaits hyper's `request` as is), its errors
+//! reduced to what callers decide on and retried by the policy of [`super::retry`]: `429`
+//! waits `Retry-After` (when short), `5xx` backs off, and a call that could act twice is sent
+//! again only when it surely did not arrive.
 //!
 //! Crate behaviours relied on (slack-morphism 2.31.1, DECISIONS 25):
 //! `SlackClientHyperConnector::new()` is HTTPS-only (`hyper_tokio/connector.rs`, `new` uses
@@ -13,95 +15,16 @@
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
-use slack_morphism::errors::SlackClientError;
 use slack_morphism::hyper_tokio::{SlackClientHyperConnector, SlackClientHyperHttpsConnector};
 use slack_morphism::{
     ClientResult, SlackApiToken, SlackApiTokenValue, SlackClient, SlackClientApiCallContext,
     SlackClientHttpConnector,
 };
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use tokio::time::Instant;
 
-/// Why a call failed. `Display` carries no token, body or header.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    #[error("rate limited; retry after {0:?}")]
-    RateLimited(Duration),
-    #[error("Slack answered HTTP {0}")]
-    Status(u16),
-    #[error("Slack answered error `{0}`")]
-    Slack(String),
-    #[error("could not reach Slack: {0}")]
-    Transport(String),
-}
-
-impl ApiError {
-    /// Worth trying again: rate limits, server errors, transport failures.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            ApiError::RateLimited(_) | ApiError::Transport(_) => true,
-            ApiError::Status(code) => *code >= 500,
-            ApiError::Slack(code) => matches!(
-                code.as_str(),
-                "ratelimited"
-                    | "rate_limited"
-                    | "internal_error"
-                    | "fatal_error"
-                    | "service_unavailable"
-                    | "request_timeout"
-            ),
-        }
-    }
-
-    fn from_client(error: SlackClientError) -> ApiError {
-        match error {
-            SlackClientError::RateLimitError(e) => {
-                ApiError::RateLimited(e.retry_after.unwrap_or(Duration::from_secs(1)))
-            }
-            SlackClientError::HttpError(e) => ApiError::Status(e.status_code.as_u16()),
-            SlackClientError::ApiError(e) => ApiError::Slack(e.code),
-            SlackClientError::HttpProtocolError(_) => {
-                ApiError::Transport("HTTP protocol error".into())
-            }
-            SlackClientError::ProtocolError(_) => ApiError::Transport("unexpected response".into()),
-            _ => ApiError::Transport("connection failed".into()),
-        }
-    }
-}
-
-/// How failed calls are retried within one attempt at a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retry {
-    /// Tries in all, the first included.
-    pub attempts: u32,
-    /// Wait before the second try after a server error; doubled each time.
-    pub backoff: Duration,
-    /// The longest `Retry-After` waited for in place; a longer one is handed back.
-    pub max_wait: Duration,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Retry {
-            attempts: 4,
-            backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(10),
-        }
-    }
-}
-
-impl Retry {
-    /// How long to wait before try `attempt + 1` after `error`, or `None` to give up now.
-    pub fn wait(&self, attempt: u32, error: &ApiError) -> Option<Duration> {
-        if attempt >= self.attempts || !error.is_transient() {
-            return None;
-        }
-        match error {
-            ApiError::RateLimited(after) => (*after <= self.max_wait).then_some(*after),
-            _ => Some(self.backoff * 2u32.saturating_pow(attempt.saturating_sub(1)).min(64)),
-        }
-    }
-}
+pub use super::retry::{ApiError, Resend, Retry};
 
 /// slack-morphism's client over HTTPS (Slack) or plain HTTP (a local stand-in).
 enum Transport {
@@ -146,44 +69,81 @@ impl Api {
         ))
     }
 
-    /// One `POST {method}` with a JSON body; no retry.
+    /// One `POST {method}` with a JSON body, within the timeout; no retry.
     pub async fn post_once(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
-        let token = self.token();
-        let result = match &self.transport {
-            Transport::Https(client) => post(client, &token, method, body).await,
-            Transport::Http(client) => post(client, &token, method, body).await,
-        };
-        result.map_err(ApiError::from_client)
+        self.post_within(method, body, self.retry.timeout).await
     }
 
-    /// `POST {method}`, retried by the policy (for calls that are safe to repeat).
-    pub async fn post(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
-        self.retried(|| self.post_once(method, body)).await
-    }
-
-    /// `GET {method}?params`, retried by the policy.
-    pub async fn get(&self, method: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+    async fn post_within(
+        &self,
+        method: &str,
+        body: &Value,
+        limit: std::time::Duration,
+    ) -> Result<Value, ApiError> {
         let token = self.token();
-        self.retried(|| async {
+        bounded(limit, async {
             match &self.transport {
-                Transport::Https(client) => get(client, &token, method, params).await,
-                Transport::Http(client) => get(client, &token, method, params).await,
+                Transport::Https(client) => post(client, &token, method, body).await,
+                Transport::Http(client) => post(client, &token, method, body).await,
             }
-            .map_err(ApiError::from_client)
         })
         .await
     }
 
-    /// Posts a message to a `response_url` (no token: the URL is the credential).
+    /// `POST {method}`, retried by the policy; `resend` says whether the call may be sent
+    /// again after a failure that Slack may have acted on.
+    pub async fn post(
+        &self,
+        method: &str,
+        body: &Value,
+        resend: Resend,
+    ) -> Result<Value, ApiError> {
+        self.retried(resend, None, || self.post_once(method, body))
+            .await
+    }
+
+    /// `POST {method}` that is only of use before `deadline` (`views.open`: its `trigger_id`
+    /// expires 3 s after the user's action): a try is cut at the deadline, and a wait that
+    /// would end after it is not waited. Sent again only when surely not acted on.
+    pub async fn post_before(
+        &self,
+        method: &str,
+        body: &Value,
+        deadline: Instant,
+    ) -> Result<Value, ApiError> {
+        self.retried(Resend::OnlyUnsent, Some(deadline), || {
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.post_within(method, body, left.min(self.retry.timeout))
+        })
+        .await
+    }
+
+    /// `GET {method}?params`, retried by the policy (reads are safe to repeat).
+    pub async fn get(&self, method: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+        let token = self.token();
+        self.retried(Resend::Safe, None, || {
+            bounded(self.retry.timeout, async {
+                match &self.transport {
+                    Transport::Https(client) => get(client, &token, method, params).await,
+                    Transport::Http(client) => get(client, &token, method, params).await,
+                }
+            })
+        })
+        .await
+    }
+
+    /// Posts a message to a `response_url` (no token: the URL is the credential). Each use
+    /// posts a message, so it is sent again only when surely not acted on.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), ApiError> {
         let url = url::Url::parse(response_url)
             .map_err(|_| ApiError::Transport("response_url is not a URL".into()))?;
-        self.retried(|| async {
-            match &self.transport {
-                Transport::Https(client) => post_url(client, url.clone(), body).await,
-                Transport::Http(client) => post_url(client, url.clone(), body).await,
-            }
-            .map_err(ApiError::from_client)
+        self.retried(Resend::OnlyUnsent, None, || {
+            bounded(self.retry.timeout, async {
+                match &self.transport {
+                    Transport::Https(client) => post_url(client, url.clone(), body).await,
+                    Transport::Http(client) => post_url(client, url.clone(), body).await,
+                }
+            })
         })
         .await
         .map(drop)
@@ -191,7 +151,8 @@ impl Api {
 
     /// Posts raw bytes to a full URL without the bot token: the step of Slack's external
     /// upload that sends a file's contents to the `upload_url` that
-    /// `files.getUploadURLExternal` returned (the URL is the credential). Retried by the policy.
+    /// `files.getUploadURLExternal` returned (the URL is the credential). Retried by the
+    /// policy: sending the same bytes for the same file again shares nothing.
     pub async fn upload_bytes(
         &self,
         upload_url: &str,
@@ -200,36 +161,48 @@ impl Api {
     ) -> Result<(), ApiError> {
         let url = url::Url::parse(upload_url)
             .map_err(|_| ApiError::Transport("upload_url is not a URL".into()))?;
-        self.retried(|| async {
-            match &self.transport {
-                Transport::Https(client) => {
-                    post_url_bytes(client, url.clone(), content_type, bytes).await
+        self.retried(Resend::Safe, None, || {
+            bounded(self.retry.timeout, async {
+                match &self.transport {
+                    Transport::Https(client) => {
+                        post_url_bytes(client, url.clone(), content_type, bytes).await
+                    }
+                    Transport::Http(client) => {
+                        post_url_bytes(client, url.clone(), content_type, bytes).await
+                    }
                 }
-                Transport::Http(client) => {
-                    post_url_bytes(client, url.clone(), content_type, bytes).await
-                }
-            }
-            .map_err(ApiError::from_client)
+            })
         })
         .await
         .map(drop)
     }
 
-    /// `call` until it succeeds or the retry policy gives up.
-    async fn retried<F, Fut>(&self, mut call: F) -> Result<Value, ApiError>
+    /// `call` until it succeeds or the retry policy gives up (or a wait would pass
+    /// `deadline`).
+    async fn retried<F, Fut>(
+        &self,
+        resend: Resend,
+        deadline: Option<Instant>,
+        mut call: F,
+    ) -> Result<Value, ApiError>
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Value, ApiError>>,
+        Fut: Future<Output = Result<Value, ApiError>>,
     {
         let mut attempt = 1;
         loop {
-            match call().await {
+            let error = match call().await {
                 Ok(value) => return Ok(value),
-                Err(error) => match self.retry.wait(attempt, &error) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(error),
-                },
+                Err(error) => error,
+            };
+            let Some(wait) = self.retry.wait(attempt, &error, resend) else {
+                return Err(error);
+            };
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                return Err(error);
             }
+            tracing::debug!(?wait, %error, attempt, "Slack call failed; trying again");
+            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
@@ -244,6 +217,17 @@ impl Api {
             Transport::Https(client) => https(Arc::new(client.clone())),
             Transport::Http(client) => http(Arc::new(client.clone())),
         }
+    }
+}
+
+/// `call` within `limit`, its error reduced to an [`ApiError`].
+async fn bounded(
+    limit: std::time::Duration,
+    call: impl Future<Output = ClientResult<Value>>,
+) -> Result<Value, ApiError> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result.map_err(ApiError::from_client),
+        Err(_) => Err(ApiError::Timeout(limit)),
     }
 }
 
@@ -331,37 +315,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_policy() {
-        let r = Retry {
-            attempts: 3,
-            backoff: Duration::from_millis(100),
-            max_wait: Duration::from_secs(5),
-        };
-        assert_eq!(
-            r.wait(1, &ApiError::Status(503)),
-            Some(Duration::from_millis(100))
-        );
-        assert_eq!(
-            r.wait(2, &ApiError::Status(502)),
-            Some(Duration::from_millis(200))
-        );
-        assert_eq!(r.wait(3, &ApiError::Status(502)), None);
-        assert_eq!(r.wait(1, &ApiError::Status(400)), None);
-        assert_eq!(
-            r.wait(1, &ApiError::Slack("channel_not_found".into())),
-            None
-        );
-        assert_eq!(
-            r.wait(1, &ApiError::RateLimited(Duration::from_secs(2))),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(
-            r.wait(1, &ApiError::RateLimited(Duration::from_secs(60))),
-            None
-        );
-    }
 
     #[test]
     fn api_url_forms() {

@@ -4,14 +4,13 @@
 //! wants an answer within 3 s: what is done within [`super::INLINE_DEADLINE`] is answered
 //! inline, anything slower is acknowledged at once and answered through `response_url`.
 
-use futures::FutureExt;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use super::{actions, interact, pictures, Origin, Slack};
+use super::{access, actions, interact, pictures, Origin, Slack};
 use crate::command::spec::groups;
+use crate::fault;
 use crate::picture::Picture;
 use crate::render::slack::{render, MAX_BLOCKS};
 use crate::reply::Reply;
@@ -136,10 +135,22 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
         )));
     };
     let response_url = command.response_url.clone();
+    // A panic escaping `answer` happened outside `App::execute` (which catches its own):
+    // before the command ran, or after it returned — so a command that only reads changed
+    // nothing, and any other may have.
+    let changed = match super::only_reads(&format!("/{group} {}", command.text)) {
+        true => fault::Changed::Nothing,
+        false => fault::Changed::Maybe,
+    };
     // Polled in place (no task per request) until the deadline; if it is not done by then,
-    // it moves to a task of its own and finishes there. A panic inside is an internal error.
-    // A zero deadline answers everything through `response_url`.
-    let mut work = Box::pin(AssertUnwindSafe(answer(slack.clone(), command, group)).catch_unwind());
+    // it moves to a task of its own and finishes there. A panic inside is answered with an
+    // apology naming the reference in the log. A zero deadline answers everything through
+    // `response_url`.
+    let mut work = Box::pin(fault::catch_async(
+        "Slack slash command",
+        changed,
+        answer(slack.clone(), command, group, tokio::time::Instant::now()),
+    ));
     let done = if slack.deadline.is_zero() {
         None
     } else {
@@ -158,15 +169,20 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
             }
             Ack::Message(first)
         }
-        Ok(Err(_)) => Ack::Message(ephemeral(
-            "an internal error occurred; nothing was changed.",
-        )),
+        Ok(Err(fault)) => Ack::Message(ephemeral(&fault.apology())),
         Err(()) => {
             // Slow: acknowledge now; the answer follows when the work is done.
             let slack = slack.clone();
             tokio::spawn(async move {
-                if let Ok(Answer::Messages(messages, pictures)) = work.await {
-                    follow_up(slack, response_url, messages, pictures).await;
+                match work.await {
+                    Ok(Answer::Messages(messages, pictures)) => {
+                        follow_up(slack, response_url, messages, pictures).await
+                    }
+                    Ok(Answer::Modal) => {}
+                    Err(fault) => {
+                        let apology = vec![ephemeral(&fault.apology())];
+                        follow_up(slack, response_url, apology, Vec::new()).await
+                    }
                 }
             });
             Ack::Empty
@@ -174,7 +190,12 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     }
 }
 
-async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String) -> Answer {
+async fn answer(
+    slack: Arc<Slack>,
+    command: SlashCommand,
+    group: String,
+    received: tokio::time::Instant,
+) -> Answer {
     let Some(actor) = command.origin.actor() else {
         return Answer::Messages(
             vec![ephemeral("this request names no valid Slack workspace.")],
@@ -189,13 +210,16 @@ async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String) -> Answ
         }
         Err(error) => {
             tracing::warn!(%error, "users.info failed; access refused for now");
-            return Answer::Messages(vec![ephemeral("Steward could not check your access with Slack just now; please try again in a moment.")], Vec::new());
+            return Answer::Messages(vec![ephemeral(&access::unavailable(&error))], Vec::new());
         }
     }
     let text = command.text.trim();
     if group == "account" && text == "add" {
         if let Some(trigger) = &command.trigger_id {
-            match interact::open_account_modal(&slack, trigger, &command.origin.channel).await {
+            let expires = received + interact::TRIGGER_LIFETIME;
+            match interact::open_account_modal(&slack, trigger, &command.origin.channel, expires)
+                .await
+            {
                 Ok(()) => return Answer::Modal,
                 Err(error) => {
                     tracing::warn!(%error, "could not open the add-account modal; answering with the usage")

@@ -10,8 +10,10 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use super::api::Resend;
 use super::commands::payloads;
-use super::{home, pictures, prompts, Origin, Slack};
+use super::{access, home, pictures, prompts, Origin, Slack};
+use crate::fault;
 use crate::reply::{Reply, Span};
 
 /// Seen event ids are kept this long (Slack retries within minutes).
@@ -125,25 +127,48 @@ pub fn from_bot(envelope: &Value) -> bool {
         || ours
 }
 
-async fn dispatch(slack: Arc<Slack>, envelope: Value, origin: Origin) {
+/// Whether the event is a prompt to answer — a mention (answered in its thread) or a direct
+/// message — and the thread its answer goes to.
+fn prompt_thread(envelope: &Value) -> Option<Option<String>> {
     let event = &envelope["event"];
     match event["type"].as_str() {
-        Some("app_mention") if !from_bot(&envelope) => {
-            let thread = event["thread_ts"]
+        Some("app_mention") if !from_bot(envelope) => Some(
+            event["thread_ts"]
                 .as_str()
                 .or(event["ts"].as_str())
-                .map(str::to_string);
-            answer_prompt(&slack, &envelope, &origin, thread).await;
+                .map(str::to_string),
+        ),
+        Some("message") if event["channel_type"] == "im" && !from_bot(envelope) => Some(None),
+        _ => None,
+    }
+}
+
+/// The work after the 200. A panic in it is logged with a reference, which a prompt's asker
+/// is given in the apology answered in its place.
+async fn dispatch(slack: Arc<Slack>, envelope: Value, origin: Origin) {
+    if let Some(thread) = prompt_thread(&envelope) {
+        let answered = fault::catch_async(
+            "Slack prompt",
+            fault::Changed::Maybe,
+            answer_prompt(&slack, &envelope, &origin, thread.clone()),
+        )
+        .await;
+        if let Err(fault) = answered {
+            post_answer(&slack, &origin.channel, thread.as_deref(), &fault.reply()).await;
         }
-        Some("message") if event["channel_type"] == "im" && !from_bot(&envelope) => {
-            answer_prompt(&slack, &envelope, &origin, None).await
+        return;
+    }
+    let event = &envelope["event"];
+    if event["type"] == "app_home_opened" && event["tab"].as_str().is_none_or(|t| t == "home") {
+        let published = fault::catch_async(
+            "Slack App Home",
+            fault::Changed::Nothing,
+            home::publish(&slack, &origin),
+        )
+        .await;
+        if let Ok(Err(error)) = published {
+            tracing::warn!(%error, "could not publish the App Home view");
         }
-        Some("app_home_opened") if event["tab"].as_str().is_none_or(|t| t == "home") => {
-            if let Err(error) = home::publish(&slack, &origin).await {
-                tracing::warn!(%error, "could not publish the App Home view");
-            }
-        }
-        _ => {}
     }
 }
 
@@ -180,24 +205,37 @@ async fn answer_prompt(
             (None, None) => return,
         },
         Err(error) => {
-            tracing::warn!(%error, "users.info failed; prompt not answered");
-            return;
+            tracing::warn!(%error, "users.info failed; access refused for now");
+            Reply::error(access::unavailable(&error))
         }
     };
-    for body in payloads(&reply, None, true) {
-        let mut message = json!({"channel": origin.channel, "text": body["text"], "unfurl_links": false, "unfurl_media": false});
+    if post_answer(slack, &origin.channel, thread.as_deref(), &reply).await {
+        pictures::share(slack, reply.pictures, &origin.channel, thread.as_deref()).await;
+    }
+}
+
+/// Posts a reply's messages into `channel` (or a thread of it); whether all went out. A post
+/// is sent again only when it surely did not arrive (see [`Resend::OnlyUnsent`]): a lost
+/// answer is better than the same answer twice.
+async fn post_answer(slack: &Slack, channel: &str, thread: Option<&str>, reply: &Reply) -> bool {
+    for body in payloads(reply, None, true) {
+        let mut message = json!({"channel": channel, "text": body["text"], "unfurl_links": false, "unfurl_media": false});
         if let Some(blocks) = body.get("blocks") {
             message["blocks"] = blocks.clone();
         }
-        if let Some(ts) = &thread {
+        if let Some(ts) = thread {
             message["thread_ts"] = json!(ts);
         }
-        if let Err(error) = slack.api.post("chat.postMessage", &message).await {
+        if let Err(error) = slack
+            .api
+            .post("chat.postMessage", &message, Resend::OnlyUnsent)
+            .await
+        {
             tracing::warn!(%error, "could not answer a prompt");
-            return;
+            return false;
         }
     }
-    pictures::share(slack, reply.pictures, &origin.channel, thread.as_deref()).await;
+    true
 }
 
 #[cfg(test)]

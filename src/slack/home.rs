@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 
-use super::api::ApiError;
+use super::api::{ApiError, Resend};
 use super::{Origin, Slack};
 use crate::domain::account::Account;
 use crate::domain::atrisk;
@@ -154,5 +154,9 @@ pub async fn publish(slack: &Slack, origin: &Origin) -> Result<(), ApiError> {
         }
     };
     let body = json!({"user_id": origin.user, "view": view(&content)});
-    slack.api.post("views.publish", &body).await.map(|_| ())
+    slack
+        .api
+        .post("views.publish", &body, Resend::Safe)
+        .await
+        .map(|_| ())
 }

@@ -4,10 +4,13 @@
 
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
 
 use super::api::ApiError;
 use super::commands::{ephemeral, follow_up, payloads};
-use super::{actions, pictures, Origin, Slack};
+use super::{access, actions, pictures, Origin, Slack};
+use crate::fault;
 use crate::render::slack::render;
 
 /// The modal's `callback_id`.
@@ -35,14 +38,33 @@ pub fn origin(payload: &Value) -> Option<Origin> {
 
 /// Handles an interaction payload; `Some` is a body Slack expects back at once (a modal's
 /// `response_action`), `None` an empty 200.
+/// A panic is answered with an apology naming the reference in the log: through
+/// `response_url` for a click, beside the modal's name field for a submission.
 pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
     match payload["type"].as_str() {
         Some("block_actions") => {
-            tokio::spawn(click(slack.clone(), payload));
+            let slack = slack.clone();
+            tokio::spawn(async move {
+                let response_url = payload["response_url"].as_str().map(str::to_string);
+                let clicked = click(slack.clone(), payload);
+                let maybe = fault::Changed::Maybe;
+                if let Err(fault) = fault::catch_async("Slack button", maybe, clicked).await {
+                    let apology = vec![ephemeral(&fault.apology())];
+                    follow_up(slack, response_url, apology, Vec::new()).await;
+                }
+            });
             None
         }
         Some("view_submission") if payload["view"]["callback_id"] == ACCOUNT_ADD => {
-            Some(submit(slack, &payload).await)
+            let submitted = submit(slack, &payload);
+            let maybe = fault::Changed::Maybe;
+            Some(
+                fault::catch_async("Slack modal", maybe, submitted)
+                    .await
+                    .unwrap_or_else(|fault| {
+                        json!({"response_action": "errors", "errors": {"name": fault.apology()}})
+                    }),
+            )
         }
         _ => None,
     }
@@ -54,7 +76,7 @@ async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
         Ok(access) => access.refusal().map(str::to_string),
         Err(error) => {
             tracing::warn!(%error, "users.info failed; access refused for now");
-            Some("Steward could not check your access with Slack just now; please try again in a moment.".into())
+            Some(access::unavailable(&error))
         }
     }
 }
@@ -130,14 +152,24 @@ pub fn account_modal(channel: &str) -> Value {
     })
 }
 
-/// Opens the modal (`views.open`; the trigger expires in 3 s, so no retry).
+/// How long a `trigger_id` can open a modal: "Triggers expire in three seconds"
+/// (docs.slack.dev/interactivity/handling-user-interaction, "Modal trigger IDs").
+pub const TRIGGER_LIFETIME: Duration = Duration::from_secs(3);
+
+/// Opens the modal (`views.open`) while the trigger is valid: tries are cut at `expires`, and
+/// a `429` is waited out only when its `Retry-After` ends before then.
 pub async fn open_account_modal(
     slack: &Slack,
     trigger_id: &str,
     channel: &str,
+    expires: Instant,
 ) -> Result<(), ApiError> {
     let body = json!({"trigger_id": trigger_id, "view": account_modal(channel)});
-    slack.api.post_once("views.open", &body).await.map(|_| ())
+    slack
+        .api
+        .post_before("views.open", &body, expires)
+        .await
+        .map(|_| ())
 }
 
 /// The command line a submitted modal stands for.
@@ -189,7 +221,13 @@ async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
     let Some((origin, actor)) = origin(payload).and_then(|o| o.actor().map(|a| (o, a))) else {
         return json!({"response_action": "errors", "errors": {"name": "this request names no valid Slack workspace."}});
     };
-    if let Some(refusal) = refusal(slack, &origin).await {
+    // Slack waits 3 s for the answer to a submission: a look-up slower than the deadline
+    // (a rate-limited `users.info` waited out) is refused for now; nothing was added.
+    let checked = tokio::time::timeout(slack.deadline, refusal(slack, &origin)).await;
+    let refused = checked.unwrap_or_else(|_| {
+        Some("Steward could not check your access with Slack in time; please submit again.".into())
+    });
+    if let Some(refusal) = refused {
         return json!({"response_action": "errors", "errors": {"name": refusal}});
     }
     let line = account_add_line(&payload["view"]["state"]["values"]);

@@ -13,7 +13,8 @@
 //! - [`actions`]: buttons — which command line each one runs through [`App::execute`].
 //! - [`home`]: the App Home view; [`port`]: the scheduler's `ChatPort` for Slack.
 //! - [`pictures`]: pictures drawn after acknowledging and uploaded (external upload flow).
-//! - [`api`]: the Web API client (slack-morphism) pointed at `SLACK_API_URL`, with retries.
+//! - [`api`]: the Web API client (slack-morphism) pointed at `SLACK_API_URL`, every call with
+//!   a timeout; [`retry`]: which failures are tried again (a post never twice).
 
 pub mod access;
 pub mod actions;
@@ -25,6 +26,7 @@ pub mod interact;
 pub mod pictures;
 pub mod port;
 pub mod prompts;
+pub mod retry;
 pub mod routes;
 pub mod socket;
 pub mod verify;
@@ -99,14 +101,19 @@ impl Slack {
     /// hand-offs per request (the benchmark's `/account show`).
     pub async fn execute(self: &Arc<Self>, actor: Actor, line: String) -> Reply {
         let now = self.now();
-        if crate::actions::is_read_only(&line) {
+        if only_reads(&line) {
             return self.app.execute(&actor, now, &line);
         }
         let app = self.app.clone();
-        tokio::task::spawn_blocking(move || app.execute(&actor, now, &line))
-            .await
-            .unwrap_or_else(|_| Reply::error("an internal error occurred; nothing was changed."))
+        crate::fault::blocking("Slack command", move || app.execute(&actor, now, &line)).await
     }
+}
+
+/// Whether `line` surely only reads. Reading the line is parsing it, which runs on outside
+/// text before `App::execute` guards anything: should the parser panic, the line counts as
+/// one that may write, and `App::execute` then meets the panic again under its guard.
+pub fn only_reads(line: &str) -> bool {
+    std::panic::catch_unwind(|| crate::actions::is_read_only(line)).unwrap_or(false)
 }
 
 /// How Slack reaches Steward.

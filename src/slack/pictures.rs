@@ -12,7 +12,7 @@
 
 use serde_json::{json, Value};
 
-use super::api::ApiError;
+use super::api::{ApiError, Resend};
 use super::Slack;
 use crate::picture::drawing::draw;
 use crate::picture::Picture;
@@ -63,7 +63,11 @@ pub async fn upload(
     }
     slack
         .api
-        .post("files.completeUploadExternal", &complete)
+        .post(
+            "files.completeUploadExternal",
+            &complete,
+            Resend::OnlyUnsent,
+        )
         .await?;
     Ok(file.to_string())
 }

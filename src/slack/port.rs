@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-use super::api::ApiError;
+use super::api::{ApiError, Resend};
 use super::{actions, pictures, Slack};
 use crate::render::slack::{render, MAX_BLOCKS};
 use crate::scheduler::parse_marker;
@@ -44,7 +44,7 @@ impl SlackPort {
                 let opened = self
                     .slack
                     .api
-                    .post("conversations.open", &json!({"users": user}))
+                    .post("conversations.open", &json!({"users": user}), Resend::Safe)
                     .await
                     .map_err(post_error)?;
                 opened["channel"]["id"]
@@ -113,12 +113,13 @@ impl SlackPort {
                 Ok(_) => return Ok(()),
                 Err(error) => error,
             };
-            let Some(wait) = self.slack.api.retry.wait(attempt, &error) else {
+            // Sent again after any transient failure — but one that may have been posted
+            // (a server error, a lost connection, a timeout) is first looked for in history.
+            let Some(wait) = self.slack.api.retry.wait(attempt, &error, Resend::Safe) else {
                 return Err(post_error(error));
             };
             tokio::time::sleep(wait).await;
-            let maybe_posted = matches!(error, ApiError::Status(code) if code >= 500)
-                || matches!(error, ApiError::Transport(_));
+            let maybe_posted = !error.surely_unsent();
             if maybe_posted
                 && matches!(
                     self.history_has(channel, marker, Some(part)).await,

@@ -43,9 +43,10 @@ pub async fn answer(slack: &Arc<Slack>, actor: Actor, text: String) -> Reply {
         return super::events::prompt_reply(&slack.prefix);
     }
     let (slack, now) = (slack.clone(), slack.now());
-    tokio::task::spawn_blocking(move || slack.app.answer_prompt(&actor, now, &text))
-        .await
-        .unwrap_or_else(|_| Reply::error("an internal error occurred; nothing was changed."))
+    crate::fault::blocking("Slack prompt", move || {
+        slack.app.answer_prompt(&actor, now, &text)
+    })
+    .await
 }
 
 #[cfg(test)]

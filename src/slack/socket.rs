@@ -12,6 +12,7 @@ use slack_morphism::clients_manager::SlackSocketModeClientsManagerFactory;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 
+use super::api::Resend;
 use super::commands::{self, Ack, SlashCommand};
 use super::{events, interact, Origin, Slack};
 
@@ -47,7 +48,7 @@ impl Socket {
 
 /// Connects with the app-level token and serves until stopped.
 pub async fn start(slack: Arc<Slack>, app_token: SecretString) -> Result<Socket, String> {
-    let home = match slack.api.post("auth.test", &json!({})).await {
+    let home = match slack.api.post("auth.test", &json!({}), Resend::Safe).await {
         Ok(me) => me["team_id"]
             .as_str()
             .zip(me["enterprise_id"].as_str().filter(|e| !e.is_empty()))

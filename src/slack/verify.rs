@@ -93,7 +93,9 @@ impl Verifier {
         }
         let sent: i64 = timestamp.trim().parse().map_err(|_| Refusal::Stale)?;
         let now = (self.clock)().timestamp();
-        if (now - sent).abs() > MAX_SKEW_SECS {
+        // `abs_diff` is exact for every pair of `i64`s; `(now - sent).abs()` overflowed for a
+        // timestamp near `i64::MIN` and, wrapped, let `now − 2^63` through the window.
+        if now.abs_diff(sent) > MAX_SKEW_SECS.unsigned_abs() {
             return Err(Refusal::Stale);
         }
         Ok(())
@@ -166,6 +168,37 @@ mod tests {
                 "{ts}"
             );
         }
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        let v = at(10_000);
+        let far = [
+            i64::MIN.to_string(),
+            (i64::MIN + 1).to_string(),
+            // now − 2^63: wrapped, `(now - sent).abs()` came out negative and passed.
+            (10_000i64.wrapping_sub(i64::MIN)).to_string(),
+            (10_000 + i64::MIN).to_string(),
+            i64::MAX.to_string(),
+            "99999999999999999999999999".into(),
+            "-99999999999999999999999999".into(),
+            "1e4".into(),
+            "NaN".into(),
+            "ten thousand".into(),
+            "".into(),
+            "0x2710".into(),
+        ];
+        for ts in far {
+            let sig = v.expected(&ts, b"x").expect("mac");
+            assert_eq!(
+                v.check(Some(&ts), Some(&sig), b"x"),
+                Err(Refusal::Stale),
+                "{ts:?}"
+            );
+        }
+        let huge = "9".repeat(10_000);
+        let sig = v.expected(&huge, b"x").expect("mac");
+        assert_eq!(v.check(Some(&huge), Some(&sig), b"x"), Err(Refusal::Stale));
     }
 
     #[test]

@@ -140,6 +140,15 @@ impl Store {
         Ok(book)
     }
 
+    /// Reads the tenant's book again from the database, in place (everyone holding it sees
+    /// the fresh copy): after a commit that failed half-way, memory matches the disk again.
+    pub fn reload(&self, tenant: &TenantId) -> Result<(), StoreError> {
+        let fresh = self.load(tenant)?;
+        let book = self.book(tenant)?;
+        *book.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(())
+    }
+
     fn load(&self, tenant: &TenantId) -> Result<Book, StoreError> {
         let settings = match self.db.get(keys::settings(tenant))? {
             Some(bytes) => decode(&keys::settings(tenant), &bytes)?,

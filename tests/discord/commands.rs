@@ -255,3 +255,44 @@ async fn commands_outside_a_server_are_pointed_to_one() {
     );
     g.fake.assert_clean();
 }
+
+/// Discord wants the callback within 3 s; a named role is looked up over REST, and a slow
+/// look-up (here a `429` asking for a second) no longer holds the callback: the command is
+/// deferred within the deadline and its answer edited in once the role is known.
+#[tokio::test]
+async fn a_slow_role_look_up_defers_the_answer_within_the_deadline() {
+    let h = Harness::start(Options {
+        role: Some("CSM".into()),
+        deadline: std::time::Duration::from_millis(300),
+        ..Options::default()
+    })
+    .await;
+    h.fake.set_roles(json!([
+        {"id": harness::GUILD, "name": "@everyone", "permissions": "68608"},
+        {"id": "1600000000000000001", "name": "CSM", "permissions": "0"}
+    ]));
+    h.fake.script(
+        "GET /guilds/*/roles",
+        vec![super::fake::Canned::rate_limited(1.0)],
+    );
+    let mut payload = h.payload(command("portfolio", "summary", json!([])), JANE, MEMBER);
+    payload["member"]["roles"] = json!(["1600000000000000001"]);
+    let started = std::time::Instant::now();
+    let (status, callback) = h.send(&payload).await;
+    assert_eq!(status, 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(callback["type"], 5, "deferred: {callback}");
+    assert_eq!(callback["data"]["flags"], EPHEMERAL);
+    let edit = h
+        .fake
+        .wait_for("PATCH /webhooks/*/*/messages/@original", 1)
+        .await;
+    let text = text_of(&edit[0].body);
+    assert!(!text.contains("CSM role"), "{text}");
+    assert!(text.to_lowercase().contains("portfolio"), "{text}");
+    h.fake.assert_clean();
+}

@@ -37,8 +37,8 @@ pub struct Call {
     pub files: Vec<File>,
 }
 
-/// A scripted answer: `status` and `body`; `still_applies` makes a create-message store the
-/// message anyway (a post that went out although the answer was lost or an error).
+/// A scripted answer: `status` and `body` (for any route); `still_applies` makes a
+/// create-message store the message anyway (a post that went out although the answer was lost or an error).
 #[derive(Debug, Clone)]
 pub struct Canned {
     pub status: u16,
@@ -305,6 +305,12 @@ fn handle(
     let canned = pattern.and_then(|p| inner.scripts.get_mut(&p).and_then(VecDeque::pop_front));
     let check = |inner: &mut Inner, op: Op| inner.problems.extend(spec::errors(op, body));
     let segments: Vec<&str> = path.split('/').collect();
+    // Any other route answers its script as is.
+    let creates =
+        method == "POST" && matches!(segments.as_slice(), ["", "channels", _, "messages"]);
+    if let Some(canned) = canned.as_ref().filter(|_| !creates) {
+        return answer(canned.status, canned.body.clone());
+    }
     match (method.as_str(), segments.as_slice()) {
         ("POST", ["", "channels", channel, "messages"]) => {
             check(&mut inner, Op::CreateMessage);

@@ -27,6 +27,8 @@ pub const BOT_TOKEN: &str = "xoxb-1111-2222-FAKEBOTTOKEN";
 pub struct Call {
     pub method: String,
     pub args: Value,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 /// A canned answer for a scripted failure.
@@ -37,6 +39,9 @@ pub struct Canned {
     pub body: Value,
     /// Store the message anyway (a post that went out although Slack answered an error).
     pub still_posts: bool,
+    /// Answer only after this long (the call itself is recorded, and a message stored, at
+    /// once: Slack acted, its answer is slow).
+    pub delay: Option<Duration>,
 }
 
 impl Canned {
@@ -46,6 +51,17 @@ impl Canned {
             retry_after: None,
             body: json!({"ok": false, "error": "fatal_error"}),
             still_posts: false,
+            delay: None,
+        }
+    }
+    /// The normal answer, after `delay`, the call acted on at once.
+    pub fn slow(delay: Duration) -> Canned {
+        Canned {
+            status: 200,
+            retry_after: None,
+            body: Value::Null,
+            still_posts: true,
+            delay: Some(delay),
         }
     }
     pub fn rate_limited(after: u64) -> Canned {
@@ -54,6 +70,7 @@ impl Canned {
             retry_after: Some(after),
             body: json!({"ok": false, "error": "ratelimited"}),
             still_posts: false,
+            delay: None,
         }
     }
     pub fn error(code: &str) -> Canned {
@@ -62,6 +79,7 @@ impl Canned {
             retry_after: None,
             body: json!({"ok": false, "error": code}),
             still_posts: false,
+            delay: None,
         }
     }
 }
@@ -78,6 +96,8 @@ struct Inner {
     ws_url: Option<String>,
     /// Bytes POSTed to each upload URL, by file id.
     uploads: HashMap<String, Vec<u8>>,
+    /// Slow answers (`Canned::slow`) due by now (sent back, unless the client left).
+    slow_answered: usize,
 }
 
 #[derive(Clone)]
@@ -183,6 +203,26 @@ impl Fake {
         self.lock().uploads.get(file).cloned()
     }
 
+    /// The messages in a channel's history, newest first.
+    pub fn history(&self, channel: &str) -> Vec<Value> {
+        self.lock()
+            .history
+            .get(channel)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Waits (on loopback) until `n` slow answers are due.
+    pub async fn wait_for_slow_answers(&self, n: usize) {
+        for _ in 0..1000 {
+            if self.lock().slow_answered >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{n} slow answers were not sent: {:#?}", self.calls());
+    }
+
     pub fn problems(&self) -> Vec<String> {
         self.lock().problems.clone()
     }
@@ -203,6 +243,7 @@ impl Fake {
         inner.calls.push(Call {
             method: method.to_string(),
             args,
+            at: std::time::Instant::now(),
         });
     }
 }
@@ -266,14 +307,34 @@ async fn api(
         .scripts
         .get_mut(&method)
         .and_then(VecDeque::pop_front);
+    let mut delay = None;
     if let Some(canned) = scripted {
-        if canned.still_posts {
-            store_message(&fake, &args);
+        if canned.delay.is_none() {
+            if canned.still_posts {
+                store_message(&fake, &args);
+            }
+            return answer(canned.status, canned.retry_after, canned.body);
         }
-        return answer(canned.status, canned.retry_after, canned.body);
+        delay = canned.delay;
     }
-    let body = match method.as_str() {
-        "chat.postMessage" => store_message(&fake, &args),
+    let body = normal_answer(&fake, &method, &args);
+    if let Some(delay) = delay {
+        // Counted by a task of its own: a client that gives up first closes the connection,
+        // and this handler is dropped with it.
+        let counting = fake.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            counting.lock().slow_answered += 1;
+        });
+        tokio::time::sleep(delay).await;
+    }
+    answer(200, None, body)
+}
+
+/// What Slack answers a call that succeeds (a post is stored at once).
+fn normal_answer(fake: &Fake, method: &str, args: &Value) -> Value {
+    match method {
+        "chat.postMessage" => store_message(fake, args),
         "conversations.history" => {
             let channel = args["channel"].as_str().unwrap_or_default().to_string();
             let messages = fake
@@ -322,8 +383,7 @@ async fn api(
             json!({"ok": true, "files": files})
         }
         _ => json!({"ok": true}),
-    };
-    answer(200, None, body)
+    }
 }
 
 /// Keeps a posted message in its channel's history, as Slack returns it.

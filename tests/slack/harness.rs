@@ -52,6 +52,8 @@ pub struct Options {
     pub prefix: String,
     pub clock: Option<Clock>,
     pub deadline: Duration,
+    /// The longest one Web API call may take.
+    pub call_timeout: Duration,
 }
 
 impl Default for Options {
@@ -60,6 +62,7 @@ impl Default for Options {
             prefix: String::new(),
             clock: None,
             deadline: Duration::from_secs(2),
+            call_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -69,6 +72,7 @@ pub fn retry() -> Retry {
         attempts: 3,
         backoff: Duration::ZERO,
         max_wait: Duration::from_secs(2),
+        timeout: Duration::from_secs(10),
     }
 }
 
@@ -83,7 +87,10 @@ pub fn slack(app: Arc<App>, fake: &Fake, options: &Options) -> Arc<Slack> {
             .clone()
             .unwrap_or_else(steward::slack::system_clock),
         deadline: options.deadline,
-        retry: retry(),
+        retry: Retry {
+            timeout: options.call_timeout,
+            ..retry()
+        },
     };
     Arc::new(Slack::new(app, settings).expect("adapter"))
 }
