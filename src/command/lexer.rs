@@ -1,8 +1,10 @@
-//! Purpose: split command text into tokens — words, quoted phrases (straight or curly
-//! quotes), `key:value` and `key:"quoted value"`, and `<…>` chat references — keeping each
-//! token's place in the line so free text can be taken verbatim.
+//! Purpose: split command text into tokens — words, quoted phrases (in the quotation marks
+//! of [`super::quotes`]: `"…"`, `“…”`, `„…“`, `«…»`, `'…'` …), `key:value` and
+//! `key:"quoted value"`, and `<…>` chat references — keeping each token's place in the line
+//! so free text can be taken verbatim.
 
 use super::error::ParseError;
+use super::quotes::{must_close, quote_at};
 
 /// The longest command line accepted, in bytes.
 pub const MAX_LINE: usize = 4000;
@@ -19,14 +21,6 @@ pub struct Token {
     pub end: usize,
     /// The whole token was one quoted phrase.
     pub quoted: bool,
-}
-
-fn is_open_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”')
-}
-
-fn is_close_quote(c: char) -> bool {
-    matches!(c, '"' | '”' | '“')
 }
 
 /// Splits a line into tokens. Rejects over-long lines, control characters and unbalanced quotes.
@@ -54,20 +48,13 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
             }
             chars.next();
             end = i + c.len_utf8();
-            if is_open_quote(c) {
+            if let Some(quote) = quote_at(line, i) {
                 quoted_parts += 1;
-                let mut closed = false;
-                for (j, q) in chars.by_ref() {
-                    end = j + q.len_utf8();
-                    if is_close_quote(q) {
-                        closed = true;
-                        break;
-                    }
-                    value.push(q);
-                }
-                if !closed {
-                    return Err(ParseError::UnbalancedQuote);
-                }
+                value.push_str(&line[quote.inner]);
+                end = quote.outer.end;
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
+            } else if must_close(c) {
+                return Err(ParseError::UnbalancedQuote);
             } else if c == '<' {
                 plain_parts += 1;
                 value.push(c);
@@ -176,6 +163,66 @@ mod tests {
     }
 
     #[test]
+    fn quotes_of_every_keyboard() {
+        let cases: Vec<(&str, Vec<Shape>)> = vec![
+            (
+                "show “Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show „Acme Corp“ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show „Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ”Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show «Acme Corp» x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‹Acme Corp› x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show »Acme Corp« x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show 'Acme Corp' x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‘Acme Corp’ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‚Acme Corp‘ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            ("title:«VP Ops»", vec![kv("title", "VP Ops")]),
+            ("title:'VP Ops'", vec![kv("title", "VP Ops")]),
+            // Quotation marks of another kind are text inside a quote.
+            ("“The \"A\" Team”", vec![word("The \"A\" Team")]),
+            ("\"Acme “Big” Corp\"", vec![word("Acme “Big” Corp")]),
+            // Apostrophes inside words open nothing; a quote may hold them.
+            ("O’Brien's notes", vec![word("O’Brien's"), word("notes")]),
+            ("'O'Brien Ltd' x", vec![word("O'Brien Ltd"), word("x")]),
+            ("‘O’Brien Ltd’ x", vec![word("O’Brien Ltd"), word("x")]),
+            ("'tis x", vec![word("'tis"), word("x")]),
+            ("step › next", vec![word("step"), word("›"), word("next")]),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(shape(line), expected, "{line}");
+        }
+    }
+
+    #[test]
     fn spans_point_into_the_line() {
         let line = "log Acme called \"the CFO\" type:call";
         let tokens = tokenize(line).expect("lexes");
@@ -185,7 +232,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_lines() {
-        assert_eq!(tokenize("add \"Acme"), Err(ParseError::UnbalancedQuote));
+        for line in ["add \"Acme", "add «Acme", "add „Acme", "add “Acme\""] {
+            assert_eq!(tokenize(line), Err(ParseError::UnbalancedQuote), "{line}");
+        }
         assert!(matches!(
             tokenize(&"x".repeat(10_000)),
             Err(ParseError::TooLong { .. })
