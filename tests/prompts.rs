@@ -274,3 +274,21 @@ fn names_in_the_quotes_of_every_keyboard_read_alike() {
         }
     }
 }
+
+#[test]
+fn counts_too_large_to_compute_get_a_question_not_a_panic() {
+    let book = fixture();
+    for prompt in [
+        "extend Acme's renewal by 613566757 weeks",
+        "give Globex 4294967295 more weeks",
+        "schedule a QBR for Stark Retail in 1431655766 quarters",
+        "schedule a QBR for Stark Retail in 4294967295 years",
+        "renewals in the next 1431655766 quarters",
+        "Acme Corp renews on 1/15/4294967295",
+    ] {
+        let got = read(prompt, &book, &asker(), now(), today(), None);
+        if let Reading::Command { line, .. } = &got {
+            assert!(parse(line, today()).is_ok(), "{prompt}: {line}");
+        }
+    }
+}
