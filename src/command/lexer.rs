@@ -6,7 +6,7 @@
 use super::error::ParseError;
 use super::quotes::{must_close, quote_at};
 
-/// The longest command line accepted, in bytes.
+/// The longest command line accepted, in characters.
 pub const MAX_LINE: usize = 4000;
 
 /// One token of a command line.
@@ -25,8 +25,9 @@ pub struct Token {
 
 /// Splits a line into tokens. Rejects over-long lines, control characters and unbalanced quotes.
 pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
-    if line.len() > MAX_LINE {
-        return Err(ParseError::TooLong { len: line.len() });
+    let len = line.chars().count();
+    if len > MAX_LINE {
+        return Err(ParseError::TooLong { len });
     }
     if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
         return Err(ParseError::ControlCharacter { code: c as u32 });
@@ -237,8 +238,14 @@ mod tests {
         }
         assert!(matches!(
             tokenize(&"x".repeat(10_000)),
-            Err(ParseError::TooLong { .. })
+            Err(ParseError::TooLong { len: 10_000 })
         ));
+        // The limit counts characters, as the message says, not bytes.
+        assert!(tokenize(&format!("log “{}”", "é".repeat(3000))).is_ok());
+        assert_eq!(
+            tokenize(&"“".repeat(4001)),
+            Err(ParseError::TooLong { len: 4001 })
+        );
         assert!(matches!(
             tokenize("add \u{7}x"),
             Err(ParseError::ControlCharacter { code: 7 })
