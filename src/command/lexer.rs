@@ -216,7 +216,10 @@ mod tests {
             ("'O'Brien Ltd' x", vec![word("O'Brien Ltd"), word("x")]),
             ("‘O’Brien Ltd’ x", vec![word("O’Brien Ltd"), word("x")]),
             ("'tis x", vec![word("'tis"), word("x")]),
-            ("step › next", vec![word("step"), word("›"), word("next")]),
+            (
+                "a › b › c",
+                vec![word("a"), word("›"), word("b"), word("›"), word("c")],
+            ),
         ];
         for (line, expected) in cases {
             assert_eq!(shape(line), expected, "{line}");

@@ -2,14 +2,16 @@
 //! guillemets « » ‹ › — which marks close a quote each one opens, and where a quoted phrase
 //! begins and ends. The command lexer and the prompt reader read quotes only through here.
 //!
-//! A mark that is also an apostrophe (`'` `‘` `’`) opens a quote only at the start of a word
-//! and closes one only at the end of a word, so `Acme's` and `O’Brien` stay words.
+//! A mark that is also an ordinary character — an apostrophe (`'` `‘` `’`), an arrow (`»` `›`)
+//! — opens a quote only where one can start (before a visible character; an apostrophe only at
+//! the start of a word), and an apostrophe closes one only at the end of a word, so `Acme's`,
+//! `O’Brien` and `step › next` stay as typed.
 
 use std::ops::Range;
 
-/// One opening mark and the marks that close it. `strict`: an opening mark left unclosed is a
-/// mistake to point out; otherwise it is read as an ordinary character (`»` and `›` also
-/// serve as arrows, `'` as an apostrophe).
+/// One opening mark and the marks that close it. `strict`: the mark is only ever a quotation
+/// mark, so one left unclosed is a mistake to point out; otherwise it is also an ordinary
+/// character, and reads as one where no quote can start or none is closed.
 struct Pair {
     open: char,
     close: &'static [char],
@@ -61,8 +63,6 @@ pub fn closes(open: char, c: char) -> bool {
 /// A quoted phrase in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quoted {
-    /// The opening mark.
-    pub open: char,
     /// Byte range of the phrase, marks included.
     pub outer: Range<usize>,
     /// Byte range between the marks.
@@ -74,7 +74,7 @@ pub struct Quoted {
 pub fn quote_at(text: &str, at: usize) -> Option<Quoted> {
     let open = text.get(at..)?.chars().next()?;
     let pair = pair(open)?;
-    if is_apostrophe(open) && !word_start(text, at, open) {
+    if !pair.strict && !may_open(text, at, open) {
         return None;
     }
     let from = at + open.len_utf8();
@@ -83,7 +83,6 @@ pub fn quote_at(text: &str, at: usize) -> Option<Quoted> {
         let at_close = from + i;
         if pair.close.contains(&c) && (!is_apostrophe(c) || word_end(text, prev, at_close, c)) {
             return Some(Quoted {
-                open,
                 outer: at..at_close + c.len_utf8(),
                 inner: from..at_close,
             });
@@ -113,20 +112,21 @@ pub fn first_quoted(text: &str) -> Option<Quoted> {
         }
         match quote_at(text, at) {
             Some(q) => return Some(q),
-            // An apostrophe inside a word says nothing about the marks after it.
-            None if is_apostrophe(c) && !word_start(text, at, c) => {}
+            // A mark where no quote can start says nothing about the marks after it.
+            None if !PAIRS[k].strict && !may_open(text, at, c) => {}
             None => unclosed[k] = true,
         }
     }
     None
 }
 
-/// An apostrophe-like mark at `at` opens only at the start of a word: after anything but a
-/// letter or digit, before a visible character.
-fn word_start(text: &str, at: usize, mark: char) -> bool {
+/// Whether a mark that is also an ordinary character opens a quote at `at`: before a visible
+/// character, and an apostrophe only at the start of a word (after no letter or digit).
+fn may_open(text: &str, at: usize, mark: char) -> bool {
     let before = text[..at].chars().next_back();
     let after = text[at + mark.len_utf8()..].chars().next();
-    before.is_none_or(|c| !c.is_alphanumeric()) && after.is_some_and(|c| !c.is_whitespace())
+    after.is_some_and(|c| !c.is_whitespace())
+        && (!is_apostrophe(mark) || before.is_none_or(|c| !c.is_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -167,6 +167,7 @@ mod tests {
             "the customers' plan",
             "rock ' n ' roll",
             "Acme's and Globex's",
+            "step › next › done",
         ] {
             assert_eq!(first_quoted(text), None, "{text}");
         }
