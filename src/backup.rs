@@ -13,18 +13,18 @@ pub const KEEP: usize = 14;
 /// Local time the daily backup falls due.
 const AT_HOUR: u32 = 3;
 
-/// `steward-<tenant>-`: how a tenant's backup file names start.
+/// `steward-<tenant>-`: how a tenant's backup file names start. The tenant is percent-encoded
+/// (every byte outside `A-Z a-z 0-9 -`, `%` and `_` included), so the encoding reverses and
+/// two tenants never share a file: `slack:T1` → `slack%3AT1`, `slack_T1` → `slack%5FT1`.
 fn prefix(tenant: &str) -> String {
-    let safe: String = tenant
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut safe = String::with_capacity(tenant.len());
+    for b in tenant.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            safe.push(char::from(b));
+        } else {
+            safe.push_str(&format!("%{b:02X}"));
+        }
+    }
     format!("steward-{safe}-")
 }
 
@@ -106,6 +106,49 @@ mod tests {
     use crate::domain::tenant::TenantId;
     use crate::store::Store;
     use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn tenant_names_are_percent_encoded() {
+        assert_eq!(prefix("acme-team"), "steward-acme-team-");
+        assert_eq!(prefix("slack:T1"), "steward-slack%3AT1-");
+        assert_eq!(prefix("slack_T1"), "steward-slack%5FT1-");
+        assert_eq!(prefix("a%3AT1"), "steward-a%253AT1-");
+        assert_eq!(prefix("a/b\\c"), "steward-a%2Fb%5Cc-");
+    }
+
+    #[test]
+    fn tenants_that_differ_only_in_punctuation_get_a_file_each() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = App::new(
+            Store::open(&dir.path().join("db")).expect("open"),
+            None,
+            chrono_tz::UTC,
+        );
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
+            .single()
+            .expect("valid");
+        for tenant in ["slack:T1", "slack_T1"] {
+            let actor = Actor {
+                tenant: TenantId::parse(tenant).expect("valid"),
+                user: UserId("u".into()),
+                surface: Surface::Console,
+                platform_admin: false,
+                channel: "console".into(),
+            };
+            let line = format!("/account add \"{tenant} account\" arr:5k renewal:2027-01-01");
+            assert!(!app.execute(&actor, at, &line).is_error());
+        }
+        let backups = dir.path().join("backups");
+        assert_eq!(run(&app, &backups, at), Ok(2));
+        for (tenant, file) in [
+            ("slack:T1", "steward-slack%3AT1-2026-03-01.json"),
+            ("slack_T1", "steward-slack%5FT1-2026-03-01.json"),
+        ] {
+            let text = std::fs::read_to_string(backups.join(file)).expect(file);
+            assert!(text.contains(&format!("{tenant} account")), "{file}");
+        }
+    }
 
     #[test]
     fn daily_at_three_keeping_fourteen() {

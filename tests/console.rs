@@ -841,6 +841,24 @@ fn removing_a_stakeholder_redacts_the_name_in_any_case() {
 }
 
 #[test]
+fn removing_a_stakeholder_redacts_every_occurrence_of_a_repeated_name() {
+    let s = Steward::new();
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2027-01-01\n\
+         /stakeholder add Acme Tom role:champion\n\
+         /stakeholder set Acme Tom risk:\"Tom Tom, tom; TOM may leave\"\n\
+         /stakeholder remove Acme Tom\n\
+         /account history Acme\n",
+    );
+    let history = run.reply(4);
+    assert_lacks(&history.to_lowercase(), &["tom"]);
+    assert_has(
+        history,
+        &["[removed] [removed], [removed]; [removed] may leave"],
+    );
+}
+
+#[test]
 fn removing_a_stakeholder_redacts_only_that_person() {
     let s = Steward::new();
     let run = s.console(

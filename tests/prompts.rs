@@ -227,3 +227,68 @@ fn a_change_read_from_a_prompt_names_its_account() {
         matches!(follow, Reading::Command { ref line, writes: false, .. } if line == "/stakeholder list \"Acme Corp\"")
     );
 }
+
+/// The quotation marks of every keyboard, as (opening, closing).
+const QUOTES: [(&str, &str); 11] = [
+    ("\"", "\""),
+    ("“", "”"),
+    ("”", "”"),
+    ("„", "“"),
+    ("„", "”"),
+    ("«", "»"),
+    ("»", "«"),
+    ("‹", "›"),
+    ("'", "'"),
+    ("‘", "’"),
+    ("‚", "‘"),
+];
+
+#[test]
+fn names_in_the_quotes_of_every_keyboard_read_alike() {
+    let book = fixture();
+    for (open, close) in QUOTES {
+        for (prompt, want) in [
+            (
+                format!("how is {open}Acme Corp{close} doing?"),
+                "/account show \"Acme Corp\"",
+            ),
+            (
+                format!("add {open}Jane Doe{close} as champion at Acme Corp"),
+                "/stakeholder add \"Acme Corp\" \"Jane Doe\" role:champion",
+            ),
+            (
+                format!("add {open}Anne O’Neil{close} as champion at Acme Corp"),
+                "/stakeholder add \"Acme Corp\" \"Anne O’Neil\" role:champion",
+            ),
+            (
+                format!("metric for Acme Corp: {open}Hours saved{close} target 40, current 32"),
+                "/plan metric \"Acme Corp\" \"Hours saved\" target:40 current:32",
+            ),
+        ] {
+            let got = read(&prompt, &book, &asker(), now(), today(), None);
+            assert!(
+                matches(&Expected::Line(want.into()), &got),
+                "{prompt}: {}",
+                shown(&got)
+            );
+        }
+    }
+}
+
+#[test]
+fn counts_too_large_to_compute_get_a_question_not_a_panic() {
+    let book = fixture();
+    for prompt in [
+        "extend Acme's renewal by 613566757 weeks",
+        "give Globex 4294967295 more weeks",
+        "schedule a QBR for Stark Retail in 1431655766 quarters",
+        "schedule a QBR for Stark Retail in 4294967295 years",
+        "renewals in the next 1431655766 quarters",
+        "Acme Corp renews on 1/15/4294967295",
+    ] {
+        let got = read(prompt, &book, &asker(), now(), today(), None);
+        if let Reading::Command { line, .. } = &got {
+            assert!(parse(line, today()).is_ok(), "{prompt}: {line}");
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::domain::error::DomainError;
 pub enum ParseError {
     #[error("type a command, e.g. `/account list`, or see `/steward help`.")]
     Empty,
-    #[error("the line is {len} characters long; the limit is 4000. Shorten it, e.g. put long notes in several `/account log` entries.")]
+    #[error("the line is {len} characters long; the limit is 4000. Shorten it, e.g. put long notes in several `/account log` entries. Example: /account log \"Acme Corp\" Called the CFO about the renewal")]
     TooLong { len: usize },
     #[error("the line contains a control character (U+{code:04X}); remove it. Example: /account show \"Acme Corp\"")]
     ControlCharacter { code: u32 },

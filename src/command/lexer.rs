@@ -1,10 +1,12 @@
-//! Purpose: split command text into tokens — words, quoted phrases (straight or curly
-//! quotes), `key:value` and `key:"quoted value"`, and `<…>` chat references — keeping each
-//! token's place in the line so free text can be taken verbatim.
+//! Purpose: split command text into tokens — words, quoted phrases (in the quotation marks
+//! of [`super::quotes`]: `"…"`, `“…”`, `„…“`, `«…»`, `'…'` …), `key:value` and
+//! `key:"quoted value"`, and `<…>` chat references — keeping each token's place in the line
+//! so free text can be taken verbatim.
 
 use super::error::ParseError;
+use super::quotes::{must_close, quote_at};
 
-/// The longest command line accepted, in bytes.
+/// The longest command line accepted, in characters.
 pub const MAX_LINE: usize = 4000;
 
 /// One token of a command line.
@@ -21,18 +23,11 @@ pub struct Token {
     pub quoted: bool,
 }
 
-fn is_open_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”')
-}
-
-fn is_close_quote(c: char) -> bool {
-    matches!(c, '"' | '”' | '“')
-}
-
 /// Splits a line into tokens. Rejects over-long lines, control characters and unbalanced quotes.
 pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
-    if line.len() > MAX_LINE {
-        return Err(ParseError::TooLong { len: line.len() });
+    let len = line.chars().count();
+    if len > MAX_LINE {
+        return Err(ParseError::TooLong { len });
     }
     if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
         return Err(ParseError::ControlCharacter { code: c as u32 });
@@ -54,20 +49,13 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
             }
             chars.next();
             end = i + c.len_utf8();
-            if is_open_quote(c) {
+            if let Some(quote) = quote_at(line, i) {
                 quoted_parts += 1;
-                let mut closed = false;
-                for (j, q) in chars.by_ref() {
-                    end = j + q.len_utf8();
-                    if is_close_quote(q) {
-                        closed = true;
-                        break;
-                    }
-                    value.push(q);
-                }
-                if !closed {
-                    return Err(ParseError::UnbalancedQuote);
-                }
+                value.push_str(&line[quote.inner]);
+                end = quote.outer.end;
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
+            } else if must_close(c) {
+                return Err(ParseError::UnbalancedQuote);
             } else if c == '<' {
                 plain_parts += 1;
                 value.push(c);
@@ -176,6 +164,69 @@ mod tests {
     }
 
     #[test]
+    fn quotes_of_every_keyboard() {
+        let cases: Vec<(&str, Vec<Shape>)> = vec![
+            (
+                "show “Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show „Acme Corp“ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show „Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ”Acme Corp” x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show «Acme Corp» x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‹Acme Corp› x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show »Acme Corp« x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show 'Acme Corp' x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‘Acme Corp’ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            (
+                "show ‚Acme Corp‘ x",
+                vec![word("show"), word("Acme Corp"), word("x")],
+            ),
+            ("title:«VP Ops»", vec![kv("title", "VP Ops")]),
+            ("title:'VP Ops'", vec![kv("title", "VP Ops")]),
+            // Quotation marks of another kind are text inside a quote.
+            ("“The \"A\" Team”", vec![word("The \"A\" Team")]),
+            ("\"Acme “Big” Corp\"", vec![word("Acme “Big” Corp")]),
+            // Apostrophes inside words open nothing; a quote may hold them.
+            ("O’Brien's notes", vec![word("O’Brien's"), word("notes")]),
+            ("'O'Brien Ltd' x", vec![word("O'Brien Ltd"), word("x")]),
+            ("‘O’Brien Ltd’ x", vec![word("O’Brien Ltd"), word("x")]),
+            ("'tis x", vec![word("'tis"), word("x")]),
+            (
+                "a › b › c",
+                vec![word("a"), word("›"), word("b"), word("›"), word("c")],
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(shape(line), expected, "{line}");
+        }
+    }
+
+    #[test]
     fn spans_point_into_the_line() {
         let line = "log Acme called \"the CFO\" type:call";
         let tokens = tokenize(line).expect("lexes");
@@ -185,11 +236,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_lines() {
-        assert_eq!(tokenize("add \"Acme"), Err(ParseError::UnbalancedQuote));
+        for line in ["add \"Acme", "add «Acme", "add „Acme", "add “Acme\""] {
+            assert_eq!(tokenize(line), Err(ParseError::UnbalancedQuote), "{line}");
+        }
         assert!(matches!(
             tokenize(&"x".repeat(10_000)),
-            Err(ParseError::TooLong { .. })
+            Err(ParseError::TooLong { len: 10_000 })
         ));
+        // The limit counts characters, as the message says, not bytes.
+        assert!(tokenize(&format!("log “{}”", "é".repeat(3000))).is_ok());
+        assert_eq!(
+            tokenize(&"“".repeat(4001)),
+            Err(ParseError::TooLong { len: 4001 })
+        );
         assert!(matches!(
             tokenize("add \u{7}x"),
             Err(ParseError::ControlCharacter { code: 7 })

@@ -12,6 +12,7 @@ pub mod lexer;
 pub mod plan;
 pub mod portfolio;
 pub mod qbr;
+pub mod quotes;
 pub mod renewal;
 pub mod spec;
 pub mod stakeholder;
@@ -76,21 +77,15 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
 }
 
 /// A value as the parser reads it back: `"text"`, trimmed, control characters dropped, and
-/// quote characters inside (`"`, `“`, `”`, all of which close a quote) turned into
-/// apostrophes — the syntax has no escapes. Used wherever Steward writes a command line
-/// (the prompt reader, Discord options).
+/// the marks that would close the quote early (`"`) turned into apostrophes — the syntax has
+/// no escapes; other quotation marks (`“Big”`, `«x»`) are kept. Used wherever Steward writes
+/// a command line (the prompt reader, Discord options).
 pub fn quote(text: &str) -> String {
     let inner: String = text
         .trim()
         .chars()
         .filter(|c| !c.is_control())
-        .map(|c| {
-            if matches!(c, '"' | '“' | '”') {
-                '\''
-            } else {
-                c
-            }
-        })
+        .map(|c| if quotes::closes('"', c) { '\'' } else { c })
         .collect();
     format!("\"{inner}\"")
 }

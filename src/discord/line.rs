@@ -3,8 +3,8 @@
 //! rights and the audit trail are the ones every surface shares.
 //!
 //! Positionals go first in their declared order, then `key:value` options in declared order.
-//! Strings are quoted (a value like `Q3: expand` then never reads as a `key:`); quote
-//! characters inside a value become `'`, since the lexer closes a phrase on any of `"“”`.
+//! Strings are quoted (a value like `Q3: expand` then never reads as a `key:`); a `"` inside
+//! a value becomes `'`, since it would close the phrase (see [`crate::command::quote`]).
 //! Users become `<@id>`; numbers are written as typed; choices as their value.
 
 use crate::command::quote;

@@ -1,7 +1,9 @@
-//! Purpose: the audit trail — who changed what, when, before → after — and the field-level
-//! diff that produces it from any two versions of a record.
+//! Purpose: the audit trail — who changed what, when, before → after — the field-level
+//! diff that produces it from any two versions of a record, and the redaction of a removed
+//! person's name from it.
 
 use chrono::{DateTime, Utc};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -236,6 +238,71 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// What a removed person's name becomes in the audit trail.
+const REMOVED: &str = "[removed]";
+
+/// A removed person's name to take out of the audit trail (DECISIONS 18): every occurrence
+/// of the whole name — any letter case, any spacing between its words, never inside another
+/// word — becomes `[removed]`. The characters around a match are looked at, not consumed, so
+/// `Tom Tom` loses both.
+pub struct Redaction {
+    /// `None` for a name with no words: nothing to remove.
+    name: Option<Regex>,
+}
+
+impl Redaction {
+    pub fn new(name: &str) -> Result<Redaction, regex::Error> {
+        let words: Vec<String> = name.split_whitespace().map(regex::escape).collect();
+        let name = match words.is_empty() {
+            true => None,
+            false => Some(Regex::new(&format!("(?i){}", words.join(r"\s+")))?),
+        };
+        Ok(Redaction { name })
+    }
+
+    /// `text` with every whole-name occurrence replaced.
+    pub fn apply(&self, text: &str) -> String {
+        let Some(name) = &self.name else {
+            return text.to_string();
+        };
+        let apart = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        let (mut out, mut copied, mut from) = (String::new(), 0, 0);
+        while let Some(m) = name.find_at(text, from) {
+            let whole = apart(text[..m.start()].chars().next_back())
+                && apart(text[m.end()..].chars().next());
+            if whole {
+                out.push_str(&text[copied..m.start()]);
+                out.push_str(REMOVED);
+                (copied, from) = (m.end(), m.end());
+            } else {
+                // Inside another word: look again from the next character.
+                from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+
+    /// Redacts one entry: its command and every change. True when anything changed.
+    pub fn entry(&self, entry: &mut AuditEntry) -> bool {
+        let mut changed = false;
+        let mut redact = |text: &mut String| {
+            let redacted = self.apply(text);
+            if redacted != *text {
+                *text = redacted;
+                changed = true;
+            }
+        };
+        redact(&mut entry.command);
+        for change in &mut entry.changes {
+            redact(&mut change.field);
+            redact(&mut change.before);
+            redact(&mut change.after);
+        }
+        changed
+    }
+}
+
 /// A compact human rendering of a JSON value.
 fn show(value: &Value) -> String {
     match value {
@@ -326,6 +393,35 @@ mod tests {
         assert!(purged.is_purged() && !plan.is_purged());
         assert_eq!((purged.command.as_str(), purged.at), ("", at));
         assert!(!purged.touches(AccountId(7)));
+    }
+
+    #[test]
+    fn redaction_replaces_every_whole_name_and_nothing_else() {
+        for (name, text, expected) in [
+            ("Tom", "Tom Tom", "[removed] [removed]"),
+            ("Tom Tom", "Tom Tom Tom Tom", "[removed] [removed]"),
+            ("Tom", "tom,TOM;Tom.", "[removed],[removed];[removed]."),
+            ("Tom", "Tomas and Atom", "Tomas and Atom"),
+            ("Tom", "Tomas, Tom", "Tomas, [removed]"),
+            (
+                "Al",
+                "Al's deal with Alice Walker",
+                "[removed]'s deal with Alice Walker",
+            ),
+            ("Sam Ode", "SAM  ODE may leave", "[removed] may leave"),
+            ("Sam Ode", "Sam Odell", "Sam Odell"),
+            ("Zoë", "zoë/ZOË", "[removed]/[removed]"),
+            (
+                "Jane",
+                "stakeholders[Jane].sentiment",
+                "stakeholders[[removed]].sentiment",
+            ),
+            ("A.B", "AxB A.B", "AxB [removed]"),
+            ("   ", "Tom", "Tom"),
+        ] {
+            let redaction = Redaction::new(name).expect("a name");
+            assert_eq!(redaction.apply(text), expected, "{name} in {text}");
+        }
     }
 
     #[test]

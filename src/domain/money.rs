@@ -53,22 +53,31 @@ impl Money {
         Ok(Money(amount as u64))
     }
 
-    /// `$1.2M`, `$850K`, `$900` — for summaries and tight spaces.
+    /// `$1.2M`, `$850K`, `$900` — for summaries and tight spaces. Rounded (half up) to one
+    /// decimal first, then the suffix chosen: `$999,999` is `$1M`, never `$1000K`.
     pub fn short(self, currency: &str) -> String {
+        const UNITS: [(u64, &str); 4] = [
+            (1_000, "K"),
+            (1_000_000, "M"),
+            (1_000_000_000, "B"),
+            (1_000_000_000_000, "T"),
+        ];
         let symbol = symbol(currency);
-        let v = self.0 as f64;
-        let (scaled, suffix) = if v >= 1e9 {
-            (v / 1e9, "B")
-        } else if v >= 1e6 {
-            (v / 1e6, "M")
-        } else if v >= 1e3 {
-            (v / 1e3, "K")
-        } else {
+        let Some(mut k) = UNITS.iter().rposition(|(unit, _)| self.0 >= *unit) else {
             return format!("{symbol}{}", self.0);
         };
-        let text = format!("{scaled:.1}");
-        let text = text.strip_suffix(".0").unwrap_or(&text);
-        format!("{symbol}{text}{suffix}")
+        // Tenths of the unit, rounded half up (u128: no amount overflows).
+        let tenths =
+            |unit: u64| (u128::from(self.0) * 10 + u128::from(unit / 2)) / u128::from(unit);
+        if tenths(UNITS[k].0) >= 10_000 && k + 1 < UNITS.len() {
+            k += 1;
+        }
+        let (unit, suffix) = UNITS[k];
+        let t = tenths(unit);
+        match t % 10 {
+            0 => format!("{symbol}{}{suffix}", t / 10),
+            d => format!("{symbol}{}.{d}{suffix}", t / 10),
+        }
     }
 
     /// `$50,000` — the full amount with thousands separators.
@@ -168,5 +177,30 @@ mod tests {
         assert_eq!(Money(50_000).short("USD"), "$50K");
         assert_eq!(Money(2_000_000).short("EUR"), "€2M");
         assert_eq!(Money(500).short("CHF"), "CHF 500");
+    }
+
+    #[test]
+    fn short_rounds_before_choosing_the_suffix() {
+        for (amount, expected) in [
+            (0, "$0"),
+            (999, "$999"),
+            (1_000, "$1K"),
+            (1_050, "$1.1K"),
+            (1_250, "$1.3K"),
+            (999_499, "$999.5K"),
+            (999_500, "$999.5K"),
+            (999_949, "$999.9K"),
+            (999_950, "$1M"),
+            (999_999, "$1M"),
+            (1_000_000, "$1M"),
+            (1_049_999, "$1M"),
+            (1_050_000, "$1.1M"),
+            (999_949_999, "$999.9M"),
+            (999_999_999, "$1B"),
+            (999_999_999_999, "$1T"),
+            (u64::MAX, "$18446744.1T"),
+        ] {
+            assert_eq!(Money(amount).short("USD"), expected, "{amount}");
+        }
     }
 }

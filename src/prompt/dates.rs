@@ -97,7 +97,8 @@ fn slashed(w: &str, today: NaiveDate, toward: Toward) -> Option<NaiveDate> {
         .collect::<Option<_>>()?;
     match parts[..] {
         [m, d, y] => {
-            NaiveDate::from_ymd_opt(if y < 100 { y as i32 + 2000 } else { y as i32 }, m, d)
+            let y = i32::try_from(y).ok()?;
+            NaiveDate::from_ymd_opt(if y < 100 { y + 2000 } else { y }, m, d)
         }
         [m, d] => yearless(m, d, today, toward),
         _ => None,
@@ -160,8 +161,8 @@ pub(super) fn add(today: NaiveDate, n: u32, unit: &str) -> Option<NaiveDate> {
         "day" => today.checked_add_days(Days::new(u64::from(n))),
         "week" => today.checked_add_days(Days::new(u64::from(n) * 7)),
         "month" => today.checked_add_months(Months::new(n)),
-        "quarter" => today.checked_add_months(Months::new(n * 3)),
-        _ => today.checked_add_months(Months::new(n * 12)),
+        "quarter" => today.checked_add_months(Months::new(n.checked_mul(3)?)),
+        _ => today.checked_add_months(Months::new(n.checked_mul(12)?)),
     }
 }
 
@@ -271,5 +272,15 @@ mod tests {
         assert_eq!(date("yesterday", f), Some(day(2026, 3, 1)));
         assert_eq!(date("the champion may leave", f), None);
         assert_eq!(date("sat down with Tom", Toward::Past), None);
+    }
+
+    #[test]
+    fn counts_and_years_too_large_are_no_date() {
+        let f = Toward::Future;
+        assert_eq!(date("in 1431655766 quarters", f), None);
+        assert_eq!(date("in 4294967295 years", f), None);
+        assert_eq!(date("in 4294967295 weeks", f), None);
+        assert_eq!(date("1/15/4294967295", f), None, "not the year -1");
+        assert_eq!(date("1/15/2147483648", f), None);
     }
 }

@@ -9,6 +9,7 @@ use crate::command::plan::PlanCommand;
 use crate::command::portfolio::PortfolioCommand;
 use crate::command::qbr::QbrCommand;
 use crate::command::quote;
+use crate::command::quotes::is_quote_mark;
 use crate::command::renewal::RenewalCommand;
 use crate::command::stakeholder::StakeholderCommand;
 use crate::command::steward::StewardCommand;
@@ -60,7 +61,7 @@ impl Line {
     /// `key:value`, the value quoted when it has spaces or quotes.
     pub fn opt(mut self, key: &'static str, value: impl AsRef<str>) -> Line {
         let v = value.as_ref().trim();
-        let needs = v.is_empty() || v.contains(|c: char| c.is_whitespace() || "\"“”".contains(c));
+        let needs = v.is_empty() || v.contains(|c: char| c.is_whitespace() || is_quote_mark(c));
         self.opts
             .push((key, if needs { quote(v) } else { v.to_string() }));
         self

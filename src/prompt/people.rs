@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::vocab::{is_vocab, month, weekday};
 use super::words::{name_case, Prompt};
+use crate::command::quotes::first_quoted;
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 
@@ -236,17 +237,14 @@ fn is_chief(raw: &str) -> bool {
 /// A new person's name: quoted, or a run of capitalised words that are not vocabulary, or the
 /// words right after `add` (given in lower case: capitalised for them).
 pub fn new_name(p: &Prompt, skip: &[bool]) -> Option<(String, Range<usize>)> {
-    if let Some(quoted) = quoted(p.text) {
-        let first = p.words.iter().position(|w| w.start > quoted.0)?;
+    if let Some(quoted) = first_quoted(p.text) {
+        let first = p.words.iter().position(|w| w.start > quoted.outer.start)?;
         let end = p
             .words
             .iter()
-            .position(|w| w.start >= quoted.1)
+            .position(|w| w.start >= quoted.inner.end)
             .unwrap_or(p.len());
-        return Some((
-            p.text[quoted.0 + 1..quoted.1].trim().to_string(),
-            first..end,
-        ));
+        return Some((p.text[quoted.inner].trim().to_string(), first..end));
     }
     let nameish = |i: usize| {
         let w = &p.words[i];
@@ -281,9 +279,7 @@ pub fn new_name(p: &Prompt, skip: &[bool]) -> Option<(String, Range<usize>)> {
     (j > add + 1).then(|| (name_case(p.slice(add + 1..j)), add + 1..j))
 }
 
-/// The byte range of the first quoted phrase (straight or curly quotes).
-pub fn quoted(text: &str) -> Option<(usize, usize)> {
-    let open = text.find(['"', '“'])?;
-    let close = text[open + 1..].find(['"', '”'])? + open + 1;
-    Some((open, close))
+/// The text of the first quoted phrase, in any quotation marks.
+pub fn quoted(text: &str) -> Option<&str> {
+    first_quoted(text).map(|q| &text[q.inner])
 }

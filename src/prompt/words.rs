@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use crate::command::quotes::{is_apostrophe, is_quote_mark};
+
 /// One word of a prompt.
 #[derive(Debug, Clone)]
 pub struct Word {
@@ -53,7 +55,9 @@ fn split_at(c: char, prev: Option<char>, next: Option<char>) -> Split {
         '-' if prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) => {
             Split::Space
         }
-        '(' | ')' | '[' | ']' | '{' | '}' | '"' | '“' | '”' => Split::Space,
+        '(' | ')' | '[' | ']' | '{' | '}' => Split::Space,
+        // Apostrophes belong to words (`O’Brien`, `Acme's`); other quotation marks never do.
+        c if is_quote_mark(c) && !is_apostrophe(c) => Split::Space,
         _ => Split::No,
     }
 }
@@ -108,7 +112,7 @@ impl<'a> Prompt<'a> {
         while let Some(c) = text[start..end]
             .chars()
             .next()
-            .filter(|c| matches!(c, '\'' | '’' | '‘'))
+            .filter(|&c| is_apostrophe(c))
         {
             start += c.len_utf8();
         }
@@ -127,7 +131,7 @@ impl<'a> Prompt<'a> {
         while let Some(c) = text[start..end]
             .chars()
             .last()
-            .filter(|c| matches!(c, '\'' | '’' | '.'))
+            .filter(|&c| is_apostrophe(c) || c == '.')
         {
             possessive |= c != '.';
             end -= c.len_utf8();
@@ -137,7 +141,7 @@ impl<'a> Prompt<'a> {
         }
         let lower: String = text[start..end]
             .chars()
-            .filter(|c| !matches!(c, '\'' | '’'))
+            .filter(|&c| !is_apostrophe(c))
             .flat_map(char::to_lowercase)
             .collect();
         self.words.push(Word {

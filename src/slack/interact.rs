@@ -18,6 +18,13 @@ pub const ACCOUNT_ADD: &str = "steward_account_add";
 /// A modal holds at most 100 blocks.
 const MAX_MODAL_BLOCKS: usize = 100;
 
+/// The interaction payload of a request body: the JSON in its `payload` form field.
+pub fn payload(body: &[u8]) -> Option<Value> {
+    url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == "payload")
+        .and_then(|(_, v)| serde_json::from_str(&v).ok())
+}
+
 /// Who clicked or submitted, from an interaction payload.
 pub fn origin(payload: &Value) -> Option<Origin> {
     let str_of = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);

@@ -66,10 +66,7 @@ async fn on_event(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Byt
 }
 
 async fn on_interaction(State(slack): State<Arc<Slack>>, body: Bytes) -> Response {
-    let payload = url::form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "payload")
-        .and_then(|(_, v)| serde_json::from_str::<Value>(&v).ok());
-    let Some(payload) = payload else {
+    let Some(payload) = interact::payload(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match interact::handle(&slack, payload).await {

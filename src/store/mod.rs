@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use thiserror::Error;
 
 use crate::domain::account::{Account, AccountId};
-use crate::domain::audit::{diff, AuditEntry, FieldChange, Revert, UndoPlan};
+use crate::domain::audit::{diff, AuditEntry, FieldChange, Redaction, Revert, UndoPlan};
 use crate::domain::book::{Book, Change};
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::person::UserId;
@@ -352,37 +352,20 @@ impl Store {
         Ok(AuditPage { entries, total })
     }
 
-    /// Replaces `name` with `[removed]` in the account's audit trail (DECISIONS 18), durably:
-    /// in any letter case, as a whole name (never inside another word).
+    /// Replaces `name` with `[removed]` in the account's audit trail, durably: every
+    /// whole-name occurrence, in any letter case ([`Redaction`]).
     pub fn redact(
         &self,
         tenant: &TenantId,
         account: AccountId,
         name: &str,
     ) -> Result<(), StoreError> {
-        let pattern = format!(
-            r"(?i)(^|[^\p{{L}}\p{{N}}]){}($|[^\p{{L}}\p{{N}}])",
-            regex::escape(name)
-        );
-        let whole_name =
-            regex::Regex::new(&pattern).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let redact = |text: &mut String| {
-            *text = whole_name
-                .replace_all(text, "${1}[removed]${2}")
-                .into_owned()
-        };
+        let redaction = Redaction::new(name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut batch = sled::Batch::default();
         for item in self.db.scan_prefix(keys::audit_of(tenant, Some(account))) {
             let (key, bytes) = item?;
             let mut entry: AuditEntry = decode(&key, &bytes)?;
-            let before = entry.clone();
-            redact(&mut entry.command);
-            for change in &mut entry.changes {
-                redact(&mut change.field);
-                redact(&mut change.before);
-                redact(&mut change.after);
-            }
-            if entry != before {
+            if redaction.entry(&mut entry) {
                 batch.insert(key, encode(&entry)?);
             }
         }

@@ -54,7 +54,7 @@ pub fn add_or_reassign(r: &Reader) -> Option<Outcome> {
         return None;
     };
     let name = name
-        .trim_matches(|c: char| c == '"' || c == '“' || c == '”')
+        .trim_matches(crate::command::quotes::is_quote_mark)
         .trim();
     if name.is_empty() {
         return Some(clarify(

@@ -99,7 +99,7 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     }
     if p.has("crm") && !r.mentions.is_empty() {
         let alias = quoted(p.text)
-            .map(|(a, b)| p.text[a + 1..b].to_string())
+            .map(str::to_string)
             .or_else(|| new_name(p, &r.base).map(|n| n.0))?;
         return line(
             Line::new("steward", "owner")

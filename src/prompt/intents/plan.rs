@@ -127,15 +127,13 @@ fn metric(r: &Reader) -> Outcome {
             .and_then(|i| after(p, &r.nums, i, r.used()))
             .map(|n| fmt_number(n.value))
     };
-    let name = quoted(p.text)
-        .map(|(a, b)| p.text[a + 1..b].to_string())
-        .or_else(|| {
-            let start = p.colon?;
-            let end = (start + 1..p.len())
-                .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current"))
-                .unwrap_or(p.len());
-            super::clean(p.slice(start..end))
-        });
+    let name = quoted(p.text).map(str::to_string).or_else(|| {
+        let start = p.colon?;
+        let end = (start + 1..p.len())
+            .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current"))
+            .unwrap_or(p.len());
+        super::clean(p.slice(start..end))
+    });
     match (name, number("target"), number("current")) {
         (Some(name), Some(target), Some(current)) => Outcome::Line(
             Line::on("plan", "metric")

@@ -155,7 +155,7 @@ fn days(r: &Reader) -> Option<u32> {
         }
         match p.word(j) {
             "day" | "days" => Some(n),
-            "week" | "weeks" => Some(n * 7),
+            "week" | "weeks" => n.checked_mul(7),
             _ => None,
         }
     })
