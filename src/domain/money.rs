@@ -6,15 +6,36 @@ use std::fmt;
 
 use super::error::DomainError;
 
-/// An amount in whole currency units (never negative).
+/// An amount in whole currency units (never negative). Read back from storage or a JSON
+/// export only up to the largest amount typed input accepts, so that sums over a whole book
+/// (a million accounts of a trillion each) cannot overflow.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "u64", into = "u64")]
 pub struct Money(pub u64);
 
 /// The largest amount accepted: a trillion. Anything larger is a typo.
 const MAX_MONEY: f64 = 1e12;
+
+impl TryFrom<u64> for Money {
+    type Error = String;
+
+    fn try_from(amount: u64) -> Result<Money, String> {
+        if amount as f64 > MAX_MONEY {
+            return Err(format!(
+                "an amount of {amount} is over the largest Steward takes ($1T)"
+            ));
+        }
+        Ok(Money(amount))
+    }
+}
+
+impl From<Money> for u64 {
+    fn from(money: Money) -> u64 {
+        money.0
+    }
+}
 
 impl Money {
     /// Parses user input for the field `field`; the error names the field and shows an example.
@@ -143,6 +164,22 @@ fn valid_grouping(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_back_are_bounded_like_typed_ones() {
+        let read = |json: &str| serde_json::from_str::<Money>(json);
+        assert_eq!(
+            read("1000000000000").expect("a trillion"),
+            Money(1_000_000_000_000)
+        );
+        assert_eq!(
+            serde_json::to_string(&Money(50_000)).expect("json"),
+            "50000"
+        );
+        let error = read(&u64::MAX.to_string()).expect_err("over a trillion");
+        assert!(error.to_string().contains("over the largest"), "{error}");
+        assert!(read("-5").is_err());
+    }
 
     #[test]
     fn accepts_every_documented_form() {

@@ -15,10 +15,16 @@
 mod api_specs;
 #[path = "../slack/fake.rs"]
 mod fake;
-#[path = "../common/hostile_input.rs"]
-mod hostile_input;
+#[path = "../common/mutate.rs"]
+mod mutate;
 #[path = "../slack/spec.rs"]
 mod spec;
+#[path = "../hostile/text.rs"]
+#[expect(
+    dead_code,
+    reason = "the soak draws only text from the property tests' strategies"
+)]
+mod text;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -29,11 +35,11 @@ use std::time::{Duration, Instant};
 use ed25519_dalek::{Signer, SigningKey};
 use hmac::{Hmac, KeyInit, Mac};
 use proptest::prelude::Rng;
-use proptest::test_runner::{RngAlgorithm, TestRng};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use hostile_input::{below, mutate_json, text};
+use mutate::{below, mutate_json, text};
 
 const SECRET: &str = "hostile-signing-secret";
 const HANG: Duration = Duration::from_secs(10);
@@ -78,10 +84,14 @@ fn options() -> Options {
     }
 }
 
-fn rng(seed: u64) -> TestRng {
+/// A generator that repeats for a seed.
+fn runner(seed: u64) -> TestRunner {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+    TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    )
 }
 
 fn binary() -> &'static str {
@@ -112,7 +122,7 @@ struct Shot {
 }
 
 /// A hostile request of a random kind.
-fn shot(rng: &mut TestRng) -> Shot {
+fn shot(rng: &mut TestRunner) -> Shot {
     let pick = below(rng, 100);
     let groups = [
         "account",
@@ -159,7 +169,7 @@ fn shot(rng: &mut TestRng) -> Shot {
             shot.content_type = "application/json";
             let envelope = json!({
                 "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-                "event_id": format!("Ev{}", rng.next_u64()), "event_time": 1_700_000_000,
+                "event_id": format!("Ev{}", rng.rng().next_u64()), "event_time": 1_700_000_000,
                 "event": {"type": if below(rng, 2) == 0 { "app_mention" } else { "message" },
                     "channel_type": "im", "user": "U1", "text": text(rng),
                     "ts": "1700000000.000100", "channel": "D1"},
@@ -187,14 +197,14 @@ fn shot(rng: &mut TestRng) -> Shot {
                     "options": [{"name": "account", "type": 3, "value": text(rng)}]}]);
                 p
             };
-            payload["id"] = json!(rng.next_u64().to_string());
+            payload["id"] = json!(rng.rng().next_u64().to_string());
             shot.body = mutate_json(payload, rng).to_string().into_bytes();
         }
         75..=84 => {
             shot.path =
                 ["/slack/commands", "/slack/events", "/discord/interactions"][below(rng, 3)];
             let len = below(rng, 4096);
-            shot.body = (0..len).map(|_| rng.next_u64() as u8).collect();
+            shot.body = (0..len).map(|_| rng.rng().next_u64() as u8).collect();
         }
         85..=89 => {
             shot.path = "/slack/events";
@@ -304,7 +314,7 @@ fn count_panics(text: &str) -> u64 {
 }
 
 /// A console fed a random unicode script.
-fn console_round(dir: &Path, rng: &mut TestRng, tally: &Tally) {
+fn console_round(dir: &Path, rng: &mut TestRunner, tally: &Tally) {
     let script: String = (0..50)
         .map(|_| {
             let line = text(rng).replace(['\n', '\r'], " ");
@@ -327,7 +337,7 @@ fn console_round(dir: &Path, rng: &mut TestRng, tally: &Tally) {
 }
 
 /// An import of a mutated CRM file.
-fn import_round(dir: &Path, rng: &mut TestRng, tally: &Tally) {
+fn import_round(dir: &Path, rng: &mut TestRunner, tally: &Tally) {
     let mut csv = String::from("Account Name,ARR,Renewal Date,Account Owner,Industry\n");
     for _ in 0..20 {
         csv.push_str(&format!(
@@ -413,7 +423,7 @@ async fn main() {
     let mut workers = Vec::new();
     for worker in 0..CLIENTS as u64 {
         let (client, base, key, tally) = (client.clone(), base.clone(), key.clone(), tally.clone());
-        let mut rng = rng(options.seed * 1000 + worker);
+        let mut rng = runner(options.seed * 1000 + worker);
         workers.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 let shot = shot(&mut rng);
@@ -431,7 +441,7 @@ async fn main() {
     }
     let offline = {
         let (dir, tally) = (dir.path().to_path_buf(), tally.clone());
-        let mut rng = rng(options.seed + 99);
+        let mut rng = runner(options.seed + 99);
         tokio::task::spawn_blocking(move || {
             while Instant::now() < deadline {
                 console_round(&dir, &mut rng, &tally);
