@@ -4,8 +4,8 @@
 //! backend made it durable, so a process killed right after an answer loses nothing.
 //!
 //! The logic lives here once for every backend: the key layout ([`keys`]), record encoding
-//! ([`record`]), the marker and numbered commits ([`durable`]), commits with their audit
-//! entries and undo plans ([`commit`]), the audit trail ([`audit`]), undo purges ([`undo`]),
+//! ([`record`]), the marker and numbered commits (`durable`), commits with their audit
+//! entries and undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]),
 //! the post ledger ([`ledger`]), seen chat events ([`seen`]) and bulk writes ([`bulk`]).
 
 pub mod audit;

@@ -58,9 +58,10 @@ impl WriteBatch {
 /// with several Steward replicas on one database) can both implement it:
 ///
 /// - **One round trip or one transaction per call.** Every method returns owned data; nothing
-///   borrowed from the database (cursor, iterator, open transaction) outlives the call. The
-///   store calls from synchronous code, sometimes while holding a tenant's book lock, so a
-///   method may block but must not call back into the store.
+///   borrowed from the database (cursor, iterator, open transaction) outlives the call.
+///   Methods are synchronous and may block. The store calls them sometimes while holding a
+///   tenant's book lock, and sometimes on a tokio worker thread (the scheduler's posts): a
+///   method must not call back into the store, nor `block_on` the caller's runtime.
 /// - **Keys are byte strings in bytewise order** (unsigned, a key before its extensions). Scans
 ///   return records in that order, or exactly its reverse where said; the store relies on it
 ///   (audit pages newest first, the highest account id from the last audit key, tenants by
@@ -73,8 +74,8 @@ impl WriteBatch {
 /// - **Ids are unique and increasing.** [`Backend::generate_id`] never returns the same number
 ///   twice for the life of the database (across restarts, and across processes sharing it),
 ///   and each is larger than every id returned before it was asked for; gaps are allowed. Ids
-///   order audit entries, outcome events and commits, so they are in key order as generated,
-///   not necessarily as committed by different processes.
+///   order audit entries, outcome events and commits as they were generated, which across
+///   processes need not be the order their writes commit in.
 /// - **Failures** of the database itself are [`StoreError::Backend`]; a database that is not
 ///   Steward's or is damaged is [`StoreError::NotSteward`]; one held by another process that
 ///   may not share it is [`StoreError::Locked`].
