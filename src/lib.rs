@@ -10,7 +10,8 @@
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
-//! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
+//! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
+//!   backend trait (sled today).
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
 //! - [`fault`]: a caught panic → a logged reference id and an honest apology.

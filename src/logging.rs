@@ -20,10 +20,12 @@ pub const SECRET_BEARING_TARGETS: [&str; 8] = [
 pub fn filter(rust_log: Option<&str>, unsafe_trace: bool) -> EnvFilter {
     let mut filter =
         EnvFilter::try_new(rust_log.unwrap_or("info")).unwrap_or_else(|_| EnvFilter::new("info"));
-    // sled reports recovery problems itself; Steward turns them into one clear line.
-    if !rust_log.is_some_and(|l| l.contains("sled")) {
-        if let Ok(directive) = "sled=off".parse() {
-            filter = filter.add_directive(directive);
+    // The storage backend reports recovery problems itself; Steward turns them into one line.
+    for target in crate::store::backend::QUIET_LOG_TARGETS {
+        if !rust_log.is_some_and(|l| l.contains(target)) {
+            if let Ok(directive) = format!("{target}=off").parse() {
+                filter = filter.add_directive(directive);
+            }
         }
     }
     if !unsafe_trace {

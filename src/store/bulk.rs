@@ -1,12 +1,14 @@
-//! Purpose: bulk reads and writes for `steward import` / `export` — many records in one sled
-//! batch and one `flush()`, audit entries written as given (a restore keeps the original
-//! actors and timestamps), and a tenant read straight from disk without building a `Book`.
+//! Purpose: bulk reads and writes for `steward import` / `export` — many records in one atomic
+//! durable batch, audit entries written as given (a restore keeps the original
+//! actors and timestamps), and a tenant read straight from the database without building a
+//! `Book`.
 
 use serde::{Deserialize, Serialize};
 
+use super::backend::WriteBatch;
 use super::keys;
 use super::ledger::PostState;
-use super::record::{decode, encode};
+use super::record::encode;
 use super::{Store, StoreError};
 use crate::domain::account::Account;
 use crate::domain::audit::AuditEntry;
@@ -38,7 +40,7 @@ pub struct PostRecord {
 
 /// Records staged for one atomic write.
 #[derive(Debug, Default)]
-pub struct BulkBatch(sled::Batch);
+pub struct BulkBatch(WriteBatch);
 
 impl Store {
     /// Encodes an account into `batch` (encoding is most of a write's CPU; doing it here lets
@@ -51,7 +53,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         batch
             .0
-            .insert(keys::account(tenant, account.id), encode(account)?);
+            .put(keys::account(tenant, account.id), encode(account)?);
         Ok(())
     }
 
@@ -62,8 +64,8 @@ impl Store {
         tenant: &TenantId,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        batch.0.insert(
-            keys::audit(tenant, entry.account, self.db.generate_id()?),
+        batch.0.put(
+            keys::audit(tenant, entry.account, self.backend.generate_id()?),
             encode(entry)?,
         );
         Ok(())
@@ -72,42 +74,42 @@ impl Store {
     /// Stages the removal of `actor`'s undo plan: after a bulk import their last change is the
     /// import, which `/steward undo` cannot take back, so nothing older may be undone across it.
     pub fn stage_forget_undo(&self, batch: &mut BulkBatch, tenant: &TenantId, actor: &UserId) {
-        batch.0.remove(keys::undo(tenant, actor));
+        batch.0.delete(keys::undo(tenant, actor));
     }
 
-    /// Applies `batch` atomically and returns only after `flush()`: the caller may then
+    /// Applies `batch` atomically and returns once it is durable: the caller may then
     /// acknowledge it (DECISIONS 1). The cached `Book` is not touched; call
     /// [`Store::forget_book`] when the bulk load is done.
     pub fn write_bulk(&self, batch: BulkBatch) -> Result<(), StoreError> {
         self.apply_durably(batch.0)
     }
 
-    /// Restores a whole tenant from an export in one atomic batch, then flushes: settings,
+    /// Restores a whole tenant from an export in one atomic durable batch: settings,
     /// accounts, outcome events, audit entries and the post ledger; events and entries in the
-    /// order given (fresh
-    /// sequence numbers keep that order, so a second export lists them the same way).
+    /// order given (fresh sequence numbers keep that order, so a second export lists them the
+    /// same way).
     /// Takes `records` by value and frees each record once encoded: a large backup is then
     /// in memory about once, not twice.
     pub fn restore(&self, tenant: &TenantId, records: TenantRecords) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::settings(tenant), encode(&records.settings)?);
+        let mut batch = WriteBatch::default();
+        batch.put(keys::settings(tenant), encode(&records.settings)?);
         for account in records.accounts {
-            batch.insert(keys::account(tenant, account.id), encode(&account)?);
+            batch.put(keys::account(tenant, account.id), encode(&account)?);
         }
         for event in &records.outcomes {
-            batch.insert(
-                keys::outcome(tenant, self.db.generate_id()?),
+            batch.put(
+                keys::outcome(tenant, self.backend.generate_id()?),
                 encode(event)?,
             );
         }
         for entry in records.audit {
-            batch.insert(
-                keys::audit(tenant, entry.account, self.db.generate_id()?),
+            batch.put(
+                keys::audit(tenant, entry.account, self.backend.generate_id()?),
                 encode(&entry)?,
             );
         }
         for post in &records.posts {
-            batch.insert(
+            batch.put(
                 keys::post(tenant, &post.subscription, &post.period),
                 encode(&post.state)?,
             );
@@ -119,15 +121,14 @@ impl Store {
 
     /// Whether the tenant has no stored record at all (no settings, accounts or history).
     pub fn tenant_is_empty(&self, tenant: &TenantId) -> Result<bool, StoreError> {
-        Ok(self
-            .db
-            .scan_prefix(keys::tenant(tenant))
-            .next()
-            .transpose()?
-            .is_none())
+        let prefix = keys::tenant(tenant);
+        Ok(!self
+            .backend
+            .first_key_from(&prefix)?
+            .is_some_and(|key| key.starts_with(&prefix)))
     }
 
-    /// The tenant's records read from disk. Holds the cached book's read lock, when there is
+    /// The tenant's records read from the database. Holds the cached book's read lock, when there is
     /// one, so a command running in this process cannot commit halfway through the read.
     pub fn records(
         &self,
@@ -143,12 +144,8 @@ impl Store {
         let _no_writer = cached
             .as_ref()
             .map(|b| b.read().unwrap_or_else(|p| p.into_inner()));
-        let settings = match self.db.get(keys::settings(tenant))? {
-            Some(bytes) => decode(&keys::settings(tenant), &bytes)?,
-            None => TenantSettings::default(),
-        };
         let mut records = TenantRecords {
-            settings,
+            settings: self.stored_settings(tenant)?,
             accounts: self.scan(&keys::accounts(tenant))?,
             ..Default::default()
         };
@@ -168,21 +165,8 @@ impl Store {
         Ok(records)
     }
 
-    pub(super) fn scan<T: serde::de::DeserializeOwned>(
-        &self,
-        prefix: &[u8],
-    ) -> Result<Vec<T>, StoreError> {
-        self.db
-            .scan_prefix(prefix)
-            .map(|item| {
-                let (key, bytes) = item?;
-                decode(&key, &bytes)
-            })
-            .collect()
-    }
-
     /// Drops the tenant's cached book after a bulk write, so the next reader loads it from
-    /// disk. Replaying 100,000 accounts through `Book::apply` would re-sort the ARR ranking
+    /// the database. Replaying 100,000 accounts through `Book::apply` would re-sort the ARR ranking
     /// once per account; bulk writes run in a process of their own (DECISIONS 4), where no
     /// one else holds the old book.
     pub fn forget_book(&self, tenant: &TenantId) {

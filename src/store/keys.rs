@@ -1,5 +1,6 @@
-//! Purpose: the key layout of the sled database. Every tenant's record lives under its own
-//! prefix, built only here, so no query can reach another tenant's keys.
+//! Purpose: the key layout of the database, the same for every backend (which stores these
+//! bytes as they are, in bytewise order). Every tenant's record lives under its own prefix,
+//! built only here, so no query can reach another tenant's keys.
 //!
 //! ```text
 //! meta\0marker                                  the Steward marker (refuses foreign or wiped stores)

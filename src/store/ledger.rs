@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::backend::WriteBatch;
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::tenant::TenantId;
@@ -48,13 +49,14 @@ impl Store {
         period: &str,
     ) -> Result<Option<PostState>, StoreError> {
         let key = keys::post(tenant, subscription, period);
-        self.db
+        self.backend
             .get(&key)?
             .map(|bytes| decode(&key, &bytes))
             .transpose()
     }
 
-    /// Records a state and flushes before returning.
+    /// Records a state, durably before returning. Overwrites whatever was recorded: a post
+    /// goes out once because one scheduler at a time reads a period's state, then claims it.
     pub fn set_post_state(
         &self,
         tenant: &TenantId,
@@ -62,10 +64,9 @@ impl Store {
         period: &str,
         state: &PostState,
     ) -> Result<(), StoreError> {
-        self.db
-            .insert(keys::post(tenant, subscription, period), encode(state)?)?;
-        self.db.flush()?;
-        Ok(())
+        let mut batch = WriteBatch::default();
+        batch.put(keys::post(tenant, subscription, period), encode(state)?);
+        self.backend.apply(batch)
     }
 
     /// Forgets a period (an escalation whose cause cleared can fire again).
@@ -75,9 +76,9 @@ impl Store {
         subscription: &str,
         period: &str,
     ) -> Result<(), StoreError> {
-        self.db.remove(keys::post(tenant, subscription, period))?;
-        self.db.flush()?;
-        Ok(())
+        let mut batch = WriteBatch::default();
+        batch.delete(keys::post(tenant, subscription, period));
+        self.backend.apply(batch)
     }
 
     /// Every recorded period of a subscription, in key order.
@@ -87,10 +88,10 @@ impl Store {
         subscription: &str,
     ) -> Result<Vec<(String, PostState)>, StoreError> {
         let prefix = keys::posts(tenant, subscription);
-        self.db
-            .scan_prefix(&prefix)
-            .map(|item| {
-                let (key, bytes) = item?;
+        self.backend
+            .scan_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, bytes)| {
                 let period = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
                 Ok((period, decode(&key, &bytes)?))
             })
@@ -103,10 +104,10 @@ impl Store {
         tenant: &TenantId,
     ) -> Result<Vec<(String, String, PostState)>, StoreError> {
         let prefix = keys::all_posts(tenant);
-        self.db
-            .scan_prefix(&prefix)
-            .map(|item| {
-                let (key, bytes) = item?;
+        self.backend
+            .scan_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, bytes)| {
                 let rest = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
                 let (sub, period) = rest.split_once('\0').unwrap_or((rest.as_str(), ""));
                 Ok((sub.to_string(), period.to_string(), decode(&key, &bytes)?))

@@ -3,44 +3,43 @@
 
 use chrono::{DateTime, Utc};
 
+use super::backend::WriteBatch;
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::tenant::TenantId;
 
 impl Store {
-    /// Records event `id` as seen at `now` and flushes; `false` when it had been seen before.
+    /// Records event `id` as seen at `now`, durably; `false` when it had been seen before
+    /// (of two deliveries racing, exactly one gets `true`).
     pub fn first_sight(
         &self,
         tenant: &TenantId,
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let swapped =
-            self.db
-                .compare_and_swap(keys::seen(tenant, id), None::<&[u8]>, Some(encode(&now)?))?;
-        if swapped.is_ok() {
-            self.db.flush()?;
-        }
-        Ok(swapped.is_ok())
+        self.backend
+            .insert_if_absent(&keys::seen(tenant, id), encode(&now)?)
     }
 
-    /// Forgets events seen before `before`; returns how many.
+    /// Forgets events seen before `before`; returns how many. Not a numbered commit: losing a
+    /// prune only keeps an id a little longer.
     pub fn prune_seen(
         &self,
         tenant: &TenantId,
         before: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let mut batch = sled::Batch::default();
+        let mut batch = WriteBatch::default();
         let mut pruned = 0;
-        for item in self.db.scan_prefix(keys::seen_all(tenant)) {
-            let (key, bytes) = item?;
+        for (key, bytes) in self.backend.scan_prefix(&keys::seen_all(tenant))? {
             let at: DateTime<Utc> = decode(&key, &bytes)?;
             if at < before {
-                batch.remove(key);
+                batch.delete(key);
                 pruned += 1;
             }
         }
-        self.db.apply_batch(batch)?;
+        if pruned > 0 {
+            self.backend.apply(batch)?;
+        }
         Ok(pruned)
     }
 }

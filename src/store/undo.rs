@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::backend::WriteBatch;
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::account::AccountId;
@@ -20,7 +21,7 @@ impl Store {
         tenant: &TenantId,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let mut batch = sled::Batch::default();
+        let mut batch = WriteBatch::default();
         let purged = self.stage_undo_purge(tenant, &mut batch, |plan| plan.is_expired(now))?;
         if purged > 0 {
             self.apply_durably(batch)?;
@@ -47,13 +48,12 @@ impl Store {
         keep: &UserId,
     ) -> Result<usize, StoreError> {
         let kept = keys::undo(tenant, keep);
-        let mut batch = sled::Batch::default();
+        let mut batch = WriteBatch::default();
         let mut purged = 0;
-        for item in self.db.scan_prefix(keys::undos(tenant)) {
-            let (key, bytes) = item?;
+        for (key, bytes) in self.backend.scan_prefix(&keys::undos(tenant))? {
             let plan: UndoPlan = decode(&key, &bytes)?;
             if key != kept && plan.touches(account) {
-                batch.insert(key, encode(&plan.purged())?);
+                batch.put(key, encode(&plan.purged())?);
                 purged += 1;
             }
         }
@@ -68,15 +68,14 @@ impl Store {
     pub(super) fn stage_undo_purge(
         &self,
         tenant: &TenantId,
-        batch: &mut sled::Batch,
+        batch: &mut WriteBatch,
         expired: impl Fn(&UndoPlan) -> bool,
     ) -> Result<usize, StoreError> {
         let mut purged = 0;
-        for item in self.db.scan_prefix(keys::undos(tenant)) {
-            let (key, bytes) = item?;
+        for (key, bytes) in self.backend.scan_prefix(&keys::undos(tenant))? {
             let plan: UndoPlan = decode(&key, &bytes)?;
             if !plan.is_purged() && expired(&plan) {
-                batch.insert(key, encode(&plan.purged())?);
+                batch.put(key, encode(&plan.purged())?);
                 purged += 1;
             }
         }

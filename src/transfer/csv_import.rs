@@ -1,12 +1,12 @@
 //! Purpose: the CSV import loop — read rows, merge each valid one into its account, and every
-//! 1,000 rows write the touched accounts with one audit entry per row in one sled batch,
-//! flush, then report that chunk's rejected rows and `committed through line N`.
+//! 1,000 rows write the touched accounts with one audit entry per row in one atomic batch,
+//! make it durable, then report that chunk's rejected rows and `committed through line N`.
 //!
 //! Durability (DECISIONS 1): a row's account and audit entry go into the same atomic batch,
-//! and the acknowledgement is printed only after that batch's `flush()` returned, so a kill
+//! and the acknowledgement is printed only after `Store::write_bulk` made it durable, so a kill
 //! loses at most the rows after the last `committed through` line — never half a row.
 //! Speed: a writer thread applies and flushes chunk k while this thread parses and encodes
-//! chunk k+1 (sled's insert and flush cost about as much as everything else together). At
+//! chunk k+1 (the database's write and flush cost about as much as everything else). At
 //! most one chunk is in flight, and acknowledgements stay in file order.
 
 use std::io::{BufRead, BufReader, Write};
