@@ -10,6 +10,8 @@
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
+//! - [`ingest`]: the events API (Segment's HTTP Tracking API) — for now its parsing: bodies,
+//!   limits and messages → typed facts or the reason each is skipped.
 //! - [`store`]: sled — tenant-prefixed records, audit trail, flush before acknowledging.
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
@@ -41,6 +43,7 @@ pub mod discord;
 pub mod domain;
 pub mod fault;
 pub mod handlers;
+pub mod ingest;
 pub mod jobs;
 pub mod logging;
 pub mod manifest;
