@@ -68,7 +68,8 @@ impl MessageType {
 pub enum MessageId {
     /// The sender's `messageId` (a string of 1–100 characters).
     Given(String),
-    /// SHA-256 (hex) of the message's content, without `sentAt` and `writeKey`.
+    /// SHA-256 (hex) of the type and the message's content without `sentAt` and `writeKey`
+    /// (a retry sends the same content with another `sentAt`).
     Content(String),
 }
 
@@ -328,7 +329,6 @@ fn message_id(m: &Map<String, Value>, kind: MessageType) -> MessageId {
     let mut content = m.clone();
     content.remove("sentAt");
     content.remove("writeKey");
-    content.remove("messageId");
     let mut hash = Sha256::new();
     hash.update(kind.name().as_bytes());
     // Serialising a `Value` to a hasher cannot fail; should it, the hash is of the type alone.

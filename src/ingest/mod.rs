@@ -1,12 +1,14 @@
 //! The events API adapter: it will own the Segment-compatible routes (`POST /v1/batch`,
 //! `/v1/track` … `/v1/alias`), write-key auth, parsing and limits (INGEST.md). For now it
 //! holds the parsing: request bodies and their limits ([`body`]) and one message → a typed
-//! fact ([`message`]) or the reason it is skipped ([`skip`]). Field names and limits follow
-//! Segment's HTTP Tracking API:
-//! <https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/>. Pure: the time received is an argument.
+//! fact ([`message`]) or the reason it is skipped ([`skip`]), and an accepted message folded
+//! into its account's day rollup (`Message::fold_into`). Pure: the time received is an
+//! argument. Field names and limits follow Segment's HTTP Tracking API:
+//! <https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/>.
 
 pub mod body;
 mod fields;
+mod fold;
 pub mod message;
 pub mod skip;
 
