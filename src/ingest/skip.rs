@@ -27,7 +27,7 @@ pub enum SkipReason {
     MissingTicketId { event: &'static str },
     #[error("a {event} event needs \"properties.score\" from 0 to 10, e.g. {{\"score\":9}}")]
     MissingScore { event: &'static str },
-    #[error("\"{field}\" must be {expected}")]
+    #[error("\"{field}\" must be {expected}, e.g. {}", example(expected))]
     WrongType {
         field: &'static str,
         expected: &'static str,
@@ -64,5 +64,15 @@ impl SkipReason {
             SkipReason::OutOfWindow { .. } => "out of window",
             SkipReason::OutOfRange { .. } => "out of range value",
         }
+    }
+}
+
+/// A value of the JSON type a [`SkipReason::WrongType`] expected.
+fn example(expected: &str) -> &'static str {
+    match expected {
+        "an object" => r#"{"plan":"pro"}"#,
+        "a number" => "50",
+        "a string" => r#""Report Created""#,
+        _ => r#""0015g00000AbC" or 42"#,
     }
 }

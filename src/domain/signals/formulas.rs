@@ -96,6 +96,14 @@ fn window(rollups: &[DayRollup], day: NaiveDate, days: u64) -> impl Iterator<Ite
         .filter(move |r| r.day > after && r.day <= day)
 }
 
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn no_data(day: NaiveDate) -> String {
     format!("no events received for this account up to {day}")
 }
@@ -116,7 +124,10 @@ pub fn usage(rollups: &[DayRollup], day: NaiveDate, seats: Option<u32>) -> Readi
     let n = active.len();
     let window = format!("in the {USAGE_WINDOW_DAYS} days to {day}");
     match seats.filter(|&s| s > 0) {
-        None => Reading::unknown(format!("{n} users active {window}; seats unknown")),
+        None => Reading::unknown(format!(
+            "{n} {} active {window}; seats unknown",
+            plural(n, "user", "users")
+        )),
         Some(seats) => {
             let ratio = 100.0 * n as f64 / f64::from(seats);
             let capped = if ratio > 100.0 {
@@ -222,7 +233,10 @@ pub fn tickets(rollups: &[DayRollup], day: NaiveDate) -> Reading<TicketTrend> {
     };
     Reading::known(
         trend,
-        format!("{now} open tickets{esc} on {day}, {then} on {before}"),
+        format!(
+            "{now} open {}{esc} on {day}, {then} on {before}",
+            plural(now, "ticket", "tickets")
+        ),
     )
 }
 
@@ -246,7 +260,7 @@ pub fn nps(rollups: &[DayRollup], day: NaiveDate) -> Reading<u8> {
     let sum: u64 = latest.values().map(|&(_, _, s)| u64::from(s)).sum();
     // Half up in integers: ⌊(2·sum + n) / 2n⌋; every score is ≤ 10, so the mean is too.
     let mean = ((2 * sum + n) / (2 * n)) as u8;
-    let respondents = if n == 1 { "respondent" } else { "respondents" };
+    let respondents = plural(n as usize, "respondent", "respondents");
     Reading::known(
         mean,
         format!("mean {mean} of the latest score of {n} {respondents} {window}"),

@@ -57,6 +57,11 @@ fn usage_unknown_without_seats_or_data_and_capped_at_100() {
         "60 users active in the 7 days to 2026-11-23; seats unknown"
     );
     assert_eq!(usage(&rollups, d(), Some(0)).value, None);
+    let one = usage(&[active(d(), [7])], d(), None);
+    assert_eq!(
+        one.figures,
+        "1 user active in the 7 days to 2026-11-23; seats unknown"
+    );
     let capped = usage(&rollups, d(), Some(50));
     assert_eq!(capped.value, Some(100.0));
     assert_eq!(
@@ -152,7 +157,7 @@ fn tickets_compare_open_now_with_exactly_14_days_before() {
     rollups.push(tickets_on(back(14), &[("T2", Created)]));
     let r = tickets(&rollups, d());
     assert_eq!(r.value, Some(TicketTrend::Decreasing));
-    assert_eq!(r.figures, "1 open tickets on 2026-11-23, 2 on 2026-11-09");
+    assert_eq!(r.figures, "1 open ticket on 2026-11-23, 2 on 2026-11-09");
     // Opened on d-13 it does not: 1 → 1, stable.
     let mut rollups = base.to_vec();
     rollups.push(tickets_on(back(13), &[("T2", Created)]));
@@ -169,7 +174,7 @@ fn tickets_compare_open_now_with_exactly_14_days_before() {
     assert_eq!(r.value, Some(TicketTrend::Escalated));
     assert_eq!(
         r.figures,
-        "1 open tickets (1 escalated) on 2026-11-23, 1 on 2026-11-09"
+        "1 open ticket (1 escalated) on 2026-11-23, 1 on 2026-11-09"
     );
     // Solved: none open is zero, even after more open before.
     let next = d().succ_opt().expect("valid");

@@ -88,6 +88,14 @@ fn a_bad_message_is_skipped_by_reason_and_the_rest_of_the_batch_kept() {
         parsed.skipped[1].reason.to_string(),
         r#"a message needs "userId" or "anonymousId", e.g. {"type":"track","userId":"u-1","event":"Report Created"}"#
     );
+    assert_eq!(
+        parsed.skipped[6].reason.to_string(),
+        r#""event" must be a string, e.g. "Report Created""#
+    );
+    assert_eq!(
+        parsed.skipped[7].reason.to_string(),
+        r#""properties" must be an object, e.g. {"plan":"pro"}"#
+    );
 }
 
 fn at_of(message: Value) -> DateTime<Utc> {
