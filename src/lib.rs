@@ -10,6 +10,8 @@
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
+//! - [`ingest`]: the events API (Segment's HTTP Tracking API) — for now its parsing: bodies,
+//!   limits and messages → typed facts or the reason each is skipped.
 //! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
 //!   backend trait (sled today).
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
@@ -42,6 +44,7 @@ pub mod discord;
 pub mod domain;
 pub mod fault;
 pub mod handlers;
+pub mod ingest;
 pub mod jobs;
 pub mod logging;
 pub mod manifest;

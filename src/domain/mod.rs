@@ -23,6 +23,7 @@ pub mod reason;
 pub mod renewal;
 pub mod saveplay;
 pub mod schedule;
+pub mod signals;
 pub mod stakeholder;
 pub mod tenant;
 pub mod tier;
