@@ -256,7 +256,7 @@ fn schema_errors(validator: &jsonschema::Validator, body: &Value) -> Vec<String>
 }
 
 #[test]
-#[ignore = "needs the Discord API description: set STEWARD_API_SPECS=../shared/external"]
+#[ignore = "needs the Discord API description: set STEWARD_API_SPECS to the folder of the official API descriptions"]
 fn conformance_discord_commands_validate_against_discords_openapi() {
     let validator = bulk_overwrite_validator();
     let errors = schema_errors(&validator, &discord_commands());
@@ -275,7 +275,7 @@ fn conformance_discord_commands_validate_against_discords_openapi() {
 }
 
 #[test]
-#[ignore = "needs the Discord API description: set STEWARD_API_SPECS=../shared/external"]
+#[ignore = "needs the Discord API description: set STEWARD_API_SPECS to the folder of the official API descriptions"]
 fn conformance_schema_check_catches_unknown_keys_and_wrong_types() {
     let validator = bulk_overwrite_validator();
     let good = json!([group_command(&every_kind_group())]);

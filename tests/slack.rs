@@ -64,7 +64,7 @@ impl Write for Capture {
 }
 
 #[test]
-#[ignore = "needs the Slack API description: set STEWARD_API_SPECS=../shared/external"]
+#[ignore = "needs the Slack API description: set STEWARD_API_SPECS to the folder of the official API descriptions"]
 fn conformance_description_check_catches_what_slack_would_refuse() {
     api_specs::require(spec::DESCRIPTION);
     let args = |v: serde_json::Value| v.as_object().cloned().expect("object");
@@ -128,7 +128,7 @@ fn conformance_description_check_catches_what_slack_would_refuse() {
 /// description. (The rest of the suite is checked the same way whenever the description is
 /// available.)
 #[tokio::test]
-#[ignore = "needs the Slack API description: set STEWARD_API_SPECS=../shared/external"]
+#[ignore = "needs the Slack API description: set STEWARD_API_SPECS to the folder of the official API descriptions"]
 async fn conformance_answers_and_posts_match_slacks_description() {
     use harness::{Harness, Options, ADMIN};
     api_specs::require(spec::DESCRIPTION);

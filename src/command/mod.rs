@@ -76,15 +76,21 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
     })
 }
 
-/// A value as the parser reads it back: `"text"`, trimmed, control characters dropped, and
-/// the marks that would close the quote early (`"`) turned into apostrophes — the syntax has
-/// no escapes; other quotation marks (`“Big”`, `«x»`) are kept. Used wherever Steward writes
-/// a command line (the prompt reader, Discord options).
+/// A value as the parser reads it back, whole: trimmed, control characters dropped, in the
+/// first pair of marks whose closing marks it does not hold — `"Acme Corp"`, `“The "A"
+/// Team”`, `«…»`, `‹…›` — since the syntax has no escapes. Only a text holding every one of
+/// those closing marks has its straight quotes turned into apostrophes. The one way Steward
+/// writes a value into a command line (buttons, forms, the prompt reader, Discord options).
 pub fn quote(text: &str) -> String {
-    let inner: String = text
-        .trim()
+    let inner: String = text.trim().chars().filter(|c| !c.is_control()).collect();
+    for open in ['"', '“', '«', '‹'] {
+        if !inner.chars().any(|c| quotes::closes(open, c)) {
+            let close = quotes::close_of(open);
+            return format!("{open}{inner}{close}");
+        }
+    }
+    let inner: String = inner
         .chars()
-        .filter(|c| !c.is_control())
         .map(|c| if quotes::closes('"', c) { '\'' } else { c })
         .collect();
     format!("\"{inner}\"")

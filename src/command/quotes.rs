@@ -55,6 +55,13 @@ pub fn must_close(open: char) -> bool {
     pair(open).is_some_and(|p| p.strict)
 }
 
+/// The mark that closes a quote opened with `open` (the first, where several do).
+pub fn close_of(open: char) -> char {
+    pair(open)
+        .and_then(|p| p.close.first().copied())
+        .unwrap_or(open)
+}
+
 /// Whether `c` closes a quote opened with `open`.
 pub fn closes(open: char, c: char) -> bool {
     pair(open).is_some_and(|p| p.close.contains(&c))

@@ -140,9 +140,16 @@ mod tests {
                 {"name": "nps", "type": 10, "value": 9.0},
             ]),
         );
+        // The name reaches the parser whole: curly quotes around its straight ones.
         assert_eq!(
             got.as_deref(),
-            Ok("/health set \"The 'A' Team\" usage:85.5 nps:9")
+            Ok("/health set “The \"A\" Team” usage:85.5 nps:9")
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
+        let parsed = crate::command::parse(got.as_deref().unwrap_or_default(), today);
+        assert!(
+            format!("{parsed:?}").contains("The \\\"A\\\" Team"),
+            "{parsed:?}"
         );
         let got = line(
             "renewal",

@@ -196,7 +196,9 @@ mod tests {
             line.render("Acme Corp"),
             "/stakeholder add \"Acme Corp\" \"Jane Doe\" role:champion title:\"VP Ops\""
         );
-        assert_eq!(quote("say \"hi\""), "\"say 'hi'\"");
+        assert_eq!(quote("say \"hi\""), "“say \"hi\"”");
+        assert_eq!(quote("“Big” \"A\""), "«“Big” \"A\"»");
+        assert_eq!(quote("\" ” » ›"), "\"' ” » ›\"");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::actions::{button_label, is_read_only};
+use crate::command::quote;
 
 pub const SHARE: &str = "steward_share";
 pub const FOLLOWUP: &str = "steward_followup";
@@ -41,15 +42,6 @@ pub fn share_block(line: &str) -> Option<Value> {
     (is_read_only(line) && line.len() <= MAX_VALUE).then(|| {
         json!({"type": "actions", "block_id": "steward_share", "elements": [button(SHARE, "Share in channel", line)]})
     })
-}
-
-/// `"Acme Corp"` as the parser reads it (curly quotes when the name holds a straight one).
-pub fn quote(name: &str) -> String {
-    if name.contains('"') {
-        format!("“{name}”")
-    } else {
-        format!("\"{name}\"")
-    }
 }
 
 /// The command line a button runs, and whether its answer goes to the channel.

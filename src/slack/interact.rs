@@ -193,12 +193,12 @@ pub fn account_add_line(values: &Value) -> String {
     };
     let mut line = format!(
         "/account add {}",
-        actions::quote(get("name").unwrap_or_default())
+        crate::command::quote(get("name").unwrap_or_default())
     );
     for (key, block) in [("arr", "arr"), ("renewal", "renewal")] {
         line.push_str(&format!(
             " {key}:{}",
-            actions::quote(get(block).unwrap_or_default())
+            crate::command::quote(get(block).unwrap_or_default())
         ));
     }
     if let Some(owner) = get("owner") {
@@ -208,7 +208,7 @@ pub fn account_add_line(values: &Value) -> String {
         line.push_str(&format!(" tier:{tier}"));
     }
     if let Some(industry) = get("industry") {
-        line.push_str(&format!(" industry:{}", actions::quote(industry)));
+        line.push_str(&format!(" industry:{}", crate::command::quote(industry)));
     }
     line
 }

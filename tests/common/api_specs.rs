@@ -2,11 +2,11 @@
 //! has none, and `cargo test` passes there with the conformance tests ignored and the fake
 //! Slack and Discord servers checking only what they check themselves. `STEWARD_API_SPECS`
 //! names the folder holding `discord-api-spec/openapi.json` and `slack-api-specs/…` (CI sets
-//! it to `../shared/external`); once it is set, every request the fakes see is validated
+//! it to the copy beside the project); once it is set, every request the fakes see is validated
 //! against the descriptions, and a missing file fails loudly instead of skipping.
 //!
 //! The conformance tests are `#[ignore]`d with the reason and run with
-//! `STEWARD_API_SPECS=… cargo test -- --ignored conformance`.
+//! `STEWARD_API_SPECS=DIR cargo test -- --ignored conformance`.
 
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ pub fn require(relative: &str) -> PathBuf {
     find(relative).unwrap_or_else(|| {
         panic!(
             "this conformance test needs the official API descriptions: \
-             set {VARIABLE}=../shared/external (the folder holding {relative})"
+             set {VARIABLE} to the folder holding {relative}"
         )
     })
 }

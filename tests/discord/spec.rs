@@ -161,7 +161,7 @@ pub fn assert_valid(op: Op, body: &Value) {
 }
 
 #[test]
-#[ignore = "needs the Discord API description: set STEWARD_API_SPECS=../shared/external"]
+#[ignore = "needs the Discord API description: set STEWARD_API_SPECS to the folder of the official API descriptions"]
 fn conformance_checks_catch_what_discord_would_refuse() {
     super::api_specs::require(DESCRIPTION);
     assert_valid(Op::Callback, &json!({"type": 1}));
