@@ -7,8 +7,12 @@
 //! exported. The run fails on any panic in a log, any request unanswered for 10 s (a hang),
 //! any process death (exit 101 or a signal), or a database that no longer exports.
 //!
-//! Run: `cargo bench --bench hostile -- --seconds 600` (default 60; `--smoke` is 5). Inputs
-//! are generated from a fixed seed, so a run can be repeated; `--seed N` picks another.
+//! `serve` runs under a 1,024-descriptor limit; `--slow-clients 1100` ends the run by holding
+//! that many half-sent requests and timing how long `/healthz` takes to answer again.
+//!
+//! Run: `cargo bench --bench hostile -- --seconds 600 --slow-clients 1100` (default 60 s and
+//! no slow clients; `--smoke` is 5 s). Inputs are generated from a fixed seed, so a run can be
+//! repeated; `--seed N` picks another.
 
 #[path = "../common/api_specs.rs"]
 #[expect(dead_code, reason = "the stand-in's checks need only find")]
@@ -63,7 +67,12 @@ struct Tally {
 struct Options {
     seconds: u64,
     seed: u64,
+    /// Slow clients to hold at the end, against `serve` under a 1,024-descriptor limit.
+    slow_clients: usize,
 }
+
+/// The descriptor limit `serve` runs under in the slow-client phase.
+const DESCRIPTORS: u32 = 1024;
 
 fn options() -> Options {
     let args: Vec<String> = std::env::args().collect();
@@ -81,6 +90,7 @@ fn options() -> Options {
     Options {
         seconds,
         seed: value("--seed").unwrap_or(7),
+        slow_clients: value("--slow-clients").map_or(0, |n: u64| n as usize),
     }
 }
 
@@ -272,6 +282,50 @@ async fn fire(
     }
 }
 
+/// Holds `n` connections that each send half a request head, more than `serve` has
+/// descriptors, and times how long until `/healthz` answers again (goal: within 30 s).
+async fn slow_clients(client: &reqwest::Client, base: &str, port: u16, n: usize, tally: &Tally) {
+    use tokio::io::AsyncWriteExt;
+    let mut held = Vec::new();
+    for _ in 0..n {
+        if let Ok(Ok(mut socket)) = tokio::time::timeout(
+            Duration::from_secs(5),
+            tokio::net::TcpStream::connect(("127.0.0.1", port)),
+        )
+        .await
+        {
+            let _ = socket
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                .await;
+            held.push(socket);
+        }
+    }
+    let started = Instant::now();
+    let answered = loop {
+        let probe = client
+            .get(format!("{base}/healthz"))
+            .timeout(Duration::from_secs(2));
+        if probe.send().await.is_ok_and(|r| r.status().is_success()) {
+            break Some(started.elapsed());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    match answered {
+        Some(after) if after <= Duration::from_secs(30) => println!(
+            "{} slow clients held against {DESCRIPTORS} descriptors: /healthz answered {:.1} s after the last connected (goal ≤ 30 s: ok)",
+            held.len(),
+            after.as_secs_f64()
+        ),
+        _ => {
+            println!("{} slow clients held: /healthz did not answer within 30 s (MISSED)", held.len());
+            tally.hangs.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -281,8 +335,12 @@ fn free_port() -> u16 {
 
 fn start_serve(dir: &Path, port: u16, slack_api: &str, key: &SigningKey) -> Child {
     let log = std::fs::File::create(dir.join("serve.log")).expect("log file");
-    Command::new(binary())
-        .arg("serve")
+    // Under the descriptor limit of a default Linux session, so that slow clients can
+    // exhaust it: `exec` keeps the pid, so SIGTERM reaches serve itself.
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {DESCRIPTORS} && exec \"$0\" serve"))
+        .arg(binary())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("STEWARD_DB", dir.join("serve.db"))
@@ -462,6 +520,9 @@ async fn main() {
         let _ = worker.await;
     }
     let _ = offline.await;
+    if options.slow_clients > 0 {
+        slow_clients(&client, &base, port, options.slow_clients, &tally).await;
+    }
 
     let stop = Instant::now();
     let _ = Command::new("kill")
