@@ -114,7 +114,7 @@ pub async fn run(app: Arc<App>, config: &Config) -> Result<(), String> {
         None => None,
     };
     let listen = &config.listen;
-    let listener = TcpListener::bind(listen)
+    let listener = http::listen(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener

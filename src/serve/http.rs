@@ -14,6 +14,12 @@
 //! the handler — nothing received, or a request head only partly received — is dropped at
 //! once: waiting for the rest of a request no one would answer is what a slow client wants.
 //! What is still running when the grace period ends is dropped.
+//!
+//! [`listen`] opens the listener with a deep accept queue: std and mio listen with a backlog
+//! of 128 (mio 1.2 `net/tcp/listener.rs`, "the same backlog value as the standard
+//! library"), so 200 clients connecting at once overflowed it (`TcpExtListenOverflows` in
+//! `nstat`) and the dropped ones waited out TCP's 1 s SYN retransmission: the first burst
+//! after start had a p99 of a second.
 
 use axum::body::Body;
 use axum::Router;
@@ -25,11 +31,39 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::HttpTimeouts;
+
+/// Finished handshakes the kernel may queue for `accept` (it caps this at
+/// `net.core.somaxconn`, 4096 on current Linux).
+const BACKLOG: u32 = 4096;
+
+/// A listener on `addr` (`host:port`; the first address it resolves to that binds) with an
+/// accept queue of [`BACKLOG`].
+pub async fn listen(addr: &str) -> std::io::Result<TcpListener> {
+    let mut failure = None;
+    for resolved in tokio::net::lookup_host(addr).await? {
+        let socket = if resolved.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(resolved) {
+            Ok(()) => return socket.listen(BACKLOG),
+            Err(error) => failure = Some(error),
+        }
+    }
+    Err(failure.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::AddrNotAvailable,
+            format!("{addr} names no address"),
+        )
+    }))
+}
 
 /// How long accepting pauses after it failed (out of file descriptors, say), so the loop
 /// does not spin while connections are being closed.
@@ -141,5 +175,47 @@ impl Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Clients connecting at once, none accepted yet, all get through the handshake: with
+    /// std's and mio's backlog of 128, those past it waited a 1 s SYN retransmission.
+    #[tokio::test]
+    async fn a_burst_of_connections_fits_the_accept_queue() {
+        let somaxconn: usize = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(BACKLOG as usize);
+        let clients = 300.min(somaxconn);
+        let listener = listen("127.0.0.1:0").await.expect("listen");
+        let addr = listener.local_addr().expect("addr");
+        let connecting: Vec<_> = (0..clients)
+            .map(|_| {
+                tokio::spawn(tokio::time::timeout(
+                    Duration::from_millis(700),
+                    TcpStream::connect(addr),
+                ))
+            })
+            .collect();
+        let mut connected = 0;
+        for client in connecting {
+            if matches!(client.await, Ok(Ok(Ok(_)))) {
+                connected += 1;
+            }
+        }
+        assert_eq!(
+            connected, clients,
+            "handshakes lost to a short accept queue"
+        );
+        drop(listener);
+    }
+
+    #[tokio::test]
+    async fn an_address_that_is_none_is_an_error() {
+        assert!(listen("not an address").await.is_err());
     }
 }

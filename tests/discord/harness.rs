@@ -137,7 +137,7 @@ impl Harness {
             retry: Retry::immediate(),
         };
         let discord = Discord::new(app.clone(), settings).expect("adapter");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = steward::serve::http::listen("127.0.0.1:0")
             .await
             .expect("bind");
         let url = format!(

@@ -108,7 +108,7 @@ impl Harness {
     pub async fn start(db: &Path, fake: Fake, options: Options) -> Harness {
         let app = open_app(db);
         let slack = slack(app.clone(), &fake, &options);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = steward::serve::http::listen("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
