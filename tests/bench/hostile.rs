@@ -429,10 +429,19 @@ fn run(command: &mut Command, input: &[u8]) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start steward");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input);
+    // Written from its own thread while the output is read: a script larger than a pipe's
+    // buffer would otherwise block both sides once the replies fill theirs.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        })
+    });
+    let output = child.wait_with_output().expect("steward ran");
+    if let Some(writer) = writer {
+        let _ = writer.join();
     }
-    child.wait_with_output().expect("steward ran")
+    output
 }
 
 fn record(tally: &Tally, output: &std::process::Output, what: &str) {
