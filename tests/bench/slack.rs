@@ -260,7 +260,7 @@ async fn phase(h: &Harness, accounts: usize, load: Load, label: &str) -> f64 {
 /// A bare axum route on the same machine under the same saturating load (the HTTP stack's
 /// ceiling, without signature, parsing or the book): requests/s.
 async fn bare_axum(connections: usize, per_connection: usize) -> f64 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let listener = steward::serve::http::listen("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
