@@ -4,23 +4,11 @@
 
 #[expect(dead_code, reason = "each test crate uses part of the shared helpers")]
 mod common;
+#[path = "common/quote_marks.rs"]
+mod quote_marks;
 
 use common::{assert_has, assert_lacks, Steward};
-
-/// The quotation marks of every keyboard, as (opening, closing).
-const QUOTES: [(&str, &str); 11] = [
-    ("\"", "\""),
-    ("“", "”"),
-    ("”", "”"),
-    ("„", "“"),
-    ("„", "”"),
-    ("«", "»"),
-    ("»", "«"),
-    ("‹", "›"),
-    ("'", "'"),
-    ("‘", "’"),
-    ("‚", "‘"),
-];
+use quote_marks::QUOTES;
 
 #[test]
 fn prompts_and_commands_read_names_in_every_keyboard_s_quotes() {

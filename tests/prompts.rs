@@ -11,8 +11,11 @@
 mod bench;
 #[path = "prompts/fixture.rs"]
 mod fixture;
+#[path = "common/quote_marks.rs"]
+mod quote_marks;
 
 use chrono::Duration;
+use quote_marks::QUOTES;
 use std::collections::BTreeMap;
 
 use fixture::{asker, fixture, now, today};
@@ -227,21 +230,6 @@ fn a_change_read_from_a_prompt_names_its_account() {
         matches!(follow, Reading::Command { ref line, writes: false, .. } if line == "/stakeholder list \"Acme Corp\"")
     );
 }
-
-/// The quotation marks of every keyboard, as (opening, closing).
-const QUOTES: [(&str, &str); 11] = [
-    ("\"", "\""),
-    ("“", "”"),
-    ("”", "”"),
-    ("„", "“"),
-    ("„", "”"),
-    ("«", "»"),
-    ("»", "«"),
-    ("‹", "›"),
-    ("'", "'"),
-    ("‘", "’"),
-    ("‚", "‘"),
-];
 
 #[test]
 fn names_in_the_quotes_of_every_keyboard_read_alike() {
