@@ -13,7 +13,7 @@ use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
 use crate::fault;
-use crate::handlers::{self, AuditLog, Ctx, Outcome};
+use crate::handlers::{self, AuditLog, Ctx, DataFeed, Outcome};
 use crate::reply::Reply;
 use crate::store::{AuditPage, Store, StoreError};
 
@@ -157,6 +157,7 @@ impl App {
             timezone,
             channel: &actor.channel,
             audit: &audit,
+            data: &audit,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.
@@ -240,8 +241,21 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// The store's audit trail, as handlers see it.
+/// The store's audit trail and received data, as handlers see them.
 struct StoreAudit<'a>(&'a Store);
+
+impl DataFeed for StoreAudit<'_> {
+    fn reading(
+        &self,
+        book: &Book,
+        account: &crate::domain::account::Account,
+        day: NaiveDate,
+    ) -> Result<Option<crate::feed::Reading>, String> {
+        let tenant_data =
+            crate::feed::TenantData::load(self.0, &book.tenant).map_err(|e| e.to_string())?;
+        crate::feed::reading(self.0, &tenant_data, book, account, day).map_err(|e| e.to_string())
+    }
+}
 
 impl AuditLog for StoreAudit<'_> {
     fn last_change(&self, tenant: &TenantId, actor: &UserId) -> Result<Option<UndoPlan>, String> {

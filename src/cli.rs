@@ -82,6 +82,12 @@ pub enum Cmd {
         #[arg(long, value_name = "DIR")]
         images: Option<PathBuf>,
     },
+    /// Store Segment-format events from JSON lines (one message or one {"batch":[…]} per
+    /// line), as the events API would; for backfilling history and replaying an export
+    Ingest {
+        /// The JSON-lines file, or - for standard input
+        file: PathBuf,
+    },
     /// Run the chat adapters, the HTTP listener and the scheduler until SIGINT/SIGTERM
     Serve,
 }
@@ -206,8 +212,43 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             );
             app.store.flush().map_err(|e| e.to_string())
         }
+        Some(Cmd::Ingest { file }) => ingest(&open()?, &actor.tenant, &file, clock()),
         Some(Cmd::Serve) => serve(open()?, &config),
     }
+}
+
+/// `steward ingest FILE|-`: stores the lines' messages, then says what became of them.
+fn ingest(
+    app: &App,
+    tenant: &TenantId,
+    file: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
+    let zone = {
+        let book = app.store.book(tenant).map_err(|e| e.to_string())?;
+        let book = book.read().unwrap_or_else(|p| p.into_inner());
+        app.timezone_of(&book)
+    };
+    let summary = if file.as_os_str() == "-" {
+        crate::ingest::replay::replay(&app.store, tenant, zone, now, std::io::stdin().lock())
+    } else {
+        let opened = std::fs::File::open(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let reader = std::io::BufReader::new(opened);
+        crate::ingest::replay::replay(&app.store, tenant, zone, now, reader)
+    }
+    .map_err(|e| e.to_string())?;
+    for line in &summary.bad_lines {
+        eprintln!("{line}");
+    }
+    if summary.receipt.duplicates > 0 {
+        println!(
+            "{} already received before (same messageId), not counted again",
+            summary.receipt.duplicates
+        );
+    }
+    println!("{}", summary.last_line());
+    app.store.flush().map_err(|e| e.to_string())
 }
 
 /// Makes sure `--images DIR` can hold pictures (created if missing), before anything runs.

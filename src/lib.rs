@@ -10,8 +10,9 @@
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
-//! - [`ingest`]: the events API (Segment's HTTP Tracking API) — for now its parsing: bodies,
-//!   limits and messages → typed facts or the reason each is skipped.
+//! - [`ingest`]: the events API (Segment's HTTP Tracking API) — routes, write keys, limits,
+//!   bodies and messages → typed facts or the reason each is skipped.
+//! - [`feed`]: health fed by received data — an account's data signals, the daily recompute.
 //! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
 //!   backend trait (sled today).
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
@@ -43,6 +44,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod fault;
+pub mod feed;
 pub mod handlers;
 pub mod ingest;
 pub mod jobs;

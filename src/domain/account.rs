@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::expansion::Opportunity;
-use super::health::{Health, Signals, Snapshot};
+use super::health::{Health, SignalSources, Signals, Snapshot};
 use super::money::Money;
 use super::person::{Person, UserId};
 use super::plan::Plan;
@@ -118,6 +118,9 @@ pub struct Account {
     /// Health snapshots in time order; the last one is the current state.
     #[serde(default)]
     pub health: Vec<Snapshot>,
+    /// Where each current signal came from: `/health set` or data.
+    #[serde(default, skip_serializing_if = "SignalSources::is_empty")]
+    pub signal_sources: SignalSources,
     #[serde(default)]
     pub renewal: RenewalCycle,
     #[serde(default)]
@@ -158,6 +161,7 @@ impl Account {
             products: Vec::new(),
             stakeholders: Vec::new(),
             health: Vec::new(),
+            signal_sources: SignalSources::default(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
             opportunities: Vec::new(),

@@ -132,8 +132,9 @@ impl UndoPlan {
     }
 }
 
-/// Fields whose changes are bookkeeping, not news.
-const IGNORED: [&str; 3] = ["updated_at", "created_at", "id"];
+/// Fields whose changes are bookkeeping, not news (`signal_sources` changes with the health
+/// reading it explains).
+const IGNORED: [&str; 4] = ["updated_at", "created_at", "id", "signal_sources"];
 
 fn is_empty(value: &Value) -> bool {
     match value {

@@ -117,6 +117,11 @@ impl Book {
     }
 
     /// Finds an account by name, or says which names come closest.
+    /// The account a received `groupId` names: by name, ignoring case.
+    pub fn account_for_group_id(&self, id: &str) -> Option<&Account> {
+        self.by_name(id)
+    }
+
     pub fn find(&self, name: &str) -> Result<&Account, DomainError> {
         self.by_name(name).ok_or_else(|| DomainError::NotFound {
             what: "account",

@@ -1,5 +1,7 @@
-//! Purpose: `/health` — record signals (merged, snapshotted) and show the score, its
-//! breakdown (saying where ROI comes from: `/health set` or the plan's metrics) and trend.
+//! Purpose: `/health` — record signals (merged, snapshotted, each noted as set by hand) and
+//! show the score computed for now (received data merged in), its breakdown saying where each
+//! signal came from (events with their figures, `/health set` by whom, the plan's metrics),
+//! and the trend.
 
 use chrono::Duration;
 
@@ -12,9 +14,11 @@ use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::health::{
     effective, is_declining, shown_score, Band, Category, Health, RoiSource, Signals, Snapshot,
+    Source,
 };
+use crate::feed::Reading;
 use crate::picture::{HealthTrend, Picture};
-use crate::reply::{b, t, Reply};
+use crate::reply::{b, t, Reply, Span};
 
 /// How far back `/health show` draws the trend.
 const TREND_DAYS: i64 = 90;
@@ -24,8 +28,13 @@ pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
         HealthCommand::Set { account, signals } => set(account, signals, ctx, book),
         HealthCommand::Show { account } => {
             let account = book.find(account)?;
+            let reading = ctx.data.reading(book, account, ctx.today).map_err(|e| {
+                DomainError::Refused(format!("received data could not be read: {e}"))
+            })?;
             let trend = HealthTrend::of(account, ctx.today).map(Picture::HealthTrend);
-            Ok(Outcome::read(show(account, ctx).picture(trend)))
+            Ok(Outcome::read(
+                show(account, reading.as_ref(), ctx).picture(trend),
+            ))
         }
     }
 }
@@ -48,6 +57,17 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
         at: ctx.now,
         signals: merged,
     });
+    // Signals that data fed until now: the typed value stands until newer data arrives.
+    let data_fed: Vec<&str> = given(update)
+        .filter(|c| matches!(account.signal_sources.get(*c), Some(Source::Data { .. })))
+        .map(Category::label)
+        .collect();
+    for category in given(update) {
+        let by = ctx.actor.clone();
+        account
+            .signal_sources
+            .set(category, Source::Hand { by, at: ctx.now });
+    }
     let after = account.health();
     let mut reply = Reply::new().para(vec![
         t(format!("Health of {}: ", account.name)),
@@ -72,6 +92,12 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
             .collect();
         reply = reply.line(format!("Partial score — unknown: {}.", missing.join(", ")));
     }
+    if !data_fed.is_empty() {
+        reply = reply.line(format!(
+            "{} came from received data until now: your value stands until newer data arrives, then the data wins again.",
+            data_fed.join(", ")
+        ));
+    }
     if let (Some(_), Some(targets)) = (update.roi, account.plan.targets_met()) {
         reply = reply.line(format!(
             "ROI from /health set now counts instead of the plan's metrics ({}/{} targets met).",
@@ -84,9 +110,25 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     ))
 }
 
-fn show(account: &Account, ctx: &Ctx) -> Reply {
-    let health = account.health();
-    let (signals, roi) = effective(account.recorded_signals(), account.plan.targets_met());
+/// The categories an update gives a value for.
+fn given(update: &Signals) -> impl Iterator<Item = Category> + '_ {
+    Category::ALL.into_iter().filter(|c| match c {
+        Category::Usage => update.usage.is_some(),
+        Category::Adoption => update.adoption.is_some(),
+        Category::Relationship => update.nps.is_some(),
+        Category::Tickets => update.tickets.is_some(),
+        Category::Roi => update.roi.is_some(),
+    })
+}
+
+fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
+    // Computed for now: the recorded signals with the data received so far merged in.
+    let (recorded, sources) = match reading {
+        Some(r) => (r.merged.signals, &r.merged.sources),
+        None => (account.recorded_signals(), &account.signal_sources),
+    };
+    let (signals, roi) = effective(recorded, account.plan.targets_met());
+    let health = Health::assess(&signals);
     let mut reply = Reply::new()
         .heading(format!("Health — {}", account.name))
         .para(vec![t("Score: "), b(present::health(&health))]);
@@ -101,12 +143,14 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
         .iter()
         .map(|(category, rating)| {
             let rated = rating.map_or("unknown", |r| r.word());
-            vec![t(format!(
+            let mut row = vec![t(format!(
                 "{} ({} %): {} — {rated}",
                 category.label(),
                 category.weight(),
                 value(*category, &signals, roi, account)
-            ))]
+            ))];
+            row.extend(source(*category, sources.get(*category), reading));
+            row
         })
         .collect();
     reply = reply.bullets(rows);
@@ -136,6 +180,45 @@ fn show(account: &Account, ctx: &Ctx) -> Reply {
         reply = reply.line(format!("Last updated {}.", last.at.date_naive()));
     }
     reply
+}
+
+/// Where a signal's value came from: the figures behind data, or who set it by hand and when
+/// (with the data that newer events would bring in).
+fn source(category: Category, source: Option<&Source>, reading: Option<&Reading>) -> Vec<Span> {
+    let figures = reading.and_then(|r| {
+        let data = &r.data;
+        let (known, figures) = match category {
+            Category::Usage => (data.usage.value.is_some(), &data.usage.figures),
+            Category::Adoption => (data.adoption.value.is_some(), &data.adoption.figures),
+            Category::Relationship => (data.nps.value.is_some(), &data.nps.figures),
+            Category::Tickets => (data.tickets.value.is_some(), &data.tickets.figures),
+            Category::Roi => return None,
+        };
+        Some((known, figures.clone()))
+    });
+    match (source, figures) {
+        (Some(Source::Data { .. }), Some((_, figures))) => {
+            vec![t(format!(" — {figures}, from events"))]
+        }
+        (Some(Source::Data { at }), None) => {
+            vec![t(format!(" — from events to {}", at.date_naive()))]
+        }
+        (Some(Source::Hand { by, at }), data) => {
+            let mut spans = vec![
+                t(" — set by "),
+                Span::Mention(by.clone()),
+                t(format!(" on {}", at.date_naive())),
+            ];
+            if let Some((true, figures)) = data {
+                spans.push(t(format!(
+                    "; events say {figures} — newer events will replace it"
+                )));
+            }
+            spans
+        }
+        (None, Some((true, figures))) => vec![t(format!(" — events say {figures}"))],
+        (None, _) => Vec::new(),
+    }
 }
 
 fn value(category: Category, s: &Signals, roi: RoiSource, account: &Account) -> String {

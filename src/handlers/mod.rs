@@ -41,6 +41,18 @@ pub trait AuditLog {
     ) -> Result<AuditPage, String>;
 }
 
+/// Reads received data: an account's data-fed health (the other thing handlers need that
+/// is not in the book), and the tenant's intake for `/steward ingest status`.
+pub trait DataFeed {
+    /// The account's data-fed health as of `day`; `None` when no data ever arrived for it.
+    fn reading(
+        &self,
+        book: &Book,
+        account: &Account,
+        day: NaiveDate,
+    ) -> Result<Option<crate::feed::Reading>, String>;
+}
+
 /// Who is asking, when, and with which rights.
 pub struct Ctx<'a> {
     pub actor: &'a UserId,
@@ -53,6 +65,7 @@ pub struct Ctx<'a> {
     /// The channel the command came from (`console` on the console).
     pub channel: &'a str,
     pub audit: &'a dyn AuditLog,
+    pub data: &'a dyn DataFeed,
 }
 
 /// What a handler decided.

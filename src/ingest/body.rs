@@ -39,6 +39,10 @@ pub enum BodyError {
     NoBatch,
     #[error("\"sentAt\" is not an ISO 8601 time, e.g. \"2026-11-23T10:15:00.123Z\"")]
     BadSentAt,
+    #[error("the body is not valid gzip ({detail}); send it whole, gzipped or plain")]
+    BadGzip { detail: String },
+    #[error("Content-Encoding {0:?} is not accepted; send the body plain or with gzip")]
+    UnknownEncoding(String),
 }
 
 impl BodyError {

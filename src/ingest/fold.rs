@@ -7,12 +7,30 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::message::{Detail, Fact, Message};
-use crate::domain::signals::{DayRollup, Interner, RollupError};
+use crate::domain::signals::{DayRollup, Feed, Interner, RollupError};
 
 impl Message {
     /// The calendar day in the tenant's time zone whose rollup this message belongs to.
     pub fn day(&self, zone: Tz) -> NaiveDate {
         self.at.with_timezone(&zone).date_naive()
+    }
+
+    /// What this message feeds: activity (track, page, screen), a track event, a ticket
+    /// change, a survey answer.
+    pub fn feeds(&self) -> Vec<Feed> {
+        let mut feeds = Vec::new();
+        if self.kind.is_activity() {
+            feeds.push(Feed::Activity);
+        }
+        if let Fact::Track { detail, .. } = &self.fact {
+            feeds.push(Feed::Track);
+            match detail {
+                Detail::Plain => {}
+                Detail::Ticket { .. } => feeds.push(Feed::Ticket),
+                Detail::Survey(_) => feeds.push(Feed::Survey),
+            }
+        }
+        feeds
     }
 
     /// Adds this message to `rollup` (the rollup of [`Message::day`] of one account it was

@@ -10,6 +10,8 @@ pub mod body;
 mod fields;
 mod fold;
 pub mod message;
+pub mod replay;
+pub mod request;
 pub mod skip;
 
 pub use body::{

@@ -1,5 +1,6 @@
-//! The scheduler: every run posts what is due — weekly digests, standup lists, renewal
-//! reminders and escalations — exactly once per subscription and period.
+//! The scheduler: every run recomputes health from received data once a day per tenant
+//! ([`feed`]), then posts what is due — weekly digests, standup lists, renewal reminders and
+//! escalations — exactly once per subscription and period.
 //!
 //! A period is claimed, posted and marked sent, each step flushed (DECISIONS 5). After a
 //! restart a claimed-but-unmarked period is looked up in the channel's history by its marker;
@@ -22,6 +23,7 @@ use crate::domain::person::UserId;
 use crate::domain::schedule::{PostKind, Subscription};
 use crate::domain::tenant::TenantId;
 use crate::fault;
+use crate::feed;
 use crate::jobs;
 use crate::reply::Reply;
 use crate::store::ledger::PostState;
@@ -113,6 +115,8 @@ impl Scheduler<'_> {
                 if let Err(error) = self.app.store.purge_expired_undo(&tenant, now) {
                     tracing::error!(%tenant, %error, "could not purge expired undo plans");
                 }
+                // Before planning: escalations and lists see the health data moved today.
+                self.recompute(&tenant, now);
             }
             let planned = fault::catch("scheduler: planning a tenant's posts", || {
                 self.ports
@@ -158,6 +162,35 @@ impl Scheduler<'_> {
             }
         }
         report
+    }
+
+    /// The tenant's daily health recompute from received data, when due (see [`feed`]).
+    fn recompute(&self, tenant: &TenantId, now: DateTime<Utc>) {
+        let zone = match self.app.store.book(tenant) {
+            Ok(book) => self
+                .app
+                .timezone_of(&book.read().unwrap_or_else(|p| p.into_inner())),
+            Err(_) => self.app.timezone,
+        };
+        let store = &self.app.store;
+        match fault::catch("scheduler: recomputing health from data", || {
+            feed::recompute_if_due(store, tenant, zone, now)
+        }) {
+            Ok(Ok(Some(changed))) if changed > 0 => {
+                tracing::info!(%tenant, changed, "health recomputed from received data")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => {
+                tracing::error!(%tenant, %error, "could not recompute health from data; retried next run")
+            }
+            Err(fault) => {
+                // The commit may have stopped half-way: memory is read again from the disk.
+                if let Err(error) = store.reload(tenant) {
+                    tracing::error!(%tenant, %error, "could not reload the book");
+                }
+                tracing::error!(%tenant, reference = %fault.reference, "the health recompute panicked; retried next run")
+            }
+        }
     }
 
     /// What the tenant's subscriptions want posted now (and ledger housekeeping).

@@ -11,6 +11,16 @@
 //! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
 //! t\0{tenant}\0undo\0{user}                    how to take back a user's last change
 //! t\0{tenant}\0seen\0{event_id}                a Slack event already handled (deduplication)
+//! t\0{tenant}\0in\0user\0{index:08x}          received data: a user id of the user table
+//! t\0{tenant}\0in\0event\0{index:08x}         an event name of the event table
+//! t\0{tenant}\0in\0link\0{user:08x}\0{account:016x}  a user linked to an account
+//! t\0{tenant}\0in\0seats\0{account:016x}      seats from group traits
+//! t\0{tenant}\0in\0email\0{user:08x}          a user's e-mail from identify traits
+//! t\0{tenant}\0in\0roll\0{account:016x}\0{day}  an account's day rollup (DayRollup bytes)
+//! t\0{tenant}\0in\0fresh\0{account:016x}      the newest event of each kind for an account
+//! t\0{tenant}\0in\0msg\0{week:08x}\0{id}      a message id received that week (de-duplication)
+//! t\0{tenant}\0in\0count\0{hour}              the hour's counts of accepted and rejected events
+//! t\0{tenant}\0in\0unmatched\0{id}            an id no account matched, with its count
 //! ```
 
 use crate::domain::account::AccountId;
@@ -114,6 +124,118 @@ pub fn seen_all(t: &TenantId) -> Vec<u8> {
 pub fn seen(t: &TenantId, event_id: &str) -> Vec<u8> {
     let mut key = seen_all(t);
     key.extend_from_slice(event_id.as_bytes());
+    key
+}
+
+/// Everything received data left for a tenant (tables, links, rollups, counts).
+pub fn ingested(t: &TenantId) -> Vec<u8> {
+    under(t, "in\0")
+}
+
+fn ingest(t: &TenantId, kind: &str) -> Vec<u8> {
+    let mut key = ingested(t);
+    key.extend_from_slice(kind.as_bytes());
+    key.push(0);
+    key
+}
+
+fn with_hex(mut key: Vec<u8>, width: usize, n: u64) -> Vec<u8> {
+    key.extend_from_slice(format!("{n:0width$x}").as_bytes());
+    key
+}
+
+/// The user table, in index order.
+pub fn ingest_users(t: &TenantId) -> Vec<u8> {
+    ingest(t, "user")
+}
+
+pub fn ingest_user(t: &TenantId, index: u32) -> Vec<u8> {
+    with_hex(ingest_users(t), 8, u64::from(index))
+}
+
+/// The event-name table, in index order.
+pub fn ingest_events(t: &TenantId) -> Vec<u8> {
+    ingest(t, "event")
+}
+
+pub fn ingest_event(t: &TenantId, index: u32) -> Vec<u8> {
+    with_hex(ingest_events(t), 8, u64::from(index))
+}
+
+/// Every user-to-account link.
+pub fn ingest_links(t: &TenantId) -> Vec<u8> {
+    ingest(t, "link")
+}
+
+pub fn ingest_link(t: &TenantId, user: u32, account: AccountId) -> Vec<u8> {
+    let mut key = with_hex(ingest_links(t), 8, u64::from(user));
+    key.push(0);
+    with_hex(key, 16, account.0)
+}
+
+pub fn ingest_seats(t: &TenantId, account: AccountId) -> Vec<u8> {
+    with_hex(ingest(t, "seats"), 16, account.0)
+}
+
+pub fn ingest_email(t: &TenantId, user: u32) -> Vec<u8> {
+    with_hex(ingest(t, "email"), 8, u64::from(user))
+}
+
+/// Every day rollup of one account, in day order.
+pub fn rollups(t: &TenantId, account: AccountId) -> Vec<u8> {
+    let mut key = with_hex(ingest(t, "roll"), 16, account.0);
+    key.push(0);
+    key
+}
+
+pub fn rollup(t: &TenantId, account: AccountId, day: chrono::NaiveDate) -> Vec<u8> {
+    let mut key = rollups(t, account);
+    key.extend_from_slice(day.format("%Y-%m-%d").to_string().as_bytes());
+    key
+}
+
+pub fn freshness(t: &TenantId, account: AccountId) -> Vec<u8> {
+    with_hex(ingest(t, "fresh"), 16, account.0)
+}
+
+/// The message ids received in one week (weeks counted from the Unix epoch).
+pub fn message_ids(t: &TenantId, week: u32) -> Vec<u8> {
+    let mut key = with_hex(ingest(t, "msg"), 8, u64::from(week));
+    key.push(0);
+    key
+}
+
+/// Every week's message ids, oldest week first.
+pub fn all_message_ids(t: &TenantId) -> Vec<u8> {
+    ingest(t, "msg")
+}
+
+pub fn message_id(t: &TenantId, week: u32, id: &str) -> Vec<u8> {
+    let mut key = message_ids(t, week);
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+/// Every hour's counts, oldest first.
+pub fn ingest_counts(t: &TenantId) -> Vec<u8> {
+    ingest(t, "count")
+}
+
+/// The counts of the hour starting at `hour` (`2026-11-23T09`).
+pub fn ingest_count(t: &TenantId, hour: &str) -> Vec<u8> {
+    let mut key = ingest_counts(t);
+    key.extend_from_slice(hour.as_bytes());
+    key
+}
+
+/// Every unmatched id.
+pub fn unmatched_all(t: &TenantId) -> Vec<u8> {
+    ingest(t, "unmatched")
+}
+
+pub fn unmatched(t: &TenantId, id: &str) -> Vec<u8> {
+    let mut key = unmatched_all(t);
+    key.extend_from_slice(id.as_bytes());
     key
 }
 

@@ -6,13 +6,15 @@
 //! The logic lives here once for every backend: the key layout ([`keys`]), record encoding
 //! ([`record`]), the marker and numbered commits (`durable`), commits with their audit
 //! entries and undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]),
-//! the post ledger ([`ledger`]), seen chat events ([`seen`]) and bulk writes ([`bulk`]).
+//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and
+//! received data ([`ingest`]).
 
 pub mod audit;
 pub mod backend;
 pub mod bulk;
 mod commit;
 mod durable;
+pub mod ingest;
 pub mod keys;
 pub mod ledger;
 pub mod record;
@@ -54,6 +56,7 @@ pub enum StoreError {
 pub struct Store {
     backend: Box<dyn Backend>,
     books: Mutex<HashMap<TenantId, Arc<RwLock<Book>>>>,
+    intake: ingest::Intake,
 }
 
 impl Store {
@@ -71,6 +74,7 @@ impl Store {
         Ok(Store {
             backend,
             books: Mutex::new(HashMap::new()),
+            intake: Mutex::new(HashMap::new()),
         })
     }
 

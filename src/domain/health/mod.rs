@@ -1,13 +1,16 @@
-//! Purpose: account health — the signals ([`signals`]), the weighted score and its bands
+//! Purpose: account health — the signals ([`signals`]) and where each came from
+//! ([`sources`]), the weighted score and its bands
 //! ([`score`]), and snapshots over time with the *declining* rule ([`trend`]). Everything is
 //! re-exported here: callers name `domain::health::Band`, never the submodule.
 
 mod score;
 mod signals;
+mod sources;
 mod trend;
 
 pub use score::{score, shown_score, Band, Category, Health, Rating};
 pub use signals::{effective, RoiSource, Signals, TicketTrend};
+pub use sources::{SignalSources, Source};
 pub use trend::{is_declining, Snapshot, DECLINE_POINTS, DECLINE_WINDOW_DAYS};
 
 /// Shorthands the submodules' tests share.

@@ -1,16 +1,27 @@
 //! Purpose: health signals from received data (INGEST.md, "Signals from data") — the compact
 //! per-account daily rollup events are folded into ([`DayRollup`], with the per-tenant
-//! [`Interner`] tables), and the usage, adoption, tickets and NPS formulas over a window of
-//! rollups for a day, each with the figures behind it. Pure: days and times are arguments.
+//! [`Interner`] tables), the usage, adoption, tickets and NPS formulas over a window of
+//! rollups for a day, each with the figures behind it, how recent each kind of data is
+//! ([`Freshness`]), how data-fed values meet hand-set ones ([`merge()`]), and the intake
+//! counts `/steward ingest status` shows ([`IntakeCounts`]). Pure: days and
+//! times are arguments.
 
+mod counts;
 mod formulas;
+mod freshness;
+mod merge;
 mod rollup;
+mod seats;
 
+pub use counts::{IntakeCounts, Unmatched};
 pub use formulas::{
     adoption, nps, tickets, usage, DataSignals, Feature, Reading, ADOPTION_WINDOW_DAYS,
     NPS_WINDOW_DAYS, TICKETS_LOOKBACK_DAYS, USAGE_WINDOW_DAYS,
 };
+pub use freshness::{Feed, Freshness};
+pub use merge::{merge, Merged, DATA_FED};
 pub use rollup::{DayRollup, Interner, NpsScore, RollupError, TicketChange};
+pub use seats::{seats_for_usage, SeatsTrait};
 
 #[cfg(test)]
 mod tests;

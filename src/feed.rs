@@ -1,0 +1,177 @@
+//! Purpose: health fed by received data (INGEST.md, "Signals from data") — an account's data
+//! signals read from the store for a day and merged with what was set by hand ([`reading`]),
+//! and the daily recompute that records them: at 00:30 in the tenant's time zone (and at every
+//! `tick` that finds it due and not yet done), one snapshot per account whose signals changed,
+//! so history, *declining*, escalations, at-risk lists and digests move on their own.
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::account::Account;
+use crate::domain::book::{Book, Change};
+use crate::domain::health::{Signals, Snapshot};
+use crate::domain::person::UserId;
+use crate::domain::signals::{merge, seats_for_usage, DataSignals, Freshness, Interner, Merged};
+use crate::domain::tenant::TenantId;
+use crate::store::ledger::PostState;
+use crate::store::{Store, StoreError};
+
+/// The daily recompute runs at this local time.
+pub const RECOMPUTE_AT: NaiveTime = match NaiveTime::from_hms_opt(0, 30, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
+/// The ledger name the recompute records its days under.
+pub const RECOMPUTE_LEDGER: &str = "recompute";
+/// Who the audit trail names for recomputed health.
+pub const RECOMPUTE_ACTOR: &str = "steward";
+
+/// An account's data-fed health as of a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub day: NaiveDate,
+    /// The four data signals with the figures behind them.
+    pub data: DataSignals,
+    pub fresh: Freshness,
+    /// The recorded signals with data merged in where data wins.
+    pub merged: Merged,
+}
+
+/// What the recompute needs of a tenant besides its accounts: the core features' event table.
+pub struct TenantData {
+    events: Interner,
+}
+
+impl TenantData {
+    pub fn load(store: &Store, tenant: &TenantId) -> Result<Self, StoreError> {
+        Ok(TenantData {
+            events: store.event_table(tenant)?,
+        })
+    }
+}
+
+/// The account's data-fed health for `day`, or `None` when no data ever arrived for it.
+pub fn reading(
+    store: &Store,
+    tenant_data: &TenantData,
+    book: &Book,
+    account: &Account,
+    day: NaiveDate,
+) -> Result<Option<Reading>, StoreError> {
+    let fresh = store.freshness(&book.tenant, account.id)?;
+    if fresh.latest().is_none() {
+        return Ok(None);
+    }
+    let rollups = store.rollups(&book.tenant, account.id)?;
+    store.prune_rollups(&book.tenant, account.id, &rollups, day)?;
+    let seats = seats_for_usage(account, store.seats_trait(&book.tenant, account.id)?);
+    let data = DataSignals::compute(
+        &rollups,
+        day,
+        seats,
+        &[], /* CORE_FEATURES_PENDING */
+        &tenant_data.events,
+    );
+    let merged = merge(
+        &account.recorded_signals(),
+        &account.signal_sources,
+        &data,
+        &fresh,
+    );
+    Ok(Some(Reading {
+        day,
+        data,
+        fresh,
+        merged,
+    }))
+}
+
+/// The day whose recompute is due at `now`: today once it is 00:30, else yesterday.
+pub fn due_day(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
+    let local = now.with_timezone(&zone);
+    let today = local.date_naive();
+    if local.time() >= RECOMPUTE_AT {
+        today
+    } else {
+        today.checked_sub_days(Days::new(1)).unwrap_or(today)
+    }
+}
+
+/// The account as the recompute leaves it, when it changes: a new snapshot when a signal
+/// changed; only the sources when a hand-set value gave way to equal data.
+pub fn recomputed(account: &Account, reading: &Reading, now: DateTime<Utc>) -> Option<Account> {
+    let signals: Signals = reading.merged.signals;
+    let kinds = |a: &Account| {
+        crate::domain::signals::DATA_FED.map(|c| {
+            a.signal_sources
+                .get(c)
+                .map(|s| matches!(s, crate::domain::health::Source::Data { .. }))
+        })
+    };
+    let mut next = account.clone();
+    next.signal_sources = reading.merged.sources.clone();
+    if signals != account.recorded_signals() {
+        next.health.push(Snapshot { at: now, signals });
+    } else if kinds(&next) == kinds(account) {
+        return None;
+    }
+    next.updated_at = account.updated_at;
+    Some(next)
+}
+
+/// Runs the tenant's recompute if one is due at `now` and not yet done; returns how many
+/// accounts changed (`None`: nothing was due).
+pub fn recompute_if_due(
+    store: &Store,
+    tenant: &TenantId,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Option<usize>, StoreError> {
+    let day = due_day(now, zone);
+    let period = day.to_string();
+    if let Some(PostState::Sent { .. }) = store.post_state(tenant, RECOMPUTE_LEDGER, &period)? {
+        return Ok(None);
+    }
+    let tenant_data = TenantData::load(store, tenant)?;
+    let book = store.book(tenant)?;
+    // Read under the shared lock; committed under the exclusive one if the book did not
+    // change meanwhile (else read again).
+    for _ in 0..3 {
+        let (generation, changes) = {
+            let book = book.read().unwrap_or_else(|p| p.into_inner());
+            let mut changes = Vec::new();
+            for account in book.active() {
+                if let Some(r) = reading(store, &tenant_data, &book, account, day)? {
+                    if let Some(next) = recomputed(account, &r, now) {
+                        changes.push(Change::PutAccount(Box::new(next)));
+                    }
+                }
+            }
+            (book.generation(), changes)
+        };
+        let mut book = book.write().unwrap_or_else(|p| p.into_inner());
+        if book.generation() != generation {
+            continue;
+        }
+        let changed = changes.len();
+        let actor = UserId(RECOMPUTE_ACTOR.into());
+        store.commit(
+            &mut book,
+            &actor,
+            "daily health recompute from data",
+            now,
+            changes,
+        )?;
+        drop(book);
+        store.set_post_state(
+            tenant,
+            RECOMPUTE_LEDGER,
+            &period,
+            &PostState::Sent { at: now },
+        )?;
+        store.prune_intake(tenant, now)?;
+        return Ok(Some(changed));
+    }
+    // The book kept changing under it: not recorded as done, so the next run tries again.
+    Ok(None)
+}

@@ -1,0 +1,329 @@
+//! Purpose: received data in the store (INGEST.md) — a request's accepted messages folded into
+//! account day rollups, user links, seats, e-mails and intake counts, de-duplicated by message
+//! id, in one durable commit per request: an event acknowledged with 200 survives `kill -9`.
+//! A tenant's deliveries are applied one at a time under its intake lock (rollups are read,
+//! changed and written), with its tables ([`tables`]) in memory; the reads the signals and
+//! `/steward ingest status` need are in [`reads`].
+
+mod reads;
+pub(super) mod tables;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::backend::WriteBatch;
+use super::record::{decode, encode};
+use super::{keys, Store, StoreError};
+use crate::domain::account::AccountId;
+use crate::domain::book::Book;
+use crate::domain::signals::{DayRollup, Freshness, IntakeCounts, SeatsTrait, Unmatched};
+use crate::domain::tenant::TenantId;
+use crate::ingest::{Fact, Message};
+use tables::Tables;
+
+/// Message ids are remembered by the week they arrived in; this week's and last week's are
+/// checked, so a retry is recognised for at least 7 days.
+const WEEK_SECS: i64 = 7 * 24 * 3600;
+/// At most this many distinct unmatched ids are kept per tenant; later ones count together.
+pub const MAX_UNMATCHED_IDS: usize = 1_000;
+/// What the ids past [`MAX_UNMATCHED_IDS`] count under.
+pub const OTHER_UNMATCHED: &str = "(other ids)";
+/// Unmatched ids are kept to this many characters.
+const UNMATCHED_ID_CHARS: usize = 200;
+
+/// The per-tenant intake state, loaded on first use (`None` until then, and after a failed
+/// commit, so that memory is read again from what was made durable).
+pub(super) type Intake = Mutex<HashMap<TenantId, Arc<Mutex<Option<Tables>>>>>;
+
+/// One request's messages, ready to store.
+pub struct Delivery<'a> {
+    pub messages: &'a [Message],
+    /// Skipped messages by reason, counted as rejected.
+    pub rejected: BTreeMap<&'static str, usize>,
+    pub received: DateTime<Utc>,
+    /// The tenant's time zone: rollups are its calendar days.
+    pub zone: Tz,
+    /// The name of the write key it came with (`None`: `steward ingest`).
+    pub key: Option<&'a str>,
+}
+
+/// What happened to a request's messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Receipt {
+    pub accepted: usize,
+    /// Received before (same message id): acknowledged, not counted again.
+    pub duplicates: usize,
+    /// Accepted, but no account matched.
+    pub unmatched: usize,
+    pub rejected: usize,
+}
+
+impl Store {
+    /// Stores a request's messages for `tenant`, durably, and says what became of them.
+    pub fn ingest(&self, tenant: &TenantId, delivery: &Delivery) -> Result<Receipt, StoreError> {
+        let slot = {
+            let mut intake = self.intake.lock().unwrap_or_else(|p| p.into_inner());
+            intake.entry(tenant.clone()).or_default().clone()
+        };
+        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+        let tables = match guard.take() {
+            Some(tables) => tables,
+            None => Tables::load(self.backend.as_ref(), tenant)?,
+        };
+        let mut tables = tables;
+        let receipt = self.ingest_with(&mut tables, tenant, delivery)?;
+        // Kept only after a successful commit: on error the tables are read again next time.
+        *guard = Some(tables);
+        Ok(receipt)
+    }
+
+    fn ingest_with(
+        &self,
+        tables: &mut Tables,
+        tenant: &TenantId,
+        delivery: &Delivery,
+    ) -> Result<Receipt, StoreError> {
+        let mut work = Work::new(tenant, delivery);
+        {
+            let book = self.book(tenant)?;
+            let book = book.read().unwrap_or_else(|p| p.into_inner());
+            for message in delivery.messages {
+                self.take(&mut work, tables, &book, message)?;
+            }
+        }
+        let receipt = work.receipt.clone();
+        let mut batch = self.stage_intake(work, tables)?;
+        tables.stage_new_names(tenant, &mut batch);
+        self.apply_durably(batch)?;
+        tables.saved();
+        Ok(receipt)
+    }
+
+    /// One message: de-duplicated, matched to its accounts, folded into their rollups.
+    fn take(
+        &self,
+        work: &mut Work,
+        tables: &mut Tables,
+        book: &Book,
+        m: &Message,
+    ) -> Result<(), StoreError> {
+        let id = m.id.key();
+        let tenant = work.tenant.clone();
+        if work.seen.contains(&id)
+            || self
+                .backend
+                .get(&keys::message_id(&tenant, work.week, &id))?
+                .is_some()
+            || self
+                .backend
+                .get(&keys::message_id(&tenant, work.week.saturating_sub(1), &id))?
+                .is_some()
+        {
+            work.receipt.duplicates += 1;
+            work.counts.duplicates += 1;
+            return Ok(());
+        }
+        work.batch
+            .put(keys::message_id(&tenant, work.week, &id), Vec::new());
+        work.seen.insert(id);
+        work.receipt.accepted += 1;
+        work.counts.accept(m.kind.name());
+        let user = tables.users.intern(m.actor()).map_err(full)?;
+        let matched: Vec<AccountId> = match &m.fact {
+            Fact::Alias { .. } => return Ok(()),
+            Fact::Group { group_id, seats } => {
+                let Some(account) = matching(book, std::iter::once(group_id)) else {
+                    work.unmatched(group_id, m.at);
+                    return Ok(());
+                };
+                tables.link(&tenant, user, account, &mut work.batch);
+                if let Some(seats) = seats {
+                    let record = SeatsTrait {
+                        seats: *seats,
+                        at: m.at,
+                    };
+                    work.batch
+                        .put(keys::ingest_seats(&tenant, account), encode(&record)?);
+                }
+                return Ok(());
+            }
+            Fact::Identify { email } => {
+                if let Some(email) = email {
+                    work.batch
+                        .put(keys::ingest_email(&tenant, user), email.as_bytes().to_vec());
+                }
+                match matching(book, m.account_ids.iter()) {
+                    Some(account) => tables.link(&tenant, user, account, &mut work.batch),
+                    None => {
+                        if let Some(first) = m.account_ids.first() {
+                            work.unmatched(first, m.at);
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            Fact::Track { .. } | Fact::Page { .. } | Fact::Screen { .. } => {
+                match matching(book, m.account_ids.iter()) {
+                    Some(account) => vec![account],
+                    None => tables.linked(user).to_vec(),
+                }
+            }
+        };
+        if matched.is_empty() {
+            let id = match m.account_ids.first() {
+                Some(id) => id.clone(),
+                None => format!("user {}", m.actor()),
+            };
+            work.unmatched(&id, m.at);
+            return Ok(());
+        }
+        let day = m.day(work.zone);
+        for account in matched {
+            let rollup = match work.rollups.entry((account, day)) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let key = keys::rollup(&tenant, account, day);
+                    let stored = match self.backend.get(&key)? {
+                        Some(bytes) => DayRollup::decode(&bytes).map_err(|e| {
+                            StoreError::Corrupt(format!("{}: {e}", String::from_utf8_lossy(&key)))
+                        })?,
+                        None => DayRollup::new(day),
+                    };
+                    e.insert(stored)
+                }
+            };
+            m.fold_into(rollup, &mut tables.users, &mut tables.events)
+                .map_err(full)?;
+            let fresh = work.fresh.entry(account).or_default();
+            for feed in m.feeds() {
+                fresh.note(feed, m.at);
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything a request changed, as one batch: rollups, freshness, counts, unmatched ids.
+    fn stage_intake(&self, work: Work, tables: &mut Tables) -> Result<WriteBatch, StoreError> {
+        let Work {
+            tenant,
+            mut batch,
+            rollups,
+            fresh,
+            mut counts,
+            unmatched,
+            received,
+            ..
+        } = work;
+        for ((account, day), rollup) in rollups {
+            batch.put(keys::rollup(&tenant, account, day), rollup.encode());
+        }
+        for (account, new) in fresh {
+            let key = keys::freshness(&tenant, account);
+            let mut stored: Freshness = match self.backend.get(&key)? {
+                Some(bytes) => decode(&key, &bytes)?,
+                None => Freshness::default(),
+            };
+            stored.absorb(&new);
+            batch.put(key, encode(&stored)?);
+        }
+        for (id, (count, last)) in unmatched {
+            counts.unmatched += count;
+            let mut key = keys::unmatched(&tenant, &id);
+            let mut record = match self.backend.get(&key)? {
+                Some(bytes) => decode(&key, &bytes)?,
+                None if tables.unmatched_ids >= MAX_UNMATCHED_IDS => {
+                    key = keys::unmatched(&tenant, OTHER_UNMATCHED);
+                    match self.backend.get(&key)? {
+                        Some(bytes) => decode(&key, &bytes)?,
+                        None => Unmatched { count: 0, last },
+                    }
+                }
+                None => {
+                    tables.unmatched_ids += 1;
+                    Unmatched { count: 0, last }
+                }
+            };
+            record.count += count;
+            record.last = record.last.max(last);
+            batch.put(key, encode(&record)?);
+        }
+        let key = keys::ingest_count(&tenant, &hour(received));
+        let mut hour_counts: IntakeCounts = match self.backend.get(&key)? {
+            Some(bytes) => decode(&key, &bytes)?,
+            None => IntakeCounts::default(),
+        };
+        hour_counts.add(&counts);
+        batch.put(key, encode(&hour_counts)?);
+        Ok(batch)
+    }
+}
+
+/// The first account one of `ids` names (crm id, else name, else domain).
+fn matching<'a>(book: &Book, ids: impl Iterator<Item = &'a String>) -> Option<AccountId> {
+    ids.filter_map(|id| book.account_for_group_id(id))
+        .find(|a| a.is_active())
+        .map(|a| a.id)
+}
+
+/// The hour a time falls in, as counts are filed: `2026-11-23T09`.
+pub fn hour(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H").to_string()
+}
+
+fn full(e: crate::domain::signals::RollupError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// What one request is building.
+struct Work {
+    tenant: TenantId,
+    zone: Tz,
+    week: u32,
+    received: DateTime<Utc>,
+    batch: WriteBatch,
+    seen: HashSet<String>,
+    rollups: BTreeMap<(AccountId, NaiveDate), DayRollup>,
+    fresh: HashMap<AccountId, Freshness>,
+    counts: IntakeCounts,
+    /// Unmatched id → how many, last seen.
+    unmatched: BTreeMap<String, (u64, DateTime<Utc>)>,
+    receipt: Receipt,
+}
+
+impl Work {
+    fn new(tenant: &TenantId, delivery: &Delivery) -> Self {
+        let mut counts = IntakeCounts::default();
+        let mut rejected = 0;
+        for (reason, n) in &delivery.rejected {
+            counts.reject(reason, *n as u64);
+            rejected += n;
+        }
+        Work {
+            tenant: tenant.clone(),
+            zone: delivery.zone,
+            week: u32::try_from(delivery.received.timestamp().div_euclid(WEEK_SECS)).unwrap_or(0),
+            received: delivery.received,
+            batch: WriteBatch::default(),
+            seen: HashSet::new(),
+            rollups: BTreeMap::new(),
+            fresh: HashMap::new(),
+            counts,
+            unmatched: BTreeMap::new(),
+            receipt: Receipt {
+                rejected,
+                ..Receipt::default()
+            },
+        }
+    }
+
+    fn unmatched(&mut self, id: &str, at: DateTime<Utc>) {
+        self.receipt.unmatched += 1;
+        let id: String = id.chars().take(UNMATCHED_ID_CHARS).collect();
+        let entry = self.unmatched.entry(id).or_insert((0, at));
+        entry.0 += 1;
+        entry.1 = entry.1.max(at);
+    }
+}

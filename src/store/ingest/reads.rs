@@ -1,0 +1,175 @@
+//! Purpose: what received data is read back for — an account's rollups, freshness and seats
+//! trait, the tenant's event-name table (for adoption), the intake counts and unmatched ids
+//! of `/steward ingest status` — and pruning what is no longer needed (message ids after two
+//! weeks, counts after 8 days, rollups after 400 days).
+
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+
+use super::tables::Tables;
+use super::{hour, WEEK_SECS};
+use crate::domain::account::AccountId;
+use crate::domain::signals::{DayRollup, Freshness, IntakeCounts, Interner, SeatsTrait, Unmatched};
+use crate::domain::tenant::TenantId;
+use crate::store::backend::WriteBatch;
+use crate::store::record::decode;
+use crate::store::{keys, Store, StoreError};
+
+/// Rollups are kept this many days.
+pub const ROLLUP_DAYS: u64 = 400;
+/// Hourly counts are kept this long (status looks back 7 days).
+const COUNT_DAYS: i64 = 8;
+
+impl Store {
+    /// Every stored day rollup of an account, oldest first.
+    pub fn rollups(
+        &self,
+        tenant: &TenantId,
+        account: AccountId,
+    ) -> Result<Vec<DayRollup>, StoreError> {
+        self.backend
+            .scan_prefix(&keys::rollups(tenant, account))?
+            .into_iter()
+            .map(|(key, bytes)| {
+                DayRollup::decode(&bytes).map_err(|e| {
+                    StoreError::Corrupt(format!("{}: {e}", String::from_utf8_lossy(&key)))
+                })
+            })
+            .collect()
+    }
+
+    /// The newest event of each kind received for an account.
+    pub fn freshness(
+        &self,
+        tenant: &TenantId,
+        account: AccountId,
+    ) -> Result<Freshness, StoreError> {
+        let key = keys::freshness(tenant, account);
+        match self.backend.get(&key)? {
+            Some(bytes) => decode(&key, &bytes),
+            None => Ok(Freshness::default()),
+        }
+    }
+
+    /// The seats a group call last gave for an account.
+    pub fn seats_trait(
+        &self,
+        tenant: &TenantId,
+        account: AccountId,
+    ) -> Result<Option<SeatsTrait>, StoreError> {
+        let key = keys::ingest_seats(tenant, account);
+        self.backend
+            .get(&key)?
+            .map(|bytes| decode(&key, &bytes))
+            .transpose()
+    }
+
+    /// Forgets an account's rollups of days more than 400 days before `today` (`rollups` as
+    /// [`Store::rollups`] read them); returns how many went.
+    pub fn prune_rollups(
+        &self,
+        tenant: &TenantId,
+        account: AccountId,
+        rollups: &[DayRollup],
+        today: NaiveDate,
+    ) -> Result<usize, StoreError> {
+        let cutoff = today
+            .checked_sub_days(Days::new(ROLLUP_DAYS))
+            .unwrap_or(NaiveDate::MIN);
+        let mut batch = WriteBatch::default();
+        let mut pruned = 0;
+        for r in rollups.iter().filter(|r| r.day <= cutoff) {
+            batch.delete(keys::rollup(tenant, account, r.day));
+            pruned += 1;
+        }
+        if pruned > 0 {
+            self.backend.apply(batch)?;
+        }
+        Ok(pruned)
+    }
+
+    /// A copy of the tenant's event-name table (small: one entry per event name).
+    pub fn event_table(&self, tenant: &TenantId) -> Result<Interner, StoreError> {
+        let slot = {
+            let mut intake = self.intake.lock().unwrap_or_else(|p| p.into_inner());
+            intake.entry(tenant.clone()).or_default().clone()
+        };
+        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(Tables::load(self.backend.as_ref(), tenant)?);
+        }
+        Ok(guard.as_ref().map(|t| t.events.clone()).unwrap_or_default())
+    }
+
+    /// The intake counts of the hours from `since` on, summed.
+    pub fn intake_counts(
+        &self,
+        tenant: &TenantId,
+        since: DateTime<Utc>,
+    ) -> Result<IntakeCounts, StoreError> {
+        let prefix = keys::ingest_counts(tenant);
+        let first = hour(since);
+        let mut total = IntakeCounts::default();
+        for (key, bytes) in self.backend.scan_prefix(&prefix)? {
+            if key[prefix.len()..] >= *first.as_bytes() {
+                total.add(&decode(&key, &bytes)?);
+            }
+        }
+        Ok(total)
+    }
+
+    /// The ids no account matched, most frequent first.
+    pub fn unmatched_ids(&self, tenant: &TenantId) -> Result<Vec<(String, Unmatched)>, StoreError> {
+        let prefix = keys::unmatched_all(tenant);
+        let mut ids = Vec::new();
+        for (key, bytes) in self.backend.scan_prefix(&prefix)? {
+            let id = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
+            ids.push((id, decode::<Unmatched>(&key, &bytes)?));
+        }
+        ids.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+        Ok(ids)
+    }
+
+    /// Forgets message ids of weeks no retry can reach and hourly counts past 8 days; returns
+    /// how many records went. Not a numbered commit: losing a prune only keeps data longer.
+    pub fn prune_intake(&self, tenant: &TenantId, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut batch = WriteBatch::default();
+        let mut pruned = 0;
+        let week = now.timestamp().div_euclid(WEEK_SECS);
+        let ids = keys::all_message_ids(tenant);
+        // One old week at a time: the scan never holds more than a week's ids.
+        while let Some(key) = self.backend.first_key_from(&ids)? {
+            let Some(rest) = key.strip_prefix(ids.as_slice()) else {
+                break;
+            };
+            let old = std::str::from_utf8(rest.get(..8).unwrap_or_default())
+                .ok()
+                .and_then(|hex| i64::from_str_radix(hex, 16).ok());
+            match old {
+                Some(w) if w < week - 1 => {
+                    let week_keys = self
+                        .backend
+                        .scan_prefix(&keys::message_ids(tenant, w as u32))?;
+                    let mut old_week = WriteBatch::default();
+                    pruned += week_keys.len();
+                    for (key, _) in week_keys {
+                        old_week.delete(key);
+                    }
+                    self.backend.apply(old_week)?;
+                }
+                _ => break,
+            }
+        }
+        let counts = keys::ingest_counts(tenant);
+        let oldest = hour(now - Duration::days(COUNT_DAYS));
+        for (key, _) in self.backend.scan_prefix(&counts)? {
+            if key[counts.len()..] < *oldest.as_bytes() {
+                batch.delete(key);
+                pruned += 1;
+            }
+        }
+        if !batch.is_empty() {
+            self.backend.apply(batch)?;
+        }
+        Ok(pruned)
+    }
+}

@@ -1,0 +1,130 @@
+//! Purpose: a tenant's intake tables in memory — the user and event-name tables rollups
+//! index into, and which accounts each user is linked to — loaded from the database on first
+//! use, with the names added since the last commit staged for the next one.
+
+use std::collections::HashMap;
+
+use crate::domain::account::AccountId;
+use crate::domain::signals::Interner;
+use crate::domain::tenant::TenantId;
+use crate::store::backend::{Backend, WriteBatch};
+use crate::store::{keys, StoreError};
+
+pub(in crate::store) struct Tables {
+    pub users: Interner,
+    pub events: Interner,
+    /// User index → the accounts it is linked to.
+    links: HashMap<u32, Vec<AccountId>>,
+    /// Table lengths as stored: names past them are new.
+    saved_users: usize,
+    saved_events: usize,
+    /// How many unmatched ids are stored.
+    pub unmatched_ids: usize,
+}
+
+impl Tables {
+    pub fn load(backend: &dyn Backend, tenant: &TenantId) -> Result<Tables, StoreError> {
+        let users = table(backend, &keys::ingest_users(tenant))?;
+        let events = table(backend, &keys::ingest_events(tenant))?;
+        let mut links: HashMap<u32, Vec<AccountId>> = HashMap::new();
+        let prefix = keys::ingest_links(tenant);
+        for (key, _) in backend.scan_prefix(&prefix)? {
+            let (user, account) = parse_link(&key[prefix.len()..])
+                .ok_or_else(|| corrupt(&key, "a user and an account in hex"))?;
+            links.entry(user).or_default().push(account);
+        }
+        let unmatched_ids = backend.count_prefix(&keys::unmatched_all(tenant))?;
+        Ok(Tables {
+            saved_users: users.len(),
+            saved_events: events.len(),
+            users,
+            events,
+            links,
+            unmatched_ids,
+        })
+    }
+
+    /// The accounts user `user` is linked to.
+    pub fn linked(&self, user: u32) -> &[AccountId] {
+        self.links.get(&user).map_or(&[], Vec::as_slice)
+    }
+
+    /// Links `user` to `account`, staging the link when it is new.
+    pub fn link(
+        &mut self,
+        tenant: &TenantId,
+        user: u32,
+        account: AccountId,
+        batch: &mut WriteBatch,
+    ) {
+        let accounts = self.links.entry(user).or_default();
+        if !accounts.contains(&account) {
+            accounts.push(account);
+            batch.put(keys::ingest_link(tenant, user, account), Vec::new());
+        }
+    }
+
+    /// Stages the names added to the tables since they were last saved.
+    pub fn stage_new_names(&self, tenant: &TenantId, batch: &mut WriteBatch) {
+        stage_names(batch, &self.users, self.saved_users, |i| {
+            keys::ingest_user(tenant, i)
+        });
+        stage_names(batch, &self.events, self.saved_events, |i| {
+            keys::ingest_event(tenant, i)
+        });
+    }
+
+    /// The staged names are durable now.
+    pub fn saved(&mut self) {
+        self.saved_users = self.users.len();
+        self.saved_events = self.events.len();
+    }
+}
+
+/// Stages the names of `table` from index `from` on.
+fn stage_names(
+    batch: &mut WriteBatch,
+    table: &Interner,
+    from: usize,
+    key: impl Fn(u32) -> Vec<u8>,
+) {
+    for i in from..table.len() {
+        let Ok(i) = u32::try_from(i) else { break };
+        if let Some(name) = table.name(i) {
+            batch.put(key(i), name.as_bytes().to_vec());
+        }
+    }
+}
+
+/// A table stored one name per key, keys in index order from 0.
+fn table(backend: &dyn Backend, prefix: &[u8]) -> Result<Interner, StoreError> {
+    let mut names = Vec::new();
+    for (key, value) in backend.scan_prefix(prefix)? {
+        let index = std::str::from_utf8(&key[prefix.len()..])
+            .ok()
+            .and_then(|hex| usize::from_str_radix(hex, 16).ok());
+        if index != Some(names.len()) {
+            return Err(corrupt(&key, "consecutive indexes from 0"));
+        }
+        let name = String::from_utf8(value).map_err(|_| corrupt(&key, "a UTF-8 name"))?;
+        names.push(name);
+    }
+    Ok(Interner::from(names))
+}
+
+/// `{user:08x}\0{account:016x}`.
+fn parse_link(rest: &[u8]) -> Option<(u32, AccountId)> {
+    let text = std::str::from_utf8(rest).ok()?;
+    let (user, account) = text.split_once('\0')?;
+    Some((
+        u32::from_str_radix(user, 16).ok()?,
+        AccountId(u64::from_str_radix(account, 16).ok()?),
+    ))
+}
+
+fn corrupt(key: &[u8], expected: &str) -> StoreError {
+    StoreError::Corrupt(format!(
+        "intake record {} is not {expected}",
+        String::from_utf8_lossy(key)
+    ))
+}
