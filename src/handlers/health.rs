@@ -57,10 +57,16 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
         at: ctx.now,
         signals: merged,
     });
-    // Signals that data fed until now: the typed value stands until newer data arrives.
-    let data_fed: Vec<&str> = given(update)
-        .filter(|c| matches!(account.signal_sources.get(*c), Some(Source::Data { .. })))
-        .map(Category::label)
+    // Signals that data feeds too: the typed value stands until newer data arrives.
+    let reading = ctx
+        .data
+        .reading(book, &account, ctx.today)
+        .map_err(|e| DomainError::Refused(format!("received data could not be read: {e}")))?;
+    let data_fed: Vec<String> = given(update)
+        .filter_map(|c| {
+            let newest = reading.as_ref()?.fresh.of(c)?;
+            Some(format!("{} (newest event {})", c.label(), newest.date_naive()))
+        })
         .collect();
     for category in given(update) {
         let by = ctx.actor.clone();
@@ -94,7 +100,7 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     }
     if !data_fed.is_empty() {
         reply = reply.line(format!(
-            "{} came from received data until now: your value stands until newer data arrives, then the data wins again.",
+            "Received data feeds {} too: your value stands until newer data arrives, then the data wins.",
             data_fed.join(", ")
         ));
     }
