@@ -18,127 +18,29 @@ use ed25519_dalek::{Signer, SigningKey};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[path = "common/served.rs"]
+mod served;
+
+use served::Served;
+
 const SLACK_SECRET: &str = "hostile-signing-secret";
 const DISCORD_SEED: [u8; 32] = [7; 32];
 
-/// A running `steward serve`, its stderr captured.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Served {
-    /// Starts `steward serve` on 127.0.0.1:0 with `env`, and waits for its address.
-    fn start(env: &[(&str, String)]) -> Served {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
-        cmd.env_clear().current_dir(dir.path());
-        for name in ["PATH", "HOME"] {
-            if let Ok(value) = std::env::var(name) {
-                cmd.env(name, value);
-            }
-        }
-        cmd.env("STEWARD_LISTEN", "127.0.0.1:0")
-            .env("STEWARD_BACKUP_DIR", dir.path().join("backups"))
-            .env("RUST_LOG", "info");
-        for (name, value) in env {
-            cmd.env(name, value);
-        }
-        cmd.arg("--db")
-            .arg(dir.path().join("db"))
-            .arg("serve")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("start steward serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (found, address) = std::sync::mpsc::channel();
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(addr) = line
-                    .split("addr=")
-                    .nth(1)
-                    .and_then(|a| a.split_whitespace().next())
-                    .and_then(|a| a.parse::<SocketAddr>().ok())
-                {
-                    let _ = found.send(addr);
-                }
-                let mut log = sink.lock().unwrap_or_else(|p| p.into_inner());
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let addr = match address.recv_timeout(Duration::from_secs(60)) {
-            Ok(addr) => addr,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "serve did not say where it listens: {}",
-                    log.lock().expect("log")
-                );
-            }
-        };
-        Served {
-            child,
-            addr,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    /// Alive, `/healthz` answering, and no panic logged.
-    async fn assert_alive_and_calm(&mut self) {
-        assert!(
-            matches!(self.child.try_wait(), Ok(None)),
-            "serve exited: {}",
-            self.log()
-        );
-        let (status, body) = request(self.addr, get("/healthz")).await;
-        assert_eq!((status, body.as_str()), (200, "ok"), "{}", self.log());
-        assert!(!self.log().contains("panicked"), "{}", self.log());
-    }
-
-    /// SIGTERM; the time until the process exited, and its exit code.
-    fn terminate(&mut self, within: Duration) -> (Duration, Option<i32>) {
-        let sent = Instant::now();
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        while sent.elapsed() < within + Duration::from_secs(5) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return (sent.elapsed(), status.code());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("serve did not exit after SIGTERM: {}", self.log());
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
+/// Alive, `/healthz` answering, and no panic logged.
+async fn assert_alive_and_calm(served: &mut Served) {
+    assert!(
+        matches!(served.child.try_wait(), Ok(None)),
+        "serve exited: {}",
+        served.log()
+    );
+    let (status, body) = request(served.addr, get("/healthz")).await;
+    assert_eq!((status, body.as_str()), (200, "ok"), "{}", served.log());
+    assert!(!served.log().contains("panicked"), "{}", served.log());
 }
 
 fn get(path: &str) -> Vec<u8> {
@@ -489,7 +391,7 @@ async fn hostile_payloads_get_a_4xx_or_a_clear_reply_and_serve_stays_up() {
     }
     assert!(answered > 0, "some mutations are still valid interactions");
 
-    served.assert_alive_and_calm().await;
+    assert_alive_and_calm(&mut served).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -534,7 +436,7 @@ async fn hostile_slow_clients_are_dropped_while_healthz_answers() {
     assert!(read.is_ok(), "still waiting for the body after 10 s");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    served.assert_alive_and_calm().await;
+    assert_alive_and_calm(&mut served).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
