@@ -9,8 +9,9 @@ use crate::app::{Actor, App, Surface};
 use crate::config::Config;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
-use crate::scheduler::port::{OnePort, PrintPort};
+use crate::scheduler::port::PrintPort;
 use crate::scheduler::Scheduler;
+use crate::serve::ChatPorts;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -195,8 +196,20 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(dir) = &images {
                 images_dir(dir)?;
             }
-            let app = open()?;
-            let ports = OnePort(PrintPort::new(std::io::stdout()).with_images(images));
+            let app = std::sync::Arc::new(open()?);
+            // Slack tenants' posts go to Slack when it is configured, as `serve` posts them.
+            let slack = match &config.slack {
+                Some(slack) => Some(crate::slack::port::SlackPort::new(
+                    crate::slack::Setup::from_config(app.clone(), slack, &config.slack_prefix)?
+                        .slack,
+                )),
+                None => None,
+            };
+            let ports = ChatPorts {
+                slack,
+                discord: None,
+                print: PrintPort::new(std::io::stdout()).with_images(images),
+            };
             let scheduler = Scheduler {
                 app: &app,
                 ports: &ports,

@@ -75,11 +75,12 @@ async fn shutdown_signal() {
     }
 }
 
-/// Ports by tenant: Slack tenants to Slack (when configured), every other tenant printed.
-struct ChatPorts {
-    slack: Option<SlackPort>,
-    discord: Option<crate::discord::port::DiscordPort>,
-    print: PrintPort<std::io::Stdout>,
+/// Ports by tenant: Slack tenants to Slack (when configured), Discord tenants to Discord
+/// (when it can post), every other tenant printed. `serve` and `tick` post through these.
+pub struct ChatPorts {
+    pub slack: Option<SlackPort>,
+    pub discord: Option<crate::discord::port::DiscordPort>,
+    pub print: PrintPort<std::io::Stdout>,
 }
 
 impl Ports for ChatPorts {
