@@ -65,7 +65,11 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     let data_fed: Vec<String> = given(update)
         .filter_map(|c| {
             let newest = reading.as_ref()?.fresh.of(c)?;
-            Some(format!("{} (newest event {})", c.label(), newest.date_naive()))
+            Some(format!(
+                "{} (newest event {})",
+                c.label(),
+                newest.date_naive()
+            ))
         })
         .collect();
     for category in given(update) {

@@ -116,4 +116,3 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
-

@@ -131,7 +131,10 @@ fn one_tenants_events_never_reach_another_tenants_accounts() {
             vec![put(account(1, "Acme Corp", 100))],
         );
         let receipt = send(&store, "acme-b", BATCH, at(0));
-        assert_eq!(receipt.unmatched, 4, "acme-b has no Acme Corp: nothing links or matches");
+        assert_eq!(
+            receipt.unmatched, 4,
+            "acme-b has no Acme Corp: nothing links or matches"
+        );
         assert!(store.rollups(&a, AccountId(1)).expect("read").is_empty());
         assert!(store.rollups(&b, AccountId(1)).expect("read").is_empty());
         assert_eq!(store.unmatched_ids(&a).expect("read").len(), 0);
