@@ -4,6 +4,7 @@
 use super::present::person;
 use super::{Ctx, Outcome};
 use crate::command::invocation::closest;
+use crate::command::quote;
 use crate::command::spec::{self, GroupSpec, SubSpec};
 use crate::command::steward::StewardCommand;
 use crate::domain::audit::{Revert, UNDO_HOURS};
@@ -163,6 +164,16 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
             "your last change here, from {when}, can no longer be undone: an account it changed was changed since."
         )));
     }
+    if let Some(name) = plan.steps.iter().find_map(|step| match step {
+        Revert::KeepWriteKey { name } => Some(name),
+        _ => None,
+    }) {
+        return Err(DomainError::Refused(format!(
+            "your last change here, `{}`, cannot be undone: undo neither restores nor un-makes a write key. Revoke one with `/steward apikey revoke {}`, make a new one with `/steward apikey create NAME`.",
+            plan.command,
+            quote(name)
+        )));
+    }
     let touched = plan.steps.iter().filter_map(|step| match step {
         Revert::Restore(a) => Some(a.id),
         Revert::Delete(id) => Some(*id),
@@ -185,7 +196,10 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     ));
     Ok(Outcome::write(
         reply,
-        plan.steps.into_iter().map(Revert::into_change).collect(),
+        plan.steps
+            .into_iter()
+            .filter_map(Revert::into_change)
+            .collect(),
     ))
 }
 
