@@ -1,5 +1,6 @@
-//! Purpose: `/steward` — help generated from `commands/`, whoami, and the tenant's settings
-//! (managers, owner aliases, time zone, currency, fiscal year).
+//! Purpose: `/steward` — help generated from `commands/`, whoami, undo, and the tenant's
+//! settings (managers, owner aliases, time zone, currency, fiscal year); write keys and core
+//! features have files of their own (`apikey`, `feature`).
 
 use super::present::person;
 use super::{Ctx, Outcome};
@@ -22,6 +23,8 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     let reply = match command {
         StewardCommand::Help { topic } => return Ok(Outcome::read(help(topic.as_deref())?)),
         StewardCommand::Undo => return undo(ctx, book),
+        StewardCommand::ApiKey(action) => return super::apikey::handle(action, ctx, book),
+        StewardCommand::Feature(action) => return super::feature::handle(action, book),
         // Answered by the app before handlers run (see `App::execute`); reaching here means
         // a prompt led back to itself.
         StewardCommand::Ask { .. } => {
@@ -168,10 +171,19 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
         Revert::KeepWriteKey { name } => Some(name),
         _ => None,
     }) {
+        let instead = match book.write_key(name) {
+            Some(key) => format!(
+                "to take the key back, revoke it: `/steward apikey revoke {}`",
+                quote(&key.name)
+            ),
+            None => {
+                "a revoked key stays revoked; make a new one with `/steward apikey create NAME`"
+                    .into()
+            }
+        };
         return Err(DomainError::Refused(format!(
-            "your last change here, `{}`, cannot be undone: undo neither restores nor un-makes a write key. Revoke one with `/steward apikey revoke {}`, make a new one with `/steward apikey create NAME`.",
-            plan.command,
-            quote(name)
+            "your last change here, `{}`, cannot be undone: {instead}.",
+            plan.command
         )));
     }
     let touched = plan.steps.iter().filter_map(|step| match step {
@@ -301,7 +313,11 @@ fn sub_help(group: &GroupSpec, sub: &SubSpec) -> Reply {
             } else {
                 format!("{}:", o.name)
             };
-            let required = if o.required { "required" } else { "optional" };
+            let required = match (o.required, o.repeat) {
+                (true, _) => "required",
+                (false, true) => "optional, repeatable",
+                (false, false) => "optional",
+            };
             vec![
                 Span::Code(how),
                 t(format!(" ({required}) — {}", o.description)),
