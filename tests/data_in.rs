@@ -3,6 +3,10 @@
 //! (`/steward feature`) — through `App::execute`, the path every adapter takes, and through the
 //! binary for the command line, logs, the database files, export and import.
 
+#[path = "data_in/cli.rs"]
+mod cli;
+#[expect(dead_code, reason = "each test crate uses part of the shared helpers")]
+mod common;
 #[path = "data_in/features.rs"]
 mod features;
 #[path = "data_in/keys.rs"]
