@@ -10,13 +10,16 @@ use crate::reply::{Block, Reply, Span};
 
 /// Whether `line` (`/group sub …`) only reads, so its answer may be re-run and shared. Which
 /// commands write is decided once, exhaustively, by [`crate::prompt::is_write`]; `/steward
-/// ask` is not shared because what it runs depends on how the prompt is read.
+/// ask` is not shared because what it runs depends on how the prompt is read, and `/steward
+/// apikey` answers stay with the admin who asked (INGEST.md: ephemeral).
 pub fn is_read_only(line: &str) -> bool {
     // The date only anchors relative dates; whether a command writes does not depend on it.
     match crate::command::parse(line, NaiveDate::default()) {
         Ok(parsed) => {
-            !matches!(parsed.command, Command::Steward(StewardCommand::Ask { .. }))
-                && !crate::prompt::is_write(&parsed.command)
+            !matches!(
+                parsed.command,
+                Command::Steward(StewardCommand::Ask { .. } | StewardCommand::ApiKey(_))
+            ) && !crate::prompt::is_write(&parsed.command)
         }
         Err(_) => false,
     }

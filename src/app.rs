@@ -12,8 +12,9 @@ use crate::domain::book::Book;
 use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::domain::writekey::WriteKeyUsage;
 use crate::fault;
-use crate::handlers::{self, AuditLog, Ctx, DataFeed, Outcome};
+use crate::handlers::{self, AuditLog, Ctx, DataFeed, KeyUsage, Outcome};
 use crate::reply::Reply;
 use crate::store::{AuditPage, Store, StoreError};
 
@@ -158,6 +159,8 @@ impl App {
             channel: &actor.channel,
             audit: &audit,
             data: &audit,
+            usage: &audit,
+            entropy: os_random,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.
@@ -241,7 +244,12 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// The store's audit trail and received data, as handlers see them.
+/// Random bytes from the operating system's CSPRNG (`getrandom`), for write keys.
+fn os_random(buffer: &mut [u8]) -> Result<(), String> {
+    getrandom::fill(buffer).map_err(|e| e.to_string())
+}
+
+/// The store's audit trail, received data and write-key usage, as handlers see them.
 struct StoreAudit<'a>(&'a Store);
 
 impl DataFeed for StoreAudit<'_> {
@@ -270,6 +278,14 @@ impl AuditLog for StoreAudit<'_> {
     ) -> Result<AuditPage, String> {
         self.0
             .history(tenant, account, page)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl KeyUsage for StoreAudit<'_> {
+    fn usage(&self, tenant: &TenantId, name: &str) -> Result<WriteKeyUsage, String> {
+        self.0
+            .write_key_usage(tenant, name)
             .map_err(|e| e.to_string())
     }
 }

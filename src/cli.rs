@@ -3,12 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::app::{Actor, App, Surface};
+use crate::command::quote;
 use crate::config::Config;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::domain::writekey::digest_of;
+use crate::render::text::render;
+use crate::reply::{Block, Reply, Span};
 use crate::scheduler::port::PrintPort;
 use crate::scheduler::Scheduler;
 use crate::serve::ChatPorts;
@@ -91,6 +96,22 @@ pub enum Cmd {
     },
     /// Run the chat adapters, the HTTP listener and the scheduler until SIGINT/SIGTERM
     Serve,
+    /// Write keys for the events API (as `/steward apikey`, for the console tenant and scripts)
+    Apikey {
+        #[command(subcommand)]
+        action: KeyCmd,
+    },
+}
+
+/// What `steward apikey` does.
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Make a key; it is printed once, alone on the last line (`| tail -n 1` takes it)
+    Create { name: String },
+    /// Show the keys: name, prefix, created, last used, events received
+    List,
+    /// Revoke a key: requests with it are refused from then on
+    Revoke { name: String },
 }
 
 /// What `steward manifest` prints.
@@ -227,6 +248,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Ingest { file }) => ingest(&open()?, &actor.tenant, &file, clock()),
         Some(Cmd::Serve) => serve(open()?, &config),
+        Some(Cmd::Apikey { action }) => {
+            let line = match &action {
+                KeyCmd::Create { name } => format!("/steward apikey create {}", quote(name)),
+                KeyCmd::List => "/steward apikey list".to_string(),
+                KeyCmd::Revoke { name } => format!("/steward apikey revoke {}", quote(name)),
+            };
+            let app = open()?;
+            let reply = app.execute(&actor, clock(), &line);
+            app.store.flush().map_err(|e| e.to_string())?;
+            print_key_answer(reply)
+        }
     }
 }
 
@@ -262,6 +294,33 @@ fn ingest(
     }
     println!("{}", summary.last_line());
     app.store.flush().map_err(|e| e.to_string())
+}
+
+/// Prints a `steward apikey` answer; an error is the failure line. The create answer ends
+/// with the key alone in a code span (see `handlers::apikey`), printed bare as the last line.
+fn print_key_answer(mut reply: Reply) -> Result<(), Failure> {
+    let text = render(&reply);
+    if reply.is_error() {
+        return Err(text.strip_prefix("error: ").unwrap_or(&text).to_string());
+    }
+    let key = match reply.blocks.last() {
+        Some(Block::Paragraph(line)) => match line.as_slice() {
+            [Span::Code(key)] if digest_of(key).is_some() => Some(key.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let text = match &key {
+        Some(key) => {
+            reply.blocks.pop();
+            format!("{}\n{key}", render(&reply))
+        }
+        None => text,
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the answer: {e}"))
 }
 
 /// Makes sure `--images DIR` can hold pictures (created if missing), before anything runs.

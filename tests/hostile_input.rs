@@ -18,6 +18,8 @@ mod discord;
 mod fixture;
 #[path = "hostile/import.rs"]
 mod import;
+#[path = "hostile/keys.rs"]
+mod keys;
 #[path = "hostile/slack.rs"]
 mod slack;
 #[path = "hostile/text.rs"]

@@ -18,6 +18,8 @@ pub struct Invocation {
     pub group: &'static GroupSpec,
     pub sub: &'static SubSpec,
     values: BTreeMap<String, Value>,
+    /// The values of options that may repeat, in the order given.
+    repeated: BTreeMap<String, Vec<Value>>,
 }
 
 /// Parses `/group sub args…` (the leading `/` is optional). `today` anchors relative dates.
@@ -38,9 +40,17 @@ pub fn parse_invocation(line: &str, today: NaiveDate) -> Result<Invocation, Pars
     let sub = group
         .sub(&sub_name)
         .ok_or_else(|| unknown_sub(group, &sub_name))?;
-    let values = read_args(line, group, sub, rest, today)?;
-    Ok(Invocation { group, sub, values })
+    let (values, repeated) = read_args(line, group, sub, rest, today)?;
+    Ok(Invocation {
+        group,
+        sub,
+        values,
+        repeated,
+    })
 }
+
+/// Single values by option name, and the values of repeated options in order.
+type Args = (BTreeMap<String, Value>, BTreeMap<String, Vec<Value>>);
 
 fn read_args(
     line: &str,
@@ -48,8 +58,9 @@ fn read_args(
     sub: &SubSpec,
     tokens: &[Token],
     today: NaiveDate,
-) -> Result<BTreeMap<String, Value>, ParseError> {
+) -> Result<Args, ParseError> {
     let mut values = BTreeMap::new();
+    let mut repeated: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let first_key = tokens
         .iter()
         .position(|t| t.key.is_some())
@@ -88,6 +99,11 @@ fn read_args(
             .named()
             .find(|o| &o.name == key)
             .ok_or_else(|| unknown_option(group, sub, key))?;
+        if option.repeat {
+            let value = read(option, &token.value, today)?;
+            repeated.entry(key.clone()).or_default().push(value);
+            continue;
+        }
         if values.contains_key(key) {
             return Err(ParseError::Repeated {
                 option: key.clone(),
@@ -98,11 +114,11 @@ fn read_args(
     }
     if let Some(missing_option) = sub
         .named()
-        .find(|o| o.required && !values.contains_key(&o.name))
+        .find(|o| o.required && !values.contains_key(&o.name) && !repeated.contains_key(&o.name))
     {
         return Err(missing(group, sub, &format!("{}:", missing_option.name)));
     }
-    Ok(values)
+    Ok((values, repeated))
 }
 
 impl Invocation {
@@ -128,6 +144,19 @@ impl Invocation {
 
     pub fn req_text(&self, name: &str) -> Result<String, ParseError> {
         self.required(name, self.text(name))
+    }
+
+    /// Every text value of an option that may repeat, in the order given.
+    pub fn texts(&self, name: &str) -> Vec<String> {
+        self.repeated
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| match v {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn integer(&self, name: &str) -> Option<i64> {
@@ -231,6 +260,19 @@ fn names<'a>(items: impl Iterator<Item = &'a str>) -> String {
 pub fn closest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(given, c), c))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// [`closest`], ignoring case (names the user chose: write keys, core features).
+pub fn closest_any_case<'a>(
+    given: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let given = given.to_lowercase();
+    candidates
+        .map(|c| (strsim::jaro_winkler(&given, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

@@ -98,7 +98,8 @@ impl SubSpec {
             let shown = if o.positional {
                 o.name.to_uppercase()
             } else {
-                format!("{}:{}", o.name, o.kind.placeholder(&o.choices))
+                let more = if o.repeat { "…" } else { "" };
+                format!("{}:{}{more}", o.name, o.kind.placeholder(&o.choices))
             };
             parts.push(if o.required {
                 shown
@@ -121,6 +122,11 @@ pub struct OptionSpec {
     pub required: bool,
     #[serde(default)]
     pub positional: bool,
+    /// A named option that may be given several times (`event:A event:B`); the values are
+    /// kept in order. On Discord, which has no repeated options, it is one text option whose
+    /// comma-separated items become one `key:value` each (see `discord::line`).
+    #[serde(default)]
+    pub repeat: bool,
     #[serde(default)]
     pub choices: Vec<String>,
     pub min: Option<i64>,
@@ -213,6 +219,11 @@ mod tests {
                         "{here} {}: choices iff choice",
                         o.name
                     );
+                    assert!(
+                        !(o.repeat && o.positional),
+                        "{here} {}: only a named option repeats",
+                        o.name
+                    );
                 }
                 let mut names: Vec<_> = s.options.iter().map(|o| &o.name).collect();
                 names.sort();
@@ -230,5 +241,13 @@ mod tests {
         assert!(add
             .usage("account")
             .starts_with("/account add NAME arr:MONEY renewal:DATE [owner:USER]"));
+        let feature = group("steward")
+            .and_then(|g| g.sub("feature"))
+            .expect("declared");
+        assert!(
+            feature.usage("steward").contains("[event:TEXT…]"),
+            "{}",
+            feature.usage("steward")
+        );
     }
 }

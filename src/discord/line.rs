@@ -5,7 +5,9 @@
 //! Positionals go first in their declared order, then `key:value` options in declared order.
 //! Strings are quoted (a value like `Q3: expand` then never reads as a `key:`); a `"` inside
 //! a value becomes `'`, since it would close the phrase (see [`crate::command::quote`]).
-//! Users become `<@id>`; numbers are written as typed; choices as their value.
+//! Users become `<@id>`; numbers are written as typed; choices as their value. An option that
+//! repeats on the command line is one text option on Discord (see `manifest::discord`): its
+//! comma-separated items become one `key:"item"` each.
 
 use crate::command::quote;
 use serenity::model::application::{CommandData, CommandDataOption, CommandDataOptionValue};
@@ -45,7 +47,18 @@ fn ordered(spec: &SubSpec, given: &[CommandDataOption]) -> Result<Vec<String>, S
         }
     }
     for declared in spec.named() {
-        if let Some(o) = find(&declared.name) {
+        if let (Some(o), true) = (find(&declared.name), declared.repeat) {
+            let CommandDataOptionValue::String(items) = &o.value else {
+                return Err(format!("{}: expected text", declared.name));
+            };
+            words.extend(
+                items
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(|item| format!("{}:{}", declared.name, quote(item))),
+            );
+        } else if let Some(o) = find(&declared.name) {
             words.push(format!(
                 "{}:{}",
                 declared.name,
@@ -162,6 +175,29 @@ mod tests {
         assert_eq!(
             got.as_deref(),
             Ok("/renewal followup \"Acme\" responded:yes")
+        );
+    }
+
+    #[test]
+    fn a_repeated_option_arrives_comma_separated() {
+        let got = line(
+            "steward",
+            "feature",
+            json!([
+                {"name": "event", "type": 3, "value": "Report Created, Report \"Shared\",, "},
+                {"name": "name", "type": 3, "value": "Reports"},
+                {"name": "action", "type": 3, "value": "add"},
+            ]),
+        );
+        assert_eq!(
+            got.as_deref(),
+            Ok("/steward feature add \"Reports\" event:\"Report Created\" event:“Report \"Shared\"”")
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
+        let parsed = crate::command::parse(got.as_deref().unwrap_or_default(), today);
+        assert!(
+            format!("{parsed:?}").contains("[\"Report Created\", \"Report \\\"Shared\\\"\"]"),
+            "{parsed:?}"
         );
     }
 

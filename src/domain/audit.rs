@@ -49,6 +49,11 @@ pub enum Revert {
     DropOutcome(OutcomeEvent),
     /// Record again an outcome event the change dropped.
     AddOutcome(OutcomeEvent),
+    /// Nothing: the change made or revoked the write key `name`. Undo refuses such a change —
+    /// a revoked key stays revoked, and a new one is taken back by revoking it.
+    KeepWriteKey {
+        name: String,
+    },
 }
 
 impl Revert {
@@ -70,17 +75,23 @@ impl Revert {
             Change::PutSettings(_) => Revert::Settings(Box::new(before_settings.clone())),
             Change::AddOutcome(e) => Revert::DropOutcome(e.clone()),
             Change::RemoveOutcome(e) => Revert::AddOutcome(e.clone()),
+            Change::PutWriteKey(record) => Revert::KeepWriteKey {
+                name: record.name.clone(),
+            },
+            Change::RevokeWriteKey(name) => Revert::KeepWriteKey { name: name.clone() },
         }
     }
 
-    pub fn into_change(self) -> Change {
-        match self {
+    /// The change that takes this step; `None` for a step that changes nothing.
+    pub fn into_change(self) -> Option<Change> {
+        Some(match self {
             Revert::Restore(a) => Change::PutAccount(a),
             Revert::Delete(id) => Change::RemoveAccount(id),
             Revert::Settings(s) => Change::PutSettings(*s),
             Revert::DropOutcome(e) => Change::RemoveOutcome(e),
             Revert::AddOutcome(e) => Change::AddOutcome(e),
-        }
+            Revert::KeepWriteKey { .. } => return None,
+        })
     }
 }
 

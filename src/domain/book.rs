@@ -2,7 +2,7 @@
 //! (name, renewal date, ARR ranking), and the `Change`s that handlers propose to it.
 
 use chrono::NaiveDate;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::account::{Account, AccountId};
 use super::error::DomainError;
@@ -10,6 +10,7 @@ use super::expansion::open_value;
 use super::outcome::OutcomeEvent;
 use super::tenant::{TenantId, TenantSettings};
 use super::tier::{ArrRanking, Tier, TierSource};
+use super::writekey::WriteKeyRecord;
 
 /// One change a handler asks the store to make durable and then apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +22,13 @@ pub enum Change {
     AddOutcome(OutcomeEvent),
     /// Drop a recorded outcome (only when undoing the change that recorded it).
     RemoveOutcome(OutcomeEvent),
+    /// Store a new write key's record and index its digest (the key itself is never stored).
+    PutWriteKey(WriteKeyRecord),
+    /// Revoke the write key with this name (any case): its record, index entry and usage go.
+    RevokeWriteKey(String),
 }
 
-/// A tenant's accounts, settings and outcome events.
+/// A tenant's accounts, settings, outcome events and write keys.
 #[derive(Debug, Clone)]
 pub struct Book {
     pub tenant: TenantId,
@@ -40,6 +45,8 @@ pub struct Book {
     used_ids_through: u64,
     /// Bumped by every applied change, so caches built from the book can tell they are stale.
     generation: u64,
+    /// Write keys by lower-case name (digests only, never keys).
+    write_keys: BTreeMap<String, WriteKeyRecord>,
 }
 
 impl Book {
@@ -55,6 +62,7 @@ impl Book {
             opportunities: HashMap::new(),
             used_ids_through: 0,
             generation: 0,
+            write_keys: BTreeMap::new(),
         }
     }
 
@@ -215,6 +223,23 @@ impl Book {
         self.used_ids_through = self.used_ids_through.max(id);
     }
 
+    /// The write key named `name` (any case).
+    pub fn write_key(&self, name: &str) -> Option<&WriteKeyRecord> {
+        self.write_keys.get(&name.to_lowercase())
+    }
+
+    /// Every write key, by name.
+    pub fn write_keys(&self) -> impl Iterator<Item = &WriteKeyRecord> {
+        self.write_keys.values()
+    }
+
+    /// Adds stored write keys to a book being loaded.
+    pub fn load_write_keys(&mut self, records: Vec<WriteKeyRecord>) {
+        for record in records {
+            self.write_keys.insert(record.name.to_lowercase(), record);
+        }
+    }
+
     /// How many changes have been applied to this book (caches compare it).
     pub fn generation(&self) -> u64 {
         self.generation
@@ -240,6 +265,12 @@ impl Book {
                 if let Some(i) = self.outcomes.iter().rposition(|e| *e == event) {
                     self.outcomes.remove(i);
                 }
+            }
+            Change::PutWriteKey(record) => {
+                self.write_keys.insert(record.name.to_lowercase(), record);
+            }
+            Change::RevokeWriteKey(name) => {
+                self.write_keys.remove(&name.to_lowercase());
             }
         }
     }

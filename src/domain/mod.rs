@@ -30,3 +30,4 @@ pub mod tier;
 pub mod value;
 pub mod winloss;
 pub mod words;
+pub mod writekey;

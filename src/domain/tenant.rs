@@ -7,6 +7,7 @@ use std::fmt;
 use super::error::DomainError;
 use super::person::UserId;
 use super::schedule::Subscription;
+use super::signals::Feature;
 
 /// The tenant every record belongs to: `local`, `slack:TEAM`, `slack:ENTERPRISE:TEAM`,
 /// `discord:GUILD`, or any other plain name for a separate console-style book.
@@ -62,6 +63,9 @@ pub struct TenantSettings {
     pub fiscal_year_start: u32,
     /// Channels subscribed to scheduled posts.
     pub subscriptions: Vec<Subscription>,
+    /// The core features adoption counts (INGEST.md), in the order declared; names unique
+    /// in any case.
+    pub core_features: Vec<Feature>,
 }
 
 impl Default for TenantSettings {
@@ -73,6 +77,7 @@ impl Default for TenantSettings {
             currency: "USD".into(),
             fiscal_year_start: 1,
             subscriptions: Vec::new(),
+            core_features: Vec::new(),
         }
     }
 }

@@ -2,9 +2,11 @@
 //! Handlers are pure — they never write; the app commits the changes they return.
 
 pub mod account;
+pub mod apikey;
 pub mod atrisk;
 pub mod digest;
 pub mod expansion;
+pub mod feature;
 pub mod health;
 pub mod history;
 pub mod opportunity;
@@ -25,6 +27,7 @@ use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::domain::writekey::WriteKeyUsage;
 use crate::reply::Reply;
 use crate::store::AuditPage;
 
@@ -53,6 +56,16 @@ pub trait DataFeed {
     ) -> Result<Option<crate::feed::Reading>, String>;
 }
 
+/// Reads how write keys were used: the events API counts that outside the book.
+pub trait KeyUsage {
+    fn usage(&self, tenant: &TenantId, name: &str) -> Result<WriteKeyUsage, String>;
+}
+
+/// Fills a buffer from a cryptographically secure random generator (the operating system's,
+/// in the app): where `/steward apikey create` gets its keys. Otherwise handlers never draw
+/// random numbers.
+pub type Entropy = fn(&mut [u8]) -> Result<(), String>;
+
 /// Who is asking, when, and with which rights.
 pub struct Ctx<'a> {
     pub actor: &'a UserId,
@@ -66,6 +79,8 @@ pub struct Ctx<'a> {
     pub channel: &'a str,
     pub audit: &'a dyn AuditLog,
     pub data: &'a dyn DataFeed,
+    pub usage: &'a dyn KeyUsage,
+    pub entropy: Entropy,
 }
 
 /// What a handler decided.

@@ -1,9 +1,11 @@
-//! Purpose: `/steward` — help generated from `commands/`, whoami, and the tenant's settings
-//! (managers, owner aliases, time zone, currency, fiscal year).
+//! Purpose: `/steward` — help generated from `commands/`, whoami, undo, and the tenant's
+//! settings (managers, owner aliases, time zone, currency, fiscal year); write keys and core
+//! features have files of their own (`apikey`, `feature`).
 
 use super::present::person;
 use super::{Ctx, Outcome};
 use crate::command::invocation::closest;
+use crate::command::quote;
 use crate::command::spec::{self, GroupSpec, SubSpec};
 use crate::command::steward::StewardCommand;
 use crate::domain::audit::{Revert, UNDO_HOURS};
@@ -21,6 +23,8 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     let reply = match command {
         StewardCommand::Help { topic } => return Ok(Outcome::read(help(topic.as_deref())?)),
         StewardCommand::Undo => return undo(ctx, book),
+        StewardCommand::ApiKey(action) => return super::apikey::handle(action, ctx, book),
+        StewardCommand::Feature(action) => return super::feature::handle(action, book),
         // Answered by the app before handlers run (see `App::execute`); reaching here means
         // a prompt led back to itself.
         StewardCommand::Ask { .. } => {
@@ -163,6 +167,25 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
             "your last change here, from {when}, can no longer be undone: an account it changed was changed since."
         )));
     }
+    if let Some(name) = plan.steps.iter().find_map(|step| match step {
+        Revert::KeepWriteKey { name } => Some(name),
+        _ => None,
+    }) {
+        let instead = match book.write_key(name) {
+            Some(key) => format!(
+                "to take the key back, revoke it: `/steward apikey revoke {}`",
+                quote(&key.name)
+            ),
+            None => {
+                "a revoked key stays revoked; make a new one with `/steward apikey create NAME`"
+                    .into()
+            }
+        };
+        return Err(DomainError::Refused(format!(
+            "your last change here, `{}`, cannot be undone: {instead}.",
+            plan.command
+        )));
+    }
     let touched = plan.steps.iter().filter_map(|step| match step {
         Revert::Restore(a) => Some(a.id),
         Revert::Delete(id) => Some(*id),
@@ -185,7 +208,10 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     ));
     Ok(Outcome::write(
         reply,
-        plan.steps.into_iter().map(Revert::into_change).collect(),
+        plan.steps
+            .into_iter()
+            .filter_map(Revert::into_change)
+            .collect(),
     ))
 }
 
@@ -287,7 +313,11 @@ fn sub_help(group: &GroupSpec, sub: &SubSpec) -> Reply {
             } else {
                 format!("{}:", o.name)
             };
-            let required = if o.required { "required" } else { "optional" };
+            let required = match (o.required, o.repeat) {
+                (true, _) => "required",
+                (false, true) => "optional, repeatable",
+                (false, false) => "optional",
+            };
             vec![
                 Span::Code(how),
                 t(format!(" ({required}) — {}", o.description)),

@@ -8,7 +8,10 @@
 //! - percent → NUMBER (10) with `min_value` 0 / `max_value` 100 (or the declared bounds), so
 //!   Discord rejects `150` or `high` before we see it; `85.5` still works;
 //! - integer → INTEGER (4) with the declared `min`/`max`;
-//! - user → USER (6); choice → STRING with `choices`; account → STRING with `autocomplete`.
+//! - user → USER (6); choice → STRING with `choices`; account → STRING with `autocomplete`;
+//! - an option that repeats (`event:A event:B`) → one STRING, since Discord options cannot
+//!   repeat: its description asks for comma-separated values, which `discord::line` turns
+//!   back into one `key:value` each (so a value there cannot hold a comma).
 //!
 //! Every command is guild-only (`contexts: [0]`): rights depend on the member's roles
 //! (DECISIONS 21). `default_member_permissions` (Manage Server) is set only on a group whose
@@ -139,10 +142,14 @@ fn subcommand(sub: &SubSpec) -> CommandOption {
 }
 
 fn value_option(option: &OptionSpec) -> CommandOption {
+    let description = match option.repeat {
+        true => format!("{} (several: separate with commas)", option.description),
+        false => option.description.clone(),
+    };
     let mut out = CommandOption {
         kind: STRING,
         name: option.name.clone(),
-        description: truncate(&option.description, MAX_DESCRIPTION_CHARS),
+        description: truncate(&description, MAX_DESCRIPTION_CHARS),
         required: option.required,
         autocomplete: false,
         choices: Vec::new(),

@@ -78,6 +78,9 @@ fn option_text(option: &OptionSpec) -> String {
     if option.required && !option.positional {
         text.push_str("; required");
     }
+    if option.repeat {
+        text.push_str("; may be given several times (on Discord: one option, comma-separated)");
+    }
     text
 }
 

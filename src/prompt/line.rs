@@ -12,7 +12,7 @@ use crate::command::quote;
 use crate::command::quotes::is_quote_mark;
 use crate::command::renewal::RenewalCommand;
 use crate::command::stakeholder::StakeholderCommand;
-use crate::command::steward::StewardCommand;
+use crate::command::steward::{FeatureAction, KeyAction, StewardCommand};
 use crate::command::{account::AccountCommand, Command};
 
 /// A command line under construction.
@@ -177,6 +177,8 @@ pub fn is_write(command: &Command) -> bool {
             | StewardCommand::Currency { .. }
             | StewardCommand::FiscalYear { .. }
             | StewardCommand::Undo => true,
+            StewardCommand::ApiKey(action) => !matches!(action, KeyAction::List { .. }),
+            StewardCommand::Feature(action) => !matches!(action, FeatureAction::List { .. }),
         },
     }
 }
@@ -212,9 +214,15 @@ mod tests {
                         "show", "list", "history", "ready", "prep", "summary", "forecast",
                         "preview", "help", "whoami", "ask", "winloss",
                     ];
+                    // A subcommand with actions (`/steward apikey list`) reads or writes by
+                    // its action.
+                    let verb = match s.option("action") {
+                        Some(_) => example.split_whitespace().nth(2).unwrap_or_default(),
+                        None => s.name.as_str(),
+                    };
                     assert_eq!(
                         is_write(&parsed.command),
-                        !reads.contains(&s.name.as_str()),
+                        !reads.contains(&verb),
                         "{example}"
                     );
                 }

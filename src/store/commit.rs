@@ -144,6 +144,26 @@ impl Store {
                 };
                 (Some(event.account), event.account_name.clone(), vec![field])
             }
+            // The audit entry names the key by name and prefix, never by key or digest.
+            Change::PutWriteKey(record) => {
+                self.stage_write_key(tenant, record, batch)?;
+                let field = FieldChange {
+                    field: "write_key".into(),
+                    before: String::new(),
+                    after: record.shown(),
+                };
+                (None, String::new(), vec![field])
+            }
+            Change::RevokeWriteKey(name) => {
+                let fields = self
+                    .stage_revoke_write_key(book, name, batch)
+                    .map(|record| FieldChange {
+                        field: "write_key".into(),
+                        before: record.shown(),
+                        after: "[revoked]".into(),
+                    });
+                (None, String::new(), fields.into_iter().collect())
+            }
         })
     }
 }

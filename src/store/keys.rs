@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! meta\0marker                                  the Steward marker (refuses foreign or wiped stores)
+//! meta\0writekey\0{sha256 hex}                  a write key's owner: tenant and key name (events API)
 //! t\0{tenant}\0acct\0{id:016x}                  an account aggregate
 //! t\0{tenant}\0settings                         tenant settings
 //! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
@@ -21,7 +22,13 @@
 //! t\0{tenant}\0in\0msg\0{week:08x}\0{id}      a message id received that week (de-duplication)
 //! t\0{tenant}\0in\0count\0{hour}              the hour's counts of accepted and rejected events
 //! t\0{tenant}\0in\0unmatched\0{id}            an id no account matched, with its count
+//! t\0{tenant}\0writekey\0{name, lower case}    a write key: name, prefix, digest, created
+//! t\0{tenant}\0keyuse\0{name, lower case}      a write key's usage: last used, events received
 //! ```
+//!
+//! A write key is looked up without knowing its tenant, so besides its record under the tenant
+//! its digest is indexed under `meta`; both are written and deleted in one batch. The key itself
+//! is stored nowhere.
 
 use crate::domain::account::AccountId;
 use crate::domain::tenant::TenantId;
@@ -239,6 +246,36 @@ pub fn unmatched(t: &TenantId, id: &str) -> Vec<u8> {
     key
 }
 
+/// Where a write key's owner is found from the key's digest (`meta`, outside every tenant:
+/// the events API learns the tenant from the key).
+pub fn write_key_index(digest: &str) -> Vec<u8> {
+    let mut key = b"meta\0writekey\0".to_vec();
+    key.extend_from_slice(digest.as_bytes());
+    key
+}
+
+/// Every write key record of a tenant.
+pub fn write_keys(t: &TenantId) -> Vec<u8> {
+    under(t, "writekey\0")
+}
+
+/// The record of the tenant's write key `name` (any case).
+pub fn write_key(t: &TenantId, name: &str) -> Vec<u8> {
+    let mut key = write_keys(t);
+    key.extend_from_slice(name.to_lowercase().as_bytes());
+    key
+}
+
+/// The usage record of the tenant's write key `name` (any case): a
+/// [`WriteKeyUsage`](crate::domain::writekey::WriteKeyUsage), encoded with
+/// [`record::encode`](super::record::encode). Kept apart from the key's record so the events
+/// API updates it in its own batch; revoking (or creating) a key of that name deletes it.
+pub fn write_key_usage(t: &TenantId, name: &str) -> Vec<u8> {
+    let mut key = under(t, "keyuse\0");
+    key.extend_from_slice(name.to_lowercase().as_bytes());
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +286,15 @@ mod tests {
         let ab = TenantId::parse("acme-b").expect("valid");
         assert!(!account(&ab, AccountId(1)).starts_with(&tenant(&a)));
         assert!(account(&a, AccountId(1)).starts_with(&tenant(&a)));
+    }
+
+    #[test]
+    fn write_keys_sit_under_their_tenant_and_their_index_under_none() {
+        let a = TenantId::parse("acme").expect("valid");
+        assert!(write_key(&a, "Prod").starts_with(&write_keys(&a)));
+        assert_eq!(write_key(&a, "Prod"), write_key(&a, "PROD"));
+        assert!(write_key_usage(&a, "Prod").starts_with(&tenant(&a)));
+        assert!(!write_key_usage(&a, "Prod").starts_with(&write_keys(&a)));
+        assert!(!write_key_index("ab").starts_with(b"t\0"));
     }
 }

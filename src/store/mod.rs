@@ -8,6 +8,8 @@
 //! entries and undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]),
 //! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and
 //! received data ([`ingest`]).
+//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and write
+//! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant).
 
 pub mod audit;
 pub mod backend;
@@ -20,6 +22,7 @@ pub mod ledger;
 pub mod record;
 pub mod seen;
 pub mod undo;
+mod writekeys;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,6 +35,7 @@ use crate::domain::book::Book;
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::person::UserId;
 use crate::domain::tenant::{TenantId, TenantSettings};
+pub use crate::domain::writekey::{WriteKeyOwner, WriteKeyUsage};
 pub use audit::AuditPage;
 use backend::sled::SledBackend;
 pub use backend::Backend;
@@ -103,6 +107,7 @@ impl Store {
         let accounts = self.scan::<Account>(&keys::accounts(tenant))?;
         let outcomes = self.scan::<OutcomeEvent>(&keys::outcomes(tenant))?;
         let mut book = Book::from_parts(tenant.clone(), settings, accounts, outcomes);
+        book.load_write_keys(self.write_key_records(tenant)?);
         // Audit keys sort by account id, so the last one names the highest id ever used; a
         // removed account's history must never become a new account's.
         let prefix = keys::audits(tenant);

@@ -20,6 +20,10 @@ pub const EXPORT_VERSION: u32 = 1;
 
 /// `{ "steward_export": 1, "tenant": …, "exported_at": …, "settings": …, "accounts": […],
 /// "outcomes": […], "audit": […], "posts": […] }`.
+///
+/// Write keys are left out on purpose (their records hold only digests, but still): a
+/// restored backup must not bring back credentials, some perhaps revoked since. Admins make
+/// new keys after a restore; the audit trail keeps which keys existed, by name and prefix.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportDoc {
     pub steward_export: u32,

@@ -41,8 +41,9 @@ impl<T> Reading<T> {
     }
 }
 
-/// A core feature a tenant declared, with the event names that prove it is used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A core feature a tenant declared, with the event names that prove it is used (kept in
+/// [`TenantSettings::core_features`](crate::domain::tenant::TenantSettings)).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Feature {
     pub name: String,
     pub events: BTreeSet<String>,

@@ -1,7 +1,8 @@
 //! Purpose: the one table from the field paths the audit diff records (`arr`,
 //! `renewal.extended_days`, `stakeholders[Jane Doe].sentiment`, `managers.U1`) to the label a
 //! user knows and the way its value reads — accounts, their records (stakeholders, metrics,
-//! opportunities…), tenant settings, and the store's own `account` / `outcome` entries.
+//! opportunities…), tenant settings, and the store's own `account` / `outcome` / `write_key`
+//! entries.
 
 /// How a stored value reads (see [`super::values`]).
 #[derive(Debug, Clone, Copy)]
@@ -303,6 +304,12 @@ static SUBSCRIPTION: Kind = Kind {
     ],
 };
 
+static FEATURE: Kind = Kind {
+    noun: "core feature",
+    key: Key::Name,
+    fields: &[q("name", "name", Text), f("events", "events", Text)],
+};
+
 /// An account's fields, the tenant settings' and the store's own entries: every path the
 /// audit trail holds starts in here.
 pub static TOP: Kind = Kind {
@@ -349,6 +356,8 @@ pub static TOP: Kind = Kind {
         // What the store records itself.
         f("account", "account", Text),
         f("outcome", "outcome", Outcome),
+        // A write key by name and prefix (`prod (stw_AbCd…)`): never the key or its digest.
+        f("write_key", "write key", Text),
         // Tenant settings.
         f("managers.*", "manager of {@}", User),
         f("owner_aliases.*", "owner alias {}", User),
@@ -356,6 +365,7 @@ pub static TOP: Kind = Kind {
         f("currency", "currency", Text),
         f("fiscal_year_start", "fiscal year starts in", Month),
         f("subscriptions", "subscription", Records(&SUBSCRIPTION)),
+        f("core_features", "core feature", Records(&FEATURE)),
     ],
 };
 

@@ -71,7 +71,8 @@ fn full_settings() -> Value {
         "managers": {"U1": "U2"}, "owner_aliases": {"jane doe": "U3"},
         "timezone": "Europe/Berlin", "currency": "EUR", "fiscal_year_start": 4,
         "subscriptions": [{"kind": "weekly", "channel": "C1", "days": 31, "time": "09:00:00",
-            "zone": "Europe/Berlin", "since": "2026-03-01T12:00:00Z"}]
+            "zone": "Europe/Berlin", "since": "2026-03-01T12:00:00Z"}],
+        "core_features": [{"name": "Reports", "events": ["Report Created", "Report Shared"]}]
     }))
     .expect("full settings");
     serde_json::to_value(settings).expect("serialises")
