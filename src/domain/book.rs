@@ -1,5 +1,5 @@
 //! Purpose: a tenant's whole book of accounts in memory, with the indexes queries need
-//! (name, renewal date, ARR ranking), and the `Change`s that handlers propose to it.
+//! (name, renewal date, ARR ranking, outside ids), and the `Change`s that handlers propose to it.
 
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap};
@@ -10,6 +10,8 @@ use super::expansion::open_value;
 use super::outcome::OutcomeEvent;
 use super::tenant::{TenantId, TenantSettings};
 use super::tier::{ArrRanking, Tier, TierSource};
+
+mod outside;
 
 /// One change a handler asks the store to make durable and then apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,8 @@ pub struct Book {
     pub settings: TenantSettings,
     accounts: HashMap<AccountId, Account>,
     by_name: HashMap<String, AccountId>,
+    /// Crm ids and domains ([`outside`]).
+    outside: outside::OutsideIndex,
     by_renewal: BTreeSet<(NaiveDate, AccountId)>,
     ranking: ArrRanking,
     outcomes: Vec<OutcomeEvent>,
@@ -49,6 +53,7 @@ impl Book {
             settings: TenantSettings::default(),
             accounts: HashMap::new(),
             by_name: HashMap::new(),
+            outside: outside::OutsideIndex::default(),
             by_renewal: BTreeSet::new(),
             ranking: ArrRanking::default(),
             outcomes: Vec::new(),
@@ -71,6 +76,7 @@ impl Book {
         book.ranking = ArrRanking::new(accounts.iter().filter(|a| a.is_active()).map(|a| a.arr));
         for account in accounts {
             book.by_name.insert(account.name.to_lowercase(), account.id);
+            book.outside.insert(&account);
             for o in &account.opportunities {
                 book.opportunities.insert(o.id, account.id);
             }
@@ -241,6 +247,7 @@ impl Book {
 
     fn index(&mut self, account: &Account) {
         self.by_name.insert(account.name.to_lowercase(), account.id);
+        self.outside.insert(account);
         for o in &account.opportunities {
             self.opportunities.insert(o.id, account.id);
         }
@@ -253,6 +260,7 @@ impl Book {
     fn unindex(&mut self, id: AccountId) {
         if let Some(old) = self.accounts.get(&id) {
             self.by_name.remove(&old.name.to_lowercase());
+            self.outside.remove(old);
             for o in &old.opportunities {
                 self.opportunities.remove(&o.id);
             }
