@@ -267,11 +267,21 @@ mod tests {
 
     #[test]
     fn reads_crm_ids_and_reduces_websites_to_their_domain() {
-        let h = ["Record ID", "Company name", "Website"];
-        let r = row(&h, &["9876", "Globex", "https://www.Globex.com/en/"]).expect("valid");
+        let h = [
+            "Record ID",
+            "Company name",
+            "ARR",
+            "Renewal Date",
+            "Website",
+        ];
+        let r = row(
+            &h,
+            &["9876", "Globex", "5k", "", "https://www.Globex.com/en/"],
+        )
+        .expect("valid");
         assert_eq!(r.crm_id.as_deref(), Some("9876"));
         assert_eq!(r.domain.as_deref(), Some("globex.com"));
-        let err = row(&h, &["9876", "Globex", "globex dot com"]).expect_err("bad domain");
+        let err = row(&h, &["9876", "Globex", "", "", "globex dot com"]).expect_err("bad domain");
         assert!(
             err.starts_with(
                 "domain: \"globex dot com\" contains a space. Example: domain:acme.com"
@@ -279,7 +289,7 @@ mod tests {
             "{err}"
         );
         let long = "7".repeat(101);
-        let err = row(&h, &[&long, "Globex", ""]).expect_err("long id");
+        let err = row(&h, &[&long, "Globex", "", "", ""]).expect_err("long id");
         assert!(
             err.contains("at most 100") && err.ends_with("(column \"Record ID\")"),
             "{err}"
