@@ -348,10 +348,10 @@ fn csv_export_imports_back_to_the_same_rows() {
     let mut rows = first.lines();
     assert_eq!(
         rows.next(),
-        Some("name,arr,renewal,owner,tier,industry,segment,seats,products,health score,band,stage")
+        Some("name,arr,renewal,owner,tier,industry,segment,seats,products,crm id,domain,health score,band,stage")
     );
-    assert_eq!(rows.next(), Some("Acme Corp,120000,2027-03-31,Jane Doe,3,Manufacturing,Enterprise,,,,unknown,not started"));
-    assert_eq!(rows.next(), Some("Stark Industries,1200000,2027-12-01,tony@stark.com,2 pinned,Defense,,,,,unknown,not started"));
+    assert_eq!(rows.next(), Some("Acme Corp,120000,2027-03-31,Jane Doe,3,Manufacturing,Enterprise,,,001A,,,unknown,not started"));
+    assert_eq!(rows.next(), Some("Stark Industries,1200000,2027-12-01,tony@stark.com,2 pinned,Defense,,,,001F,,,unknown,not started"));
 
     let exported = lab.file("accounts.csv", &first);
     assert_eq!(

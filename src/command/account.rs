@@ -3,8 +3,10 @@
 use super::error::ParseError;
 use super::invocation::Invocation;
 use crate::domain::account::ActivityKind;
+use crate::domain::error::DomainError;
 use crate::domain::health::Band;
 use crate::domain::money::Money;
+use crate::domain::outside_id::{CrmId, WebDomain};
 use crate::domain::person::Person;
 use crate::domain::tier::Tier;
 use chrono::NaiveDate;
@@ -54,6 +56,8 @@ pub struct NewAccount {
     pub segment: Option<String>,
     pub seats: Option<u32>,
     pub products: Vec<String>,
+    pub crm_id: Option<CrmId>,
+    pub domain: Option<WebDomain>,
 }
 
 /// A tier given to `/account set`: pinned, or back to computed.
@@ -61,6 +65,23 @@ pub struct NewAccount {
 pub enum TierChoice {
     Pin(Tier),
     Auto,
+}
+
+/// A crm id or domain given to `/account set`: a new value, or `none` to clear it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clearable<T> {
+    Set(T),
+    Clear,
+}
+
+impl<T> Clearable<T> {
+    /// The value, when one was given (`/account add` takes `none` as no value).
+    pub fn value(self) -> Option<T> {
+        match self {
+            Clearable::Set(value) => Some(value),
+            Clearable::Clear => None,
+        }
+    }
 }
 
 /// The fields `/account set` changes; `None` leaves a field as it is.
@@ -76,6 +97,8 @@ pub struct AccountChanges {
     pub seats: Option<u32>,
     pub active_seats: Option<u32>,
     pub products: Option<Vec<String>>,
+    pub crm_id: Option<Clearable<CrmId>>,
+    pub domain: Option<Clearable<WebDomain>>,
 }
 
 impl AccountChanges {
@@ -91,6 +114,21 @@ pub fn split_list(text: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect()
+}
+
+/// An outside id option read through `parse`: `none` (any case) clears it.
+fn outside_id<T, E: Into<DomainError>>(
+    inv: &Invocation,
+    name: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<Clearable<T>>, ParseError> {
+    match inv.text(name) {
+        None => Ok(None),
+        Some(text) if text.eq_ignore_ascii_case("none") => Ok(Some(Clearable::Clear)),
+        Some(text) => parse(&text)
+            .map(|v| Some(Clearable::Set(v)))
+            .map_err(|e| ParseError::Value(e.into())),
+    }
 }
 
 fn count(inv: &Invocation, name: &str) -> Option<u32> {
@@ -113,6 +151,8 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
                 .text("products")
                 .map(|p| split_list(&p))
                 .unwrap_or_default(),
+            crm_id: outside_id(inv, "crm", CrmId::parse)?.and_then(Clearable::value),
+            domain: outside_id(inv, "domain", WebDomain::parse)?.and_then(Clearable::value),
         }),
         "show" => AccountCommand::Show {
             account: account()?,
@@ -143,6 +183,8 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
                 seats: count(inv, "seats"),
                 active_seats: count(inv, "active-seats"),
                 products: inv.text("products").map(|p| split_list(&p)),
+                crm_id: outside_id(inv, "crm", CrmId::parse)?,
+                domain: outside_id(inv, "domain", WebDomain::parse)?,
             },
         },
         "remove" => AccountCommand::Remove {
@@ -165,4 +207,83 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
         },
         other => return Err(super::undeclared(inv, other)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{parse, Command};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid")
+    }
+
+    fn command(line: &str) -> Result<AccountCommand, String> {
+        match parse(line, today()) {
+            Ok(parsed) => match parsed.command {
+                Command::Account(c) => Ok(c),
+                other => Err(format!("not /account: {other:?}")),
+            },
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn changes(line: &str) -> AccountChanges {
+        match command(line) {
+            Ok(AccountCommand::Set { changes, .. }) => changes,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn outside_ids_on_add_and_set() {
+        let crm = |s: &str| CrmId::parse(s).expect("crm id");
+        let domain = |s: &str| WebDomain::parse(s).expect("domain");
+        match command(
+            "/account add Acme arr:5k renewal:2027-01-01 crm:001Ab domain:https://www.Acme.com/x",
+        ) {
+            Ok(AccountCommand::Add(new)) => {
+                assert_eq!(new.crm_id, Some(crm("001Ab")));
+                assert_eq!(new.domain, Some(domain("acme.com")));
+            }
+            other => panic!("{other:?}"),
+        }
+        let set = changes("/account set Acme crm:\" 0X 1 \" domain:WWW.acme.io");
+        assert_eq!(set.crm_id, Some(Clearable::Set(crm("0X 1"))));
+        assert_eq!(set.domain, Some(Clearable::Set(domain("acme.io"))));
+        let cleared = changes("/account set Acme crm:none domain:NONE");
+        assert_eq!(
+            (cleared.crm_id, cleared.domain),
+            (Some(Clearable::Clear), Some(Clearable::Clear))
+        );
+        assert!(
+            !changes("/account set Acme domain:none").is_empty(),
+            "clearing is a change"
+        );
+    }
+
+    #[test]
+    fn bad_outside_ids_are_refused_with_an_example() {
+        for (line, expected) in [
+            (
+                "/account set Acme domain:\"acme com\"",
+                "domain: \"acme com\" contains a space. Example: domain:acme.com",
+            ),
+            (
+                "/account set Acme domain:acme",
+                "domain: \"acme\" has no dot",
+            ),
+            (
+                "/account add Acme arr:5k renewal:2027-01-01 domain:🚀.io",
+                "contains \"🚀\"",
+            ),
+            (
+                &format!("/account set Acme crm:{}", "x".repeat(101)),
+                "crm: is 101 characters long; a crm id has at most 100. Example: crm:",
+            ),
+        ] {
+            let error = command(line).expect_err(line);
+            assert!(error.contains(expected), "{line}: {error}");
+        }
+    }
 }

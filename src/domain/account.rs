@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::expansion::Opportunity;
 use super::health::{Health, SignalSources, Signals, Snapshot};
 use super::money::Money;
+use super::outside_id::{CrmId, WebDomain};
 use super::person::{Person, UserId};
 use super::plan::Plan;
 use super::qbr::QbrState;
@@ -99,6 +100,12 @@ pub struct Account {
     pub renewal_date: NaiveDate,
     #[serde(default)]
     pub owner: Option<Person>,
+    /// The account's record id in the CRM; unique in the tenant (the book checks).
+    #[serde(default)]
+    pub crm_id: Option<CrmId>,
+    /// The company's web domain (`acme.com`); several accounts may share one.
+    #[serde(default)]
+    pub domain: Option<WebDomain>,
     /// A tier set by hand; `None` means computed from ARR rank.
     #[serde(default)]
     pub tier_pin: Option<Tier>,
@@ -153,6 +160,8 @@ impl Account {
             arr,
             renewal_date,
             owner: None,
+            crm_id: None,
+            domain: None,
             tier_pin: None,
             industry: None,
             segment: None,

@@ -1,5 +1,5 @@
 //! Purpose: a tenant's whole book of accounts in memory, with the indexes queries need
-//! (name, renewal date, ARR ranking), and the `Change`s that handlers propose to it.
+//! (name, renewal date, ARR ranking, outside ids), and the `Change`s that handlers propose to it.
 
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -11,6 +11,8 @@ use super::outcome::OutcomeEvent;
 use super::tenant::{TenantId, TenantSettings};
 use super::tier::{ArrRanking, Tier, TierSource};
 use super::writekey::WriteKeyRecord;
+
+mod outside;
 
 /// One change a handler asks the store to make durable and then apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +37,8 @@ pub struct Book {
     pub settings: TenantSettings,
     accounts: HashMap<AccountId, Account>,
     by_name: HashMap<String, AccountId>,
+    /// Crm ids and domains ([`outside`]).
+    outside: outside::OutsideIndex,
     by_renewal: BTreeSet<(NaiveDate, AccountId)>,
     ranking: ArrRanking,
     outcomes: Vec<OutcomeEvent>,
@@ -56,6 +60,7 @@ impl Book {
             settings: TenantSettings::default(),
             accounts: HashMap::new(),
             by_name: HashMap::new(),
+            outside: outside::OutsideIndex::default(),
             by_renewal: BTreeSet::new(),
             ranking: ArrRanking::default(),
             outcomes: Vec::new(),
@@ -79,6 +84,7 @@ impl Book {
         book.ranking = ArrRanking::new(accounts.iter().filter(|a| a.is_active()).map(|a| a.arr));
         for account in accounts {
             book.by_name.insert(account.name.to_lowercase(), account.id);
+            book.outside.insert(&account);
             for o in &account.opportunities {
                 book.opportunities.insert(o.id, account.id);
             }
@@ -125,11 +131,6 @@ impl Book {
     }
 
     /// Finds an account by name, or says which names come closest.
-    /// The account a received `groupId` names: by name, ignoring case.
-    pub fn account_for_group_id(&self, id: &str) -> Option<&Account> {
-        self.by_name(id)
-    }
-
     pub fn find(&self, name: &str) -> Result<&Account, DomainError> {
         self.by_name(name).ok_or_else(|| DomainError::NotFound {
             what: "account",
@@ -277,6 +278,7 @@ impl Book {
 
     fn index(&mut self, account: &Account) {
         self.by_name.insert(account.name.to_lowercase(), account.id);
+        self.outside.insert(account);
         for o in &account.opportunities {
             self.opportunities.insert(o.id, account.id);
         }
@@ -289,6 +291,7 @@ impl Book {
     fn unindex(&mut self, id: AccountId) {
         if let Some(old) = self.accounts.get(&id) {
             self.by_name.remove(&old.name.to_lowercase());
+            self.outside.remove(old);
             for o in &old.opportunities {
                 self.opportunities.remove(&o.id);
             }

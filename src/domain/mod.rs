@@ -14,6 +14,7 @@ pub mod health;
 pub mod meddic;
 pub mod money;
 pub mod outcome;
+pub mod outside_id;
 pub mod person;
 pub mod plan;
 pub mod plan_item;

@@ -2,12 +2,13 @@
 
 use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
-use crate::command::account::{AccountChanges, AccountCommand, NewAccount, TierChoice};
+use crate::command::account::{AccountChanges, AccountCommand, Clearable, NewAccount, TierChoice};
 use crate::domain::account::{Account, Activity};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
+use crate::domain::outside_id::CrmId;
 use crate::domain::person::Person;
-use crate::reply::{b, t, Reply};
+use crate::reply::{b, t, Reply, Span};
 
 pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
@@ -113,8 +114,38 @@ fn check_name_free(book: &Book, name: &str, except: Option<&Account>) -> Result<
     }
 }
 
+/// A crm id names one account in the tenant (compared exactly, as CRMs do).
+fn check_crm_free(book: &Book, crm: &CrmId, except: Option<&Account>) -> Result<(), DomainError> {
+    match book.by_crm_id(crm) {
+        Some(holder) if except.is_none_or(|e| e.id != holder.id) => Err(DomainError::Duplicate {
+            what: "crm id",
+            name: crm.to_string(),
+            hint: format!(
+                "It is the crm id of {}, and a crm id names one account. See it with `/account show \"{}\"`.",
+                holder.name, holder.name
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `Outside ids: crm 001A, domain acme.com`, when the account has either.
+fn outside_ids(account: &Account) -> Option<(String, Vec<Span>)> {
+    let ids: Vec<String> = [
+        ("crm", account.crm_id.as_deref()),
+        ("domain", account.domain.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(label, id)| id.map(|id| format!("{label} {id}")))
+    .collect();
+    (!ids.is_empty()).then(|| ("Outside ids".to_string(), vec![t(ids.join(", "))]))
+}
+
 fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     check_name_free(book, &new.name, None)?;
+    if let Some(crm) = &new.crm_id {
+        check_crm_free(book, crm, None)?;
+    }
     let mut account = Account::new(
         book.next_account_id(),
         new.name.clone(),
@@ -128,6 +159,8 @@ fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError>
     account.segment = new.segment.clone();
     account.seats = new.seats;
     account.products = new.products.clone();
+    account.crm_id.clone_from(&new.crm_id);
+    account.domain.clone_from(&new.domain);
     let reply = Reply::new().para(vec![
         t("Added "),
         b(&account.name),
@@ -140,7 +173,9 @@ fn add(new: &NewAccount, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError>
         person(book, account.owner.as_ref()),
         t("."),
     ]);
-    let reply = reply.line(format!(
+    let reply = reply
+        .fields(outside_ids(&account).into_iter().collect())
+        .line(format!(
         "Next: map its people with `/stakeholder add \"{}\" NAME role:champion` and record health with `/health set \"{}\" nps:8`.",
         account.name, account.name
     ));
@@ -190,6 +225,7 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
             fields.push((label.into(), vec![t(v.clone())]));
         }
     }
+    fields.extend(outside_ids(account));
     if let Some(seats) = account.seats {
         let active_seats = account
             .active_seats
@@ -312,6 +348,17 @@ fn set(
     if let Some(products) = &changes.products {
         account.products = products.clone();
     }
+    match &changes.crm_id {
+        Some(Clearable::Set(crm)) => {
+            check_crm_free(book, crm, Some(before))?;
+            account.crm_id = Some(crm.clone());
+        }
+        Some(Clearable::Clear) => account.crm_id = None,
+        None => {}
+    }
+    if let Some(domain) = &changes.domain {
+        account.domain = domain.clone().value();
+    }
     if let (Some(seats), Some(active)) = (account.seats, account.active_seats) {
         if active > seats {
             return Err(DomainError::invalid(
@@ -324,17 +371,19 @@ fn set(
             ));
         }
     }
+    let mut fields = vec![
+        ("ARR".into(), vec![t(present::money(book, account.arr))]),
+        (
+            "Renewal".into(),
+            vec![t(present::renewal(&account, ctx.today))],
+        ),
+        ("Tier".into(), vec![t(present::tier(book, &account))]),
+        ("Owner".into(), vec![person(book, account.owner.as_ref())]),
+    ];
+    fields.extend(outside_ids(&account));
     let reply = Reply::new()
         .para(vec![t("Updated "), b(&account.name), t(".")])
-        .fields(vec![
-            ("ARR".into(), vec![t(present::money(book, account.arr))]),
-            (
-                "Renewal".into(),
-                vec![t(present::renewal(&account, ctx.today))],
-            ),
-            ("Tier".into(), vec![t(present::tier(book, &account))]),
-            ("Owner".into(), vec![person(book, account.owner.as_ref())]),
-        ]);
+        .fields(fields);
     Ok(Outcome::write(
         reply,
         vec![Change::PutAccount(Box::new(account))],

@@ -1,7 +1,9 @@
 //! Purpose: which CSV column holds which field. Header names from Salesforce, HubSpot and
 //! Steward's own export are matched ignoring case, spaces, underscores, dashes and dots
 //! (`Renewal_Date__c` ≡ `renewal date c`). Salesforce's `Annual Revenue` — the customer's own
-//! revenue — is never read as ARR (DECISIONS 3).
+//! revenue — is never read as ARR (DECISIONS 3). The crm id comes from Salesforce's `Account
+//! ID`/`Id` or HubSpot's `Company ID`/`Record ID`, the domain from `Company Domain Name` or
+//! `Website` (INGEST.md).
 
 /// A field an import can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +20,12 @@ pub enum Field {
     Stakeholder,
     Role,
     Title,
+    CrmId,
+    Domain,
 }
 
 /// Each field with its accepted headers, preferred first, as shown in messages.
-const KNOWN: [(Field, &str, &[&str]); 12] = [
+const KNOWN: [(Field, &str, &[&str]); 14] = [
     (
         Field::Name,
         "name",
@@ -66,6 +70,16 @@ const KNOWN: [(Field, &str, &[&str]); 12] = [
         Field::Title,
         "stakeholder title",
         &["Stakeholder Title", "Title"],
+    ),
+    (
+        Field::CrmId,
+        "crm id",
+        &["crm id", "Account ID", "Company ID", "Record ID", "Id"],
+    ),
+    (
+        Field::Domain,
+        "domain",
+        &["domain", "Company Domain Name", "Website"],
     ),
 ];
 
@@ -183,6 +197,14 @@ mod tests {
         assert_eq!(c.get(Field::Arr), Some(2));
         assert_eq!(c.get(Field::Renewal), Some(3));
         assert_eq!(c.header(Field::Owner), "Account Owner");
+        assert_eq!(c.get(Field::CrmId), None);
+        let ids = recognise(&["Id", "Account Name", "ARR", "Renewal Date", "Account ID"])
+            .expect("recognised");
+        assert_eq!(
+            ids.header(Field::CrmId),
+            "Account ID",
+            "the account's id first"
+        );
         assert!(!c.steward_own);
         let err =
             recognise(&["Account Name", "Annual Revenue", "Renewal Date"]).expect_err("no ARR");
@@ -213,6 +235,20 @@ mod tests {
             "stage",
         ];
         assert!(recognise(&own).expect("recognised").steward_own);
+        let hubspot = recognise(&[
+            "Record ID",
+            "Company name",
+            "ARR",
+            "Renewal Date",
+            "Website",
+            "Company Domain Name",
+        ])
+        .expect("recognised");
+        assert_eq!(
+            (hubspot.get(Field::CrmId), hubspot.get(Field::Domain)),
+            (Some(0), Some(5)),
+            "the domain column before the website"
+        );
         let err = recognise(&["foo"]).expect_err("nothing");
         assert!(err.contains("name, ARR, renewal date"), "{err}");
         assert!(err.contains("\"foo\""), "{err}");

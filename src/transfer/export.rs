@@ -17,7 +17,7 @@ use crate::domain::tier::{ArrRanking, TierSource};
 use crate::store::Store;
 
 /// Steward's CSV headers, in order.
-pub const CSV_HEADERS: [&str; 12] = [
+pub const CSV_HEADERS: [&str; 14] = [
     "name",
     "arr",
     "renewal",
@@ -27,6 +27,8 @@ pub const CSV_HEADERS: [&str; 12] = [
     "segment",
     "seats",
     "products",
+    "crm id",
+    "domain",
     "health score",
     "band",
     "stage",
@@ -129,6 +131,8 @@ fn write_csv(
                 account.segment.clone().unwrap_or_default(),
                 account.seats.map(|s| s.to_string()).unwrap_or_default(),
                 account.products.join("; "),
+                account.crm_id.as_deref().unwrap_or_default().to_string(),
+                account.domain.as_deref().unwrap_or_default().to_string(),
                 health
                     .score
                     .map(|s| shown_score(s).to_string())

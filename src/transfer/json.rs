@@ -118,16 +118,23 @@ pub fn import(
     })
 }
 
-/// Account ids and names (any case) are unique, as a book requires.
+/// Account ids, names (any case) and crm ids are unique, as a book requires.
 fn check_unique(accounts: &[Account]) -> Result<(), String> {
     let mut ids = HashSet::new();
     let mut names = HashSet::new();
+    let mut crm_ids = HashSet::new();
     for account in accounts {
         if !ids.insert(account.id) {
             return Err(format!("account id {} appears twice", account.id.0));
         }
         if !names.insert(account.name.to_lowercase()) {
             return Err(format!("account \"{}\" appears twice", account.name));
+        }
+        if let Some(crm) = account.crm_id.as_ref().filter(|c| !crm_ids.insert(*c)) {
+            return Err(format!(
+                "crm id \"{crm}\" appears twice (on \"{}\")",
+                account.name
+            ));
         }
     }
     Ok(())

@@ -1,7 +1,10 @@
-//! Purpose: merging CSV rows into accounts — a new account, or the one with the same name
-//! (any case) — recording one audit entry per row, and staging everything changed since the
-//! last flush as one batch. Accounts the file touched stay in `work`, so a later row (another
-//! stakeholder of the same account) builds on the earlier ones; the book is read, never cloned.
+//! Purpose: merging CSV rows into accounts — the one with the row's crm id, else the one with
+//! the same name (any case), else a new account — recording one audit entry per row, and
+//! staging everything changed since the last flush as one batch. Accounts the file touched stay
+//! in `work`, so a later row (another stakeholder of the same account) builds on the earlier
+//! ones; the book is read, never cloned. A crm id names one account: a row giving another
+//! account's name with a crm id used earlier in the file, or a crm id other than the one its
+//! name-matched account has, is rejected.
 
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -12,6 +15,7 @@ use super::{ImportRequest, Summary};
 use crate::domain::account::{Account, AccountId};
 use crate::domain::audit::{AuditEntry, FieldChange};
 use crate::domain::book::Book;
+use crate::domain::outside_id::CrmId;
 use crate::domain::person::Person;
 use crate::domain::stakeholder::{Role, Stakeholder};
 use crate::store::bulk::BulkBatch;
@@ -26,6 +30,8 @@ pub struct Run<'a> {
     next_id: u64,
     /// Accounts this file created, by lower-case name.
     names: HashMap<String, AccountId>,
+    /// Each crm id the file gave: its account, and the first valid row that gave it.
+    crm_ids: HashMap<CrmId, FirstUse>,
     /// The current state of every account the file touched.
     work: HashMap<AccountId, Account>,
     /// Accounts changed since the last flush, and their audit entries.
@@ -52,6 +58,7 @@ impl<'a> Run<'a> {
             today,
             next_id: first_id.0,
             names: HashMap::new(),
+            crm_ids: HashMap::new(),
             work: HashMap::new(),
             dirty: BTreeSet::new(),
             audit: Vec::new(),
@@ -66,8 +73,8 @@ impl Run<'_> {
     /// Merges a valid row into its account; `Err` only when a new account lacks ARR or date.
     pub fn apply(&mut self, line: u64, row: Row, columns: &Columns) -> Result<(), String> {
         let key = row.name.to_lowercase();
-        let created_here = self.names.get(&key).copied();
-        let existing = created_here.or_else(|| self.book.by_name(&row.name).map(|a| a.id));
+        let existing = self.matching(&row, &key, columns)?;
+        let first_use = row.crm_id.clone().filter(|c| !self.crm_ids.contains_key(c));
         let (mut account, mut changes) = match existing {
             Some(id) => match self
                 .work
@@ -111,13 +118,24 @@ impl Run<'_> {
                 )
             }
         };
+        let row_name = row.name.clone();
         merge(&mut account, row, self.today, &mut changes);
         let id = account.id;
+        if let Some(crm) = first_use {
+            self.crm_ids.insert(
+                crm,
+                FirstUse {
+                    account: id,
+                    line,
+                    name: row_name,
+                },
+            );
+        }
         if existing.is_none() {
             self.next_id += 1;
             self.names.insert(key, id);
             self.summary.imported += 1;
-        } else if created_here.is_none() && self.matched.insert(id) {
+        } else if self.book.account(id).is_some() && self.matched.insert(id) {
             self.summary.updated += 1;
         }
         if !changes.is_empty() {
@@ -136,6 +154,45 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// The account a row is about: the one with its crm id, else the one with its name;
+    /// `Err` when the crm id contradicts the file or the name-matched account.
+    fn matching(
+        &self,
+        row: &Row,
+        key: &str,
+        columns: &Columns,
+    ) -> Result<Option<AccountId>, String> {
+        let column = columns.header(Field::CrmId);
+        if let Some(crm) = &row.crm_id {
+            if let Some(first) = self.crm_ids.get(crm) {
+                if first.name.to_lowercase() != key {
+                    return Err(format!(
+                        "crm id: \"{crm}\" is already on line {} for \"{}\"; a crm id names one account (column \"{column}\")",
+                        first.line, first.name
+                    ));
+                }
+                return Ok(Some(first.account));
+            }
+            if let Some(holder) = self.book.by_crm_id(crm) {
+                return Ok(Some(holder.id));
+            }
+        }
+        let by_name = self
+            .names
+            .get(key)
+            .copied()
+            .or_else(|| self.book.by_name(&row.name).map(|a| a.id));
+        if let (Some(crm), Some(id)) = (&row.crm_id, by_name) {
+            let account = self.work.get(&id).or_else(|| self.book.account(id));
+            if let Some((name, held)) = account.and_then(|a| Some((&a.name, a.crm_id.as_ref()?))) {
+                return Err(format!(
+                    "crm id: \"{crm}\" is not the crm id of \"{name}\", which this row's name matches: that is \"{held}\"; a crm id names one account (column \"{column}\")"
+                ));
+            }
+        }
+        Ok(by_name)
+    }
+
     /// Encodes everything changed since the last batch into a new one.
     pub fn stage(&mut self, store: &Store) -> Result<BulkBatch, StoreError> {
         let mut batch = BulkBatch::default();
@@ -152,6 +209,14 @@ impl Run<'_> {
         }
         Ok(batch)
     }
+}
+
+/// Where the file first gave a crm id.
+struct FirstUse {
+    account: AccountId,
+    line: u64,
+    /// The account name on that row, as written.
+    name: String,
 }
 
 fn change(field: &str, before: String, after: String) -> FieldChange {
@@ -225,6 +290,12 @@ fn merge(account: &mut Account, row: Row, today: NaiveDate, changes: &mut Vec<Fi
         set(changes, "products", &mut account.products, products, |p| {
             p.join(", ")
         });
+    }
+    if row.crm_id.is_some() {
+        set(changes, "crm_id", &mut account.crm_id, row.crm_id, show_opt);
+    }
+    if row.domain.is_some() {
+        set(changes, "domain", &mut account.domain, row.domain, show_opt);
     }
     if let Some(contact) = row.contact {
         add_contact(account, contact, today, changes);

@@ -1,5 +1,5 @@
 //! Purpose: one CSV row read into typed values — money, CRM dates, owner, tier, seats,
-//! products, an optional stakeholder — before anything is written. A bad cell rejects the
+//! products, crm id and domain, an optional stakeholder — before anything is written. A bad cell rejects the
 //! whole row with the field, what was wrong, an accepted example and the column.
 
 use chrono::{Datelike, NaiveDate};
@@ -10,6 +10,7 @@ use crate::command::value::read_user;
 use crate::domain::dates::{parse_crm_date, SlashOrder};
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
+use crate::domain::outside_id::{CrmId, WebDomain};
 use crate::domain::person::Person;
 use crate::domain::stakeholder::Role;
 use crate::domain::tier::Tier;
@@ -30,6 +31,9 @@ pub struct Row {
     pub segment: Option<String>,
     pub seats: Option<u32>,
     pub products: Option<Vec<String>>,
+    pub crm_id: Option<CrmId>,
+    /// A website's URL is read as its domain.
+    pub domain: Option<WebDomain>,
     pub contact: Option<Contact>,
 }
 
@@ -94,6 +98,12 @@ pub fn parse(record: &StringRecord, columns: &Columns, order: SlashOrder) -> Res
             .map(|v| seats(v).map_err(|e| at(Field::Seats, e)))
             .transpose()?,
         products: read(Field::Products, "products")?.map(|v| products(&v)),
+        crm_id: cell(Field::CrmId)
+            .map(|v| CrmId::parse(v).map_err(|e| at(Field::CrmId, e.into())))
+            .transpose()?,
+        domain: cell(Field::Domain)
+            .map(|v| WebDomain::parse(v).map_err(|e| at(Field::Domain, e.into())))
+            .transpose()?,
         contact,
     })
 }
@@ -252,6 +262,38 @@ mod tests {
         assert_eq!(r.renewal, NaiveDate::from_ymd_opt(2027, 3, 31));
         assert_eq!(r.owner, Some(Person::Named("Jane Doe".into())));
         assert_eq!(r.contact.and_then(|c| c.role), Some(Role::EconomicBuyer));
+        assert_eq!((r.crm_id, r.domain), (None, None));
+    }
+
+    #[test]
+    fn reads_crm_ids_and_reduces_websites_to_their_domain() {
+        let h = [
+            "Record ID",
+            "Company name",
+            "ARR",
+            "Renewal Date",
+            "Website",
+        ];
+        let r = row(
+            &h,
+            &["9876", "Globex", "5k", "", "https://www.Globex.com/en/"],
+        )
+        .expect("valid");
+        assert_eq!(r.crm_id.as_deref(), Some("9876"));
+        assert_eq!(r.domain.as_deref(), Some("globex.com"));
+        let err = row(&h, &["9876", "Globex", "", "", "globex dot com"]).expect_err("bad domain");
+        assert!(
+            err.starts_with(
+                "domain: \"globex dot com\" contains a space. Example: domain:acme.com"
+            ) && err.ends_with("(column \"Website\")"),
+            "{err}"
+        );
+        let long = "7".repeat(101);
+        let err = row(&h, &[&long, "Globex", "", "", ""]).expect_err("long id");
+        assert!(
+            err.contains("at most 100") && err.ends_with("(column \"Record ID\")"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{text, Lab};
 use steward::domain::tenant::TenantId;
 use steward::transfer::{export, import, DateFormat, ExportFormat, ImportRequest};
 
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 18] = [
     "Account Name",
     "ARR",
     "Renewal Date",
@@ -28,6 +28,10 @@ const HEADERS: [&str; 14] = [
     "Title",
     "Annual Revenue",
     "health score",
+    "Account ID",
+    "Record ID",
+    "Website",
+    "Company Domain Name",
 ];
 
 /// A CSV cell: hostile text, quoted as a CSV writer would or not at all.

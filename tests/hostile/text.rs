@@ -41,6 +41,9 @@ const VOCABULARY: &[&str] = &[
     "quarters", "weeks", "days", "years", "months", "a", "in", "at", "by", "to", "with", "not",
     "goal", "risk", "mitigation", "metric", "action", "done", "extend", "churned because",
     "timezone", "Europe/Berlin", "currency", "fiscal year starts in", "digest every", "undo",
+    // Outside ids.
+    "domain", "website", "crm id", "salesforce id", "crm:", "domain:", "acme.com", "www.",
+    "https://", "none",
 ];
 
 fn piece() -> impl Strategy<Value = &'static str> {

@@ -321,6 +321,8 @@ pub static TOP: Kind = Kind {
         f("arr", "ARR", Money),
         f("renewal_date", "renewal date", Date),
         f("owner", "owner", Object(&PERSON)),
+        f("crm_id", "crm id", Text),
+        f("domain", "domain", Text),
         f("tier_pin", "pinned tier", Tier),
         f("industry", "industry", Text),
         f("segment", "segment", Text),

@@ -17,11 +17,13 @@ fn book() -> Book {
     Book::new(TenantId::parse("local").expect("valid"))
 }
 
-/// An account with every field and every kind of record filled in.
+/// An account with every field and every kind of record filled in. (Its domain has a digit
+/// before the dot, so the check for dotted internal paths below does not take it for one.)
 fn full_account() -> Value {
     let account: Account = serde_json::from_value(json!({
         "id": 1, "name": "Acme", "arr": 50000, "renewal_date": "2027-03-31",
-        "owner": {"user": "U1"}, "tier_pin": "1", "industry": "SaaS", "segment": "enterprise",
+        "owner": {"user": "U1"}, "crm_id": "001Dn00000ABCdeIAF", "domain": "acme1.com",
+        "tier_pin": "1", "industry": "SaaS", "segment": "enterprise",
         "seats": 400, "active_seats": 350, "products": ["Core", "BI"],
         "stakeholders": [{"name": "Jane Doe", "title": "VP Ops", "business_unit": "Ops",
             "role": "champion", "influence": "high", "sentiment": "positive",
@@ -176,6 +178,8 @@ fn the_common_changes_read_as_people_say_them() {
             ),
             change("outcome", "", "churned (60000 → 0)"),
             change("managers.U1", "", "U2"),
+            change("crm_id", "001A", "001B"),
+            change("domain", "", "acme.com"),
         ]),
         [
             "ARR: $50,000 → $60,000",
@@ -185,6 +189,8 @@ fn the_common_changes_read_as_people_say_them() {
             "products added: BI",
             "outcome: churned ($60,000 → $0)",
             "manager of @U1: @U2",
+            "crm id: 001A → 001B",
+            "domain: acme.com",
         ]
     );
 }

@@ -1,8 +1,10 @@
 //! Purpose: prompts for `/account` — show, list (`my accounts`, `red accounts`, `tier 1`),
-//! set (ARR, seats, owner, tier, …), history, log (calls, meetings, notes), add, remove,
-//! reassign.
+//! set (ARR, seats, owner, tier, crm id, domain, …), history, log (calls, meetings, notes),
+//! add, remove, reassign.
 
 use super::{clarify, Outcome, Reader};
+use crate::command::quotes::is_quote_mark;
+use crate::domain::outside_id::{CrmId, WebDomain};
 use crate::prompt::line::Line;
 use crate::prompt::values::{after, before, fmt_number};
 
@@ -191,6 +193,12 @@ fn set(r: &Reader) -> Option<Outcome> {
             }
         }
     }
+    for (key, value) in outside_ids(r) {
+        match value {
+            Some(v) => l = l.opt(key, v),
+            None => wanted.push(key),
+        }
+    }
     if !l.opts.is_empty() {
         return line(l);
     }
@@ -207,8 +215,53 @@ fn set(r: &Reader) -> Option<Outcome> {
     ))
 }
 
+/// `set Acme's domain to https://www.acme.com`, `Globex's crm id is 001B`, `change the
+/// salesforce id of Hooli to 0015g…`: each outside id named and followed by `to`/`is`, with
+/// its value when one follows that reads as such (`None`: the prompt gives no usable value).
+/// The value is taken as typed up to the next space, so a URL stays whole.
+fn outside_ids(r: &Reader) -> Vec<(&'static str, Option<String>)> {
+    let p = &r.p;
+    let (used, base) = (r.used(), &r.base);
+    let skip = |j: usize, words: &[&str]| words.contains(&p.word(j)) || (used[j] && !base[j]);
+    let mut found = Vec::new();
+    for (key, markers) in [
+        ("crm", &["crm", "salesforce", "hubspot"][..]),
+        ("domain", &["domain", "website"][..]),
+    ] {
+        let Some(at) = (0..p.len()).find(|&i| markers.contains(&p.word(i))) else {
+            continue;
+        };
+        let mut j = at + 1;
+        while j < p.len() && skip(j, &["id", "ids", "name", "record", "number", "of", "for"]) {
+            j += 1;
+        }
+        if !matches!(p.word(j), "to" | "is" | "as" | "should") {
+            continue;
+        }
+        j += 1;
+        while j < p.len() && skip(j, &["be", "now", "the", "new"]) {
+            j += 1;
+        }
+        let typed = p.words.get(j).and_then(|w| {
+            p.text[w.start..]
+                .split_whitespace()
+                .next()
+                .map(|t| t.trim_matches(|c: char| is_quote_mark(c) || ".,;:!?)(".contains(c)))
+        });
+        let value = typed.and_then(|t| match key {
+            "crm" => CrmId::parse(t).ok().map(String::from),
+            _ if t.eq_ignore_ascii_case("none") => Some("none".into()),
+            _ => WebDomain::parse(t).ok().map(String::from),
+        });
+        found.push((key, value));
+    }
+    found
+}
+
 fn example(field: &str) -> String {
     match field {
+        "crm" => "001Dn00000ABCdeIAF".into(),
+        "domain" => "acme.com".into(),
         "arr" => "60k".into(),
         "tier" => "1".into(),
         "owner" => "@jane".into(),
