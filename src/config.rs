@@ -4,6 +4,7 @@
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use serde::Deserialize;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
@@ -138,6 +139,8 @@ pub struct Config {
     pub slack_prefix: String,
     pub unsafe_trace: bool,
     pub http: HttpTimeouts,
+    /// Requests per second one events API write key may send (`STEWARD_INGEST_RATE`).
+    pub ingest_rate: NonZeroU32,
     pub slack: Option<SlackConfig>,
     pub discord: Option<DiscordConfig>,
 }
@@ -160,6 +163,7 @@ struct FileConfig {
     header_timeout: Option<String>,
     body_timeout: Option<String>,
     shutdown_grace: Option<String>,
+    ingest_rate: Option<String>,
 }
 
 impl Config {
@@ -223,6 +227,18 @@ impl Config {
                 defaults.grace,
             )?,
         };
+        let ingest_rate = match get("STEWARD_INGEST_RATE", &from_file.ingest_rate) {
+            None => crate::ingest::routes::DEFAULT_RATE,
+            Some(text) => text
+                .trim()
+                .parse::<NonZeroU32>()
+                .map_err(|_| ConfigError::BadValue {
+                    name: "STEWARD_INGEST_RATE",
+                    why: format!(
+                        "\"{text}\" is not a number of requests per second from 1 up, e.g. 2000"
+                    ),
+                })?,
+        };
         let admins = get("STEWARD_ADMINS", &from_file.admins)
             .map(|list| Admins::parse(&list))
             .transpose()?;
@@ -259,6 +275,7 @@ impl Config {
             slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
             unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
             http,
+            ingest_rate,
             slack,
             discord,
         })
@@ -298,6 +315,24 @@ mod tests {
         assert_eq!(config.db, PathBuf::from("/tmp/x"));
         assert!(config.has_chat());
         assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(config.ingest_rate.get(), 2_000);
+        assert_eq!(
+            load(&[("STEWARD_INGEST_RATE", "50")])
+                .map(|c| c.ingest_rate.get())
+                .ok(),
+            Some(50)
+        );
+        for bad in ["0", "-5", "fast", "1.5"] {
+            let error = load(&[("STEWARD_INGEST_RATE", bad)])
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("STEWARD_INGEST_RATE")),
+                "{bad}: {error:?}"
+            );
+        }
         assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
     }
 

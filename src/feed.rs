@@ -69,7 +69,7 @@ pub fn reading(
         &rollups,
         day,
         seats,
-        &[], /* CORE_FEATURES_PENDING */
+        &book.settings.core_features,
         &tenant_data.events,
     );
     let merged = merge(

@@ -128,6 +128,7 @@ pub async fn run(app: Arc<App>, config: &Config) -> Result<(), String> {
         slack,
         discord,
         config.http,
+        config.ingest_rate,
         shutdown_signal(),
     )
     .await
@@ -153,23 +154,27 @@ pub async fn serve_all(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let timeouts = HttpTimeouts::default();
-    serve_configured(listener, app, slack, discord, timeouts, shutdown).await
+    let rate = crate::ingest::routes::DEFAULT_RATE;
+    serve_configured(listener, app, slack, discord, timeouts, rate, shutdown).await
 }
 
-/// [`serve_all`] with the HTTP timeouts of the configuration.
+/// [`serve_all`] with the HTTP timeouts and the events API's rate limit (requests per second
+/// per write key) of the configuration.
 pub async fn serve_configured(
     listener: TcpListener,
     app: Arc<App>,
     slack: Option<crate::slack::Setup>,
     discord: Option<crate::discord::Setup>,
     timeouts: HttpTimeouts,
+    ingest_rate: std::num::NonZeroU32,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let live = Arc::new(Liveness {
         app: app.clone(),
         last_run: AtomicI64::new(chrono::Utc::now().timestamp()),
     });
-    let mut routes = router(live.clone());
+    let mut routes =
+        router(live.clone()).merge(crate::ingest::routes::router(app.clone(), ingest_rate));
     let mut socket = None;
     let slack_port = slack
         .as_ref()

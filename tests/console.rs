@@ -895,11 +895,11 @@ fn health_scores_are_weighted_rounded_half_up_and_banded_on_the_raw_score() {
         run.reply(2),
         "Health — Acme\n\
          Score: 68 yellow\n\
-         - usage (30 %): 60 % of seats active — yellow\n\
-         - adoption (20 %): 1 core features — yellow\n\
-         - relationship (NPS) (20 %): NPS 9 — green\n\
-         - support tickets (15 %): tickets stable — yellow\n\
-         - ROI (15 %): 95 % of targets met — green\n\
+         - usage (30 %): 60 % of seats active — yellow — set by @local-user on 2026-03-02\n\
+         - adoption (20 %): 1 core features — yellow — set by @local-user on 2026-03-02\n\
+         - relationship (NPS) (20 %): NPS 9 — green — set by @local-user on 2026-03-02\n\
+         - support tickets (15 %): tickets stable — yellow — set by @local-user on 2026-03-02\n\
+         - ROI (15 %): 95 % of targets met — green — set by @local-user on 2026-03-02\n\
          Trend (90 days): 2026-03-02 68\n\
          Last updated 2026-03-02."
     );

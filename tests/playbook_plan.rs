@@ -360,7 +360,7 @@ fn an_account_without_metrics_keeps_its_health_and_says_how_to_show_value() {
     ));
     assert_has(
         run.reply(2),
-        &["- ROI (15 %): 80 % of targets met — yellow\n"],
+        &["- ROI (15 %): 80 % of targets met — yellow — set by @local-user on 2026-03-02\n"],
     );
     assert_has(
         run.reply(3),

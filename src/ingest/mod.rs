@@ -1,9 +1,10 @@
-//! The events API adapter: it will own the Segment-compatible routes (`POST /v1/batch`,
-//! `/v1/track` … `/v1/alias`), write-key auth, parsing and limits (INGEST.md). For now it
-//! holds the parsing: request bodies and their limits ([`body`]) and one message → a typed
-//! fact ([`message`]) or the reason it is skipped ([`skip`]), and an accepted message folded
-//! into its account's day rollup (`Message::fold_into`). Pure: the time received is an
-//! argument. Field names and limits follow Segment's HTTP Tracking API:
+//! Purpose: the events API adapter (INGEST.md) — the Segment-compatible routes (`POST
+//! /v1/batch`, `/v1/track` … `/v1/alias`) with write-key auth and the per-key rate limit
+//! ([`routes`]), what a request carries besides messages: Basic auth, gzip ([`request`]),
+//! request bodies and their limits ([`body`]), one message → a typed fact ([`message`]) or
+//! the reason it is skipped ([`skip`]), an accepted message folded into its account's day
+//! rollup (`Message::fold_into`), and `steward ingest`'s JSON lines ([`replay`]). Parsing is
+//! pure: the time received is an argument; the store keeps what it yields. Field names and limits follow Segment's HTTP Tracking API:
 //! <https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/>.
 
 pub mod body;
@@ -12,6 +13,7 @@ mod fold;
 pub mod message;
 pub mod replay;
 pub mod request;
+pub mod routes;
 pub mod skip;
 
 pub use body::{

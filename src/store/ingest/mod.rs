@@ -1,5 +1,6 @@
 //! Purpose: received data in the store (INGEST.md) — a request's accepted messages folded into
-//! account day rollups, user links, seats, e-mails and intake counts, de-duplicated by message
+//! account day rollups, user links, seats, e-mails, intake counts and the write key's usage,
+//! de-duplicated by message
 //! id, in one durable commit per request: an event acknowledged with 200 survives `kill -9`.
 //! A tenant's deliveries are applied one at a time under its intake lock (rollups are read,
 //! changed and written), with its tables ([`tables`]) in memory; the reads the signals and
@@ -21,6 +22,7 @@ use crate::domain::account::AccountId;
 use crate::domain::book::Book;
 use crate::domain::signals::{DayRollup, Freshness, IntakeCounts, SeatsTrait, Unmatched};
 use crate::domain::tenant::TenantId;
+use crate::domain::writekey::WriteKeyUsage;
 use crate::ingest::{Fact, Message};
 use tables::Tables;
 
@@ -95,7 +97,7 @@ impl Store {
             }
         }
         let receipt = work.receipt.clone();
-        let mut batch = self.stage_intake(work, tables)?;
+        let mut batch = self.stage_intake(work, tables, delivery.key)?;
         tables.stage_new_names(tenant, &mut batch);
         self.apply_durably(batch)?;
         tables.saved();
@@ -206,7 +208,12 @@ impl Store {
     }
 
     /// Everything a request changed, as one batch: rollups, freshness, counts, unmatched ids.
-    fn stage_intake(&self, work: Work, tables: &mut Tables) -> Result<WriteBatch, StoreError> {
+    fn stage_intake(
+        &self,
+        work: Work,
+        tables: &mut Tables,
+        key_name: Option<&str>,
+    ) -> Result<WriteBatch, StoreError> {
         let Work {
             tenant,
             mut batch,
@@ -257,6 +264,16 @@ impl Store {
         };
         hour_counts.add(&counts);
         batch.put(key, encode(&hour_counts)?);
+        if let Some(name) = key_name {
+            let key = keys::write_key_usage(&tenant, name);
+            let mut usage: WriteKeyUsage = match self.backend.get(&key)? {
+                Some(bytes) => decode(&key, &bytes)?,
+                None => WriteKeyUsage::default(),
+            };
+            usage.last_used = usage.last_used.max(Some(received));
+            usage.events += counts.accepted_total();
+            batch.put(key, encode(&usage)?);
+        }
         Ok(batch)
     }
 }
