@@ -1,6 +1,10 @@
 //! Purpose: `steward import` / `steward export` end to end, through the real binary: CRM CSV
 //! exports (Salesforce, HubSpot) with per-row errors by line number, re-import that updates,
-//! `--date-format dmy`, and JSON and CSV round trips that rebuild the same tenant.
+//! `--date-format dmy`, and JSON and CSV round trips that rebuild the same tenant, received
+//! data included ([`intake`] checks that part in process).
+
+#[path = "import_export/intake.rs"]
+mod intake;
 
 use serde_json::{json, Value};
 use std::io::Write;
@@ -265,7 +269,15 @@ fn unreadable_files_and_unknown_headers_fail_with_one_line() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read missing.csv"));
 }
 
-/// Builds a tenant with settings, stakeholders, health history, outcomes and an audit trail.
+/// Events for `steward ingest`: a linked user's activity over two days, and an unmatched id.
+const EVENTS: &str = r#"{"type":"group","userId":"u1","groupId":"Acme Corp","traits":{"seats":40},"messageId":"e1","timestamp":"2026-02-28T08:00:00Z"}
+{"type":"track","userId":"u1","event":"Report Created","messageId":"e2","timestamp":"2026-02-28T09:00:00Z"}
+{"type":"page","userId":"u2","context":{"groupId":"Acme Corp"},"messageId":"e3","timestamp":"2026-03-01T09:00:00Z"}
+{"type":"track","userId":"u3","event":"Report Created","context":{"groupId":"Initech"},"messageId":"e4","timestamp":"2026-03-01T10:00:00Z"}
+"#;
+
+/// Builds a tenant with settings, stakeholders, health history, outcomes, an audit trail and
+/// received data.
 fn varied_tenant(lab: &Lab, db: &str) {
     let script = [
         "/account add \"Acme Corp\" arr:120k renewal:2027-03-31 owner:@jane industry:Retail seats:100 products:\"Core, API\"",
@@ -286,6 +298,12 @@ fn varied_tenant(lab: &Lab, db: &str) {
         "{replies}"
     );
     lab.import(db, &lab.file("crm.csv", SALESFORCE), &[]);
+    let events = lab.file("events.jsonl", EVENTS);
+    let ingested = lab.ok(db, &["ingest", &events.to_string_lossy()]);
+    assert!(
+        ingested.contains("4 accepted, 0 rejected, 1 unmatched"),
+        "{ingested}"
+    );
 }
 
 #[test]
@@ -302,6 +320,15 @@ fn json_export_rebuilds_the_tenant_in_a_fresh_database() {
         );
     }
     assert_eq!(first["settings"]["currency"], "EUR");
+    let intake = &first["intake"];
+    assert_eq!(intake["users"], json!(["u1", "u2", "u3"]));
+    let days: Vec<&Value> = intake["rollups"]
+        .as_array()
+        .map(|r| r.iter().map(|r| &r["day"]).collect())
+        .unwrap_or_default();
+    assert_eq!(days, [&json!("2026-02-28"), &json!("2026-03-01")]);
+    assert_eq!(intake["seats"][0]["seats"], 40);
+    assert_eq!(intake["unmatched"][0]["id"], "Initech");
     assert!(account(&first, "Acme Corp")
         .is_some_and(|a| a["health"].as_array().is_some_and(|h| h.len() == 2)));
 

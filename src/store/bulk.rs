@@ -3,14 +3,17 @@
 //! actors and timestamps), and a tenant read straight from the database without building a
 //! `Book`.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::backend::WriteBatch;
+use super::ingest::transfer::IntakeRecords;
 use super::keys;
 use super::ledger::PostState;
 use super::record::encode;
 use super::{Store, StoreError};
-use crate::domain::account::Account;
+use crate::domain::account::{Account, AccountId};
 use crate::domain::audit::AuditEntry;
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::person::UserId;
@@ -28,6 +31,8 @@ pub struct TenantRecords {
     pub audit: Vec<AuditEntry>,
     /// The scheduled-post ledger: a restored tenant must not post a period twice (DECISIONS 5).
     pub posts: Vec<PostRecord>,
+    /// Received data, of the accounts above only.
+    pub intake: IntakeRecords,
 }
 
 /// One period of one subscription in the post ledger.
@@ -85,7 +90,8 @@ impl Store {
     }
 
     /// Restores a whole tenant from an export in one atomic durable batch: settings,
-    /// accounts, outcome events, audit entries and the post ledger; events and entries in the
+    /// accounts, outcome events, audit entries, the post ledger and received data (checked
+    /// first with [`IntakeRecords::check`]); events and entries in the
     /// order given (fresh sequence numbers keep that order, so a second export lists them the
     /// same way).
     /// Takes `records` by value and frees each record once encoded: a large backup is then
@@ -114,8 +120,10 @@ impl Store {
                 encode(&post.state)?,
             );
         }
+        records.intake.stage(tenant, &mut batch)?;
         self.apply_durably(batch)?;
         self.forget_book(tenant);
+        self.forget_intake_tables(tenant);
         Ok(())
     }
 
@@ -129,7 +137,8 @@ impl Store {
     }
 
     /// The tenant's records read from the database. Holds the cached book's read lock, when there is
-    /// one, so a command running in this process cannot commit halfway through the read.
+    /// one, so a command running in this process cannot commit halfway through the read; then,
+    /// with history, the received data of the accounts read ([`Store::intake_records`]).
     pub fn records(
         &self,
         tenant: &TenantId,
@@ -141,7 +150,7 @@ impl Store {
             .unwrap_or_else(|p| p.into_inner())
             .get(tenant)
             .cloned();
-        let _no_writer = cached
+        let no_writer = cached
             .as_ref()
             .map(|b| b.read().unwrap_or_else(|p| p.into_inner()));
         let mut records = TenantRecords {
@@ -161,6 +170,13 @@ impl Store {
                     state,
                 })
                 .collect();
+        }
+        // Let go of the book first: a delivery takes the intake lock, then the book's.
+        drop(no_writer);
+        if with_history {
+            records.intake = self.intake_records(tenant)?;
+            let exported: HashSet<AccountId> = records.accounts.iter().map(|a| a.id).collect();
+            records.intake.retain_accounts(&exported);
         }
         Ok(records)
     }

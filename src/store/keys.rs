@@ -180,17 +180,32 @@ pub fn ingest_link(t: &TenantId, user: u32, account: AccountId) -> Vec<u8> {
     with_hex(key, 16, account.0)
 }
 
+/// Every account's seats trait.
+pub fn all_seats(t: &TenantId) -> Vec<u8> {
+    ingest(t, "seats")
+}
+
 pub fn ingest_seats(t: &TenantId, account: AccountId) -> Vec<u8> {
-    with_hex(ingest(t, "seats"), 16, account.0)
+    with_hex(all_seats(t), 16, account.0)
+}
+
+/// Every user's e-mail.
+pub fn all_emails(t: &TenantId) -> Vec<u8> {
+    ingest(t, "email")
 }
 
 pub fn ingest_email(t: &TenantId, user: u32) -> Vec<u8> {
-    with_hex(ingest(t, "email"), 8, u64::from(user))
+    with_hex(all_emails(t), 8, u64::from(user))
+}
+
+/// Every account's day rollups, by account then day.
+pub fn all_rollups(t: &TenantId) -> Vec<u8> {
+    ingest(t, "roll")
 }
 
 /// Every day rollup of one account, in day order.
 pub fn rollups(t: &TenantId, account: AccountId) -> Vec<u8> {
-    let mut key = with_hex(ingest(t, "roll"), 16, account.0);
+    let mut key = with_hex(all_rollups(t), 16, account.0);
     key.push(0);
     key
 }
@@ -201,8 +216,13 @@ pub fn rollup(t: &TenantId, account: AccountId, day: chrono::NaiveDate) -> Vec<u
     key
 }
 
+/// Every account's freshness.
+pub fn all_freshness(t: &TenantId) -> Vec<u8> {
+    ingest(t, "fresh")
+}
+
 pub fn freshness(t: &TenantId, account: AccountId) -> Vec<u8> {
-    with_hex(ingest(t, "fresh"), 16, account.0)
+    with_hex(all_freshness(t), 16, account.0)
 }
 
 /// The message ids received in one week (weeks counted from the Unix epoch).

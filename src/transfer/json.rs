@@ -1,6 +1,7 @@
 //! Purpose: Steward's own JSON export — a versioned document holding everything needed to
 //! rebuild a tenant — and restoring one into an empty tenant (DECISIONS 2), audit trail
-//! included with its original actors and timestamps.
+//! included with its original actors and timestamps, and received data (rollups, links,
+//! tables) with it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,18 +9,20 @@ use std::collections::HashSet;
 use std::io::Write;
 
 use super::{report, ImportRequest, Summary, TransferError};
-use crate::domain::account::Account;
+use crate::domain::account::{Account, AccountId};
 use crate::domain::audit::AuditEntry;
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::tenant::{TenantId, TenantSettings};
 use crate::store::bulk::{PostRecord, TenantRecords};
+use crate::store::ingest::transfer::IntakeRecords;
 use crate::store::Store;
 
-/// The export format version this build writes and reads.
+/// The export format version this build writes and reads. Fields added with a default (the
+/// post ledger, received data) keep it: older exports still read.
 pub const EXPORT_VERSION: u32 = 1;
 
 /// `{ "steward_export": 1, "tenant": …, "exported_at": …, "settings": …, "accounts": […],
-/// "outcomes": […], "audit": […], "posts": […] }`.
+/// "outcomes": […], "audit": […], "posts": […], "intake": {…} }`.
 ///
 /// Write keys are left out on purpose (their records hold only digests, but still): a
 /// restored backup must not bring back credentials, some perhaps revoked since. Admins make
@@ -40,6 +43,9 @@ pub struct ExportDoc {
     /// The scheduled-post ledger, so a restored tenant never posts a period twice.
     #[serde(default)]
     pub posts: Vec<PostRecord>,
+    /// Received data: tables, links, seats, e-mails, freshness, unmatched ids, day rollups.
+    #[serde(default)]
+    pub intake: IntakeRecords,
 }
 
 impl ExportDoc {
@@ -53,6 +59,7 @@ impl ExportDoc {
             outcomes: records.outcomes,
             audit: records.audit,
             posts: records.posts,
+            intake: records.intake,
         }
     }
 }
@@ -95,7 +102,13 @@ pub fn import(
     // The whole file is one batch: its acknowledgement names its last physical line.
     let lines = text.split(|b| *b == b'\n').count() - usize::from(text.ends_with(b"\n"));
     drop(bytes);
-    check_unique(&doc.accounts).map_err(bad)?;
+    let accounts = check_unique(&doc.accounts).map_err(bad)?;
+    doc.intake
+        .check(&accounts)
+        .map_err(|source| TransferError::Intake {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if !store.tenant_is_empty(request.tenant)? {
         return Err(TransferError::NotEmpty {
             tenant: request.tenant.clone(),
@@ -108,6 +121,7 @@ pub fn import(
         outcomes: doc.outcomes,
         audit: doc.audit,
         posts: doc.posts,
+        intake: doc.intake,
     };
     store.restore(request.tenant, records)?;
     report(out, &format!("committed through line {lines}"))?;
@@ -118,8 +132,8 @@ pub fn import(
     })
 }
 
-/// Account ids, names (any case) and crm ids are unique, as a book requires.
-fn check_unique(accounts: &[Account]) -> Result<(), String> {
+/// Account ids, names (any case) and crm ids are unique, as a book requires; returns the ids.
+fn check_unique(accounts: &[Account]) -> Result<HashSet<AccountId>, String> {
     let mut ids = HashSet::new();
     let mut names = HashSet::new();
     let mut crm_ids = HashSet::new();
@@ -137,5 +151,5 @@ fn check_unique(accounts: &[Account]) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    Ok(ids)
 }

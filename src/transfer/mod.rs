@@ -23,6 +23,7 @@ use thiserror::Error;
 use crate::domain::dates::SlashOrder;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::store::ingest::transfer::IntakeError;
 use crate::store::{Store, StoreError};
 
 pub use export::{export, export_to};
@@ -79,6 +80,8 @@ pub enum TransferError {
     Csv { path: PathBuf, why: String },
     #[error("{path} is not a Steward JSON export: {why}")]
     Json { path: PathBuf, why: String },
+    #[error("{path} cannot be restored: its received data does not fit: {source}")]
+    Intake { path: PathBuf, source: IntakeError },
     #[error("{path} was written by a newer Steward (export version {found}, this one reads {EXPORT_VERSION}); upgrade steward")]
     NewerExport { path: PathBuf, found: u32 },
     #[error("tenant {tenant} already holds data; a JSON export restores into an empty tenant — use another --tenant or a new --db (or import the CSV export to merge accounts)")]

@@ -192,6 +192,11 @@ impl DayRollup {
         self.active.iter().copied()
     }
 
+    /// Each event name (event-table index) the day had, with its count.
+    pub fn event_counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.events.iter().map(|(&e, &n)| (e, n))
+    }
+
     /// How many `event` events the day had.
     pub fn event_count(&self, event: u32) -> u32 {
         self.events.get(&event).copied().unwrap_or(0)

@@ -8,6 +8,7 @@
 
 mod reads;
 pub(super) mod tables;
+pub mod transfer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -80,6 +81,21 @@ impl Store {
         // Kept only after a successful commit: on error the tables are read again next time.
         *guard = Some(tables);
         Ok(receipt)
+    }
+
+    /// Drops the tenant's intake tables from memory after a bulk write (a restore), so the
+    /// next delivery reads them from the database. Emptied under the tenant's intake lock, so
+    /// a delivery under way finishes first and cannot put stale tables back.
+    pub(in crate::store) fn forget_intake_tables(&self, tenant: &TenantId) {
+        let slot = self
+            .intake
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(tenant)
+            .cloned();
+        if let Some(slot) = slot {
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
     }
 
     fn ingest_with(

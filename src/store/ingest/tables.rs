@@ -44,6 +44,18 @@ impl Tables {
         })
     }
 
+    /// The user and event-name tables as names in index order, and every link as
+    /// `(user, account)`, by user then account: what an export holds of them.
+    pub fn into_lists(self) -> (Vec<String>, Vec<String>, Vec<(u32, AccountId)>) {
+        let mut links: Vec<(u32, AccountId)> = self
+            .links
+            .into_iter()
+            .flat_map(|(user, accounts)| accounts.into_iter().map(move |a| (user, a)))
+            .collect();
+        links.sort_unstable();
+        (self.users.into(), self.events.into(), links)
+    }
+
     /// The accounts user `user` is linked to.
     pub fn linked(&self, user: u32) -> &[AccountId] {
         self.links.get(&user).map_or(&[], Vec::as_slice)
