@@ -168,9 +168,10 @@ pub fn is_write(command: &Command) -> bool {
         },
         Command::Steward(c) => match c {
             // `ask` only reads: a change it leads to is checked as that change.
-            StewardCommand::Help { .. } | StewardCommand::WhoAmI | StewardCommand::Ask { .. } => {
-                false
-            }
+            StewardCommand::Help { .. }
+            | StewardCommand::WhoAmI
+            | StewardCommand::Ask { .. }
+            | StewardCommand::IngestStatus => false,
             StewardCommand::Manager { .. }
             | StewardCommand::Owner { .. }
             | StewardCommand::Timezone { .. }

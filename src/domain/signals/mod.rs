@@ -13,7 +13,7 @@ mod merge;
 mod rollup;
 mod seats;
 
-pub use counts::{IntakeCounts, Unmatched};
+pub use counts::{IntakeCounts, IntakeStatus, Unmatched};
 pub use formulas::{
     adoption, nps, tickets, usage, DataSignals, Feature, Reading, ADOPTION_WINDOW_DAYS,
     NPS_WINDOW_DAYS, TICKETS_LOOKBACK_DAYS, USAGE_WINDOW_DAYS,
