@@ -7,6 +7,7 @@ use super::{Ctx, Outcome};
 use crate::command::quote;
 use crate::domain::book::Book;
 use crate::domain::error::DomainError;
+use crate::domain::money::group_thousands;
 use crate::domain::signals::IntakeCounts;
 use crate::reply::{b, t, Line, Reply, Span};
 use crate::store::ingest::OTHER_UNMATCHED;
@@ -86,15 +87,15 @@ pub fn status(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
 fn period(label: &str, counts: &IntakeCounts) -> Line {
     let accepted = match counts.accepted_total() {
         0 => "0 accepted".to_string(),
-        n => format!("{} accepted ({})", thousands(n), by_count(&counts.accepted)),
+        n => format!("{} accepted ({})", group_thousands(n), by_count(&counts.accepted)),
     };
     vec![
         b(label),
         t(format!(
             ": {accepted}, {} rejected, {} sent again (counted once), {} unmatched",
-            thousands(counts.rejected_total()),
-            thousands(counts.duplicates),
-            thousands(counts.unmatched)
+            group_thousands(counts.rejected_total()),
+            group_thousands(counts.duplicates),
+            group_thousands(counts.unmatched)
         )),
     ]
 }
@@ -105,7 +106,7 @@ fn by_count(counts: &std::collections::BTreeMap<String, u64>) -> String {
     pairs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     pairs
         .iter()
-        .map(|(name, n)| format!("{name} {}", thousands(**n)))
+        .map(|(name, n)| format!("{name} {}", group_thousands(**n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -113,20 +114,8 @@ fn by_count(counts: &std::collections::BTreeMap<String, u64>) -> String {
 fn events(n: u64) -> String {
     match n {
         1 => "1 event".into(),
-        n => format!("{} events", thousands(n)),
+        n => format!("{} events", group_thousands(n)),
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What would match an unmatched id.
@@ -155,14 +144,6 @@ fn hint(id: &str, book: &Book) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn counts_are_listed_most_first() {
