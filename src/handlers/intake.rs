@@ -87,7 +87,11 @@ pub fn status(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
 fn period(label: &str, counts: &IntakeCounts) -> Line {
     let accepted = match counts.accepted_total() {
         0 => "0 accepted".to_string(),
-        n => format!("{} accepted ({})", group_thousands(n), by_count(&counts.accepted)),
+        n => format!(
+            "{} accepted ({})",
+            group_thousands(n),
+            by_count(&counts.accepted)
+        ),
     };
     vec![
         b(label),
