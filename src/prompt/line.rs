@@ -213,7 +213,7 @@ mod tests {
                     let parsed = crate::command::parse(example, today).expect("example parses");
                     let reads = [
                         "show", "list", "history", "ready", "prep", "summary", "forecast",
-                        "preview", "help", "whoami", "ask", "winloss",
+                        "preview", "help", "whoami", "ask", "winloss", "status",
                     ];
                     // A subcommand with actions (`/steward apikey list`) reads or writes by
                     // its action.
