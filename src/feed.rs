@@ -2,7 +2,10 @@
 //! signals read from the store for a day and merged with what was set by hand ([`reading`]),
 //! and the daily recompute that records them: at 00:30 in the tenant's time zone (and at every
 //! `tick` that finds it due and not yet done), one snapshot per account whose signals changed,
-//! so history, *declining*, escalations, at-risk lists and digests move on their own.
+//! so history, *declining*, escalations, at-risk lists and digests move on their own; and the
+//! risk and opportunity indicators live that day, kept on the account for the scheduler.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -11,7 +14,10 @@ use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
 use crate::domain::health::{Signals, Snapshot};
 use crate::domain::person::UserId;
-use crate::domain::signals::{merge, seats_for_usage, DataSignals, Freshness, Interner, Merged};
+use crate::domain::signals::{
+    evaluate, merge, seats_for_usage, DataSignals, Freshness, Indicator, IndicatorInput, Interner,
+    Merged, PersonUser,
+};
 use crate::domain::tenant::TenantId;
 use crate::store::ledger::PostState;
 use crate::store::{Store, StoreError};
@@ -35,17 +41,22 @@ pub struct Reading {
     pub fresh: Freshness,
     /// The recorded signals with data merged in where data wins.
     pub merged: Merged,
+    /// The risk and opportunity indicators live on the day.
+    pub indicators: Vec<Indicator>,
 }
 
-/// What the recompute needs of a tenant besides its accounts: the core features' event table.
+/// What the recompute needs of a tenant besides its accounts: the core features' event
+/// table, and which product user each e-mail is (to know stakeholders' activity).
 pub struct TenantData {
     events: Interner,
+    users_by_email: HashMap<String, u32>,
 }
 
 impl TenantData {
     pub fn load(store: &Store, tenant: &TenantId) -> Result<Self, StoreError> {
         Ok(TenantData {
             events: store.event_table(tenant)?,
+            users_by_email: store.users_by_email(tenant)?,
         })
     }
 }
@@ -78,11 +89,23 @@ pub fn reading(
         &data,
         &fresh,
     );
+    let people = PersonUser::of_stakeholders(&account.stakeholders, |email| {
+        tenant_data.users_by_email.get(email.as_str()).copied()
+    });
+    let indicators = evaluate(&IndicatorInput {
+        day,
+        rollups: &rollups,
+        seats,
+        features: &book.settings.core_features,
+        events: &tenant_data.events,
+        people: &people,
+    });
     Ok(Some(Reading {
         day,
         data,
         fresh,
         merged,
+        indicators,
     }))
 }
 
@@ -99,14 +122,17 @@ pub fn due_day(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
 
 /// The account as the recompute leaves it, when it changes: a new snapshot when a signal
 /// changed; else only the sources, when newer data arrived (so the signals count as fresh
-/// while events keep coming) or a hand-set value gave way to equal data.
+/// while events keep coming) or a hand-set value gave way to equal data; and the indicators
+/// live that day (the scheduler posts each new cause once to the owner).
 pub fn recomputed(account: &Account, reading: &Reading, now: DateTime<Utc>) -> Option<Account> {
     let signals: Signals = reading.merged.signals;
     let mut next = account.clone();
     next.signal_sources = reading.merged.sources.clone();
+    next.indicators = reading.indicators.clone();
     if signals != account.recorded_signals() {
         next.health.push(Snapshot { at: now, signals });
-    } else if next.signal_sources == account.signal_sources {
+    } else if next.signal_sources == account.signal_sources && next.indicators == account.indicators
+    {
         return None;
     }
     next.updated_at = account.updated_at;

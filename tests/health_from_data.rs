@@ -261,3 +261,56 @@ fn ingest_status_counts_what_came_in_and_names_unmatched_ids_with_a_hint() {
         "unmatched ids stay: {later}"
     );
 }
+
+#[tokio::test]
+async fn a_usage_drop_reaches_the_owner_once_and_clears_on_its_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::new(
+        Store::open(&dir.path().join("db")).expect("open"),
+        None,
+        Tz::UTC,
+    );
+    exec(
+        &app,
+        at(1, 8),
+        "/account add \"Acme Corp\" arr:80k renewal:2027-06-30 seats:20 owner:@U-jane",
+    );
+    let recorder = Recorder::default();
+    let scheduler = Scheduler {
+        app: &app,
+        ports: &recorder,
+        dry_run: false,
+    };
+    for day in 1..=29u32 {
+        let active = if day <= 14 { 10 } else { 3 };
+        send(&app.store, &day_of_events(day, active, vec![]), at(day, 23));
+        scheduler.run_due(at(day + 1, 1)).await;
+        if day == 22 {
+            let show = exec(&app, at(22, 23), "/health show \"Acme Corp\"");
+            assert!(show.contains("Open indicators:"), "{show}");
+            assert!(
+                show.contains("usage drop (risk) — weekly active users 10 → 3, −70 %"),
+                "{show}"
+            );
+        }
+    }
+    let posts = recorder.0.lock().expect("lock").clone();
+    let drops: Vec<_> = posts
+        .iter()
+        .filter(|(_, text)| text.contains("usage drop"))
+        .collect();
+    assert_eq!(drops.len(), 1, "{posts:#?}");
+    assert_eq!(drops[0].0, Target::Direct(UserId("U-jane".into())));
+    assert!(
+        drops[0].1.contains("Risk indicator for Acme Corp"),
+        "{}",
+        drops[0].1
+    );
+    assert!(
+        drops[0].1.contains("/atrisk save \"Acme Corp\""),
+        "{}",
+        drops[0].1
+    );
+    let show = exec(&app, at(30, 9), "/health show \"Acme Corp\"");
+    assert!(!show.contains("usage drop"), "cleared a week later: {show}");
+}

@@ -14,6 +14,7 @@ use super::qbr::QbrState;
 use super::reason::Reason;
 use super::renewal::{RenewalCycle, Stage};
 use super::saveplay::SavePlay;
+use super::signals::Indicator;
 use super::stakeholder::{Stakeholder, ThreadRisk};
 use super::tier::Tier;
 
@@ -128,6 +129,9 @@ pub struct Account {
     /// Where each current signal came from: `/health set` or data.
     #[serde(default, skip_serializing_if = "SignalSources::is_empty")]
     pub signal_sources: SignalSources,
+    /// Risk and opportunity indicators live at the last daily recompute (INGEST.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
     #[serde(default)]
     pub renewal: RenewalCycle,
     #[serde(default)]
@@ -171,6 +175,7 @@ impl Account {
             stakeholders: Vec::new(),
             health: Vec::new(),
             signal_sources: SignalSources::default(),
+            indicators: Vec::new(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
             opportunities: Vec::new(),

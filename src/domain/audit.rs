@@ -144,8 +144,14 @@ impl UndoPlan {
 }
 
 /// Fields whose changes are bookkeeping, not news (`signal_sources` changes with the health
-/// reading it explains).
-const IGNORED: [&str; 4] = ["updated_at", "created_at", "id", "signal_sources"];
+/// reading it explains; `indicators` are posted to the owner as they fire).
+const IGNORED: [&str; 5] = [
+    "updated_at",
+    "created_at",
+    "id",
+    "signal_sources",
+    "indicators",
+];
 
 fn is_empty(value: &Value) -> bool {
     match value {

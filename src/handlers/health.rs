@@ -183,6 +183,21 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
         };
         reply = reply.line(format!("Trend (90 days{recorded}): {}", trend.join(" → ")));
     }
+    let indicators = reading.map_or(&account.indicators, |r| &r.indicators);
+    if !indicators.is_empty() {
+        let rows = indicators
+            .iter()
+            .map(|i| {
+                let kind = if i.kind.is_risk() {
+                    "risk"
+                } else {
+                    "opportunity"
+                };
+                vec![b(i.kind.name()), t(format!(" ({kind}) — {}", i.figures))]
+            })
+            .collect();
+        reply = reply.line("Open indicators:").bullets(rows);
+    }
     if is_declining(&account.health, ctx.now) {
         reply = reply.line("⚠ Declining: down 15+ points or a worse band within 30 days.");
     }

@@ -2,6 +2,7 @@
 //! neutral reply out; the scheduler decides when they run and delivers them.
 
 pub mod escalations;
+pub mod indicators;
 pub mod renewals;
 pub mod standup;
 pub mod weekly;

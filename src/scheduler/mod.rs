@@ -1,12 +1,13 @@
 //! The scheduler: every run recomputes health from received data once a day per tenant
-//! ([`feed`]), then posts what is due — weekly digests, standup lists, renewal reminders and
-//! escalations — exactly once per subscription and period.
+//! ([`feed`]), then posts what is due — weekly digests, standup lists, renewal reminders,
+//! escalations and the owners' indicators — exactly once per subscription and period.
 //!
 //! A period is claimed, posted and marked sent, each step flushed (DECISIONS 5). After a
 //! restart a claimed-but-unmarked period is looked up in the channel's history by its marker;
 //! where history cannot be read it is skipped — a duplicate is worse than a miss. Failed posts
 //! are retried with backoff for 24 h, then dropped and counted in the next weekly digest.
 
+mod indicators;
 pub mod port;
 pub mod runner;
 
@@ -206,6 +207,7 @@ impl Scheduler<'_> {
             .filter(|s| s.kind == PostKind::Escalations)
             .collect();
         out.extend(self.escalations(&book, &escalation_channels, zone, now)?);
+        out.extend(self.indicators(&book, now)?);
         for sub in book
             .settings
             .subscriptions

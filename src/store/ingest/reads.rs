@@ -3,6 +3,8 @@
 //! of `/steward ingest status` — and pruning what is no longer needed (message ids after two
 //! weeks, counts after 8 days, rollups after 400 days).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 
 use super::tables::Tables;
@@ -87,6 +89,21 @@ impl Store {
             self.backend.apply(batch)?;
         }
         Ok(pruned)
+    }
+
+    /// Users by the e-mail their identify calls gave (lower case), to find stakeholders.
+    pub fn users_by_email(&self, tenant: &TenantId) -> Result<HashMap<String, u32>, StoreError> {
+        let prefix = keys::all_emails(tenant);
+        let mut users = HashMap::new();
+        for (key, value) in self.backend.scan_prefix(&prefix)? {
+            let user = std::str::from_utf8(&key[prefix.len()..])
+                .ok()
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+            if let (Some(user), Ok(email)) = (user, String::from_utf8(value)) {
+                users.insert(email.trim().to_lowercase(), user);
+            }
+        }
+        Ok(users)
     }
 
     /// A copy of the tenant's event-name table (small: one entry per event name).

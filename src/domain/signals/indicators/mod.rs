@@ -42,7 +42,10 @@ use crate::domain::email::Email;
 use crate::domain::stakeholder::{Influence, Role, Stakeholder};
 
 /// The seven indicators, in the order they are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum IndicatorKind {
     UsageDrop,
     GoneQuiet,
@@ -113,7 +116,7 @@ impl IndicatorKind {
 }
 
 /// One indicator live on a day.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub kind: IndicatorKind,
     /// Stable while the cause lasts: `usage-drop`, `champion-inactive:Jane Doe`,
