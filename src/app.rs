@@ -280,6 +280,14 @@ impl DataFeed for StoreAudit<'_> {
             crate::feed::TenantData::load(self.0, &book.tenant).map_err(|e| e.to_string())?;
         crate::feed::reading(self.0, &tenant_data, book, account, day).map_err(|e| e.to_string())
     }
+
+    fn intake(
+        &self,
+        tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::signals::IntakeStatus, String> {
+        self.0.intake_status(tenant, now).map_err(|e| e.to_string())
+    }
 }
 
 impl AuditLog for StoreAudit<'_> {

@@ -98,25 +98,65 @@ pub fn due_day(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
 }
 
 /// The account as the recompute leaves it, when it changes: a new snapshot when a signal
-/// changed; only the sources when a hand-set value gave way to equal data.
+/// changed; else only the sources, when newer data arrived (so the signals count as fresh
+/// while events keep coming) or a hand-set value gave way to equal data.
 pub fn recomputed(account: &Account, reading: &Reading, now: DateTime<Utc>) -> Option<Account> {
     let signals: Signals = reading.merged.signals;
-    let kinds = |a: &Account| {
-        crate::domain::signals::DATA_FED.map(|c| {
-            a.signal_sources
-                .get(c)
-                .map(|s| matches!(s, crate::domain::health::Source::Data { .. }))
-        })
-    };
     let mut next = account.clone();
     next.signal_sources = reading.merged.sources.clone();
     if signals != account.recorded_signals() {
         next.health.push(Snapshot { at: now, signals });
-    } else if kinds(&next) == kinds(account) {
+    } else if next.signal_sources == account.signal_sources {
         return None;
     }
     next.updated_at = account.updated_at;
     Some(next)
+}
+
+/// The recomputed accounts of the book, read on every core (each account's rollups are
+/// independent of the others').
+fn changes(
+    store: &Store,
+    tenant_data: &TenantData,
+    book: &Book,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<Change>, StoreError> {
+    let accounts: Vec<&Account> = book.active().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let per_thread = accounts.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<Change>, StoreError>> = std::thread::scope(|scope| {
+        let running: Vec<_> = accounts
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut changes = Vec::new();
+                    for account in part {
+                        if let Some(r) = reading(store, tenant_data, book, account, day)? {
+                            if let Some(next) = recomputed(account, &r, now) {
+                                changes.push(Change::PutAccount(Box::new(next)));
+                            }
+                        }
+                    }
+                    Ok(changes)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            // A panic goes on in the caller's thread, where the scheduler catches and logs it.
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .collect()
+    });
+    let mut all = Vec::new();
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
 }
 
 /// Runs the tenant's recompute if one is due at `now` and not yet done; returns how many
@@ -139,15 +179,10 @@ pub fn recompute_if_due(
     for _ in 0..3 {
         let (generation, changes) = {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
-            let mut changes = Vec::new();
-            for account in book.active() {
-                if let Some(r) = reading(store, &tenant_data, &book, account, day)? {
-                    if let Some(next) = recomputed(account, &r, now) {
-                        changes.push(Change::PutAccount(Box::new(next)));
-                    }
-                }
-            }
-            (book.generation(), changes)
+            (
+                book.generation(),
+                changes(store, &tenant_data, &book, day, now)?,
+            )
         };
         let mut book = book.write().unwrap_or_else(|p| p.into_inner());
         if book.generation() != generation {

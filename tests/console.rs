@@ -636,6 +636,42 @@ fn stakeholders_land_on_the_power_grid_and_threading_is_flagged() {
 }
 
 #[test]
+fn a_stakeholder_s_email_is_kept_lower_case_shown_and_cleared_with_none() {
+    let s = Steward::new();
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2027-01-01\n\
+         /stakeholder add Acme \"Jane Doe\" role:champion title:CTO email:Jane.Doe@Acme.com\n\
+         /stakeholder list Acme\n\
+         /stakeholder set Acme \"Jane Doe\" email:jane@acme.io\n\
+         /stakeholder set Acme \"Jane Doe\" email:\"jane at acme\"\n\
+         /account history Acme\n\
+         /stakeholder set Acme \"Jane Doe\" email:none\n\
+         /stakeholder list Acme\n",
+    );
+    assert_has(
+        run.reply(2),
+        &["- Jane Doe — champion, CTO, jane.doe@acme.com, champion, never contacted"],
+    );
+    assert!(
+        run.reply(3).starts_with("Updated Jane Doe at Acme"),
+        "{}",
+        run.reply(3)
+    );
+    assert_eq!(
+        run.reply(4),
+        "error: email: \"jane at acme\" contains a space or a control character. Example: email:jane@acme.com"
+    );
+    assert_has(
+        run.reply(5),
+        &["stakeholder Jane Doe e-mail: jane.doe@acme.com → jane@acme.io"],
+    );
+    assert_has(
+        run.reply(7),
+        &["- Jane Doe — champion, CTO, champion, never contacted"],
+    );
+}
+
+#[test]
 fn contacts_make_stakeholders_fresh_and_90_days_without_one_is_stale() {
     let s = Steward::new();
     let run = s.console(

@@ -216,3 +216,48 @@ async fn a_hand_set_value_stands_until_newer_data_arrives() {
     );
     assert!(show.contains("from events"), "{show}");
 }
+
+#[test]
+fn ingest_status_counts_what_came_in_and_names_unmatched_ids_with_a_hint() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::new(
+        Store::open(&dir.path().join("db")).expect("open"),
+        None,
+        Tz::UTC,
+    );
+    exec(
+        &app,
+        at(1, 8),
+        "/account add \"Acme Corp\" arr:80k renewal:2027-06-30",
+    );
+    let empty = exec(&app, at(1, 8), "/steward ingest status");
+    assert!(empty.contains("Nothing yet"), "{empty}");
+    let body = json!({"batch": [
+        {"type": "track", "userId": "u1", "event": "Report Created", "context": {"groupId": "Acme Corp"}, "messageId": "a"},
+        {"type": "track", "userId": "u2", "event": "Report Created", "context": {"groupId": "0015g00000GLOBEX"}, "messageId": "b"},
+        {"type": "track", "userId": "u3", "event": "Report Created", "context": {"groupId": "0015g00000GLOBEX"}, "messageId": "c"},
+        {"type": "page", "userId": "u4", "messageId": "d"},
+        {"type": "track", "userId": "u5"},
+        {"type": "track", "event": "x"}
+    ]})
+    .to_string();
+    send(&app.store, &body, at(2, 10));
+    send(&app.store, &body, at(2, 11));
+    // Eight days later the first day's counts have left the 7-day window.
+    let status = exec(&app, at(2, 12), "/steward ingest status");
+    for part in [
+        "Last 24 hours: 4 accepted (track 3, page 1), 4 rejected, 4 sent again (counted once), 3 unmatched",
+        "missing event 2, missing user 2",
+        "`0015g00000GLOBEX` — 2 events",
+        "`/account set \"Acme Corp\" crm:\"0015g00000GLOBEX\"`",
+        "`user u4` — 1 event",
+    ] {
+        assert!(status.contains(part), "{part}: {status}");
+    }
+    let later = exec(&app, at(10, 12), "/steward ingest status");
+    assert!(later.contains("Last 7 days: 0 accepted"), "{later}");
+    assert!(
+        later.contains("`0015g00000GLOBEX`"),
+        "unmatched ids stay: {later}"
+    );
+}

@@ -103,14 +103,14 @@ fn names(doc: &Value) -> Vec<&str> {
 }
 
 const SALESFORCE: &str = "\
-Account ID,Account Name,Annual Revenue,ARR__c,Renewal_Date__c,Account Owner,Industry,Contact Name,Role,Title
-001A,Acme Corp,900000000,$120K,3/31/2027,Jane Doe,Manufacturing,Wile E,Champion,VP Ops
-001A,Acme Corp,900000000,$120K,3/31/2027,Jane Doe,Manufacturing,Road Runner,Economic Buyer,CFO
-001B,Globex,5000000,fifty,4/15/2027,@bob,Energy,,,
-001C,Initech,1000,45000,2027-02-30,@bob,Software,,,
-001D,,1000,45000,5/1/2027,@bob,Software,,,
-001E,Hooli,1000,-5000,5/1/2027,@bob,Software,,,
-001F,Stark Industries,7,\"1,200,000\",12/1/2027,tony@stark.com,Defense,,,
+Account ID,Account Name,Annual Revenue,ARR__c,Renewal_Date__c,Account Owner,Industry,Contact Name,Role,Title,Email
+001A,Acme Corp,900000000,$120K,3/31/2027,Jane Doe,Manufacturing,Wile E,Champion,VP Ops,Wile@Acme.com
+001A,Acme Corp,900000000,$120K,3/31/2027,Jane Doe,Manufacturing,Road Runner,Economic Buyer,CFO,
+001B,Globex,5000000,fifty,4/15/2027,@bob,Energy,,,,
+001C,Initech,1000,45000,2027-02-30,@bob,Software,,,,
+001D,,1000,45000,5/1/2027,@bob,Software,,,,
+001E,Hooli,1000,-5000,5/1/2027,@bob,Software,,,,
+001F,Stark Industries,7,\"1,200,000\",12/1/2027,tony@stark.com,Defense,,,,
 ";
 
 #[test]
@@ -153,12 +153,12 @@ fn salesforce_csv_takes_arr_not_annual_revenue_and_rejects_bad_rows_by_line() {
     assert_eq!(acme["owner"]["named"], "Jane Doe");
     assert_eq!(acme["industry"], "Manufacturing");
     let people = &acme["stakeholders"];
-    let people = [0, 1].map(|i| json!([people[i]["name"], people[i]["role"]]));
+    let people = [0, 1].map(|i| json!([people[i]["name"], people[i]["role"], people[i]["email"]]));
     assert_eq!(
         people,
         [
-            json!(["Wile E", "champion"]),
-            json!(["Road Runner", "economic-buyer"])
+            json!(["Wile E", "champion", "wile@acme.com"]),
+            json!(["Road Runner", "economic-buyer", null])
         ]
     );
     assert_eq!(
@@ -281,7 +281,7 @@ const EVENTS: &str = r#"{"type":"group","userId":"u1","groupId":"Acme Corp","tra
 fn varied_tenant(lab: &Lab, db: &str) {
     let script = [
         "/account add \"Acme Corp\" arr:120k renewal:2027-03-31 owner:@jane industry:Retail seats:100 products:\"Core, API\"",
-        "/stakeholder add \"Acme Corp\" \"Jane Doe\" role:champion title:VP",
+        "/stakeholder add \"Acme Corp\" \"Jane Doe\" role:champion title:VP email:Jane@Acme.com",
         "/health set \"Acme Corp\" nps:9 usage:85",
         "/health set \"Acme Corp\" nps:5",
         "/renewal renewed \"Acme Corp\" arr:150k",
@@ -329,6 +329,10 @@ fn json_export_rebuilds_the_tenant_in_a_fresh_database() {
     assert_eq!(days, [&json!("2026-02-28"), &json!("2026-03-01")]);
     assert_eq!(intake["seats"][0]["seats"], 40);
     assert_eq!(intake["unmatched"][0]["id"], "Initech");
+    assert_eq!(
+        account(&first, "Acme Corp").map(|a| &a["stakeholders"][0]["email"]),
+        Some(&json!("jane@acme.com"))
+    );
     assert!(account(&first, "Acme Corp")
         .is_some_and(|a| a["health"].as_array().is_some_and(|h| h.len() == 2)));
 

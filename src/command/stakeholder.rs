@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 
 use super::error::ParseError;
 use super::invocation::Invocation;
+use crate::domain::email::Email;
+use crate::domain::error::DomainError;
 use crate::domain::person::Person;
 use crate::domain::stakeholder::{Influence, Role, Sentiment};
 
@@ -44,6 +46,8 @@ pub struct StakeholderChanges {
     pub role: Option<Role>,
     pub title: Option<String>,
     pub unit: Option<String>,
+    /// `Some(None)`: `email:none` clears it (on `set`; `add` reads it as no e-mail).
+    pub email: Option<Option<Email>>,
     pub influence: Option<Influence>,
     pub sentiment: Option<Sentiment>,
     pub owner: Option<Person>,
@@ -64,6 +68,7 @@ fn details(inv: &Invocation) -> Result<StakeholderChanges, ParseError> {
         role: inv.choice("role", Role::parse)?,
         title: inv.text("title"),
         unit: inv.text("unit"),
+        email: email(inv)?,
         influence: inv.choice("influence", Influence::parse)?,
         sentiment: inv.choice("sentiment", Sentiment::parse)?,
         owner: inv.user("owner"),
@@ -72,6 +77,15 @@ fn details(inv: &Invocation) -> Result<StakeholderChanges, ParseError> {
         engagement: inv.text("engagement"),
         key_risk: inv.text("risk"),
     })
+}
+
+/// `email:` — an address, or `none` (any case) to clear it.
+fn email(inv: &Invocation) -> Result<Option<Option<Email>>, ParseError> {
+    match inv.text("email") {
+        None => Ok(None),
+        Some(text) if text.trim().eq_ignore_ascii_case("none") => Ok(Some(None)),
+        Some(text) => Ok(Some(Some(Email::parse(&text).map_err(DomainError::from)?))),
+    }
 }
 
 pub fn from_invocation(inv: &Invocation) -> Result<StakeholderCommand, ParseError> {
@@ -112,4 +126,43 @@ pub fn from_invocation(inv: &Invocation) -> Result<StakeholderCommand, ParseErro
         },
         other => return Err(super::undeclared(inv, other)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{parse, Command};
+
+    fn details(line: &str) -> Result<StakeholderChanges, String> {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid");
+        match parse(line, day).map_err(|e| e.to_string())?.command {
+            Command::Stakeholder(
+                StakeholderCommand::Add { details, .. } | StakeholderCommand::Set { details, .. },
+            ) => Ok(details),
+            other => Err(format!("not /stakeholder add or set: {other:?}")),
+        }
+    }
+
+    #[test]
+    fn email_on_add_and_set_is_normalised_and_none_clears_it() {
+        let email = |s: &str| Some(Some(Email::parse(s).expect("an address")));
+        let add = details("/stakeholder add Acme \"Jane Doe\" role:champion email:Jane@Acme.com");
+        assert_eq!(add.map(|d| d.email), Ok(email("jane@acme.com")));
+        let set = details("/stakeholder set Acme Jane email:jane.doe@acme.com");
+        assert_eq!(set.map(|d| d.email), Ok(email("jane.doe@acme.com")));
+        let cleared = details("/stakeholder set Acme Jane email:None").expect("parses");
+        assert_eq!(cleared.email, Some(None));
+        assert!(!cleared.is_empty(), "clearing is a change");
+        let untouched = details("/stakeholder set Acme Jane nps:9").expect("parses");
+        assert_eq!(untouched.email, None);
+    }
+
+    #[test]
+    fn a_bad_email_is_refused_with_an_example() {
+        let error = details("/stakeholder set Acme Jane email:jane.acme.com").expect_err("no @");
+        assert_eq!(
+            error,
+            "email: \"jane.acme.com\" needs exactly one @ between a name and a domain. Example: email:jane@acme.com"
+        );
+    }
 }

@@ -37,6 +37,8 @@ pub enum StewardCommand {
     ApiKey(KeyAction),
     /// `/steward feature add NAME event:…|list|remove NAME`: the core features adoption counts.
     Feature(FeatureAction),
+    /// `/steward ingest status`: what the events API received.
+    IngestStatus,
     /// `/steward zendesk secret SECRET`: the Zendesk webhook's signing secret.
     Zendesk(ZendeskAction),
 }
@@ -123,6 +125,8 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         },
         "apikey" => StewardCommand::ApiKey(key_action(inv)?),
         "feature" => StewardCommand::Feature(feature_action(inv)?),
+        // `status` is the one action the spec accepts; the parser checked the choice.
+        "ingest" => StewardCommand::IngestStatus,
         "zendesk" => StewardCommand::Zendesk(zendesk_action(inv)?),
         other => return Err(super::undeclared(inv, other)),
     })
@@ -341,6 +345,20 @@ mod tests {
                 "{line}: {message}"
             );
         }
+    }
+
+    #[test]
+    fn ingest_status_is_the_one_ingest_action() {
+        assert_eq!(
+            parsed("/steward ingest status"),
+            Ok(StewardCommand::IngestStatus)
+        );
+        let message = parsed("/steward ingest purge").expect_err("no such action");
+        assert!(
+            message.contains("\"purge\" is not one of status"),
+            "{message}"
+        );
+        assert!(parsed("/steward ingest").is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::expansion::Opportunity;
-use super::health::{Health, SignalSources, Signals, Snapshot};
+use super::health::{Category, Health, SignalSources, Signals, Snapshot, Source};
 use super::money::Money;
 use super::outside_id::{CrmId, WebDomain};
 use super::person::{Person, UserId};
@@ -198,6 +198,19 @@ impl Account {
         self.health.last().map(|s| s.signals).unwrap_or_default()
     }
 
+    /// When the health signals were last brought up to date: the last snapshot, or newer
+    /// data that confirmed them (a data-fed signal is fresh while events keep arriving).
+    pub fn signals_updated_at(&self) -> Option<DateTime<Utc>> {
+        let data = Category::ALL
+            .into_iter()
+            .filter_map(|c| match self.signal_sources.get(c) {
+                Some(Source::Data { at }) => Some(*at),
+                _ => None,
+            })
+            .max();
+        self.health.last().map(|s| s.at).max(data)
+    }
+
     pub fn health(&self) -> Health {
         Health::assess(&self.signals())
     }
@@ -233,5 +246,40 @@ impl Account {
             self.renewal.record_activity(activity.at.date_naive());
         }
         self.activities.push(activity);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn data_that_confirms_the_signals_keeps_them_fresh() {
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+            .single()
+            .expect("valid");
+        let renews = NaiveDate::from_ymd_opt(2027, 1, 1).expect("valid");
+        let mut account = Account::new(AccountId(1), "Acme".into(), Money(1), renews, t0);
+        assert_eq!(account.signals_updated_at(), None);
+        account.health.push(Snapshot {
+            at: t0,
+            signals: Signals::default(),
+        });
+        assert_eq!(account.signals_updated_at(), Some(t0));
+        let later = t0 + Duration::days(40);
+        account.signal_sources.set(
+            Category::Usage,
+            Source::Hand {
+                by: UserId("U1".into()),
+                at: later,
+            },
+        );
+        assert_eq!(account.signals_updated_at(), Some(t0), "only data confirms");
+        account
+            .signal_sources
+            .set(Category::Adoption, Source::Data { at: later });
+        assert_eq!(account.signals_updated_at(), Some(later));
     }
 }

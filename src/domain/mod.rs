@@ -7,6 +7,7 @@ pub mod audit;
 pub mod book;
 pub mod competition;
 pub mod dates;
+pub mod email;
 pub mod error;
 pub mod escalation;
 pub mod expansion;

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::email::Email;
 use super::person::Person;
 
 crate::word_enum! {
@@ -125,6 +126,9 @@ pub struct Stakeholder {
     pub title: Option<String>,
     #[serde(default)]
     pub business_unit: Option<String>,
+    /// Their work e-mail; a product user whose `identify` carries it is theirs (INGEST.md).
+    #[serde(default)]
+    pub email: Option<Email>,
     pub role: Role,
     pub influence: Influence,
     pub sentiment: Sentiment,
@@ -158,6 +162,7 @@ impl Stakeholder {
             name,
             title: None,
             business_unit: None,
+            email: None,
             role,
             influence: role.default_influence(),
             sentiment: role.default_sentiment(),

@@ -9,6 +9,7 @@ pub mod expansion;
 pub mod feature;
 pub mod health;
 pub mod history;
+pub mod intake;
 pub mod opportunity;
 pub mod plan;
 pub mod portfolio;
@@ -55,6 +56,13 @@ pub trait DataFeed {
         account: &Account,
         day: NaiveDate,
     ) -> Result<Option<crate::feed::Reading>, String>;
+
+    /// What the events API received for the tenant up to `now`.
+    fn intake(
+        &self,
+        tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::signals::IntakeStatus, String>;
 }
 
 /// Reads how write keys were used: the events API counts that outside the book.

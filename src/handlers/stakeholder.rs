@@ -214,6 +214,9 @@ fn apply(s: &mut Stakeholder, d: &StakeholderChanges) {
     if d.owner.is_some() {
         s.owner.clone_from(&d.owner);
     }
+    if let Some(email) = &d.email {
+        s.email.clone_from(email);
+    }
     for (field, value) in [
         (&mut s.title, &d.title),
         (&mut s.business_unit, &d.unit),
@@ -290,6 +293,9 @@ fn describe(s: &Stakeholder, ctx: &Ctx, book: &Book) -> Line {
     let mut text = format!("{} — {}", s.name, s.role.name());
     if let Some(title) = &s.title {
         text.push_str(&format!(", {title}"));
+    }
+    if let Some(email) = &s.email {
+        text.push_str(&format!(", {email}"));
     }
     text.push_str(&format!(", {}", s.sentiment.name()));
     if let Some(nps) = s.nps {

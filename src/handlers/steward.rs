@@ -25,6 +25,7 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
         StewardCommand::Undo => return undo(ctx, book),
         StewardCommand::ApiKey(action) => return super::apikey::handle(action, ctx, book),
         StewardCommand::Feature(action) => return super::feature::handle(action, book),
+        StewardCommand::IngestStatus => return super::intake::status(ctx, book),
         StewardCommand::Zendesk(action) => return super::zendesk::handle(action, ctx, book),
         // Answered by the app before handlers run (see `App::execute`); reaching here means
         // a prompt led back to itself.

@@ -163,6 +163,55 @@ proptest! {
 }
 
 proptest! {
+    #[test]
+    fn hostile_headers_and_encodings_never_panic(
+        auth in "\\PC{0,80}",
+        encoded in prop::collection::vec(any::<u8>(), 0..64),
+        encoding in prop::sample::select(vec!["gzip", "x-gzip", "identity", "br", "GZIP", " gzip ", "deflate"]),
+        body in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        use axum::http::{header, HeaderMap, HeaderValue};
+        use base64::Engine;
+        let mut headers = HeaderMap::new();
+        for value in [auth.clone(), format!("Basic {auth}"), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(&encoded))] {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(header::AUTHORIZATION, v);
+                let _ = request::basic_key(&headers);
+            }
+        }
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        match request::decoded(&headers, &body) {
+            Ok(bytes) => prop_assert!(bytes.len() <= MAX_REQUEST_BYTES),
+            Err(e) => prop_assert!(e.status() == 400 || e.status() == 413, "{}", e),
+        }
+    }
+
+    #[test]
+    fn hostile_json_lines_are_read_whole_or_refused(
+        lines in prop::collection::vec(prop_oneof![
+            "\\PC{0,120}".prop_map(String::into_bytes),
+            prop::collection::vec(any::<u8>(), 0..120),
+            any_message().prop_map(|m| m.to_string().into_bytes()),
+        ], 0..12),
+    ) {
+        let mut input = Vec::new();
+        for line in &lines {
+            input.extend_from_slice(line);
+            input.push(b'\n');
+        }
+        let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let store = crate::store::Store::open(&dir.path().join("db"))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let tenant = crate::domain::tenant::TenantId::local();
+        let summary = replay::replay(&store, &tenant, chrono_tz::Tz::UTC, received(), input.as_slice())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let physical = input.split(|b| *b == b'\n').count();
+        prop_assert!(summary.bad_line_count <= physical);
+        prop_assert!(summary.receipt.accepted <= physical * MAX_BATCH_MESSAGES);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
     #[test]

@@ -103,12 +103,11 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         for line in due_this_week(book, a, now, today, week_end) {
             due.add(|| line);
         }
-        if a.health
-            .last()
-            .is_some_and(|s| (now - s.at).num_days() > STALE_SIGNALS_DAYS)
+        if a.signals_updated_at()
+            .is_some_and(|at| (now - at).num_days() > STALE_SIGNALS_DAYS)
         {
             stale.add(|| {
-                let last = a.health.last().map_or(today, |s| s.at.date_naive());
+                let last = a.signals_updated_at().map_or(today, |at| at.date_naive());
                 account_line(book, a, format!("health signals last updated {last}"))
             });
         }

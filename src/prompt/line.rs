@@ -168,9 +168,10 @@ pub fn is_write(command: &Command) -> bool {
         },
         Command::Steward(c) => match c {
             // `ask` only reads: a change it leads to is checked as that change.
-            StewardCommand::Help { .. } | StewardCommand::WhoAmI | StewardCommand::Ask { .. } => {
-                false
-            }
+            StewardCommand::Help { .. }
+            | StewardCommand::WhoAmI
+            | StewardCommand::Ask { .. }
+            | StewardCommand::IngestStatus => false,
             StewardCommand::Manager { .. }
             | StewardCommand::Owner { .. }
             | StewardCommand::Timezone { .. }
@@ -213,7 +214,7 @@ mod tests {
                     let parsed = crate::command::parse(example, today).expect("example parses");
                     let reads = [
                         "show", "list", "history", "ready", "prep", "summary", "forecast",
-                        "preview", "help", "whoami", "ask", "winloss",
+                        "preview", "help", "whoami", "ask", "winloss", "status",
                     ];
                     // A subcommand with actions (`/steward apikey list`) reads or writes by
                     // its action.

@@ -22,10 +22,11 @@ pub enum Field {
     Title,
     CrmId,
     Domain,
+    Email,
 }
 
 /// Each field with its accepted headers, preferred first, as shown in messages.
-const KNOWN: [(Field, &str, &[&str]); 14] = [
+const KNOWN: [(Field, &str, &[&str]); 15] = [
     (
         Field::Name,
         "name",
@@ -80,6 +81,11 @@ const KNOWN: [(Field, &str, &[&str]); 14] = [
         Field::Domain,
         "domain",
         &["domain", "Company Domain Name", "Website"],
+    ),
+    (
+        Field::Email,
+        "stakeholder e-mail",
+        &["Stakeholder Email", "Contact Email", "Email"],
     ),
 ];
 

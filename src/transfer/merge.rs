@@ -302,7 +302,7 @@ fn merge(account: &mut Account, row: Row, today: NaiveDate, changes: &mut Vec<Fi
     }
 }
 
-/// Adds the row's stakeholder, or updates the role and title of one already mapped.
+/// Adds the row's stakeholder, or updates the role, title and e-mail of one already mapped.
 fn add_contact(
     account: &mut Account,
     contact: Contact,
@@ -331,6 +331,15 @@ fn add_contact(
                     show_opt,
                 );
             }
+            if contact.email.is_some() {
+                set(
+                    changes,
+                    &format!("{path}.email"),
+                    &mut person.email,
+                    contact.email,
+                    show_opt,
+                );
+            }
         }
         None => {
             // A CRM contact without a role is a low-influence influencer until told otherwise.
@@ -340,15 +349,21 @@ fn add_contact(
                 today,
             );
             person.title = contact.title;
+            person.email = contact.email;
             let title = person
                 .title
                 .as_ref()
                 .map(|t| format!(", title={t}"))
                 .unwrap_or_default();
+            let email = person
+                .email
+                .as_ref()
+                .map(|e| format!(", email={e}"))
+                .unwrap_or_default();
             changes.push(change(
                 &path,
                 String::new(),
-                format!("role={}{title}", person.role.name()),
+                format!("role={}{title}{email}", person.role.name()),
             ));
             account.stakeholders.push(person);
         }

@@ -1,6 +1,7 @@
 //! Purpose: one CSV row read into typed values — money, CRM dates, owner, tier, seats,
-//! products, crm id and domain, an optional stakeholder — before anything is written. A bad cell rejects the
-//! whole row with the field, what was wrong, an accepted example and the column.
+//! products, crm id and domain, an optional stakeholder with their e-mail — before anything is
+//! written. A bad cell rejects the whole row with the field, what was wrong, an accepted
+//! example and the column.
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
@@ -8,6 +9,7 @@ use csv::StringRecord;
 use super::columns::{Columns, Field};
 use crate::command::value::read_user;
 use crate::domain::dates::{parse_crm_date, SlashOrder};
+use crate::domain::email::Email;
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 use crate::domain::outside_id::{CrmId, WebDomain};
@@ -43,6 +45,7 @@ pub struct Contact {
     pub name: String,
     pub role: Option<Role>,
     pub title: Option<String>,
+    pub email: Option<Email>,
 }
 
 /// Reads a record; `Err` is the row's reason, e.g.
@@ -74,6 +77,9 @@ pub fn parse(record: &StringRecord, columns: &Columns, order: SlashOrder) -> Res
                 .map(|r| role(r).map_err(|e| at(Field::Role, e)))
                 .transpose()?,
             title: read(Field::Title, "stakeholder title")?,
+            email: cell(Field::Email)
+                .map(|v| Email::parse(v).map_err(|e| at(Field::Email, e.into())))
+                .transpose()?,
         }),
         None => None,
     };
@@ -320,6 +326,28 @@ mod tests {
             let err = row(&h, &cells).expect_err(expected);
             assert!(err.contains(expected) && err.contains("Example:"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_contact_s_email_is_read_with_the_contact() {
+        let h = [
+            "Account Name",
+            "ARR",
+            "Renewal Date",
+            "Contact Name",
+            "Email",
+        ];
+        let r = row(&h, &["Acme", "5k", "2027-03-31", "Bo", " Bo@Acme.com"]).expect("valid");
+        let email = r.contact.and_then(|c| c.email).map(|e| e.to_string());
+        assert_eq!(email.as_deref(), Some("bo@acme.com"));
+        let no_contact = row(&h, &["Acme", "5k", "2027-03-31", "", "x@acme.com"]).expect("valid");
+        assert_eq!(no_contact.contact, None, "an e-mail alone adds nobody");
+        let err = row(&h, &["Acme", "5k", "2027-03-31", "Bo", "bo at acme"]).expect_err("bad");
+        assert_eq!(
+            err,
+            "email: \"bo at acme\" contains a space or a control character. \
+             Example: email:jane@acme.com (column \"Email\")"
+        );
     }
 
     #[test]

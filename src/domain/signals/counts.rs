@@ -62,6 +62,15 @@ pub struct Unmatched {
     pub last: DateTime<Utc>,
 }
 
+/// What `/steward ingest status` shows: the last 24 hours' and 7 days' counts, and the ids no
+/// account matched, most frequent first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntakeStatus {
+    pub day: IntakeCounts,
+    pub week: IntakeCounts,
+    pub unmatched: Vec<(String, Unmatched)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,24 +184,29 @@ pub fn adoption(
     )
 }
 
-/// Open tickets at the end of a day, and how many of them are escalated.
-fn open_at(rollups: &[&DayRollup], day: NaiveDate) -> (usize, usize) {
-    // Ticket id → escalated, for the tickets open at the end of `day`.
-    let mut open: BTreeMap<&str, bool> = BTreeMap::new();
-    for r in rollups.iter().filter(|r| r.day <= day) {
-        for (id, _, change) in r.ticket_changes() {
-            match change {
-                TicketChange::Created => {
-                    open.entry(id).or_insert(false);
-                }
-                TicketChange::Escalated => {
-                    open.insert(id, true);
-                }
-                TicketChange::Solved => {
-                    open.remove(id);
-                }
+/// Applies a day's ticket changes to the open tickets (ticket id → escalated); days must be
+/// applied oldest first.
+pub(super) fn apply_ticket_changes<'r>(open: &mut BTreeMap<&'r str, bool>, rollup: &'r DayRollup) {
+    for (id, _, change) in rollup.ticket_changes() {
+        match change {
+            TicketChange::Created => {
+                open.entry(id).or_insert(false);
+            }
+            TicketChange::Escalated => {
+                open.insert(id, true);
+            }
+            TicketChange::Solved => {
+                open.remove(id);
             }
         }
+    }
+}
+
+/// Open tickets at the end of a day, and how many of them are escalated.
+fn open_at(rollups: &[&DayRollup], day: NaiveDate) -> (usize, usize) {
+    let mut open: BTreeMap<&str, bool> = BTreeMap::new();
+    for r in rollups.iter().filter(|r| r.day <= day) {
+        apply_ticket_changes(&mut open, r);
     }
     (open.len(), open.values().filter(|&&e| e).count())
 }

@@ -2,23 +2,25 @@
 //! per-account daily rollup events are folded into ([`DayRollup`], with the per-tenant
 //! [`Interner`] tables), the usage, adoption, tickets and NPS formulas over a window of
 //! rollups for a day, each with the figures behind it, how recent each kind of data is
-//! ([`Freshness`]), how data-fed values meet hand-set ones ([`merge()`]), and the intake
-//! counts `/steward ingest status` shows ([`IntakeCounts`]). Pure: days and
-//! times are arguments.
+//! ([`Freshness`]), how data-fed values meet hand-set ones ([`merge()`]), the intake
+//! counts `/steward ingest status` shows ([`IntakeCounts`]), and the seven risk and
+//! opportunity indicators live on a day ([`evaluate`]). Pure: days and times are arguments.
 
 mod counts;
 mod formulas;
 mod freshness;
+mod indicators;
 mod merge;
 mod rollup;
 mod seats;
 
-pub use counts::{IntakeCounts, Unmatched};
+pub use counts::{IntakeCounts, IntakeStatus, Unmatched};
 pub use formulas::{
     adoption, nps, tickets, usage, DataSignals, Feature, Reading, ADOPTION_WINDOW_DAYS,
     NPS_WINDOW_DAYS, TICKETS_LOOKBACK_DAYS, USAGE_WINDOW_DAYS,
 };
 pub use freshness::{Feed, Freshness};
+pub use indicators::{evaluate, Indicator, IndicatorInput, IndicatorKind, PersonUser};
 pub use merge::{merge, Merged, DATA_FED};
 pub use rollup::{DayRollup, Interner, NpsScore, RollupError, TicketChange};
 pub use seats::{seats_for_usage, SeatsTrait};

@@ -192,6 +192,11 @@ impl DayRollup {
         self.active.iter().copied()
     }
 
+    /// Whether `user` had a track, page or screen event that day.
+    pub fn is_active(&self, user: u32) -> bool {
+        self.active.contains(&user)
+    }
+
     /// Each event name (event-table index) the day had, with its count.
     pub fn event_counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.events.iter().map(|(&e, &n)| (e, n))

@@ -122,6 +122,7 @@ pub static STAKEHOLDER: Kind = Kind {
         f("sentiment", "sentiment", Text),
         f("title", "title", Text),
         f("business_unit", "business unit", Text),
+        f("email", "e-mail", Text),
         f("personal_win", "personal win", Text),
         f("engagement", "engagement", Text),
         f("key_risk", "key risk", Text),

@@ -17,8 +17,9 @@ fn book() -> Book {
     Book::new(TenantId::parse("local").expect("valid"))
 }
 
-/// An account with every field and every kind of record filled in. (Its domain has a digit
-/// before the dot, so the check for dotted internal paths below does not take it for one.)
+/// An account with every field and every kind of record filled in. (Its domain and its
+/// stakeholder's e-mail have a digit before the dot, so the check for dotted internal paths
+/// below does not take them for one.)
 fn full_account() -> Value {
     let account: Account = serde_json::from_value(json!({
         "id": 1, "name": "Acme", "arr": 50000, "renewal_date": "2027-03-31",
@@ -26,6 +27,7 @@ fn full_account() -> Value {
         "tier_pin": "1", "industry": "SaaS", "segment": "enterprise",
         "seats": 400, "active_seats": 350, "products": ["Core", "BI"],
         "stakeholders": [{"name": "Jane Doe", "title": "VP Ops", "business_unit": "Ops",
+            "email": "jane@acme1.com",
             "role": "champion", "influence": "high", "sentiment": "positive",
             "personal_win": "promotion", "engagement": "weekly", "last_contact": "2026-03-01",
             "owner": {"named": "Omar"}, "key_risk": "may leave", "nps": 9, "departed": true,
@@ -204,6 +206,7 @@ fn records_added_changed_and_removed_read_in_one_line_each() {
             "sentiment": "neutral", "added_on": "2026-03-02", "departed": false}),
     );
     more["stakeholders"][0]["sentiment"] = json!("champion");
+    more["stakeholders"][0]["email"] = json!("jane.doe@acme1.com");
     more["opportunities"][0]["status"] = json!({"state": "won", "on": "2026-03-09"});
     assert_eq!(
         read(&diff(&full, &more)),
@@ -211,6 +214,7 @@ fn records_added_changed_and_removed_read_in_one_line_each() {
             "expansion #3 status: lost → won",
             "expansion #3 closed on: 2026-03-02 → 2026-03-09",
             "expansion #3 reason: removed (price, note cheaper)",
+            "stakeholder Jane Doe e-mail: jane@acme1.com → jane.doe@acme1.com",
             "stakeholder Jane Doe sentiment: positive → champion",
             "stakeholder added: Bob Ruiz (role economic-buyer, influence high, sentiment neutral)",
         ]

@@ -35,6 +35,9 @@ const PID_FILE: &str = "steward.pid";
 const COMMIT_FILE: &str = "steward.commit";
 /// sled's data file, inside the database directory.
 const DATA_FILE: &str = "db";
+/// sled's page cache (its default is 1 GiB): the process's memory stays flat at this much
+/// beyond what it holds itself, however many events the database grows by.
+const CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A sled database in a directory.
 pub struct SledBackend {
@@ -53,6 +56,7 @@ impl SledBackend {
         let existed = path.join(DATA_FILE).exists();
         let db = ::sled::Config::new()
             .path(path)
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| match e {
                 ::sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {

@@ -8,7 +8,9 @@ use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use super::tables::Tables;
 use super::{hour, WEEK_SECS};
 use crate::domain::account::AccountId;
-use crate::domain::signals::{DayRollup, Freshness, IntakeCounts, Interner, SeatsTrait, Unmatched};
+use crate::domain::signals::{
+    DayRollup, Freshness, IntakeCounts, IntakeStatus, Interner, SeatsTrait, Unmatched,
+};
 use crate::domain::tenant::TenantId;
 use crate::store::backend::WriteBatch;
 use crate::store::record::decode;
@@ -115,6 +117,20 @@ impl Store {
             }
         }
         Ok(total)
+    }
+
+    /// `/steward ingest status` as of `now`: 24 hours' and 7 days' counts (whole hours, the
+    /// current one included), and every unmatched id, most frequent first.
+    pub fn intake_status(
+        &self,
+        tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<IntakeStatus, StoreError> {
+        Ok(IntakeStatus {
+            day: self.intake_counts(tenant, now - Duration::hours(23))?,
+            week: self.intake_counts(tenant, now - Duration::hours(7 * 24 - 1))?,
+            unmatched: self.unmatched_ids(tenant)?,
+        })
     }
 
     /// The ids no account matched, most frequent first.
