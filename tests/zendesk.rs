@@ -306,6 +306,8 @@ fn signed_tickets_reach_their_account_and_the_secret_stays_sealed() {
         [("0015g00000GLOB", 1)]
     );
     drop(store);
+    let status = text(&steward(&root, &["console"], "/steward ingest status\n").stdout);
+    assert!(status.contains("0015g00000GLOB"), "{status}");
     assert!(
         !files_hold(&db, SECRET),
         "the secret in clear in the database"
