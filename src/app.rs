@@ -14,8 +14,9 @@ use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
 use crate::domain::writekey::WriteKeyUsage;
 use crate::fault;
-use crate::handlers::{self, AuditLog, Ctx, DataFeed, KeyUsage, Outcome};
+use crate::handlers::{self, AuditLog, Ctx, DataFeed, KeyUsage, Outcome, Sealer};
 use crate::reply::Reply;
+use crate::secrets::{Keyring, Sealed};
 use crate::store::{AuditPage, Store, StoreError};
 
 /// Where a request comes from.
@@ -50,6 +51,8 @@ pub struct App {
     pub admins: Option<Admins>,
     /// Default time zone for tenants that set none.
     pub timezone: Tz,
+    /// The key secrets are sealed with before they are stored (none: they cannot be).
+    pub keyring: Keyring,
 }
 
 impl App {
@@ -61,7 +64,14 @@ impl App {
             changes: tokio::sync::Notify::new(),
             conversations: Default::default(),
             backup_dir: None,
+            keyring: Keyring::none(),
         }
+    }
+
+    /// The same app, sealing secrets with `keyring`.
+    pub fn with_keyring(mut self, keyring: Keyring) -> Self {
+        self.keyring = keyring;
+        self
     }
 
     /// The same app, writing daily backups to `dir` while it serves.
@@ -161,6 +171,7 @@ impl App {
             data: &audit,
             usage: &audit,
             entropy: os_random,
+            sealer: &self.keyring,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.
@@ -247,6 +258,12 @@ impl From<StoreError> for Failure {
 /// Random bytes from the operating system's CSPRNG (`getrandom`), for write keys.
 fn os_random(buffer: &mut [u8]) -> Result<(), String> {
     getrandom::fill(buffer).map_err(|e| e.to_string())
+}
+
+impl Sealer for Keyring {
+    fn seal(&self, context: &[u8], secret: &secrecy::SecretString) -> Result<Sealed, String> {
+        Keyring::seal(self, context, secret).map_err(|e| e.to_string())
+    }
 }
 
 /// The store's audit trail, received data and write-key usage, as handlers see them.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
+use zeroize::Zeroizing;
 
 use crate::app::{Actor, App, Surface};
 use crate::command::quote;
@@ -16,6 +17,7 @@ use crate::render::text::render;
 use crate::reply::{Block, Reply, Span};
 use crate::scheduler::port::PrintPort;
 use crate::scheduler::Scheduler;
+use crate::secrets::Keyring;
 use crate::serve::ChatPorts;
 use crate::store::Store;
 
@@ -101,6 +103,19 @@ pub enum Cmd {
         #[command(subcommand)]
         action: KeyCmd,
     },
+    /// The Zendesk webhook (as `/steward zendesk`, for the console tenant and scripts)
+    Zendesk {
+        #[command(subcommand)]
+        action: ZendeskCmd,
+    },
+}
+
+/// What `steward zendesk` does.
+#[derive(Debug, Subcommand)]
+pub enum ZendeskCmd {
+    /// Set the webhook's signing secret (Zendesk: Webhooks → your webhook → Reveal secret);
+    /// `-` reads it from the first line of standard input, out of the shell's history
+    Secret { secret: String },
 }
 
 /// What `steward apikey` does.
@@ -151,7 +166,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         store
             .purge_expired_undo_everywhere(clock())
             .map_err(|e| e.to_string())?;
-        Ok(App::new(store, config.admins.clone(), config.timezone))
+        let keyring = Keyring::new(config.secret_key.clone(), &path);
+        Ok(App::new(store, config.admins.clone(), config.timezone).with_keyring(keyring))
     };
     let actor = Actor {
         tenant,
@@ -259,7 +275,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             app.store.flush().map_err(|e| e.to_string())?;
             print_key_answer(reply)
         }
+        Some(Cmd::Zendesk {
+            action: ZendeskCmd::Secret { secret },
+        }) => {
+            let secret = Zeroizing::new(match secret.as_str() {
+                "-" => first_line_of_stdin()?,
+                _ => secret,
+            });
+            let line = Zeroizing::new(format!("/steward zendesk secret {}", quote(&secret)));
+            let app = open()?;
+            let reply = app.execute(&actor, clock(), &line);
+            app.store.flush().map_err(|e| e.to_string())?;
+            print_key_answer(reply)
+        }
     }
+}
+
+/// The first line of standard input, without its line ending.
+fn first_line_of_stdin() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the secret from standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// `steward ingest FILE|-`: stores the lines' messages, then says what became of them.
@@ -296,8 +334,9 @@ fn ingest(
     app.store.flush().map_err(|e| e.to_string())
 }
 
-/// Prints a `steward apikey` answer; an error is the failure line. The create answer ends
-/// with the key alone in a code span (see `handlers::apikey`), printed bare as the last line.
+/// Prints a `steward apikey` or `steward zendesk` answer; an error is the failure line. The
+/// create answer ends with the key alone in a code span (see `handlers::apikey`), printed
+/// bare as the last line.
 fn print_key_answer(mut reply: Reply) -> Result<(), Failure> {
     let text = render(&reply);
     if reply.is_error() {

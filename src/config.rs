@@ -143,6 +143,9 @@ pub struct Config {
     pub ingest_rate: NonZeroU32,
     pub slack: Option<SlackConfig>,
     pub discord: Option<DiscordConfig>,
+    /// `STEWARD_SECRET_KEY` (environment only): the key stored secrets are sealed with;
+    /// unset, a key file beside the database is used (see [`crate::secrets`]).
+    pub secret_key: Option<crate::secrets::SecretKey>,
 }
 
 /// The keys `steward.toml` accepts (see `steward.toml.example`).
@@ -259,6 +262,19 @@ impl Config {
                 .unwrap_or_else(|| "https://discord.com".into()),
             guild_id: get("DISCORD_GUILD_ID", &from_file.discord_guild_id),
         });
+        // Read here, once, so a garbled key stops Steward at start rather than at the first
+        // secret; never from `steward.toml`, which tends to be copied around.
+        let secret_key = env(crate::secrets::KEY_VAR)
+            .filter(|v| !v.trim().is_empty())
+            .map(|text| {
+                let text = zeroize::Zeroizing::new(text);
+                crate::secrets::SecretKey::parse(&text, crate::secrets::KEY_VAR)
+            })
+            .transpose()
+            .map_err(|e| ConfigError::BadValue {
+                name: crate::secrets::KEY_VAR,
+                why: e.to_string(),
+            })?;
         Ok(Config {
             db: PathBuf::from(
                 get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into()),
@@ -278,6 +294,7 @@ impl Config {
             ingest_rate,
             slack,
             discord,
+            secret_key,
         })
     }
 
@@ -334,6 +351,27 @@ mod tests {
             );
         }
         assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
+    }
+
+    #[test]
+    fn the_secret_key_comes_from_the_environment_and_is_checked_at_start() {
+        assert!(load(&[]).expect("defaults").secret_key.is_none());
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let config = load(&[("STEWARD_SECRET_KEY", key)]).expect("valid key");
+        assert!(config.secret_key.is_some());
+        for bad in ["hunter2", "AAECAwQF", &"f".repeat(63)] {
+            let error = load(&[("STEWARD_SECRET_KEY", bad)])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                error.starts_with(
+                    "STEWARD_SECRET_KEY is invalid: STEWARD_SECRET_KEY does not hold a 256-bit key"
+                ),
+                "{bad}: {error}"
+            );
+            assert!(!error.contains(bad), "the value is never repeated: {error}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! - [`backup`]: the daily JSON backups `serve` keeps (14).
 //! - [`serve`]: `steward serve` — HTTP routes, the scheduler loop, clean shutdown.
 //! - [`config`]: environment and `steward.toml`, read once.
+//! - [`secrets`]: secrets kept to use again (a Zendesk signing secret), sealed before storing.
 //! - [`conversation`]: prompts, answered alike on every surface.
 //! - [`console`]: the local chat adapter (stdin/stdout).
 //! - [`discord`]: the Discord adapter — commands, autocomplete, buttons, prompts, posting.
@@ -55,6 +56,7 @@ pub mod prompt;
 pub mod render;
 pub mod reply;
 pub mod scheduler;
+pub mod secrets;
 pub mod serve;
 pub mod slack;
 pub mod store;

@@ -177,6 +177,7 @@ fn every_kind_group() -> GroupSpec {
           { name = "u", kind = "user", description = "u" },
           { name = "c", kind = "choice", choices = ["a", "b"], description = "c" },
           { name = "a", kind = "account", description = "a" },
+          { name = "k", kind = "secret", description = "k" },
         ]
         "#,
     )

@@ -65,6 +65,13 @@ pub enum ParseError {
         usage: String,
         example: String,
     },
+    /// Anything wrong with a line that holds a secret: nothing of what was typed is repeated.
+    #[error("`{command}` takes the secret as one word (quote it if it holds a space or a colon); what you typed is not repeated here, as it may hold the secret. Usage: {usage}. Example: {example}")]
+    Concealed {
+        command: String,
+        usage: String,
+        example: String,
+    },
     #[error("{0}")]
     Value(#[from] DomainError),
 }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::error::ParseError;
 use super::lexer::{tokenize, Token};
@@ -20,6 +21,8 @@ pub struct Invocation {
     values: BTreeMap<String, Value>,
     /// The values of options that may repeat, in the order given.
     repeated: BTreeMap<String, Vec<Value>>,
+    /// Where the line holds a secret (a [`Kind::Secret`] value), and what stands for it.
+    hidden: Vec<(Range<usize>, String)>,
 }
 
 /// Parses `/group sub args…` (the leading `/` is optional). `today` anchors relative dates.
@@ -40,17 +43,37 @@ pub fn parse_invocation(line: &str, today: NaiveDate) -> Result<Invocation, Pars
     let sub = group
         .sub(&sub_name)
         .ok_or_else(|| unknown_sub(group, &sub_name))?;
-    let (values, repeated) = read_args(line, group, sub, rest, today)?;
+    let (values, repeated, hidden) = match read_args(line, group, sub, rest, today) {
+        // What is wrong may be (part of) the secret: say what the command takes instead.
+        Err(error) if holds_secret(sub) && !matches!(error, ParseError::Missing { .. }) => {
+            return Err(ParseError::Concealed {
+                command: format!("/{} {}", group.name, sub.name),
+                usage: sub.usage(&group.name),
+                example: sub.example().to_string(),
+            })
+        }
+        read => read?,
+    };
     Ok(Invocation {
         group,
         sub,
         values,
         repeated,
+        hidden,
     })
 }
 
-/// Single values by option name, and the values of repeated options in order.
-type Args = (BTreeMap<String, Value>, BTreeMap<String, Vec<Value>>);
+fn holds_secret(sub: &SubSpec) -> bool {
+    sub.options.iter().any(|o| o.kind == Kind::Secret)
+}
+
+/// Single values by option name, the values of repeated options in order, and where the
+/// line holds secrets.
+type Args = (
+    BTreeMap<String, Value>,
+    BTreeMap<String, Vec<Value>>,
+    Vec<(Range<usize>, String)>,
+);
 
 fn read_args(
     line: &str,
@@ -61,6 +84,7 @@ fn read_args(
 ) -> Result<Args, ParseError> {
     let mut values = BTreeMap::new();
     let mut repeated: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut hidden = Vec::new();
     let first_key = tokens
         .iter()
         .position(|t| t.key.is_some())
@@ -76,7 +100,12 @@ fn read_args(
                 _ => None,
             }
         } else {
-            free.next().map(|t| t.value.clone())
+            free.next().map(|t| {
+                if option.kind == Kind::Secret {
+                    hidden.push((t.start..t.end, "[secret]".to_string()));
+                }
+                t.value.clone()
+            })
         };
         match raw {
             Some(raw) => {
@@ -99,6 +128,9 @@ fn read_args(
             .named()
             .find(|o| &o.name == key)
             .ok_or_else(|| unknown_option(group, sub, key))?;
+        if option.kind == Kind::Secret {
+            hidden.push((token.start..token.end, format!("{key}:[secret]")));
+        }
         if option.repeat {
             let value = read(option, &token.value, today)?;
             repeated.entry(key.clone()).or_default().push(value);
@@ -118,13 +150,26 @@ fn read_args(
     {
         return Err(missing(group, sub, &format!("{}:", missing_option.name)));
     }
-    Ok((values, repeated))
+    Ok((values, repeated, hidden))
 }
 
 impl Invocation {
     /// `/group sub`, e.g. `/account add`.
     pub fn command(&self) -> String {
         format!("/{} {}", self.group.name, self.sub.name)
+    }
+
+    /// `line` (the one parsed) as it may be recorded and shown back: each secret replaced
+    /// by `[secret]`.
+    pub fn shown(&self, line: &str) -> String {
+        let mut shown = line.to_string();
+        // From the end, so the earlier ranges still point where they did.
+        for (range, stand_in) in self.hidden.iter().rev() {
+            if shown.get(range.clone()).is_some() {
+                shown.replace_range(range.clone(), stand_in);
+            }
+        }
+        shown
     }
 
     fn get(&self, name: &str) -> Option<&Value> {

@@ -47,7 +47,8 @@ pub struct Parsed {
     pub admin_only: bool,
     /// `/group sub`, for messages.
     pub name: String,
-    /// The line as given, trimmed — what the audit trail records.
+    /// The line as given, trimmed, with `[secret]` for any secret — what the audit trail
+    /// records.
     pub text: String,
 }
 
@@ -72,7 +73,7 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<Parsed, ParseError> {
         command,
         admin_only: inv.sub.admin,
         name: inv.command(),
-        text: line.trim().to_string(),
+        text: inv.shown(line).trim().to_string(),
     })
 }
 

@@ -158,6 +158,9 @@ pub enum Kind {
     Choice,
     /// An account name (autocompleted on Discord).
     Account,
+    /// One word or a quoted phrase that is a secret (a signing secret): never repeated in an
+    /// error, and `[secret]` stands for it in the line the audit trail records.
+    Secret,
 }
 
 impl Kind {
@@ -172,6 +175,7 @@ impl Kind {
             Kind::User => "USER".into(),
             Kind::Choice => choices.join("|"),
             Kind::Account => "ACCOUNT".into(),
+            Kind::Secret => "SECRET".into(),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Purpose: `/steward` text → a typed `StewardCommand`.
 
+use secrecy::{ExposeSecret, SecretString};
+
 use super::error::ParseError;
 use super::invocation::Invocation;
 use crate::domain::person::Person;
@@ -37,6 +39,39 @@ pub enum StewardCommand {
     Feature(FeatureAction),
     /// `/steward ingest status`: what the events API received.
     IngestStatus,
+    /// `/steward zendesk secret SECRET`: the Zendesk webhook's signing secret.
+    Zendesk(ZendeskAction),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ZendeskAction {
+    Secret { secret: Concealed },
+}
+
+/// A secret as typed: `Debug` shows `[secret]`, and it is wiped from memory when dropped.
+#[derive(Clone)]
+pub struct Concealed(SecretString);
+
+impl Concealed {
+    pub fn new(text: String) -> Concealed {
+        Concealed(SecretString::from(text))
+    }
+
+    pub fn secret(&self) -> &SecretString {
+        &self.0
+    }
+}
+
+impl PartialEq for Concealed {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Concealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[secret]")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +127,7 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         "feature" => StewardCommand::Feature(feature_action(inv)?),
         // `status` is the one action the spec accepts; the parser checked the choice.
         "ingest" => StewardCommand::IngestStatus,
+        "zendesk" => StewardCommand::Zendesk(zendesk_action(inv)?),
         other => return Err(super::undeclared(inv, other)),
     })
 }
@@ -158,6 +194,20 @@ fn feature_action(inv: &Invocation) -> Result<FeatureAction, ParseError> {
                 name: named(inv, &action, &example)?,
             }
         }
+    })
+}
+
+/// `zendesk secret SECRET`.
+fn zendesk_action(inv: &Invocation) -> Result<ZendeskAction, ParseError> {
+    // `secret` is the only action (the choice is checked against the spec already).
+    let secret = inv.text("secret").ok_or_else(|| ParseError::Missing {
+        command: "/steward zendesk secret".into(),
+        what: "SECRET (the webhook's signing secret: Zendesk Admin Center → Webhooks → your webhook → Reveal secret)".into(),
+        usage: "/steward zendesk secret SECRET".into(),
+        example: inv.sub.example().to_string(),
+    })?;
+    Ok(ZendeskAction::Secret {
+        secret: Concealed::new(secret),
     })
 }
 
@@ -257,6 +307,44 @@ mod tests {
             message.contains("\"delete\" is not one of create, list, revoke. Example:"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn the_zendesk_secret_is_kept_out_of_errors_and_the_recorded_line() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid");
+        let secret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==";
+        for line in [
+            format!("/steward zendesk secret {secret}"),
+            format!("  steward ZENDESK secret \"{secret}\" "),
+        ] {
+            let parsed = parse(&line, today).expect(&line);
+            assert_eq!(
+                parsed.command,
+                Command::Steward(StewardCommand::Zendesk(ZendeskAction::Secret {
+                    secret: Concealed::new(secret.into())
+                }))
+            );
+            assert!(parsed.text.ends_with("secret [secret]"), "{}", parsed.text);
+            assert!(!format!("{parsed:?}").contains(secret), "{parsed:?}");
+        }
+        let message = parsed("/steward zendesk secret").expect_err("no secret");
+        assert!(message.contains("needs SECRET"), "{message}");
+        // Whatever is wrong, nothing typed comes back: it may be (part of) the secret.
+        for line in [
+            "/steward zendesk secret s3cr3t-one s3cr3t-two",
+            "/steward zendesk s3cr3t-one",
+            "/steward zendesk secret s3cr3t:one",
+            "/steward zendesk secret \"\"",
+            "/steward zendesk secret s3cr3t-one page:2",
+        ] {
+            let message = parsed(line).expect_err(line);
+            assert!(!message.contains("s3cr3t"), "{line}: {message}");
+            assert!(
+                message.contains("what you typed is not repeated here")
+                    && message.contains("Example: /steward zendesk secret"),
+                "{line}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub fn read(option: &OptionSpec, raw: &str, today: NaiveDate) -> Result<Value, D
         return Err(DomainError::invalid(field, "is empty", example(option)));
     }
     Ok(match option.kind {
-        Kind::String | Kind::Text | Kind::Account => Value::Text(raw.trim().to_string()),
+        Kind::String | Kind::Text | Kind::Account | Kind::Secret => {
+            Value::Text(raw.trim().to_string())
+        }
         Kind::Choice => {
             let lower = raw.trim().to_lowercase();
             if !option.choices.contains(&lower) {
@@ -105,6 +107,7 @@ pub fn example(option: &OptionSpec) -> String {
         Kind::Days => format!("{name}:90d"),
         Kind::User => format!("{name}:@jane"),
         Kind::String | Kind::Text | Kind::Account => format!("{name}:\"Acme Corp\""),
+        Kind::Secret => format!("{name}:SECRET"),
     }
 }
 

@@ -54,6 +54,9 @@ pub enum Revert {
     KeepWriteKey {
         name: String,
     },
+    /// Nothing: the change set the Zendesk secret. Undo refuses it (the secret before is
+    /// gone from Zendesk too); setting it again is the way back.
+    KeepZendeskSecret,
 }
 
 impl Revert {
@@ -79,6 +82,7 @@ impl Revert {
                 name: record.name.clone(),
             },
             Change::RevokeWriteKey(name) => Revert::KeepWriteKey { name: name.clone() },
+            Change::PutZendeskSecret(_) => Revert::KeepZendeskSecret,
         }
     }
 
@@ -90,7 +94,7 @@ impl Revert {
             Revert::Settings(s) => Change::PutSettings(*s),
             Revert::DropOutcome(e) => Change::RemoveOutcome(e),
             Revert::AddOutcome(e) => Change::AddOutcome(e),
-            Revert::KeepWriteKey { .. } => return None,
+            Revert::KeepWriteKey { .. } | Revert::KeepZendeskSecret => return None,
         })
     }
 }

@@ -28,6 +28,10 @@ pub enum Change {
     PutWriteKey(WriteKeyRecord),
     /// Revoke the write key with this name (any case): its record, index entry and usage go.
     RevokeWriteKey(String),
+    /// Store the tenant's Zendesk webhook signing secret, sealed (replacing any before). Kept
+    /// out of the book: the webhook reads it from the store, so a tenant named in a request
+    /// that is not yet verified never has its book loaded.
+    PutZendeskSecret(crate::secrets::Sealed),
 }
 
 /// A tenant's accounts, settings, outcome events and write keys.
@@ -273,6 +277,7 @@ impl Book {
             Change::RevokeWriteKey(name) => {
                 self.write_keys.remove(&name.to_lowercase());
             }
+            Change::PutZendeskSecret(_) => {}
         }
     }
 

@@ -18,6 +18,7 @@ pub mod qbr;
 pub mod renewal;
 pub mod stakeholder;
 pub mod steward;
+pub mod zendesk;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -74,6 +75,17 @@ pub trait KeyUsage {
 /// random numbers.
 pub type Entropy = fn(&mut [u8]) -> Result<(), String>;
 
+/// Seals a secret before it is stored (the app's keyring, see [`crate::secrets`]): where
+/// `/steward zendesk secret` turns what an admin typed into what the store may keep.
+/// `context` binds the sealed value to its use and tenant.
+pub trait Sealer {
+    fn seal(
+        &self,
+        context: &[u8],
+        secret: &secrecy::SecretString,
+    ) -> Result<crate::secrets::Sealed, String>;
+}
+
 /// Who is asking, when, and with which rights.
 pub struct Ctx<'a> {
     pub actor: &'a UserId,
@@ -89,6 +101,7 @@ pub struct Ctx<'a> {
     pub data: &'a dyn DataFeed,
     pub usage: &'a dyn KeyUsage,
     pub entropy: Entropy,
+    pub sealer: &'a dyn Sealer,
 }
 
 /// What a handler decided.

@@ -1,6 +1,6 @@
 //! Purpose: `/steward` — help generated from `commands/`, whoami, undo, and the tenant's
-//! settings (managers, owner aliases, time zone, currency, fiscal year); write keys and core
-//! features have files of their own (`apikey`, `feature`).
+//! settings (managers, owner aliases, time zone, currency, fiscal year); write keys, core
+//! features and the Zendesk secret have files of their own (`apikey`, `feature`, `zendesk`).
 
 use super::present::person;
 use super::{Ctx, Outcome};
@@ -26,6 +26,7 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
         StewardCommand::ApiKey(action) => return super::apikey::handle(action, ctx, book),
         StewardCommand::Feature(action) => return super::feature::handle(action, book),
         StewardCommand::IngestStatus => return super::intake::status(ctx, book),
+        StewardCommand::Zendesk(action) => return super::zendesk::handle(action, ctx, book),
         // Answered by the app before handlers run (see `App::execute`); reaching here means
         // a prompt led back to itself.
         StewardCommand::Ask { .. } => {
@@ -184,6 +185,16 @@ fn undo(ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
         };
         return Err(DomainError::Refused(format!(
             "your last change here, `{}`, cannot be undone: {instead}.",
+            plan.command
+        )));
+    }
+    if plan
+        .steps
+        .iter()
+        .any(|step| matches!(step, Revert::KeepZendeskSecret))
+    {
+        return Err(DomainError::Refused(format!(
+            "your last change here, `{}`, cannot be undone: set the secret again with `/steward zendesk secret SECRET`.",
             plan.command
         )));
     }

@@ -1,6 +1,6 @@
 //! Purpose: an accepted message → its account's day rollup: the tenant's calendar day it
-//! falls on, and what it adds — activity of its user (track, page, screen), a count for its
-//! event name (track), a ticket change or a survey score. Identify, group and alias add
+//! falls on, and what it adds — activity of its user (track, page, screen; not a help desk's
+//! ticket change), a count for its event name (track), a ticket change or a survey score. Identify, group and alias add
 //! nothing to a rollup: they link users, set seats and keep e-mails (stored elsewhere).
 
 use chrono::NaiveDate;
@@ -19,7 +19,7 @@ impl Message {
     /// change, a survey answer.
     pub fn feeds(&self) -> Vec<Feed> {
         let mut feeds = Vec::new();
-        if self.kind.is_activity() {
+        if self.is_activity() {
             feeds.push(Feed::Activity);
         }
         if let Fact::Track { detail, .. } = &self.fact {
@@ -45,7 +45,9 @@ impl Message {
             return Ok(());
         }
         let user = users.intern(self.actor())?;
-        rollup.record_activity(user);
+        if self.is_activity() {
+            rollup.record_activity(user);
+        }
         if let Fact::Track { event, detail } = &self.fact {
             rollup.record_event(events.intern(event)?);
             match detail {
@@ -68,7 +70,7 @@ mod tests {
     use super::super::parse_batch;
     use super::*;
     use crate::domain::health::TicketTrend;
-    use crate::domain::signals::{nps, tickets, usage, DataSignals, Feature};
+    use crate::domain::signals::{nps, tickets, usage, DataSignals, Feature, TicketChange};
 
     #[test]
     fn a_batch_folds_into_day_rollups_the_signals_read() {
@@ -124,5 +126,38 @@ mod tests {
             parsed.accepted[0].day(Tz::UTC),
             d.pred_opt().expect("valid")
         );
+    }
+
+    #[test]
+    fn a_zendesk_ticket_feeds_the_tickets_signal_and_no_ones_activity() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .single()
+            .expect("valid");
+        let d = at.date_naive();
+        let ticket = |id: &str, change| {
+            let m = Message::zendesk_ticket(
+                crate::ingest::MessageId::Content(id.into()),
+                id.into(),
+                change,
+                at,
+                vec!["acme".into()],
+            );
+            assert_eq!(m.feeds(), [Feed::Track, Feed::Ticket]);
+            m
+        };
+        let (mut users, mut events) = (Interner::default(), Interner::default());
+        let mut rollup = DayRollup::new(d);
+        for m in [
+            ticket("1", TicketChange::Created),
+            ticket("2", TicketChange::Escalated),
+        ] {
+            m.fold_into(&mut rollup, &mut users, &mut events)
+                .expect("room");
+        }
+        let rollups = [rollup];
+        assert_eq!(tickets(&rollups, d).value, Some(TicketTrend::Escalated));
+        let u = usage(&rollups, d, Some(4));
+        assert_eq!(u.value, Some(0.0), "{}", u.figures);
     }
 }

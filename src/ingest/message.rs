@@ -123,10 +123,20 @@ pub enum Fact {
     },
 }
 
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The events API or `steward ingest`: sent on behalf of a user of the product.
+    Events,
+    /// The Zendesk webhook: a help desk's report about a ticket, no user's activity.
+    Zendesk,
+}
+
 /// An accepted message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub id: MessageId,
+    pub origin: Origin,
     pub kind: MessageType,
     pub user_id: Option<String>,
     pub anonymous_id: Option<String>,
@@ -139,6 +149,9 @@ pub struct Message {
     pub fact: Fact,
 }
 
+/// The user id of every ticket change the Zendesk webhook reports.
+pub const ZENDESK_USER: &str = "zendesk";
+
 impl Message {
     /// The user the event is about: `userId`, else `anonymousId` (one is always there).
     pub fn actor(&self) -> &str {
@@ -146,6 +159,43 @@ impl Message {
             .as_deref()
             .or(self.anonymous_id.as_deref())
             .unwrap_or_default()
+    }
+
+    /// Whether the message is activity of its user (the usage signal, "gone quiet"): a
+    /// track, page or screen event of the events API. A help desk's ticket change is not:
+    /// it feeds the tickets signal only.
+    pub fn is_activity(&self) -> bool {
+        self.kind.is_activity() && self.origin == Origin::Events
+    }
+
+    /// A ticket change the Zendesk webhook reported at `at`: the track event `Ticket
+    /// Created`, `Ticket Escalated` or `Ticket Solved` of [`ZENDESK_USER`], exactly as the
+    /// events API would carry it, matched by `account_ids` (best first) and de-duplicated by
+    /// `id`.
+    pub fn zendesk_ticket(
+        id: MessageId,
+        ticket: String,
+        change: TicketChange,
+        at: DateTime<Utc>,
+        account_ids: Vec<String>,
+    ) -> Message {
+        let event = TICKETS
+            .iter()
+            .find(|(_, c)| *c == change)
+            .map_or("Ticket Created", |(name, _)| *name);
+        Message {
+            id,
+            origin: Origin::Zendesk,
+            kind: MessageType::Track,
+            user_id: Some(ZENDESK_USER.to_string()),
+            anonymous_id: None,
+            at,
+            account_ids,
+            fact: Fact::Track {
+                event: event.to_string(),
+                detail: Detail::Ticket { id: ticket, change },
+            },
+        }
     }
 }
 
@@ -248,6 +298,7 @@ pub(super) fn parse_message(
     };
     Ok(Message {
         id: message_id(m, kind),
+        origin: Origin::Events,
         kind,
         user_id,
         anonymous_id,

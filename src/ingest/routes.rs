@@ -42,8 +42,10 @@ struct Intake {
     limiter: DefaultKeyedRateLimiter<String>,
 }
 
-/// The events API routes, allowing `rate` requests per second per write key.
+/// The events API routes, allowing `rate` requests per second per write key, and the
+/// Zendesk webhook ([`super::zendesk`]).
 pub fn router(app: Arc<App>, rate: NonZeroU32) -> Router {
+    let zendesk = super::zendesk::router(app.clone());
     let intake = Arc::new(Intake {
         app,
         limiter: RateLimiter::keyed(Quota::per_second(rate)),
@@ -52,6 +54,7 @@ pub fn router(app: Arc<App>, rate: NonZeroU32) -> Router {
         .route("/v1/batch", post(on_batch))
         .route("/v1/{kind}", post(on_single))
         .with_state(intake)
+        .merge(zendesk)
 }
 
 async fn on_batch(State(intake): State<Arc<Intake>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -158,7 +158,7 @@ fn value_option(option: &OptionSpec) -> CommandOption {
         options: Vec::new(),
     };
     match option.kind {
-        Kind::String | Kind::Text | Kind::Money | Kind::Date | Kind::Days => {}
+        Kind::String | Kind::Text | Kind::Money | Kind::Date | Kind::Days | Kind::Secret => {}
         Kind::Integer => {
             out.kind = INTEGER;
             out.min_value = option.min;

@@ -70,6 +70,7 @@ fn option_text(option: &OptionSpec) -> String {
             (None, Some(max)) => Some(format!("at most {max}")),
             (None, None) => None,
         },
+        Kind::Secret => Some("kept sealed, never shown or recorded".to_string()),
         Kind::String | Kind::Text | Kind::Account => None,
     };
     if let Some(accepts) = accepts {

@@ -180,6 +180,7 @@ pub fn is_write(command: &Command) -> bool {
             | StewardCommand::Undo => true,
             StewardCommand::ApiKey(action) => !matches!(action, KeyAction::List { .. }),
             StewardCommand::Feature(action) => !matches!(action, FeatureAction::List { .. }),
+            StewardCommand::Zendesk(_) => true,
         },
     }
 }

@@ -164,6 +164,16 @@ impl Store {
                     });
                 (None, String::new(), fields.into_iter().collect())
             }
+            // The audit entry says only that it was set.
+            Change::PutZendeskSecret(sealed) => {
+                batch.put(keys::zendesk_secret(tenant), sealed.as_bytes().to_vec());
+                let field = FieldChange {
+                    field: "zendesk_secret".into(),
+                    before: String::new(),
+                    after: "set".into(),
+                };
+                (None, String::new(), vec![field])
+            }
         })
     }
 }

@@ -24,6 +24,7 @@
 //! t\0{tenant}\0in\0unmatched\0{id}            an id no account matched, with its count
 //! t\0{tenant}\0writekey\0{name, lower case}    a write key: name, prefix, digest, created
 //! t\0{tenant}\0keyuse\0{name, lower case}      a write key's usage: last used, events received
+//! t\0{tenant}\0sealed\0zendesk                the Zendesk webhook's signing secret, sealed (`secrets`)
 //! ```
 //!
 //! A write key is looked up without knowing its tenant, so besides its record under the tenant
@@ -294,6 +295,12 @@ pub fn write_key_usage(t: &TenantId, name: &str) -> Vec<u8> {
     let mut key = under(t, "keyuse\0");
     key.extend_from_slice(name.to_lowercase().as_bytes());
     key
+}
+
+/// The tenant's Zendesk signing secret, sealed ([`crate::secrets::Sealed`] bytes). Sealed
+/// values sit under `sealed\0`, so re-sealing them all under a new key is one scan a tenant.
+pub fn zendesk_secret(t: &TenantId) -> Vec<u8> {
+    under(t, "sealed\0zendesk")
 }
 
 #[cfg(test)]

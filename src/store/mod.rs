@@ -9,7 +9,8 @@
 //! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and
 //! received data ([`ingest`]).
 //! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and write
-//! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant).
+//! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant),
+//! and sealed secrets (`sealed`: [`Store::zendesk_secret`]).
 
 pub mod audit;
 pub mod backend;
@@ -20,6 +21,7 @@ pub mod ingest;
 pub mod keys;
 pub mod ledger;
 pub mod record;
+mod sealed;
 pub mod seen;
 pub mod undo;
 mod writekeys;

@@ -95,13 +95,18 @@ pub fn slack(app: Arc<App>, fake: &Fake, options: &Options) -> Arc<Slack> {
     Arc::new(Slack::new(app, settings).expect("adapter"))
 }
 
+/// The app over `db`, sealing secrets with a key file beside it (as `steward serve` does
+/// without `STEWARD_SECRET_KEY`).
 pub fn open_app(db: &Path) -> Arc<App> {
     let store = Store::open(db).expect("store");
-    Arc::new(App::new(
-        store,
-        Some(Admins::parse(ADMIN).expect("admins")),
-        chrono_tz::UTC,
-    ))
+    Arc::new(
+        App::new(
+            store,
+            Some(Admins::parse(ADMIN).expect("admins")),
+            chrono_tz::UTC,
+        )
+        .with_keyring(steward::secrets::Keyring::new(None, db)),
+    )
 }
 
 impl Harness {

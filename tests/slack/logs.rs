@@ -1,13 +1,16 @@
 //! The logs: captured at `trace` through Steward's own filter while requests are refused,
-//! commands answered and posts fail, they hold no token, secret or signature.
+//! commands answered (a Zendesk signing secret set among them) and posts fail, they hold no
+//! token, secret or signature.
 
 use chrono::Utc;
 
 use super::fake::{self, Fake, BOT_TOKEN};
-use super::harness::{command_form, Harness, Options, SECRET};
+use super::harness::{command_form, Harness, Options, ADMIN, SECRET};
 use super::{logs, posting, socket};
 
 const FORM: &str = "application/x-www-form-urlencoded";
+/// A Zendesk signing secret set through the slash command.
+const ZENDESK_SECRET: &str = "zd-slack-S3cret-4e1a";
 
 #[tokio::test]
 async fn logs_at_trace_hold_no_token_secret_or_signature() {
@@ -43,6 +46,22 @@ async fn logs_at_trace_hold_no_token_secret_or_signature() {
     h.signed("/slack/commands", FORM, body.as_bytes(), None, &[])
         .await;
     h.command("U1", "/account", "show Logged").await;
+    let zendesk = h
+        .command(
+            ADMIN,
+            "/steward",
+            &format!("zendesk secret {ZENDESK_SECRET}"),
+        )
+        .await;
+    let zendesk = zendesk.to_string();
+    assert!(
+        zendesk.contains("Zendesk secret set.") && !zendesk.contains(ZENDESK_SECRET),
+        "{zendesk}"
+    );
+    assert!(
+        zendesk.contains("\"ephemeral\""),
+        "answered privately: {zendesk}"
+    );
     h.fake
         .script("chat.postMessage", vec![fake::Canned::status(500)]);
     let _ = posting::post_once(&h, "weekly@C1").await;
@@ -61,6 +80,7 @@ async fn logs_at_trace_hold_no_token_secret_or_signature() {
         "xapp-",
         "v0=",
         socket::APP_TOKEN,
+        ZENDESK_SECRET,
     ] {
         assert!(!text.contains(secret), "`{secret}` appears in the logs");
     }

@@ -361,6 +361,8 @@ pub static TOP: Kind = Kind {
         f("outcome", "outcome", Outcome),
         // A write key by name and prefix (`prod (stw_AbCd…)`): never the key or its digest.
         f("write_key", "write key", Text),
+        // `set`: never the secret, sealed or not.
+        f("zendesk_secret", "Zendesk secret", Text),
         // Tenant settings.
         f("managers.*", "manager of {@}", User),
         f("owner_aliases.*", "owner alias {}", User),
