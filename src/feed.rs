@@ -15,8 +15,8 @@ use crate::domain::book::{Book, Change};
 use crate::domain::health::{Signals, Snapshot};
 use crate::domain::person::UserId;
 use crate::domain::signals::{
-    evaluate, merge, seats_for_usage, DataSignals, Freshness, Indicator, IndicatorInput, Interner,
-    Merged, PersonUser,
+    evaluate, merge, seats_for_usage, DataSignals, DayRollup, Freshness, Indicator, IndicatorInput,
+    Interner, Merged, PersonUser,
 };
 use crate::domain::tenant::TenantId;
 use crate::store::ledger::PostState;
@@ -62,6 +62,7 @@ impl TenantData {
 }
 
 /// The account's data-fed health for `day`, or `None` when no data ever arrived for it.
+/// Only reads: `/health show` calls it.
 pub fn reading(
     store: &Store,
     tenant_data: &TenantData,
@@ -74,10 +75,22 @@ pub fn reading(
         return Ok(None);
     }
     let rollups = store.rollups(&book.tenant, account.id)?;
-    store.prune_rollups(&book.tenant, account.id, &rollups, day)?;
+    reading_of(store, tenant_data, book, account, day, fresh, &rollups).map(Some)
+}
+
+/// [`reading`] over the account's freshness and rollups, already read.
+fn reading_of(
+    store: &Store,
+    tenant_data: &TenantData,
+    book: &Book,
+    account: &Account,
+    day: NaiveDate,
+    fresh: Freshness,
+    rollups: &[DayRollup],
+) -> Result<Reading, StoreError> {
     let seats = seats_for_usage(account, store.seats_trait(&book.tenant, account.id)?);
     let data = DataSignals::compute(
-        &rollups,
+        rollups,
         day,
         seats,
         &book.settings.core_features,
@@ -94,19 +107,19 @@ pub fn reading(
     });
     let indicators = evaluate(&IndicatorInput {
         day,
-        rollups: &rollups,
+        rollups,
         seats,
         features: &book.settings.core_features,
         events: &tenant_data.events,
         people: &people,
     });
-    Ok(Some(Reading {
+    Ok(Reading {
         day,
         data,
         fresh,
         merged,
         indicators,
-    }))
+    })
 }
 
 /// The day whose recompute is due at `now`: today once it is 00:30, else yesterday.
@@ -158,10 +171,17 @@ fn changes(
                 scope.spawn(move || {
                     let mut changes = Vec::new();
                     for account in part {
-                        if let Some(r) = reading(store, tenant_data, book, account, day)? {
-                            if let Some(next) = recomputed(account, &r, now) {
-                                changes.push(Change::PutAccount(Box::new(next)));
-                            }
+                        let fresh = store.freshness(&book.tenant, account.id)?;
+                        if fresh.latest().is_none() {
+                            continue;
+                        }
+                        // Rollups past 400 days go here, once a day, not on every read.
+                        let rollups = store.rollups(&book.tenant, account.id)?;
+                        store.prune_rollups(&book.tenant, account.id, &rollups, day)?;
+                        let r =
+                            reading_of(store, tenant_data, book, account, day, fresh, &rollups)?;
+                        if let Some(next) = recomputed(account, &r, now) {
+                            changes.push(Change::PutAccount(Box::new(next)));
                         }
                     }
                     Ok(changes)

@@ -61,6 +61,11 @@ fn actor() -> Actor {
     }
 }
 
+/// An app over a new database in `dir`, no admins set (the console user is admin), UTC.
+fn open(dir: &std::path::Path) -> App {
+    App::new(Store::open(&dir.join("db")).expect("open"), None, Tz::UTC)
+}
+
 fn exec(app: &App, now: DateTime<Utc>, line: &str) -> String {
     render(&app.execute(&actor(), now, line))
 }
@@ -93,11 +98,7 @@ fn send(store: &Store, body: &str, received: DateTime<Utc>) {
 #[tokio::test]
 async fn a_month_of_events_turns_a_green_account_red_and_escalates_once() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = App::new(
-        Store::open(&dir.path().join("db")).expect("open"),
-        None,
-        Tz::UTC,
-    );
+    let app = open(dir.path());
     exec(
         &app,
         at(1, 8),
@@ -184,11 +185,7 @@ async fn a_month_of_events_turns_a_green_account_red_and_escalates_once() {
 #[tokio::test]
 async fn a_hand_set_value_stands_until_newer_data_arrives() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = App::new(
-        Store::open(&dir.path().join("db")).expect("open"),
-        None,
-        Tz::UTC,
-    );
+    let app = open(dir.path());
     exec(
         &app,
         at(1, 8),
@@ -220,11 +217,7 @@ async fn a_hand_set_value_stands_until_newer_data_arrives() {
 #[test]
 fn ingest_status_counts_what_came_in_and_names_unmatched_ids_with_a_hint() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = App::new(
-        Store::open(&dir.path().join("db")).expect("open"),
-        None,
-        Tz::UTC,
-    );
+    let app = open(dir.path());
     exec(
         &app,
         at(1, 8),
@@ -265,11 +258,7 @@ fn ingest_status_counts_what_came_in_and_names_unmatched_ids_with_a_hint() {
 #[tokio::test]
 async fn a_usage_drop_reaches_the_owner_once_and_clears_on_its_own() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = App::new(
-        Store::open(&dir.path().join("db")).expect("open"),
-        None,
-        Tz::UTC,
-    );
+    let app = open(dir.path());
     exec(
         &app,
         at(1, 8),

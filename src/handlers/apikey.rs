@@ -9,6 +9,7 @@ use crate::command::quote;
 use crate::command::steward::KeyAction;
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
+use crate::domain::money::group_thousands;
 use crate::domain::writekey::{check_name, WriteKey, WriteKeyRecord, KEY_BYTES};
 use crate::reply::{b, t, Reply, Span};
 
@@ -124,16 +125,9 @@ fn revoke(name: &str, book: &Book) -> Result<Outcome, DomainError> {
 }
 
 /// `1 event`, `1,234 events`.
-fn events(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped} event{}", if n == 1 { "" } else { "s" })
+pub(super) fn events(n: u64) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} event{s}", group_thousands(n))
 }
 
 /// No key of that name: the closest one's revoke as the example, or where the names are.

@@ -3,6 +3,7 @@
 //! unmatched events, the 10 most frequent ids no account matched (each with the command that
 //! would match it), and each write key's last event. Admins only.
 
+use super::apikey::events;
 use super::{Ctx, Outcome};
 use crate::command::quote;
 use crate::domain::book::Book;
@@ -113,13 +114,6 @@ fn by_count(counts: &std::collections::BTreeMap<String, u64>) -> String {
         .map(|(name, n)| format!("{name} {}", group_thousands(**n)))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn events(n: u64) -> String {
-    match n {
-        1 => "1 event".into(),
-        n => format!("{} events", group_thousands(n)),
-    }
 }
 
 /// What would match an unmatched id.
