@@ -1,7 +1,7 @@
 //! Purpose: received data over every backend — messages folded into day rollups of the
 //! account they name, users linked by group calls, a message id never counted twice (not
-//! after a restart either), unmatched ids and intake counts, old ids pruned — and one
-//! tenant's data never reaching another's accounts.
+//! after a restart either), unmatched ids and intake counts, old ids pruned (a busy week's
+//! too) — and one tenant's data never reaching another's accounts.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -114,6 +114,30 @@ fn a_message_id_counts_once_even_after_a_restart_and_for_a_week() {
         assert!(store.prune_intake(&t, at(24 * 22)).expect("prune") >= 4);
         let later = send(&store, "acme", BATCH, at(24 * 22));
         assert_eq!(later.duplicates, 0);
+    });
+}
+
+#[test]
+fn a_busy_weeks_ids_are_pruned_in_full() {
+    on_every_backend(|db| {
+        let store = open(db);
+        // More ids than one prune chunk (10,000), in one week, none of them matched.
+        let ids = 25_000;
+        for first in (0..ids).step_by(2_500) {
+            let batch: Vec<String> = (first..first + 2_500)
+                .map(|i| {
+                    format!(r#"{{"type":"track","userId":"u","event":"E","messageId":"m{i}"}}"#)
+                })
+                .collect();
+            let json = format!(r#"{{"batch":[{}]}}"#, batch.join(","));
+            assert_eq!(send(&store, "acme", &json, at(0)).accepted, 2_500);
+        }
+        let t = tenant("acme");
+        assert_eq!(store.prune_intake(&t, at(24 * 7)).expect("prune"), 0);
+        let pruned = store.prune_intake(&t, at(24 * 15)).expect("prune");
+        assert!(pruned >= ids, "{pruned} records pruned");
+        let again = r#"{"batch":[{"type":"track","userId":"u","event":"E","messageId":"m24999"},{"type":"track","userId":"u","event":"E","messageId":"m0"}]}"#;
+        assert_eq!(send(&store, "acme", again, at(24 * 15)).duplicates, 0);
     });
 }
 

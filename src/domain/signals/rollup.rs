@@ -8,7 +8,7 @@
 //! cost 50–100 bytes and each event name with its count 2–4 bytes. Tickets and survey answers
 //! are rare and stored in full.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -134,10 +134,12 @@ impl Interner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayRollup {
     pub day: NaiveDate,
-    /// Users (tenant user-table indexes) with a track, page or screen event.
-    active: BTreeSet<u32>,
-    /// Track events by event name (tenant event-table index) → count.
-    events: BTreeMap<u32, u32>,
+    /// Users (tenant user-table indexes) with a track, page or screen event, ascending:
+    /// a sorted vector decodes without a node per user (the daily recompute reads 90 days
+    /// of every account).
+    active: Vec<u32>,
+    /// Track events by event name (tenant event-table index) → count, ascending by name.
+    events: Vec<(u32, u32)>,
     /// Ticket id → its last change of the day and when (Unix seconds).
     tickets: BTreeMap<String, (i64, TicketChange)>,
     /// Respondent (user index) → the last score of the day and when (Unix seconds).
@@ -148,8 +150,8 @@ impl DayRollup {
     pub fn new(day: NaiveDate) -> Self {
         DayRollup {
             day,
-            active: BTreeSet::new(),
-            events: BTreeMap::new(),
+            active: Vec::new(),
+            events: Vec::new(),
             tickets: BTreeMap::new(),
             surveys: BTreeMap::new(),
         }
@@ -157,13 +159,17 @@ impl DayRollup {
 
     /// A track, page or screen event of `user`.
     pub fn record_activity(&mut self, user: u32) {
-        self.active.insert(user);
+        if let Err(at) = self.active.binary_search(&user) {
+            self.active.insert(at, user);
+        }
     }
 
     /// One more track event named `event`.
     pub fn record_event(&mut self, event: u32) {
-        let count = self.events.entry(event).or_insert(0);
-        *count = count.saturating_add(1);
+        match self.events.binary_search_by_key(&event, |&(e, _)| e) {
+            Ok(at) => self.events[at].1 = self.events[at].1.saturating_add(1),
+            Err(at) => self.events.insert(at, (event, 1)),
+        }
     }
 
     /// A ticket change at `at`; of several the same day, the latest in event time stays,
@@ -194,17 +200,19 @@ impl DayRollup {
 
     /// Whether `user` had a track, page or screen event that day.
     pub fn is_active(&self, user: u32) -> bool {
-        self.active.contains(&user)
+        self.active.binary_search(&user).is_ok()
     }
 
     /// Each event name (event-table index) the day had, with its count.
     pub fn event_counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.events.iter().map(|(&e, &n)| (e, n))
+        self.events.iter().copied()
     }
 
     /// How many `event` events the day had.
     pub fn event_count(&self, event: u32) -> u32 {
-        self.events.get(&event).copied().unwrap_or(0)
+        self.events
+            .binary_search_by_key(&event, |&(e, _)| e)
+            .map_or(0, |at| self.events[at].1)
     }
 
     /// Ticket id, (when in Unix seconds, last change of the day).
@@ -224,8 +232,8 @@ impl DayRollup {
         let mut out = vec![FORMAT];
         put_signed(&mut out, i64::from(self.day.num_days_from_ce()));
         put_sorted(&mut out, self.active.iter().copied());
-        put_sorted(&mut out, self.events.keys().copied());
-        for &count in self.events.values() {
+        put_sorted(&mut out, self.events.iter().map(|&(e, _)| e));
+        for &(_, count) in &self.events {
             put(&mut out, u64::from(count));
         }
         put(&mut out, self.tickets.len() as u64);
@@ -254,11 +262,11 @@ impl DayRollup {
         let day =
             NaiveDate::from_num_days_from_ce_opt(days).ok_or(RollupError::Corrupt("bad day"))?;
         let mut rollup = DayRollup::new(day);
-        rollup.active = r.sorted()?.into_iter().collect();
+        rollup.active = r.sorted()?;
         for event in r.sorted()? {
             let count =
                 u32::try_from(r.varint()?).map_err(|_| RollupError::Corrupt("bad count"))?;
-            rollup.events.insert(event, count);
+            rollup.events.push((event, count));
         }
         for _ in 0..r.varint()? {
             let len =
@@ -349,9 +357,12 @@ impl Reader<'_> {
     }
 
     fn sorted(&mut self) -> Result<Vec<u32>, RollupError> {
-        let mut values = Vec::new();
+        let count = self.varint()?;
+        // Each value takes at least a byte: a count past what is left is corrupt, not memory.
+        let left = (self.bytes.len() - self.at) as u64;
+        let mut values = Vec::with_capacity(usize::try_from(count.min(left)).unwrap_or(0));
         let mut current = 0u32;
-        for i in 0..self.varint()? {
+        for i in 0..count {
             let delta =
                 u32::try_from(self.varint()?).map_err(|_| RollupError::Corrupt("bad index"))?;
             if i > 0 && delta == 0 {

@@ -22,6 +22,8 @@ use crate::store::{keys, Store, StoreError};
 pub const ROLLUP_DAYS: u64 = 400;
 /// Hourly counts are kept this long (status looks back 7 days).
 const COUNT_DAYS: i64 = 8;
+/// Old message ids are deleted this many at a time, so pruning a busy week stays small in memory.
+const PRUNE_CHUNK: usize = 10_000;
 
 impl Store {
     /// Every stored day rollup of an account, oldest first.
@@ -169,7 +171,7 @@ impl Store {
         let mut pruned = 0;
         let week = now.timestamp().div_euclid(WEEK_SECS);
         let ids = keys::all_message_ids(tenant);
-        // One old week at a time: the scan never holds more than a week's ids.
+        // One old week at a time, a chunk of its ids at a time: a week can hold millions.
         while let Some(key) = self.backend.first_key_from(&ids)? {
             let Some(rest) = key.strip_prefix(ids.as_slice()) else {
                 break;
@@ -178,17 +180,22 @@ impl Store {
                 .ok()
                 .and_then(|hex| i64::from_str_radix(hex, 16).ok());
             match old {
-                Some(w) if w < week - 1 => {
-                    let week_keys = self
-                        .backend
-                        .scan_prefix(&keys::message_ids(tenant, w as u32))?;
-                    let mut old_week = WriteBatch::default();
-                    pruned += week_keys.len();
-                    for (key, _) in week_keys {
-                        old_week.delete(key);
+                Some(w) if w < week - 1 => loop {
+                    let chunk = self.backend.scan_prefix_rev(
+                        &keys::message_ids(tenant, w as u32),
+                        0,
+                        PRUNE_CHUNK,
+                    )?;
+                    if chunk.is_empty() {
+                        break;
                     }
-                    self.backend.apply(old_week)?;
-                }
+                    let mut old_ids = WriteBatch::default();
+                    pruned += chunk.len();
+                    for (key, _) in chunk {
+                        old_ids.delete(key);
+                    }
+                    self.backend.apply(old_ids)?;
+                },
                 _ => break,
             }
         }
