@@ -236,7 +236,7 @@ pub fn recompute_if_due(
         }
         let changed = changes.len();
         let actor = UserId(RECOMPUTE_ACTOR.into());
-        store.commit(
+        store.commit_unattended(
             &mut book,
             &actor,
             "daily health recompute from data",

@@ -14,9 +14,17 @@ use crate::domain::outcome::OutcomeEvent;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
 
+/// Whether a commit leaves its writer an undo plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undo {
+    Kept,
+    None,
+}
+
 impl Store {
     /// Makes `changes` durable with their audit entries (one atomic batch, durable before
-    /// returning), then applies them to `book`. On error nothing is applied.
+    /// returning), then applies them to `book`; `/undo` can take them back for `actor`. On
+    /// error nothing is applied.
     pub fn commit(
         &self,
         book: &mut Book,
@@ -24,6 +32,32 @@ impl Store {
         command: &str,
         now: DateTime<Utc>,
         changes: Vec<Change>,
+    ) -> Result<(), StoreError> {
+        self.commit_as(book, actor, command, now, changes, Undo::Kept)
+    }
+
+    /// [`Store::commit`] for what Steward changes on its own (the daily recompute): audited
+    /// alike, but with no undo plan — nobody undoes as `steward`, and a plan holding every
+    /// account it changed would only cost the write.
+    pub fn commit_unattended(
+        &self,
+        book: &mut Book,
+        actor: &UserId,
+        command: &str,
+        now: DateTime<Utc>,
+        changes: Vec<Change>,
+    ) -> Result<(), StoreError> {
+        self.commit_as(book, actor, command, now, changes, Undo::None)
+    }
+
+    fn commit_as(
+        &self,
+        book: &mut Book,
+        actor: &UserId,
+        command: &str,
+        now: DateTime<Utc>,
+        changes: Vec<Change>,
+        undo: Undo,
     ) -> Result<(), StoreError> {
         if changes.is_empty() {
             return Ok(());
@@ -37,7 +71,9 @@ impl Store {
                 Change::RemoveAccount(id) => book.account(*id),
                 _ => None,
             };
-            steps.push(Revert::of(change, touched, &book.settings));
+            if undo == Undo::Kept {
+                steps.push(Revert::of(change, touched, &book.settings));
+            }
             let (account, account_name, field_changes) =
                 self.stage(book, &tenant, change, &mut batch)?;
             if !field_changes.is_empty() {
@@ -55,16 +91,18 @@ impl Store {
                 );
             }
         }
-        steps.reverse();
-        // Undo plans past their day are purged in the same write (see `undo`); the writer's
-        // new plan, staged after, replaces its own purged one.
-        self.stage_undo_purge(&tenant, &mut batch, |plan| plan.is_expired(now))?;
-        let plan = UndoPlan {
-            command: command.to_string(),
-            at: now,
-            steps,
-        };
-        batch.put(keys::undo(&tenant, actor), encode(&plan)?);
+        if undo == Undo::Kept {
+            steps.reverse();
+            // Undo plans past their day are purged in the same write (see `undo`); the
+            // writer's new plan, staged after, replaces its own purged one.
+            self.stage_undo_purge(&tenant, &mut batch, |plan| plan.is_expired(now))?;
+            let plan = UndoPlan {
+                command: command.to_string(),
+                at: now,
+                steps,
+            };
+            batch.put(keys::undo(&tenant, actor), encode(&plan)?);
+        }
         self.apply_durably(batch)?;
         for change in changes {
             book.apply(change);

@@ -161,4 +161,34 @@ mod tests {
         );
         assert!(plan(&jane).is_purged());
     }
+
+    #[test]
+    fn unattended_commits_are_audited_but_leave_no_undo_plan() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("db")).expect("open");
+        let tenant = TenantId::parse("local").expect("valid");
+        let steward = UserId("steward".into());
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid");
+        let book = store.book(&tenant).expect("book");
+        let mut book = book.write().expect("lock");
+        let renews = NaiveDate::from_ymd_opt(2027, 3, 31).expect("valid");
+        let account = Account::new(AccountId(1), "Acme".into(), Money(5), renews, at);
+        store
+            .commit_unattended(
+                &mut book,
+                &steward,
+                "daily health recompute from data",
+                at,
+                vec![Change::PutAccount(Box::new(account))],
+            )
+            .expect("commit");
+        assert!(book.by_name("Acme").is_some());
+        assert_eq!(store.last_change(&tenant, &steward).expect("read"), None);
+        let trail = store.history(&tenant, Some(AccountId(1)), 1).expect("read");
+        assert_eq!(trail.total, 1);
+        assert_eq!(trail.entries[0].actor, steward);
+    }
 }
