@@ -5,18 +5,19 @@
 //! so history, *declining*, escalations, at-risk lists and digests move on their own; and the
 //! risk and opportunity indicators live that day, kept on the account for the scheduler.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::account::Account;
 use crate::domain::book::{Book, Change};
+use crate::domain::expansion::ExpansionSignal;
 use crate::domain::health::{Signals, Snapshot};
 use crate::domain::person::UserId;
 use crate::domain::signals::{
     evaluate, merge, seats_for_usage, DataSignals, DayRollup, Freshness, Indicator, IndicatorInput,
-    Interner, Merged, PersonUser,
+    IndicatorKind, Interner, Merged, PersonUser,
 };
 use crate::domain::tenant::TenantId;
 use crate::store::ledger::PostState;
@@ -135,21 +136,81 @@ pub fn due_day(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
 
 /// The account as the recompute leaves it, when it changes: a new snapshot when a signal
 /// changed; else only the sources, when newer data arrived (so the signals count as fresh
-/// while events keep coming) or a hand-set value gave way to equal data; and the indicators
-/// live that day (the scheduler posts each new cause once to the owner).
-pub fn recomputed(account: &Account, reading: &Reading, now: DateTime<Utc>) -> Option<Account> {
+/// while events keep coming) or a hand-set value gave way to equal data; the indicators
+/// live that day, each keeping the day it went live (the scheduler posts each new cause once
+/// to the owner); and an expansion signal for each opportunity indicator that fired, unless
+/// the tenant muted it (see `record_expansion_signals`).
+pub fn recomputed(
+    account: &Account,
+    reading: &Reading,
+    muted: &BTreeSet<IndicatorKind>,
+    now: DateTime<Utc>,
+) -> Option<Account> {
     let signals: Signals = reading.merged.signals;
     let mut next = account.clone();
     next.signal_sources = reading.merged.sources.clone();
-    next.indicators = reading.indicators.clone();
+    next.indicators = reading
+        .indicators
+        .iter()
+        .map(|live| {
+            let since = account
+                .indicators
+                .iter()
+                .find(|before| before.cause == live.cause)
+                .and_then(|before| before.since)
+                .unwrap_or(reading.day);
+            Indicator {
+                since: Some(since),
+                ..live.clone()
+            }
+        })
+        .collect();
+    record_expansion_signals(&mut next, &account.indicators, muted, reading.day);
     if signals != account.recorded_signals() {
         next.health.push(Snapshot { at: now, signals });
-    } else if next.signal_sources == account.signal_sources && next.indicators == account.indicators
+    } else if next.signal_sources == account.signal_sources
+        && next.indicators == account.indicators
+        && next.expansion_signals == account.expansion_signals
     {
         return None;
     }
     next.updated_at = account.updated_at;
     Some(next)
+}
+
+/// An opportunity indicator adds an expansion signal when it fires (INGEST.md): once per
+/// cause — recorded when the account holds none for it, replaced when the cause fires again
+/// after clearing (it was not live the day before), left alone while it lasts. A muted
+/// indicator records nothing; one still live when it is unmuted records then.
+fn record_expansion_signals(
+    next: &mut Account,
+    before: &[Indicator],
+    muted: &BTreeSet<IndicatorKind>,
+    day: NaiveDate,
+) {
+    let fired: Vec<ExpansionSignal> = next
+        .indicators
+        .iter()
+        .filter(|i| !i.kind.is_risk() && !muted.contains(&i.kind))
+        .map(|i| ExpansionSignal {
+            indicator: i.kind,
+            cause: i.cause.clone(),
+            on: day,
+            figures: i.figures.clone(),
+        })
+        .collect();
+    for signal in fired {
+        let was_live = before.iter().any(|b| b.cause == signal.cause);
+        match next
+            .expansion_signals
+            .iter()
+            .position(|s| s.cause == signal.cause)
+        {
+            None => next.expansion_signals.push(signal),
+            Some(at) if !was_live => next.expansion_signals[at] = signal,
+            Some(_) => {}
+        }
+    }
 }
 
 /// The recomputed accounts of the book, read on every core (each account's rollups are
@@ -180,7 +241,8 @@ fn changes(
                         store.prune_rollups(&book.tenant, account.id, &rollups, day)?;
                         let r =
                             reading_of(store, tenant_data, book, account, day, fresh, &rollups)?;
-                        if let Some(next) = recomputed(account, &r, now) {
+                        let muted = &book.settings.muted_indicators;
+                        if let Some(next) = recomputed(account, &r, muted, now) {
                             changes.push(Change::PutAccount(Box::new(next)));
                         }
                     }

@@ -6,7 +6,8 @@
 //!   no platform, storage or clock.
 //! - [`command`]: `commands/*.toml` declares every command; text → typed [`command::Command`].
 //! - [`handlers`]: command + book → reply + proposed changes (one file per command group).
-//! - [`jobs`]: what each scheduled post says (weekly digest, standup, renewals, escalations).
+//! - [`jobs`]: what each scheduled post says (weekly digest, standup, renewals, escalations,
+//!   indicators).
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
 //! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
@@ -15,7 +16,8 @@
 //! - [`feed`]: health fed by received data — an account's data signals, the daily recompute.
 //! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
 //!   backend trait (sled today).
-//! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord.
+//! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord, and who
+//!   may press an account owner's buttons.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.
 //! - [`fault`]: a caught panic → a logged reference id and an honest apology.
 //! - [`backup`]: the daily JSON backups `serve` keeps (14).

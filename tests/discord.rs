@@ -20,6 +20,8 @@ mod fake;
 mod gateway;
 #[path = "discord/harness.rs"]
 mod harness;
+#[path = "discord/indicators.rs"]
+mod indicators;
 #[path = "discord/multipart.rs"]
 mod multipart;
 #[path = "discord/pictures.rs"]

@@ -286,6 +286,8 @@ fn varied_tenant(lab: &Lab, db: &str) {
         "/health set \"Acme Corp\" nps:5",
         "/renewal renewed \"Acme Corp\" arr:150k",
         "/steward currency EUR",
+        "/steward indicator mute \"usage drop\"",
+        "/health snooze \"Acme Corp\"",
         "/steward owner \"Jane Doe\" user:@jane",
         "/account set \"Acme Corp\" tier:1",
         "/account add Globex arr:50k renewal:2027-06-30",
@@ -320,6 +322,8 @@ fn json_export_rebuilds_the_tenant_in_a_fresh_database() {
         );
     }
     assert_eq!(first["settings"]["currency"], "EUR");
+    assert_eq!(first["settings"]["muted_indicators"], json!(["usage-drop"]));
+    assert!(account(&first, "Acme Corp").is_some_and(|a| a["indicators_snoozed_until"].is_string()));
     let intake = &first["intake"];
     assert_eq!(intake["users"], json!(["u1", "u2", "u3"]));
     let days: Vec<&Value> = intake["rollups"]

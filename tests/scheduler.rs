@@ -1813,7 +1813,13 @@ async fn snooze_mutes_the_reminder_for_a_week_then_reminds_again_and_moves_no_da
     );
 
     // The button on that post is clicked on Mar 13: it runs the line the button carries.
-    let (line, _) = steward::slack::actions::line_for("steward_snooze", "Stark").expect("a button");
+    let Some(steward::slack::actions::Click::Press(button, name)) =
+        steward::slack::actions::click("steward_snooze", "Stark")
+    else {
+        panic!("a button");
+    };
+    let line = steward::actions::press(&app, &actor("acme", "renewals"), button, &name)
+        .expect("anyone may snooze a reminder");
     let answer = exec(&app, "acme", "renewals", utc(2026, 3, 13, 10, 0), &line);
     assert_eq!(
         answer,

@@ -20,6 +20,8 @@ mod door;
 mod events;
 #[path = "slack/faults.rs"]
 mod faults;
+#[path = "slack/indicators.rs"]
+mod indicators;
 #[path = "slack/logs.rs"]
 mod log_capture;
 #[path = "slack/pictures.rs"]

@@ -6,8 +6,17 @@ use crate::domain::health::{Signals, TicketTrend};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HealthCommand {
-    Set { account: String, signals: Signals },
-    Show { account: String },
+    Set {
+        account: String,
+        signals: Signals,
+    },
+    Show {
+        account: String,
+    },
+    /// The account's indicator messages held for 14 days (*Snooze 14 days*).
+    Snooze {
+        account: String,
+    },
 }
 
 pub fn from_invocation(inv: &Invocation) -> Result<HealthCommand, ParseError> {
@@ -24,6 +33,7 @@ pub fn from_invocation(inv: &Invocation) -> Result<HealthCommand, ParseError> {
             },
         },
         "show" => HealthCommand::Show { account },
+        "snooze" => HealthCommand::Snooze { account },
         other => return Err(super::undeclared(inv, other)),
     })
 }

@@ -4,7 +4,9 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::error::ParseError;
 use super::invocation::Invocation;
+use crate::domain::error::DomainError;
 use crate::domain::person::Person;
+use crate::domain::signals::IndicatorKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StewardCommand {
@@ -41,6 +43,16 @@ pub enum StewardCommand {
     IngestStatus,
     /// `/steward zendesk secret SECRET`: the Zendesk webhook's signing secret.
     Zendesk(ZendeskAction),
+    /// `/steward indicator list|mute NAME|unmute NAME`: the seven indicators, and which of
+    /// them never post.
+    Indicator(IndicatorAction),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorAction {
+    List,
+    Mute(IndicatorKind),
+    Unmute(IndicatorKind),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +140,7 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         // `status` is the one action the spec accepts; the parser checked the choice.
         "ingest" => StewardCommand::IngestStatus,
         "zendesk" => StewardCommand::Zendesk(zendesk_action(inv)?),
+        "indicator" => StewardCommand::Indicator(indicator_action(inv)?),
         other => return Err(super::undeclared(inv, other)),
     })
 }
@@ -194,6 +207,40 @@ fn feature_action(inv: &Invocation) -> Result<FeatureAction, ParseError> {
                 name: named(inv, &action, &example)?,
             }
         }
+    })
+}
+
+/// Quote marks around a name as typed: `"usage drop"` without its closing mark, `'usage
+/// drop'`, `“usage drop”` (a closed `"…"` was taken off by the lexer already).
+const QUOTES: &[char] = &['"', '\'', '“', '”', '„', '«', '»', '‹', '›', '‘', '’', '`'];
+
+/// `indicator ACTION [NAME]`: a name for mute and unmute (`usage drop`, quoted or not,
+/// `usage-drop`), none for list.
+fn indicator_action(inv: &Invocation) -> Result<IndicatorAction, ParseError> {
+    let action = inv.req_text("action")?;
+    let example = match action.as_str() {
+        "list" => "/steward indicator list".to_string(),
+        other => format!("/steward indicator {other} \"usage drop\""),
+    };
+    if action == "list" {
+        refuse_name(inv, &action, &example)?;
+        return Ok(IndicatorAction::List);
+    }
+    let name = named(inv, &action, &example)?;
+    let kind = IndicatorKind::parse(name.trim().trim_matches(QUOTES)).ok_or_else(|| {
+        ParseError::Value(DomainError::invalid(
+            "indicator",
+            format!(
+                "\"{}\" is not an indicator; they are: {}",
+                name.trim(),
+                IndicatorKind::names()
+            ),
+            example,
+        ))
+    })?;
+    Ok(match action.as_str() {
+        "mute" => IndicatorAction::Mute(kind),
+        _ => IndicatorAction::Unmute(kind),
     })
 }
 
@@ -403,5 +450,141 @@ mod tests {
         }
         let message = parsed("/steward feature add Reports event:").expect_err("empty event");
         assert!(message.contains("event: is empty. Example:"), "{message}");
+    }
+
+    #[test]
+    fn indicator_names_as_people_type_them() {
+        let mute = |line: &str| parsed(line).map_err(|e| format!("{line}: {e}"));
+        for (line, expected) in [
+            ("/steward indicator list", IndicatorAction::List),
+            (
+                "/steward indicator mute \"usage drop\"",
+                IndicatorAction::Mute(IndicatorKind::UsageDrop),
+            ),
+            (
+                "/steward indicator mute usage drop",
+                IndicatorAction::Mute(IndicatorKind::UsageDrop),
+            ),
+            (
+                "/steward indicator MUTE usage-drop",
+                IndicatorAction::Mute(IndicatorKind::UsageDrop),
+            ),
+            (
+                "/steward indicator mute “Seat Ceiling”",
+                IndicatorAction::Mute(IndicatorKind::SeatCeiling),
+            ),
+            (
+                "/steward indicator mute 'champion inactive'",
+                IndicatorAction::Mute(IndicatorKind::ChampionInactive),
+            ),
+            (
+                "steward indicator unmute FEATURE_BREADTH_UP",
+                IndicatorAction::Unmute(IndicatorKind::FeatureBreadthUp),
+            ),
+        ] {
+            assert_eq!(mute(line), Ok(StewardCommand::Indicator(expected)));
+        }
+        for (line, expected) in [
+            (
+                "/steward indicator mute usage",
+                "indicator: \"usage\" is not an indicator; they are: usage drop, gone quiet, champion inactive, ticket spike, detractor, seat ceiling, feature breadth up. Example: /steward indicator mute \"usage drop\"",
+            ),
+            ("/steward indicator unmute", "`/steward indicator unmute` needs NAME"),
+            (
+                "/steward indicator list detractor",
+                "got more than it takes: `detractor`",
+            ),
+            ("/steward indicator silence detractor", "\"silence\" is not one of list, mute, unmute"),
+        ] {
+            let message = parsed(line).expect_err(line);
+            assert!(message.contains(expected), "{line}: {message}");
+        }
+    }
+
+    mod hostile {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn spelled(kind: IndicatorKind) -> impl Strategy<Value = String> {
+            let words: Vec<&'static str> = kind.name().split(' ').collect();
+            let n = words.len();
+            (
+                prop::collection::vec(any::<bool>(), n),
+                prop::collection::vec(prop::sample::select(vec![" ", "-", "_", "  ", " - "]), n),
+                prop::sample::select(vec![
+                    ("", ""),
+                    ("\"", "\""),
+                    ("“", "”"),
+                    ("'", "'"),
+                    ("«", "»"),
+                ]),
+            )
+                .prop_map(move |(upper, seps, (open, close))| {
+                    let mut name = String::new();
+                    for (i, word) in words.iter().enumerate() {
+                        if i > 0 {
+                            name.push_str(seps[i]);
+                        }
+                        name.push_str(&match upper[i] {
+                            true => word.to_uppercase(),
+                            false => word.to_string(),
+                        });
+                    }
+                    format!("{open}{name}{close}")
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any name, in any script: read as the indicator it spells, or refused with a
+            /// message (naming the seven when the name is what is wrong); never a panic.
+            #[test]
+            fn any_name_is_read_as_what_it_spells_or_refused(
+                action in prop::sample::select(vec!["list", "mute", "unmute", "Mute"]),
+                name in any::<String>(),
+            ) {
+                let line = format!("/steward indicator {action} {name}");
+                match parsed(&line) {
+                    Ok(StewardCommand::Indicator(IndicatorAction::List)) => {
+                        prop_assert_eq!(action, "list");
+                        prop_assert!(name.split_whitespace().next().is_none(), "{:?}", name);
+                    }
+                    Ok(StewardCommand::Indicator(
+                        IndicatorAction::Mute(kind) | IndicatorAction::Unmute(kind),
+                    )) => {
+                        prop_assert_ne!(action, "list");
+                        let bare: String = name.chars().filter(|c| !QUOTES.contains(c)).collect();
+                        prop_assert_eq!(IndicatorKind::parse(&bare), Some(kind), "{:?}", name);
+                    }
+                    Ok(other) => prop_assert!(false, "{:?} read as {:?}", line, other),
+                    Err(message) => {
+                        prop_assert!(message.contains("Example") || message.contains("e.g."), "{}", message);
+                        if message.starts_with("indicator:") {
+                            prop_assert!(message.contains(&IndicatorKind::names()), "{}", message);
+                        }
+                    }
+                }
+            }
+
+            /// Every spelling of every indicator — any case, spaces, dashes or underscores
+            /// between its words, in quotes or not — is read as it.
+            #[test]
+            fn every_spelling_of_an_indicator_is_read(
+                (kind, name) in prop::sample::select(IndicatorKind::ALL.to_vec())
+                    .prop_flat_map(|kind| (Just(kind), spelled(kind))),
+                mute in any::<bool>(),
+            ) {
+                let action = if mute { "mute" } else { "unmute" };
+                let expected = match mute {
+                    true => IndicatorAction::Mute(kind),
+                    false => IndicatorAction::Unmute(kind),
+                };
+                prop_assert_eq!(
+                    parsed(&format!("/steward indicator {action} {name}")),
+                    Ok(StewardCommand::Indicator(expected))
+                );
+            }
+        }
     }
 }

@@ -1,17 +1,18 @@
 //! Purpose: Steward's buttons on Discord — 'Share in channel' under ephemeral answers that
-//! only read, and 'Log follow-up', 'Mark renewed', 'Snooze a week' under reminder and
-//! escalation posts (the Slack adapter's set) — and the command line each click runs through
-//! `App::execute`, so rights and the audit trail apply as if the user had typed it. 'Mark
-//! renewed' asks first, in an ephemeral message with a confirm button, since Discord buttons
-//! have no confirmation dialog of their own.
+//! only read, and the account buttons [`crate::actions::post_buttons`] decides a post carries
+//! (the Slack adapter's set) — and what a click asks for: a line to run, a press of an
+//! account button (its line from [`crate::actions::press`], run through `App::execute`, so
+//! rights and the audit trail apply as if the user had typed it), or a question first. A
+//! button that asks first ('Mark renewed') does so in an ephemeral message with a confirm
+//! button, since Discord buttons have no confirmation dialog of their own.
 //!
-//! A button's `custom_id` (at most 100 characters) carries what it needs: `steward:share:`
-//! + the line, or `steward:{action}:` + the account name; one that would not fit is left out.
+//! A button's `custom_id` (at most 100 characters) carries what it needs: the line after
+//! `steward:share:`, or the account name after `steward:{word}:` (`steward:{word}!:` once
+//! confirmed); one that would not fit is left out.
 
 use serde_json::{json, Value};
 
-use crate::actions::{button_label, is_read_only};
-use crate::command::quote;
+use crate::actions::{button_label, is_read_only, AccountButtons, Button, Style};
 
 /// Discord's limits on `custom_id` and a button's label.
 pub const MAX_CUSTOM_ID: usize = 100;
@@ -24,11 +25,8 @@ const SECONDARY: u8 = 2;
 const SUCCESS: u8 = 3;
 
 const SHARE: &str = "steward:share:";
-const FOLLOWUP: &str = "steward:followup:";
-const RENEWED: &str = "steward:renewed:";
-const SNOOZE: &str = "steward:snooze:";
-/// A confirmed `RENEWED`.
-const RENEWED_YES: &str = "steward:renewed!:";
+/// Account buttons' custom ids start with this, then the button's word.
+const PREFIX: &str = "steward:";
 
 /// What a click asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +35,13 @@ pub enum Click {
     Run {
         line: String,
         public: bool,
+        replace: bool,
+    },
+    /// Press an account button for the account named; `replace` updates the clicked message
+    /// (the confirmation it answers).
+    Press {
+        button: Button,
+        account: String,
         replace: bool,
     },
     /// Ask first: `question`, with a button `yes` → `custom_id`.
@@ -49,40 +54,53 @@ pub enum Click {
     Unknown,
 }
 
+/// The custom id of an account button (`confirmed`: the yes of its question).
+pub fn custom_id(button: Button, name: &str, confirmed: bool) -> String {
+    let mark = if confirmed { "!" } else { "" };
+    format!("{PREFIX}{}{mark}:{name}", button.word())
+}
+
 /// The click behind a `custom_id`.
-pub fn click(custom_id: &str) -> Click {
-    let run = |line: String, public: bool, replace: bool| Click::Run {
-        line,
-        public,
-        replace,
-    };
-    if let Some(line) = custom_id.strip_prefix(SHARE) {
+pub fn click(custom_id_: &str) -> Click {
+    if let Some(line) = custom_id_.strip_prefix(SHARE) {
         return if is_read_only(line) {
-            run(line.to_string(), true, false)
+            Click::Run {
+                line: line.to_string(),
+                public: true,
+                replace: false,
+            }
         } else {
             Click::Unknown
         };
     }
-    if let Some(name) = custom_id.strip_prefix(FOLLOWUP) {
-        return run(format!("/renewal followup {}", quote(name)), false, false);
+    let Some((word, name)) = custom_id_
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.split_once(':'))
+    else {
+        return Click::Unknown;
+    };
+    let (word, confirmed) = match word.strip_suffix('!') {
+        Some(word) => (word, true),
+        None => (word, false),
+    };
+    let Some(button) = Button::from_word(word) else {
+        return Click::Unknown;
+    };
+    let press = |replace| Click::Press {
+        button,
+        account: name.to_string(),
+        replace,
+    };
+    match (button.confirm(name), confirmed) {
+        (Some(c), false) => Click::Confirm {
+            question: format!("{} {}", c.title, c.text),
+            yes: c.yes.to_string(),
+            custom_id: custom_id(button, name, true),
+        },
+        (Some(_), true) => press(true),
+        (None, false) => press(false),
+        (None, true) => Click::Unknown,
     }
-    if let Some(name) = custom_id.strip_prefix(RENEWED_YES) {
-        return run(format!("/renewal renewed {}", quote(name)), false, true);
-    }
-    // Mutes the account's reminders for a week; the renewal date stays.
-    if let Some(name) = custom_id.strip_prefix(SNOOZE) {
-        return run(format!("/renewal snooze {}", quote(name)), false, false);
-    }
-    if let Some(name) = custom_id.strip_prefix(RENEWED) {
-        return Click::Confirm {
-            question: format!(
-                "Mark {name} renewed? This records that it renewed at its current ARR, for a year."
-            ),
-            yes: "Mark renewed".into(),
-            custom_id: format!("{RENEWED_YES}{name}"),
-        };
-    }
-    Click::Unknown
 }
 
 fn label(text: &str) -> String {
@@ -96,6 +114,14 @@ fn button(style: u8, text: &str, custom_id: String) -> Option<Value> {
 
 fn row(buttons: Vec<Value>) -> Value {
     json!({"type": 1, "components": buttons})
+}
+
+fn style(style: Style) -> u8 {
+    match style {
+        Style::Primary => PRIMARY,
+        Style::Secondary => SECONDARY,
+        Style::Success => SUCCESS,
+    }
 }
 
 /// The 'Share in channel' row for an answer to `line`, when it only reads and fits.
@@ -113,21 +139,23 @@ pub fn confirm_row(yes: &str, custom_id: &str) -> Value {
         .collect())
 }
 
-/// One row per account (at most five accounts get buttons): follow-up, renewed, snooze.
-pub fn post_rows(accounts: &[String]) -> Vec<Value> {
+/// One row per account (at most five accounts get buttons); an account whose name does not
+/// fit a custom id gets none.
+pub fn post_rows(accounts: &[AccountButtons]) -> Vec<Value> {
     let labelled = accounts.len() > 1;
     accounts
         .iter()
-        .filter_map(|name| {
-            let text = |what: &str| button_label(what, name, labelled);
-            let buttons: Option<Vec<Value>> = [
-                button(PRIMARY, &text("Log follow-up"), format!("{FOLLOWUP}{name}")),
-                button(SUCCESS, &text("Mark renewed"), format!("{RENEWED}{name}")),
-                button(SECONDARY, &text("Snooze a week"), format!("{SNOOZE}{name}")),
-            ]
-            .into_iter()
-            .collect();
-            buttons.filter(|b| b.len() <= ROW).map(row)
+        .filter_map(|a| {
+            let name = &a.account;
+            let buttons: Option<Vec<Value>> = a
+                .buttons
+                .iter()
+                .map(|&b| {
+                    let text = button_label(b.label(), name, labelled);
+                    button(style(b.style()), &text, custom_id(b, name, false))
+                })
+                .collect();
+            buttons.filter(|b| !b.is_empty() && b.len() <= ROW).map(row)
         })
         .take(super::respond::MAX_ROWS)
         .collect()
@@ -136,16 +164,28 @@ pub fn post_rows(accounts: &[String]) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::expansion::OpportunityKind;
+
+    fn renewal_buttons(names: &[String]) -> Vec<AccountButtons> {
+        names
+            .iter()
+            .map(|n| AccountButtons {
+                account: n.clone(),
+                buttons: vec![Button::FollowUp, Button::Renewed, Button::SnoozeReminders],
+            })
+            .collect()
+    }
 
     #[test]
-    fn clicks_map_to_command_lines() {
+    fn clicks_name_their_button_and_account() {
+        let press = |button, account: &str, replace| Click::Press {
+            button,
+            account: account.into(),
+            replace,
+        };
         assert_eq!(
             click("steward:followup:Acme Corp"),
-            Click::Run {
-                line: "/renewal followup \"Acme Corp\"".into(),
-                public: false,
-                replace: false
-            }
+            press(Button::FollowUp, "Acme Corp", false)
         );
         assert_eq!(
             click("steward:share:/account show \"Acme\""),
@@ -163,19 +203,28 @@ mod tests {
             matches!(click("steward:renewed:Acme"), Click::Confirm { custom_id, .. } if custom_id == "steward:renewed!:Acme")
         );
         assert_eq!(
-            click("steward:snooze:Acme"),
-            Click::Run {
-                line: "/renewal snooze \"Acme\"".into(),
-                public: false,
-                replace: false
-            }
+            click("steward:renewed!:Acme"),
+            press(Button::Renewed, "Acme", true)
         );
+        assert_eq!(
+            click("steward:snooze:Acme: the sequel"),
+            press(Button::SnoozeReminders, "Acme: the sequel", false)
+        );
+        assert_eq!(
+            click("steward:expand-seat:Acme"),
+            press(Button::LogExpansion(OpportunityKind::Seat), "Acme", false)
+        );
+        assert_eq!(click("steward:snooze!:Acme"), Click::Unknown);
+        assert_eq!(click("steward:nothing:Acme"), Click::Unknown);
         assert_eq!(click("other"), Click::Unknown);
     }
 
     #[test]
     fn labels_show_names_plainly_and_custom_ids_carry_them() {
-        let rows = post_rows(&["Acme Corp".into(), "The \"A\" Team".into()]);
+        let rows = post_rows(&renewal_buttons(&[
+            "Acme Corp".into(),
+            "The \"A\" Team".into(),
+        ]));
         let labels: Vec<&str> = rows
             .iter()
             .flat_map(|r| r["components"].as_array().into_iter().flatten())
@@ -195,7 +244,11 @@ mod tests {
         assert!(share_row("/account show Acme").is_some());
         assert!(share_row("/account add Acme arr:5k renewal:2030-01-01").is_none());
         assert!(share_row(&format!("/account show {}", "x".repeat(100))).is_none());
-        let rows = post_rows(&["Acme".into(), "y".repeat(95), "Globex".into()]);
+        let rows = post_rows(&renewal_buttons(&[
+            "Acme".into(),
+            "y".repeat(95),
+            "Globex".into(),
+        ]));
         assert_eq!(rows.len(), 2, "the over-long name gets no buttons");
         for r in &rows {
             for b in r["components"].as_array().into_iter().flatten() {
@@ -205,7 +258,10 @@ mod tests {
             }
         }
         assert_eq!(
-            post_rows(&(0..9).map(|i| format!("A{i}")).collect::<Vec<_>>()).len(),
+            post_rows(&renewal_buttons(
+                &(0..9).map(|i| format!("A{i}")).collect::<Vec<_>>()
+            ))
+            .len(),
             5
         );
     }

@@ -184,6 +184,24 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
             let prepared: Prepared = Ok((actor, line));
             run(discord, Box::pin(async move { prepared }), how, started).await
         }
+        // An owner's button pressed by anyone else is refused here, to the clicker alone.
+        Click::Press {
+            button,
+            account,
+            replace,
+        } => match crate::actions::press(&discord.app, &actor, button, &account) {
+            Err(refusal) => Handled::now(respond::ephemeral_reply(&refusal)),
+            Ok(line) => {
+                let how = Answering {
+                    application,
+                    token: c.token.clone(),
+                    public: false,
+                    replace,
+                };
+                let prepared: Prepared = Ok((actor, line));
+                run(discord, Box::pin(async move { prepared }), how, started).await
+            }
+        },
         Click::Confirm {
             question,
             yes,

@@ -4,8 +4,8 @@
 //! returns the message already made instead of posting it twice. The marker's key also
 //! stands in the footer of the first message's last embed ("ref …"): `find_marker` reads
 //! recent history for it after a restart (DECISIONS 5), since history does not return nonces.
-//! Reminder and escalation posts get the account buttons; the reply's pictures follow in one
-//! more message with the files, the next part's nonce.
+//! Posts get the account buttons their kind carries; the reply's pictures follow in one more
+//! message with the files, the next part's nonce.
 //!
 //! `429`s wait `retry_after` (a long one is handed back to the scheduler); once part of a
 //! long post is out, a later part's failure is logged, not retried as a whole.
@@ -18,9 +18,7 @@ use std::sync::Arc;
 
 use super::rest::{Resend, RestError};
 use super::{components, pictures, respond, Discord};
-use crate::actions::{accounts_in, has_buttons};
 use crate::render::discord::MAX_EMBED_TOTAL;
-use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 
 /// Messages of recent history searched for a marker.
@@ -89,19 +87,12 @@ impl DiscordPort {
             .await
     }
 
-    /// The create-message bodies of a post: rendered, buttons on reminders and escalations,
-    /// the marker in a footer, a nonce each.
+    /// The create-message bodies of a post: rendered, with the account buttons the post's
+    /// kind carries ([`crate::actions::post_buttons`]), the marker in a footer, a nonce each.
     pub fn messages(&self, post: &Post) -> Vec<Value> {
-        let mut rows = Vec::new();
-        if let Some((tenant, _)) = parse_marker(&post.marker).filter(|(_, kind)| has_buttons(kind))
-        {
-            if let Ok(book) = self.discord.app.store.book(&tenant) {
-                rows = components::post_rows(&accounts_in(
-                    &post.reply,
-                    &book.read().unwrap_or_else(|p| p.into_inner()),
-                ));
-            }
-        }
+        let accounts =
+            crate::actions::post_buttons(&self.discord.app.store, &post.marker, &post.reply);
+        let rows = components::post_rows(&accounts);
         let mut bodies = respond::bodies(&post.reply, false, &rows);
         mark(&mut bodies, &footer(&post.marker));
         for (part, body) in bodies.iter_mut().enumerate() {
@@ -215,6 +206,7 @@ mod tests {
 
     #[test]
     fn nonces_fit_and_differ_per_part() {
+        use crate::scheduler::parse_marker;
         let marker = "steward:discord:1:weekly@2:2026-03-02:1772442000";
         assert!(nonce(marker, 0).len() <= 25 && nonce(marker, 999).len() <= 25);
         assert_ne!(nonce(marker, 0), nonce(marker, 1));

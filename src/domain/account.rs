@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::expansion::Opportunity;
+use super::expansion::{ExpansionSignal, Opportunity};
 use super::health::{Category, Health, SignalSources, Signals, Snapshot, Source};
 use super::money::Money;
 use super::outside_id::{CrmId, WebDomain};
@@ -132,6 +132,13 @@ pub struct Account {
     /// Risk and opportunity indicators live at the last daily recompute (INGEST.md).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<Indicator>,
+    /// The owner's indicator messages about the account are held before this day
+    /// (*Snooze 14 days*, `/health snooze`); the indicators still show where they are read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicators_snoozed_until: Option<NaiveDate>,
+    /// Expansion signals opportunity indicators recorded as they fired, one per cause.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expansion_signals: Vec<ExpansionSignal>,
     #[serde(default)]
     pub renewal: RenewalCycle,
     #[serde(default)]
@@ -176,6 +183,8 @@ impl Account {
             health: Vec::new(),
             signal_sources: SignalSources::default(),
             indicators: Vec::new(),
+            indicators_snoozed_until: None,
+            expansion_signals: Vec::new(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
             opportunities: Vec::new(),
@@ -190,6 +199,12 @@ impl Account {
 
     pub fn is_active(&self) -> bool {
         self.status == AccountStatus::Active
+    }
+
+    /// Whether the owner's indicator messages are held on `day` (*Snooze 14 days*).
+    pub fn indicators_snoozed(&self, day: NaiveDate) -> bool {
+        self.indicators_snoozed_until
+            .is_some_and(|until| day < until)
     }
 
     /// The current signals health is scored on: as recorded, with ROI from the plan's

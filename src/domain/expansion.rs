@@ -12,6 +12,7 @@ use super::meddic::{self, Qualification};
 use super::money::Money;
 use super::person::Person;
 use super::reason::Reason;
+use super::signals::IndicatorKind;
 use super::stakeholder::{Role, Stakeholder};
 
 crate::word_enum! {
@@ -79,6 +80,23 @@ impl Opportunity {
         meddic::weighted(self.value, self.meddic_score(stakeholders))
     }
 }
+
+/// An expansion signal an opportunity indicator (seat ceiling, feature breadth up) recorded on
+/// the account when it fired (INGEST.md): one per cause, renewed when the cause fires again
+/// after clearing, surfaced with the other signals for [`SIGNAL_DAYS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpansionSignal {
+    pub indicator: IndicatorKind,
+    /// The indicator's cause, e.g. `seat-ceiling`.
+    pub cause: String,
+    /// The day it fired.
+    pub on: NaiveDate,
+    /// The figures behind it then.
+    pub figures: String,
+}
+
+/// How long a recorded expansion signal is surfaced after it fired.
+pub const SIGNAL_DAYS: i64 = 90;
 
 /// Renewal must be more than this many days away to pitch (exactly 60 fails — DECISIONS 17).
 pub const READY_RENEWAL_DAYS: i64 = 60;
@@ -187,9 +205,10 @@ pub fn readiness(account: &Account, trigger: Option<&str>, today: NaiveDate) -> 
     .collect()
 }
 
-/// Expansion signals worth surfacing for an account: usage > 80 % (seat limit), NPS 9–10,
-/// ROI green, a new unit onboarding (an open new-unit opportunity or a logged mention).
-pub fn signals(account: &Account) -> Vec<String> {
+/// Expansion signals worth surfacing for an account on `today`: usage > 80 % (seat limit),
+/// NPS 9–10, ROI green, a new unit onboarding (an open new-unit opportunity or a logged
+/// mention), and what opportunity indicators recorded in the last [`SIGNAL_DAYS`].
+pub fn signals(account: &Account, today: NaiveDate) -> Vec<String> {
     let s = account.signals();
     let mut out = Vec::new();
     if let Some(u) = s.usage.filter(|u| *u > 80.0) {
@@ -206,6 +225,12 @@ pub fn signals(account: &Account) -> Vec<String> {
     });
     if mentions_unit {
         out.push("a new unit or team mentioned".into());
+    }
+    for signal in &account.expansion_signals {
+        let age = (today - signal.on).num_days();
+        if (0..SIGNAL_DAYS).contains(&age) {
+            out.push(format!("{} since {}", signal.indicator.name(), signal.on));
+        }
     }
     out
 }
@@ -337,7 +362,18 @@ mod tests {
             roi: Some(91.0),
             ..Signals::default()
         };
-        assert_eq!(signals(&a).len(), 3);
+        assert_eq!(signals(&a, today()).len(), 3);
+        a.expansion_signals.push(ExpansionSignal {
+            indicator: IndicatorKind::SeatCeiling,
+            cause: "seat-ceiling".into(),
+            on: today() - Duration::days(SIGNAL_DAYS - 1),
+            figures: "usage ≥ 95 %".into(),
+        });
+        assert_eq!(
+            signals(&a, today()).last().map(String::as_str),
+            Some("seat ceiling since 2026-03-04")
+        );
+        assert_eq!(signals(&a, today() + Duration::days(1)).len(), 3);
         let opp = |id, value| Opportunity {
             id,
             kind: OpportunityKind::Seat,

@@ -1,13 +1,13 @@
 //! Purpose: tenants (a Slack workspace, a Discord server, a console book) and their settings.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::error::DomainError;
 use super::person::UserId;
 use super::schedule::Subscription;
-use super::signals::Feature;
+use super::signals::{Feature, IndicatorKind};
 
 /// The tenant every record belongs to: `local`, `slack:TEAM`, `slack:ENTERPRISE:TEAM`,
 /// `discord:GUILD`, or any other plain name for a separate console-style book.
@@ -66,6 +66,10 @@ pub struct TenantSettings {
     /// The core features adoption counts (INGEST.md), in the order declared; names unique
     /// in any case.
     pub core_features: Vec<Feature>,
+    /// Indicators that never post (`/steward indicator mute`): no message to the owner, no
+    /// line in the Monday digest, no expansion signal. They are still evaluated and shown
+    /// where an account is read (`/health show`, `/account show`), marked muted.
+    pub muted_indicators: BTreeSet<IndicatorKind>,
 }
 
 impl Default for TenantSettings {
@@ -78,6 +82,7 @@ impl Default for TenantSettings {
             fiscal_year_start: 1,
             subscriptions: Vec::new(),
             core_features: Vec::new(),
+            muted_indicators: BTreeSet::new(),
         }
     }
 }

@@ -203,6 +203,10 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
         ),
         ("Health".to_string(), vec![t(present::health(&health))]),
     ];
+    // The indicators live at the last daily recompute (`/health show` reads them afresh).
+    if let Some(open) = crate::jobs::indicators::summary(book, account) {
+        fields.push(("Indicators".into(), vec![t(open)]));
+    }
     let active: Vec<String> = account
         .stakeholders
         .iter()

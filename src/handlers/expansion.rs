@@ -76,7 +76,7 @@ pub fn handle(command: &ExpansionCommand, ctx: &Ctx, book: &Book) -> Result<Outc
                 vec![Change::PutAccount(Box::new(account))],
             ))
         }
-        ExpansionCommand::List { account, page } => list(account.as_deref(), *page, book),
+        ExpansionCommand::List { account, page } => list(account.as_deref(), *page, ctx, book),
         ExpansionCommand::Ready { account } => {
             let account = book.find(account)?;
             let trigger = account
@@ -124,7 +124,7 @@ pub fn handle(command: &ExpansionCommand, ctx: &Ctx, book: &Book) -> Result<Outc
     }
 }
 
-fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainError> {
+fn list(only: Option<&str>, page: usize, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut accounts: Vec<&Account> = match only {
         Some(name) => vec![book.find(name)?],
         None => book.active().collect(),
@@ -188,7 +188,7 @@ fn list(only: Option<&str>, page: usize, book: &Book) -> Result<Outcome, DomainE
         .iter()
         .filter(|a| open_value(a).0 == 0)
         .filter_map(|a| {
-            let s = signals(a);
+            let s = signals(a, ctx.today);
             (!s.is_empty()).then(|| vec![b(&a.name), t(format!(": {}", s.join(", ")))])
         })
         .take(10)

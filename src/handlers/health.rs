@@ -16,6 +16,7 @@ use crate::domain::health::{
     effective, is_declining, shown_score, Band, Category, Health, RoiSource, Signals, Snapshot,
     Source,
 };
+use crate::domain::signals::INDICATOR_SNOOZE_DAYS;
 use crate::feed::Reading;
 use crate::picture::{HealthTrend, Picture};
 use crate::reply::{b, t, Reply, Span};
@@ -26,6 +27,7 @@ const TREND_DAYS: i64 = 90;
 pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
         HealthCommand::Set { account, signals } => set(account, signals, ctx, book),
+        HealthCommand::Snooze { account } => snooze(account, ctx, book),
         HealthCommand::Show { account } => {
             let account = book.find(account)?;
             let reading = ctx.data.reading(book, account, ctx.today).map_err(|e| {
@@ -33,7 +35,7 @@ pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
             })?;
             let trend = HealthTrend::of(account, ctx.today).map(Picture::HealthTrend);
             Ok(Outcome::read(
-                show(account, reading.as_ref(), ctx).picture(trend),
+                show(account, reading.as_ref(), ctx, book).picture(trend),
             ))
         }
     }
@@ -120,6 +122,31 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
     ))
 }
 
+/// *Snooze 14 days*: the owner's indicator messages about the account held for
+/// [`INDICATOR_SNOOZE_DAYS`] from today. The messages are the owner's: only they or an admin
+/// may snooze them. Indicators still show in `/health show` and the digest meanwhile.
+fn snooze(name: &str, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+    let mut account = editable(book, name, ctx)?;
+    require_active(&account)?;
+    let owner = crate::jobs::indicators::owner(book, &account);
+    if !ctx.is_admin && owner.as_ref() != Some(ctx.actor) {
+        return Err(DomainError::Refused(format!(
+            "Only {}'s owner or an admin can snooze its indicator messages.",
+            account.name
+        )));
+    }
+    let until = ctx.today + Duration::days(INDICATOR_SNOOZE_DAYS);
+    account.indicators_snoozed_until = Some(until);
+    let reply = Reply::text(format!(
+        "Indicator messages about {} snoozed until {until}; its indicators still show in `/health show`.",
+        account.name
+    ));
+    Ok(Outcome::write(
+        reply,
+        vec![Change::PutAccount(Box::new(account))],
+    ))
+}
+
 /// The categories an update gives a value for.
 fn given(update: &Signals) -> impl Iterator<Item = Category> + '_ {
     Category::ALL.into_iter().filter(|c| match c {
@@ -131,7 +158,7 @@ fn given(update: &Signals) -> impl Iterator<Item = Category> + '_ {
     })
 }
 
-fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
+fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx, book: &Book) -> Reply {
     // Computed for now: the recorded signals with the data received so far merged in.
     let (recorded, sources) = match reading {
         Some(r) => (r.merged.signals, &r.merged.sources),
@@ -143,10 +170,11 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
         .heading(format!("Health — {}", account.name))
         .para(vec![t("Score: "), b(present::health(&health))]);
     if health.score.is_none() {
-        return reply.line(format!(
+        let reply = reply.line(format!(
             "No signals recorded yet. Record them with `/health set \"{}\" usage:85 adoption:3 nps:9 tickets:decreasing roi:92`.",
             account.name
         ));
+        return indicators(reply, account, reading, ctx, book);
     }
     let rows = health
         .ratings
@@ -183,6 +211,25 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
         };
         reply = reply.line(format!("Trend (90 days{recorded}): {}", trend.join(" → ")));
     }
+    reply = indicators(reply, account, reading, ctx, book);
+    if is_declining(&account.health, ctx.now) {
+        reply = reply.line("⚠ Declining: down 15+ points or a worse band within 30 days.");
+    }
+    if let Some(last) = account.health.last() {
+        reply = reply.line(format!("Last updated {}.", last.at.date_naive()));
+    }
+    reply
+}
+
+/// The open indicators (read afresh from data when there is any, else as the last daily
+/// recompute left them), muted ones marked, and a snooze of the owner's messages.
+fn indicators(
+    mut reply: Reply,
+    account: &Account,
+    reading: Option<&Reading>,
+    ctx: &Ctx,
+    book: &Book,
+) -> Reply {
     let indicators = reading.map_or(&account.indicators, |r| &r.indicators);
     if !indicators.is_empty() {
         let rows = indicators
@@ -193,16 +240,25 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx) -> Reply {
                 } else {
                     "opportunity"
                 };
-                vec![b(i.kind.name()), t(format!(" ({kind}) — {}", i.figures))]
+                let muted = match book.settings.muted_indicators.contains(&i.kind) {
+                    true => ", muted: not posted",
+                    false => "",
+                };
+                vec![
+                    b(i.kind.name()),
+                    t(format!(" ({kind}{muted}) — {}", i.figures)),
+                ]
             })
             .collect();
         reply = reply.line("Open indicators:").bullets(rows);
     }
-    if is_declining(&account.health, ctx.now) {
-        reply = reply.line("⚠ Declining: down 15+ points or a worse band within 30 days.");
-    }
-    if let Some(last) = account.health.last() {
-        reply = reply.line(format!("Last updated {}.", last.at.date_naive()));
+    if let Some(until) = account
+        .indicators_snoozed_until
+        .filter(|_| account.indicators_snoozed(ctx.today))
+    {
+        reply = reply.line(format!(
+            "Indicator messages to the owner are snoozed until {until}."
+        ));
     }
     reply
 }

@@ -9,6 +9,7 @@ pub mod expansion;
 pub mod feature;
 pub mod health;
 pub mod history;
+pub mod indicator;
 pub mod intake;
 pub mod opportunity;
 pub mod plan;

@@ -1,6 +1,7 @@
 //! Purpose: `/steward` — help generated from `commands/`, whoami, undo, and the tenant's
 //! settings (managers, owner aliases, time zone, currency, fiscal year); write keys, core
-//! features and the Zendesk secret have files of their own (`apikey`, `feature`, `zendesk`).
+//! features, indicators and the Zendesk secret have files of their own (`apikey`, `feature`,
+//! `indicator`, `zendesk`).
 
 use super::present::person;
 use super::{Ctx, Outcome};
@@ -27,6 +28,7 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
         StewardCommand::Feature(action) => return super::feature::handle(action, book),
         StewardCommand::IngestStatus => return super::intake::status(ctx, book),
         StewardCommand::Zendesk(action) => return super::zendesk::handle(action, ctx, book),
+        StewardCommand::Indicator(action) => return super::indicator::handle(action, ctx, book),
         // Answered by the app before handlers run (see `App::execute`); reaching here means
         // a prompt led back to itself.
         StewardCommand::Ask { .. } => {

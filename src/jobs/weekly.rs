@@ -1,6 +1,7 @@
 //! Purpose: the Monday digest — renewals in the next 120 days by stage, health changes and
-//! red accounts, single-threaded accounts, high-risk competitors, the expansion pipeline, what
-//! is due this week, stale inputs, and undelivered posts. A quiet week says so in one line.
+//! red accounts, single-threaded accounts, high-risk competitors, open indicators (see
+//! [`super::indicators::digest`]), the expansion pipeline, what is due this week, stale
+//! inputs, and undelivered posts. A quiet week says so in one line.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -127,6 +128,7 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         }
     }
     let mut reply = Reply::new().heading(format!("Weekly digest — week of {today}"));
+    let indicators = super::indicators::digest(book, today);
     let renewals: usize = by_stage.iter().map(|(_, l)| l.len()).sum();
     let quiet = renewals == 0
         && turned.is_empty()
@@ -135,7 +137,8 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         && competed.is_empty()
         && whitespace == 0
         && due.is_empty()
-        && stale.is_empty();
+        && stale.is_empty()
+        && indicators.is_none();
     if quiet {
         reply = reply.line("Quiet week: no renewals in the next 120 days, nothing red, declining or single-threaded, nothing due.");
     }
@@ -162,6 +165,9 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
                 .line(format!("{title} ({}):", lines.len()))
                 .bullets(lines.into_lines());
         }
+    }
+    if let Some((title, lines)) = indicators {
+        reply = reply.line(title).bullets(lines);
     }
     if whitespace > 0 {
         top_open.sort_by_key(|a| std::cmp::Reverse(open_value(a)));

@@ -12,7 +12,7 @@ use crate::command::quote;
 use crate::command::quotes::is_quote_mark;
 use crate::command::renewal::RenewalCommand;
 use crate::command::stakeholder::StakeholderCommand;
-use crate::command::steward::{FeatureAction, KeyAction, StewardCommand};
+use crate::command::steward::{FeatureAction, IndicatorAction, KeyAction, StewardCommand};
 use crate::command::{account::AccountCommand, Command};
 
 /// A command line under construction.
@@ -116,7 +116,7 @@ pub fn is_write(command: &Command) -> bool {
         },
         Command::Health(c) => match c {
             HealthCommand::Show { .. } => false,
-            HealthCommand::Set { .. } => true,
+            HealthCommand::Set { .. } | HealthCommand::Snooze { .. } => true,
         },
         Command::Renewal(c) => match c {
             RenewalCommand::List { .. } | RenewalCommand::Show { .. } => false,
@@ -181,6 +181,7 @@ pub fn is_write(command: &Command) -> bool {
             StewardCommand::ApiKey(action) => !matches!(action, KeyAction::List { .. }),
             StewardCommand::Feature(action) => !matches!(action, FeatureAction::List { .. }),
             StewardCommand::Zendesk(_) => true,
+            StewardCommand::Indicator(action) => action != &IndicatorAction::List,
         },
     }
 }

@@ -7,7 +7,7 @@
 //! where history cannot be read it is skipped — a duplicate is worse than a miss. Failed posts
 //! are retried with backoff for 24 h, then dropped and counted in the next weekly digest.
 
-mod indicators;
+pub mod indicators;
 pub mod port;
 pub mod runner;
 
@@ -586,6 +586,17 @@ pub fn parse_marker(marker: &str) -> Option<(TenantId, String)> {
     let at = parts.iter().position(|p| p.contains('@'))?;
     let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
     Some((tenant, parts[at].split('@').next()?.to_string()))
+}
+
+/// The tenant, subscription kind and period a marker names
+/// (`steward:{tenant}:{kind}@{where}:{period}:{claimed_at}`; the period may hold colons).
+pub fn marker_parts(marker: &str) -> Option<(TenantId, String, String)> {
+    let parts: Vec<&str> = marker.strip_prefix("steward:")?.split(':').collect();
+    let at = parts.iter().position(|p| p.contains('@'))?;
+    let tenant = TenantId::parse(&parts[..at].join(":")).ok()?;
+    let kind = parts[at].split('@').next()?.to_string();
+    let period = parts.get(at + 1..parts.len().checked_sub(1)?)?.join(":");
+    Some((tenant, kind, period))
 }
 
 /// Wait before retry `attempt` (1, 2, …): the platform's `Retry-After`, else 1, 2, 4 …

@@ -1,17 +1,19 @@
-//! Purpose: Steward's buttons — 'Share in channel' on ephemeral answers, and 'Log
-//! follow-up', 'Mark renewed', 'Snooze a week' on reminder and escalation posts — and the
-//! command line each click runs through `App::execute`, so rights and the audit trail apply
-//! as if the user had typed it.
+//! Purpose: Steward's buttons on Slack — 'Share in channel' on ephemeral answers, and the
+//! account buttons [`crate::actions::post_buttons`] decides a post carries (reminders and
+//! escalations: 'Log follow-up', 'Mark renewed', 'Snooze a week'; an indicator's message:
+//! 'Show health', 'Start save play' or 'Log expansion', 'Snooze 14 days') — rendered as
+//! actions blocks, and read back from a click. An account button's `action_id` is
+//! `steward_{word}` and its value the account's name; the line it runs comes from
+//! [`crate::actions::press`], and runs through `App::execute`, so rights and the audit trail
+//! apply as if the user had typed it.
 
 use serde_json::{json, Value};
 
-use crate::actions::{button_label, is_read_only};
-use crate::command::quote;
+use crate::actions::{button_label, is_read_only, AccountButtons, Button};
 
 pub const SHARE: &str = "steward_share";
-pub const FOLLOWUP: &str = "steward_followup";
-pub const RENEWED: &str = "steward_renewed";
-pub const SNOOZE: &str = "steward_snooze";
+/// Account buttons' action ids start with this, then the button's word.
+const PREFIX: &str = "steward_";
 
 /// Slack's limits: a button's value, its text, elements of an actions block.
 const MAX_VALUE: usize = 2000;
@@ -37,6 +39,11 @@ fn confirm(title: &str, text: String, yes: &str) -> Value {
     })
 }
 
+/// The action id of an account button.
+pub fn action_id(button: Button) -> String {
+    format!("{PREFIX}{}", button.word())
+}
+
 /// The 'Share in channel' actions block for an answer to `line`, when it only reads.
 pub fn share_block(line: &str) -> Option<Value> {
     (is_read_only(line) && line.len() <= MAX_VALUE).then(|| {
@@ -44,42 +51,51 @@ pub fn share_block(line: &str) -> Option<Value> {
     })
 }
 
-/// The command line a button runs, and whether its answer goes to the channel.
-pub fn line_for(action_id: &str, value: &str) -> Option<(String, bool)> {
-    match action_id {
-        SHARE if is_read_only(value) => Some((value.to_string(), true)),
-        FOLLOWUP => Some((format!("/renewal followup {}", quote(value)), false)),
-        RENEWED => Some((format!("/renewal renewed {}", quote(value)), false)),
-        // Mutes the account's reminders for a week; the renewal date stays.
-        SNOOZE => Some((format!("/renewal snooze {}", quote(value)), false)),
-        _ => None,
-    }
+/// What a click asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Click {
+    /// Run this line, which only reads, and answer in the channel.
+    Share(String),
+    /// Press an account button for the account named.
+    Press(Button, String),
 }
 
-/// The buttons of a reminder or escalation post, for the accounts it names.
-pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
+/// The click behind an action id and value; `None` for what is not one of Steward's buttons
+/// (or a share of a line that writes).
+pub fn click(action_id: &str, value: &str) -> Option<Click> {
+    if action_id == SHARE {
+        return is_read_only(value).then(|| Click::Share(value.to_string()));
+    }
+    let button = Button::from_word(action_id.strip_prefix(PREFIX)?)?;
+    Some(Click::Press(button, value.to_string()))
+}
+
+/// The actions blocks of a post's account buttons, one block per account.
+pub fn post_blocks(accounts: &[AccountButtons]) -> Vec<Value> {
     let labelled = accounts.len() > 1;
     accounts
         .iter()
         .take(MAX_ACCOUNTS)
         .enumerate()
-        .filter(|(_, name)| name.len() <= MAX_VALUE)
-        .map(|(i, name)| {
-            let label = |what: &str| button_label(what, name, labelled);
-            let mut renewed = button(RENEWED, &label("Mark renewed"), name);
-            renewed["confirm"] = confirm(
-                "Mark renewed?",
-                format!("Record that {name} renewed at its current ARR, for a year."),
-                "Mark renewed",
-            );
+        .filter(|(_, a)| a.account.len() <= MAX_VALUE)
+        .map(|(i, a)| {
+            let name = &a.account;
+            let elements: Vec<Value> = a
+                .buttons
+                .iter()
+                .map(|&b| {
+                    let label = button_label(b.label(), name, labelled);
+                    let mut element = button(&action_id(b), &label, name);
+                    if let Some(c) = b.confirm(name) {
+                        element["confirm"] = confirm(c.title, c.text, c.yes);
+                    }
+                    element
+                })
+                .collect();
             json!({
                 "type": "actions",
                 "block_id": format!("steward_account_{i}"),
-                "elements": [
-                    button(FOLLOWUP, &label("Log follow-up"), name),
-                    renewed,
-                    button(SNOOZE, &label("Snooze a week"), name),
-                ],
+                "elements": elements,
             })
         })
         .collect()
@@ -88,30 +104,43 @@ pub fn post_buttons(accounts: &[String]) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::saveplay::RootCause;
+
+    fn renewal_buttons(names: &[&str]) -> Vec<AccountButtons> {
+        names
+            .iter()
+            .map(|n| AccountButtons {
+                account: n.to_string(),
+                buttons: vec![Button::FollowUp, Button::Renewed, Button::SnoozeReminders],
+            })
+            .collect()
+    }
 
     #[test]
-    fn buttons_map_to_command_lines() {
+    fn clicks_name_their_button_and_account() {
         assert_eq!(
-            line_for(FOLLOWUP, "Acme Corp"),
-            Some(("/renewal followup \"Acme Corp\"".into(), false))
+            click("steward_followup", "Acme Corp"),
+            Some(Click::Press(Button::FollowUp, "Acme Corp".into()))
         );
         assert_eq!(
-            line_for(SNOOZE, "Acme"),
-            Some(("/renewal snooze \"Acme\"".into(), false))
+            click("steward_save-relationship", "Acme"),
+            Some(Click::Press(
+                Button::StartSave(RootCause::Relationship),
+                "Acme".into()
+            ))
         );
         assert_eq!(
-            line_for(SHARE, "/account show Acme"),
-            Some(("/account show Acme".into(), true))
+            click(SHARE, "/account show Acme"),
+            Some(Click::Share("/account show Acme".into()))
         );
-        assert_eq!(line_for(SHARE, "/account remove Acme"), None);
-        assert_eq!(line_for("other", "x"), None);
-        assert_eq!(quote("The \"A\" Team"), "“The \"A\" Team”");
+        assert_eq!(click(SHARE, "/account remove Acme"), None);
+        assert_eq!(click("other", "x"), None);
+        assert_eq!(click("steward_nothing", "x"), None);
     }
 
     #[test]
     fn labels_show_names_plainly_and_values_carry_them_for_the_command_line() {
-        let names = ["Acme Corp".to_string(), "The \"A\" Team".to_string()];
-        let blocks = post_buttons(&names);
+        let blocks = post_blocks(&renewal_buttons(&["Acme Corp", "The \"A\" Team"]));
         let buttons: Vec<&Value> = blocks
             .iter()
             .flat_map(|b| b["elements"].as_array().into_iter().flatten())
@@ -133,12 +162,10 @@ mod tests {
         );
         assert!(labels.iter().all(|l| !l.contains(['“', '”'])), "{labels:?}");
         assert_eq!(buttons[1]["value"], "Acme Corp");
-        assert_eq!(
-            line_for(RENEWED, "Acme Corp").map(|(line, _)| line),
-            Some("/renewal renewed \"Acme Corp\"".into())
-        );
+        assert_eq!(buttons[1]["action_id"], "steward_renewed");
+        assert!(buttons[1]["confirm"].is_object() && buttons[0]["confirm"].is_null());
         // One account: the post names it; the labels say only what they do.
-        let one = post_buttons(&names[..1]);
+        let one = post_blocks(&renewal_buttons(&["Acme Corp"]));
         assert_eq!(one[0]["elements"][2]["text"]["text"], "Snooze a week");
     }
 

@@ -12,6 +12,7 @@ use super::commands::{ephemeral, follow_up, payloads};
 use super::{access, actions, pictures, Origin, Slack};
 use crate::fault;
 use crate::render::slack::render;
+use crate::reply::Reply;
 
 /// The modal's `callback_id`.
 pub const ACCOUNT_ADD: &str = "steward_account_add";
@@ -88,23 +89,34 @@ async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
     }
 }
 
-/// A button click: run its line as the clicker and answer through `response_url`.
+/// A button click: run its line as the clicker and answer through `response_url`. An account
+/// button's line comes from [`crate::actions::press`], which refuses (to the clicker alone,
+/// nothing run) an owner's button pressed by anyone but the owner or an admin.
 async fn click(slack: Arc<Slack>, payload: Value) {
     let action = &payload["actions"][0];
     let (Some(action_id), Some(value)) = (action["action_id"].as_str(), action["value"].as_str())
     else {
         return;
     };
-    let Some((line, in_channel)) = actions::line_for(action_id, value) else {
+    let Some(clicked) = actions::click(action_id, value) else {
         return;
     };
     let response_url = payload["response_url"].as_str().map(str::to_string);
     let Some((origin, actor)) = origin(&payload).and_then(|o| o.actor().map(|a| (o, a))) else {
         return;
     };
-    let (mut messages, pictures, public) = match refusal(&slack, &origin).await {
-        Some(refusal) => (vec![ephemeral(&refusal)], Vec::new(), false),
-        None => {
+    let refused = match refusal(&slack, &origin).await {
+        Some(refusal) => Err(Reply::error(refusal)),
+        None => match clicked {
+            actions::Click::Share(line) => Ok((line, true)),
+            actions::Click::Press(button, name) => {
+                crate::actions::press(&slack.app, &actor, button, &name).map(|line| (line, false))
+            }
+        },
+    };
+    let (mut messages, pictures, public) = match refused {
+        Err(refusal) => (payloads(&refusal, None, false), Vec::new(), false),
+        Ok((line, in_channel)) => {
             let reply = slack.execute(actor, line).await;
             let public = in_channel && !reply.is_error();
             (payloads(&reply, None, public), reply.pictures, public)

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use super::api::{ApiError, Resend};
 use super::{actions, pictures, Slack};
 use crate::render::slack::{render, MAX_BLOCKS};
-use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 
 /// The `event_type` of Steward's message metadata.
@@ -57,29 +56,23 @@ impl SlackPort {
             .await
     }
 
-    /// The messages of a post: rendered, buttons on reminders and escalations, marked.
+    /// The messages of a post: rendered, with the account buttons the post's kind carries
+    /// ([`crate::actions::post_buttons`]), marked.
     pub fn messages(&self, channel: &str, post: &Post) -> Vec<Value> {
         let mut messages = render(&post.reply);
-        if let Some((tenant, kind)) = parse_marker(&post.marker) {
-            if crate::actions::has_buttons(&kind) {
-                let names = match self.slack.app.store.book(&tenant) {
-                    Ok(book) => crate::actions::accounts_in(
-                        &post.reply,
-                        &book.read().unwrap_or_else(|p| p.into_inner()),
-                    ),
-                    Err(_) => Vec::new(),
-                };
-                let buttons = actions::post_buttons(&names);
-                if let Some(last) = messages.last_mut() {
-                    if last.blocks.len() + buttons.len() <= MAX_BLOCKS {
-                        last.blocks.extend(buttons);
-                    } else {
-                        let text = last.text.clone();
-                        messages.push(crate::render::slack::SlackMessage {
-                            text,
-                            blocks: buttons,
-                        });
-                    }
+        let accounts =
+            crate::actions::post_buttons(&self.slack.app.store, &post.marker, &post.reply);
+        let buttons = actions::post_blocks(&accounts);
+        if !buttons.is_empty() {
+            if let Some(last) = messages.last_mut() {
+                if last.blocks.len() + buttons.len() <= MAX_BLOCKS {
+                    last.blocks.extend(buttons);
+                } else {
+                    let text = last.text.clone();
+                    messages.push(crate::render::slack::SlackMessage {
+                        text,
+                        blocks: buttons,
+                    });
                 }
             }
         }
@@ -231,10 +224,9 @@ impl ChatPort for SlackPort {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn markers_name_tenant_and_kind() {
+        use crate::scheduler::parse_marker;
         let (tenant, kind) =
             parse_marker("steward:slack:E1:T1:renewals@C1:2026-03-02:1772442000").expect("valid");
         assert_eq!(

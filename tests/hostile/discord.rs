@@ -66,6 +66,10 @@ fn component_interaction() -> impl Strategy<Value = Value> {
         "steward:snooze:",
         "steward:renewed!:",
         "steward:snooze!:",
+        "steward:health:",
+        "steward:save-product-gap:",
+        "steward:expand-module:",
+        "steward:snooze14:",
         "",
     ]);
     (prefix, text::short_text(200)).prop_map(|(prefix, rest)| {
@@ -101,8 +105,16 @@ proptest! {
                 }
             }
             Ok(Interaction::Component(c)) => {
-                if let Click::Run { line, .. } = click(&c.data.custom_id) {
-                    let _ = parse(&line, today());
+                match click(&c.data.custom_id) {
+                    Click::Run { line, .. } => {
+                        let _ = parse(&line, today());
+                    }
+                    Click::Press { button, account, .. } => {
+                        let presser = steward::domain::person::UserId("U1".into());
+                        let line = button.line(&account, book().by_name(&account), book(), &presser);
+                        let _ = parse(&line, today());
+                    }
+                    _ => {}
                 }
             }
             Ok(_) | Err(_) => {}

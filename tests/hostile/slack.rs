@@ -54,9 +54,13 @@ fn slash_body() -> impl Strategy<Value = Vec<u8>> {
 fn interaction_body() -> impl Strategy<Value = Vec<u8>> {
     let action = prop::sample::select(vec![
         actions::SHARE,
-        actions::FOLLOWUP,
-        actions::RENEWED,
-        actions::SNOOZE,
+        "steward_followup",
+        "steward_renewed",
+        "steward_snooze",
+        "steward_health",
+        "steward_save-relationship",
+        "steward_expand-seat",
+        "steward_snooze14",
         "other",
     ]);
     let payload = (
@@ -137,8 +141,16 @@ proptest! {
             let _ = interact::origin(&payload).map(|o| o.actor());
             let action = &payload["actions"][0];
             if let (Some(id), Some(value)) = (action["action_id"].as_str(), action["value"].as_str()) {
-                if let Some((line, _)) = actions::line_for(id, value) {
-                    let _ = parse(&line, today());
+                match actions::click(id, value) {
+                    Some(actions::Click::Share(line)) => {
+                        let _ = parse(&line, today());
+                    }
+                    Some(actions::Click::Press(button, name)) => {
+                        let presser = steward::domain::person::UserId("U1".into());
+                        let line = button.line(&name, book().by_name(&name), book(), &presser);
+                        let _ = parse(&line, today());
+                    }
+                    None => {}
                 }
             }
             let _ = parse(&interact::account_add_line(&payload["view"]["state"]["values"]), today());

@@ -20,7 +20,10 @@ pub use formulas::{
     NPS_WINDOW_DAYS, TICKETS_LOOKBACK_DAYS, USAGE_WINDOW_DAYS,
 };
 pub use freshness::{Feed, Freshness};
-pub use indicators::{evaluate, Indicator, IndicatorInput, IndicatorKind, PersonUser};
+pub use indicators::{
+    evaluate, Indicator, IndicatorInput, IndicatorKind, PersonUser,
+    SNOOZE_DAYS as INDICATOR_SNOOZE_DAYS,
+};
 pub use merge::{merge, Merged, DATA_FED};
 pub use rollup::{DayRollup, Interner, NpsScore, RollupError, TicketChange};
 pub use seats::{seats_for_usage, SeatsTrait};

@@ -164,6 +164,18 @@ static ACTIVITY: Kind = Kind {
     ],
 };
 
+/// What an opportunity indicator recorded when it fired.
+static EXPANSION_SIGNAL: Kind = Kind {
+    noun: "expansion signal",
+    key: Key::Position,
+    fields: &[
+        f("indicator", "", Text),
+        q("cause", "cause", Text),
+        f("on", "on", Date),
+        f("figures", "", Text),
+    ],
+};
+
 static MEDDIC: Kind = Kind {
     noun: "MEDDIC element",
     key: Key::Position,
@@ -342,6 +354,16 @@ pub static TOP: Kind = Kind {
         ),
         f("activities", "activity", Records(&ACTIVITY)),
         f("opportunities", "expansion", Records(&OPPORTUNITY)),
+        f(
+            "expansion_signals",
+            "expansion signal",
+            Records(&EXPANSION_SIGNAL),
+        ),
+        f(
+            "indicators_snoozed_until",
+            "indicator messages snoozed until",
+            Date,
+        ),
         f("plan.goals", "goal", Records(&GOAL)),
         f("plan.metrics", "success metric", Records(&METRIC)),
         f("plan.risks", "risk", Records(&RISK)),
@@ -371,6 +393,7 @@ pub static TOP: Kind = Kind {
         f("fiscal_year_start", "fiscal year starts in", Month),
         f("subscriptions", "subscription", Records(&SUBSCRIPTION)),
         f("core_features", "core feature", Records(&FEATURE)),
+        f("muted_indicators", "muted indicators", Text),
     ],
 };
 

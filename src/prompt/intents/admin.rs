@@ -1,8 +1,9 @@
 //! Purpose: prompts for `/steward` (help, whoami, managers, owner aliases, time zone, currency,
-//! fiscal year), `/digest` (scheduled posts in this channel) and `/portfolio`.
+//! fiscal year, indicators), `/digest` (scheduled posts in this channel) and `/portfolio`.
 
 use super::{clarify, Outcome, Reader};
 use crate::domain::schedule::parse_zone;
+use crate::domain::signals::IndicatorKind;
 use crate::prompt::dates::count_unit;
 use crate::prompt::line::Line;
 use crate::prompt::people::{new_name, quoted};
@@ -97,6 +98,9 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
                 .opt("manager", format!("@{}", manager.1)),
         );
     }
+    if p.any(&["indicator", "indicators"]) {
+        return indicators(r);
+    }
     if p.has("crm") && !r.mentions.is_empty() {
         let alias = quoted(p.text)
             .map(str::to_string)
@@ -108,6 +112,39 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
         );
     }
     None
+}
+
+/// `mute the usage drop indicator`, `unmute seat ceiling indicators`, `which indicators are
+/// muted?`, `snooze Acme's indicators`.
+fn indicators(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if p.any(&["snooze", "pause", "hold"]) {
+        return line(Line::on("health", "snooze"));
+    }
+    let kind = IndicatorKind::ALL
+        .into_iter()
+        .find(|k| p.has_phrase(k.name()) || p.has(k.key()));
+    let action = if p.any(&["unmute", "unsilence", "resume"]) {
+        "unmute"
+    } else if p.any(&["mute", "silence", "stop"]) {
+        "mute"
+    } else {
+        return line(Line::new("steward", "indicator").arg("list"));
+    };
+    match kind {
+        Some(kind) => line(
+            Line::new("steward", "indicator")
+                .arg(action)
+                .quoted(kind.name()),
+        ),
+        None => Some(clarify(
+            format!(
+                "Which indicator should I {action}? {}.",
+                IndicatorKind::names()
+            ),
+            vec![format!("/steward indicator {action} \"usage drop\"")],
+        )),
+    }
 }
 
 /// Which scheduled post a prompt is about.

@@ -41,6 +41,9 @@ use super::rollup::{DayRollup, Interner};
 use crate::domain::email::Email;
 use crate::domain::stakeholder::{Influence, Role, Stakeholder};
 
+/// Days *Snooze 14 days* holds an account's indicator messages (`/health snooze`).
+pub const SNOOZE_DAYS: i64 = 14;
+
 /// The seven indicators, in the order they are listed.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -106,6 +109,17 @@ impl IndicatorKind {
         IndicatorKind::ALL.into_iter().find(|k| k.key() == key)
     }
 
+    /// Every name people use, in order: what an unknown name is answered with.
+    pub fn names() -> String {
+        IndicatorKind::ALL.map(IndicatorKind::name).join(", ")
+    }
+
+    /// The kind a cause belongs to (`champion-inactive:Jane Doe` → champion inactive).
+    pub fn of_cause(cause: &str) -> Option<IndicatorKind> {
+        let key = cause.split(':').next().unwrap_or_default();
+        IndicatorKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// A risk (the owner may start a save play) rather than an opportunity (log an expansion).
     pub fn is_risk(self) -> bool {
         !matches!(
@@ -125,6 +139,10 @@ pub struct Indicator {
     /// The figures behind it, e.g. `weekly active users 42 → 29, −31 %, 2026-11-16 →
     /// 2026-11-23`.
     pub figures: String,
+    /// The first day of the recompute that found the cause live, kept while it lasts (the
+    /// Monday digest counts the new ones); `None` as [`evaluate`] returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
 }
 
 impl Indicator {
@@ -133,6 +151,7 @@ impl Indicator {
             kind,
             cause: kind.key().to_string(),
             figures,
+            since: None,
         }
     }
 
@@ -141,6 +160,7 @@ impl Indicator {
             kind,
             cause: format!("{}:{}", kind.key(), person.name),
             figures,
+            since: None,
         }
     }
 }
