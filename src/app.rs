@@ -281,6 +281,24 @@ impl DataFeed for StoreAudit<'_> {
         crate::feed::reading(self.0, &tenant_data, book, account, day).map_err(|e| e.to_string())
     }
 
+    fn usage_weeks(
+        &self,
+        book: &Book,
+        account: &crate::domain::account::Account,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::domain::signals::ActiveWeek>, String> {
+        crate::feed::usage_weeks(self.0, &book.tenant, account.id, day).map_err(|e| e.to_string())
+    }
+
+    fn usage_movers(
+        &self,
+        book: &Book,
+        day: NaiveDate,
+        n: usize,
+    ) -> Result<Vec<crate::domain::signals::Mover<AccountId>>, String> {
+        crate::feed::usage_movers(self.0, book, day, n).map_err(|e| e.to_string())
+    }
+
     fn intake(
         &self,
         tenant: &TenantId,

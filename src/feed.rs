@@ -4,20 +4,22 @@
 //! `tick` that finds it due and not yet done), one snapshot per account whose signals changed,
 //! so history, *declining*, escalations, at-risk lists and digests move on their own; and the
 //! risk and opportunity indicators live that day, kept on the account for the scheduler.
+//! Also the weekly active users `/health show` charts and the digest's usage movers.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::account::Account;
+use crate::domain::account::{Account, AccountId};
 use crate::domain::book::{Book, Change};
 use crate::domain::expansion::ExpansionSignal;
 use crate::domain::health::{Signals, Snapshot};
 use crate::domain::person::UserId;
 use crate::domain::signals::{
-    evaluate, merge, seats_for_usage, DataSignals, DayRollup, Freshness, Indicator, IndicatorInput,
-    IndicatorKind, Interner, Merged, PersonUser,
+    evaluate, merge, movers, seats_for_usage, week_over_week, weekly_active_users, ActiveWeek,
+    DataSignals, DayRollup, Freshness, Indicator, IndicatorInput, IndicatorKind, Interner, Merged,
+    Mover, PersonUser, CHART_WEEKS,
 };
 use crate::domain::tenant::TenantId;
 use crate::store::ledger::PostState;
@@ -44,6 +46,8 @@ pub struct Reading {
     pub merged: Merged,
     /// The risk and opportunity indicators live on the day.
     pub indicators: Vec<Indicator>,
+    /// The seats usage is measured against.
+    pub seats: Option<u32>,
 }
 
 /// What the recompute needs of a tenant besides its accounts: the core features' event
@@ -120,7 +124,39 @@ fn reading_of(
         fresh,
         merged,
         indicators,
+        seats,
     })
+}
+
+/// An account's weekly active users of the 12 weeks to `day`, oldest first; empty when no
+/// data arrived for it. Only reads: `/health show` charts it.
+pub fn usage_weeks(
+    store: &Store,
+    tenant: &TenantId,
+    account: AccountId,
+    day: NaiveDate,
+) -> Result<Vec<ActiveWeek>, StoreError> {
+    let rollups = store.rollups(tenant, account)?;
+    Ok(weekly_active_users(&rollups, day, CHART_WEEKS))
+}
+
+/// The `n` active accounts of the book whose weekly active users changed most from the week
+/// before the 7 days to `day` to those 7 days (see [`movers`]). Reads every account's
+/// rollups: the Monday digest calls it once a week.
+pub fn usage_movers(
+    store: &Store,
+    book: &Book,
+    day: NaiveDate,
+    n: usize,
+) -> Result<Vec<Mover<AccountId>>, StoreError> {
+    let mut changes = Vec::new();
+    for account in book.active() {
+        let rollups = store.rollups(&book.tenant, account.id)?;
+        if let Some((before, after)) = week_over_week(&rollups, day) {
+            changes.push((account.id, before, after));
+        }
+    }
+    Ok(movers(changes, n))
 }
 
 /// The day whose recompute is due at `now`: today once it is 00:30, else yesterday.

@@ -10,10 +10,12 @@
 //!   indicators).
 //! - [`scheduler`]: when posts are due, exactly once, through the `ChatPort`.
 //! - [`reply`]: the neutral reply; [`render`] turns it into text (and later Block Kit, embeds).
-//! - [`picture`]: health trend, power grid, renewal timeline — data → scene → PNG, in-process.
+//! - [`picture`]: health trend, weekly active users, power grid, renewal timeline — data →
+//!   scene → PNG, in-process.
 //! - [`ingest`]: the events API (Segment's HTTP Tracking API) — routes, write keys, limits,
 //!   bodies and messages → typed facts or the reason each is skipped.
-//! - [`feed`]: health fed by received data — an account's data signals, the daily recompute.
+//! - [`feed`]: health fed by received data — an account's data signals, the daily recompute,
+//!   weekly active users and the week's usage movers.
 //! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
 //!   backend trait (sled today).
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord, and who
@@ -32,7 +34,8 @@
 //!   `commands/`.
 //! - [`prompt`]: conversational prompts → the same command lines (offline, deterministic).
 //! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out.
-//! - [`demo`]: the sample portfolio of `steward console --demo`.
+//! - [`demo`]: the sample portfolio of `steward console --demo`, with 90 days of generated
+//!   product events.
 //! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
 
 pub mod actions;

@@ -1,7 +1,12 @@
 //! Health fed by received data, end to end below HTTP: events stored for a tenant, the daily
 //! recompute run by the scheduler at each simulated day's tick, the score falling from green
 //! to red with one escalation, hand-set values standing until newer data, and `/health show`
-//! naming each signal's source. Time is always an argument; nothing sleeps.
+//! naming each signal's source. Time is always an argument; nothing sleeps. Weekly active
+//! users — the chart of `/health show` and the digest's movers — are in
+//! `health_from_data/usage.rs`.
+
+#[path = "health_from_data/usage.rs"]
+mod usage;
 
 use std::sync::Mutex;
 

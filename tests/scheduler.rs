@@ -427,16 +427,22 @@ async fn a_simulated_month_posts_every_period_once_at_its_local_time_across_dst(
     }
     assert_eq!(runs, 35 * 96 + 1);
     // The demo's red account escalates by direct message to its owner (no manager, no
-    // admins, no escalations channel); the rest are the three subscriptions' posts.
-    let (escalations, posts): (Vec<Delivered>, Vec<Delivered>) = port
-        .delivered()
-        .into_iter()
-        .partition(|p| p.marker.starts_with("steward:tenant-a:escalations@dm:"));
+    // admins, no escalations channel), and the indicators its events show reach the owners
+    // the same way; the rest are the three subscriptions' posts.
+    let (direct, posts): (Vec<Delivered>, Vec<Delivered>) =
+        port.delivered().into_iter().partition(|p| {
+            p.marker.starts_with("steward:tenant-a:escalations@dm:")
+                || p.marker.starts_with("steward:tenant-a:indicators@dm:")
+        });
     assert!(
-        escalations
+        direct.iter().all(|p| matches!(p.target, Target::Direct(_))),
+        "{direct:#?}"
+    );
+    assert!(
+        direct
             .iter()
-            .all(|p| matches!(p.target, Target::Direct(_))),
-        "{escalations:#?}"
+            .any(|p| p.text.contains("Risk indicator for Globex: usage drop")),
+        "the demo's usage drop reaches Globex's owner: {direct:#?}"
     );
 
     // No marker twice, and nothing but the three subscriptions posted.

@@ -81,7 +81,7 @@ pub fn handle(command: &DigestCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
                 Reply::new().heading("Scheduled posts").bullets(rows),
             ))
         }
-        DigestCommand::Preview { kind } => Ok(Outcome::read(preview(*kind, ctx, book))),
+        DigestCommand::Preview { kind } => Ok(Outcome::read(preview(*kind, ctx, book)?)),
     }
 }
 
@@ -103,9 +103,18 @@ fn describe(sub: &Subscription, ctx: &Ctx) -> String {
     )
 }
 
-fn preview(kind: PostKind, ctx: &Ctx, book: &Book) -> Reply {
-    match kind {
-        PostKind::Weekly => jobs::weekly::build(book, ctx.now, ctx.today, &[]),
+fn preview(kind: PostKind, ctx: &Ctx, book: &Book) -> Result<Reply, DomainError> {
+    Ok(match kind {
+        PostKind::Weekly => {
+            let week_end = jobs::weekly::movers_week_end(ctx.today);
+            let movers = ctx
+                .data
+                .usage_movers(book, week_end, jobs::weekly::MOVERS)
+                .map_err(|e| {
+                    DomainError::Refused(format!("received data could not be read: {e}"))
+                })?;
+            jobs::weekly::build(book, ctx.now, ctx.today, &[], &movers)
+        }
         PostKind::Standup => jobs::standup::build(book, ctx.now),
         PostKind::Renewals => jobs::renewals::build(book, ctx.today, None).unwrap_or_else(|| {
             Reply::text(
@@ -126,5 +135,5 @@ fn preview(kind: PostKind, ctx: &Ctx, book: &Book) -> Reply {
                     .bullets(live)
             }
         }
-    }
+    })
 }

@@ -1,7 +1,7 @@
 //! Purpose: `/health` — record signals (merged, snapshotted, each noted as set by hand) and
 //! show the score computed for now (received data merged in), its breakdown saying where each
 //! signal came from (events with their figures, `/health set` by whom, the plan's metrics),
-//! and the trend.
+//! the trend, and the weekly active users of the last 12 weeks (in words and as a chart).
 
 use chrono::Duration;
 
@@ -16,9 +16,10 @@ use crate::domain::health::{
     effective, is_declining, shown_score, Band, Category, Health, RoiSource, Signals, Snapshot,
     Source,
 };
+use crate::domain::money::group_thousands;
 use crate::domain::signals::INDICATOR_SNOOZE_DAYS;
 use crate::feed::Reading;
-use crate::picture::{HealthTrend, Picture};
+use crate::picture::{HealthTrend, Picture, WeeklyUsers};
 use crate::reply::{b, t, Reply, Span};
 
 /// How far back `/health show` draws the trend.
@@ -33,9 +34,19 @@ pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
             let reading = ctx.data.reading(book, account, ctx.today).map_err(|e| {
                 DomainError::Refused(format!("received data could not be read: {e}"))
             })?;
+            let weeks = ctx
+                .data
+                .usage_weeks(book, account, ctx.today)
+                .map_err(|e| {
+                    DomainError::Refused(format!("received data could not be read: {e}"))
+                })?;
+            let seats = reading.as_ref().and_then(|r| r.seats);
+            let users = WeeklyUsers::of(&account.name, ctx.today, weeks, seats);
             let trend = HealthTrend::of(account, ctx.today).map(Picture::HealthTrend);
             Ok(Outcome::read(
-                show(account, reading.as_ref(), ctx, book).picture(trend),
+                show(account, reading.as_ref(), users.as_ref(), ctx, book)
+                    .picture(trend)
+                    .picture(users.map(Picture::WeeklyUsers)),
             ))
         }
     }
@@ -158,7 +169,13 @@ fn given(update: &Signals) -> impl Iterator<Item = Category> + '_ {
     })
 }
 
-fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx, book: &Book) -> Reply {
+fn show(
+    account: &Account,
+    reading: Option<&Reading>,
+    users: Option<&WeeklyUsers>,
+    ctx: &Ctx,
+    book: &Book,
+) -> Reply {
     // Computed for now: the recorded signals with the data received so far merged in.
     let (recorded, sources) = match reading {
         Some(r) => (r.merged.signals, &r.merged.sources),
@@ -170,10 +187,12 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx, book: &Book) ->
         .heading(format!("Health — {}", account.name))
         .para(vec![t("Score: "), b(present::health(&health))]);
     if health.score.is_none() {
-        let reply = reply.line(format!(
-            "No signals recorded yet. Record them with `/health set \"{}\" usage:85 adoption:3 nps:9 tickets:decreasing roi:92`.",
-            account.name
-        ));
+        let reply = reply
+            .line(format!(
+                "No signals recorded yet. Record them with `/health set \"{}\" usage:85 adoption:3 nps:9 tickets:decreasing roi:92`.",
+                account.name
+            ))
+            .note(users.map(weekly_line));
         return indicators(reply, account, reading, ctx, book);
     }
     let rows = health
@@ -211,6 +230,7 @@ fn show(account: &Account, reading: Option<&Reading>, ctx: &Ctx, book: &Book) ->
         };
         reply = reply.line(format!("Trend (90 days{recorded}): {}", trend.join(" → ")));
     }
+    reply = reply.note(users.map(weekly_line));
     reply = indicators(reply, account, reading, ctx, book);
     if is_declining(&account.health, ctx.now) {
         reply = reply.line("⚠ Declining: down 15+ points or a worse band within 30 days.");
@@ -261,6 +281,30 @@ fn indicators(
         ));
     }
     reply
+}
+
+/// `Weekly active users (12 weeks to 2026-03-02): 46 → 47 → … → 44 of 50 seats.` — the
+/// chart's figures in words.
+fn weekly_line(users: &WeeklyUsers) -> String {
+    let last = users.weeks.len().saturating_sub(1);
+    let counts: Vec<String> = users
+        .weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last {
+                users.of_seats(w.users)
+            } else {
+                group_thousands(w.users as u64)
+            }
+        })
+        .collect();
+    format!(
+        "Weekly active users ({} to {}): {}.",
+        users.span(),
+        users.today,
+        counts.join(" → ")
+    )
 }
 
 /// Where a signal's value came from: the figures behind data, or who set it by hand and when

@@ -47,8 +47,9 @@ pub trait AuditLog {
     ) -> Result<AuditPage, String>;
 }
 
-/// Reads received data: an account's data-fed health (the other thing handlers need that
-/// is not in the book), and the tenant's intake for `/steward ingest status`.
+/// Reads received data: an account's data-fed health and weekly active users (the other
+/// things handlers need that are not in the book), the usage movers of a week, and the
+/// tenant's intake for `/steward ingest status`.
 pub trait DataFeed {
     /// The account's data-fed health as of `day`; `None` when no data ever arrived for it.
     fn reading(
@@ -57,6 +58,24 @@ pub trait DataFeed {
         account: &Account,
         day: NaiveDate,
     ) -> Result<Option<crate::feed::Reading>, String>;
+
+    /// The account's weekly active users of the 12 weeks to `day`, oldest first; empty when
+    /// no data arrived for it.
+    fn usage_weeks(
+        &self,
+        book: &Book,
+        account: &Account,
+        day: NaiveDate,
+    ) -> Result<Vec<crate::domain::signals::ActiveWeek>, String>;
+
+    /// The `n` accounts whose weekly active users changed most from the week before the 7
+    /// days to `day` to those 7 days.
+    fn usage_movers(
+        &self,
+        book: &Book,
+        day: NaiveDate,
+        n: usize,
+    ) -> Result<Vec<crate::domain::signals::Mover<AccountId>>, String>;
 
     /// What the events API received for the tenant up to `now`.
     fn intake(

@@ -1,12 +1,13 @@
 //! Purpose: the Monday digest — renewals in the next 120 days by stage, health changes and
 //! red accounts, single-threaded accounts, high-risk competitors, open indicators (see
-//! [`super::indicators::digest`]), the expansion pipeline, what is due this week, stale
-//! inputs, and undelivered posts. A quiet week says so in one line.
+//! [`super::indicators::digest`]), the week's biggest usage movers, the expansion pipeline,
+//! what is due this week, stale inputs, and undelivered posts. A quiet week says so in one
+//! line.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{account_line, Section};
-use crate::domain::account::Account;
+use crate::domain::account::{Account, AccountId};
 use crate::domain::book::Book;
 use crate::domain::expansion::open_value;
 use crate::domain::health::{is_declining, Band, Health};
@@ -14,6 +15,7 @@ use crate::domain::money::Money;
 use crate::domain::qbr::overdue_days;
 use crate::domain::renewal::Stage;
 use crate::domain::saveplay::{Milestone, MilestoneState};
+use crate::domain::signals::Mover;
 use crate::domain::stakeholder::Role;
 use crate::handlers::present;
 use crate::picture::{Picture, RenewalTimeline};
@@ -30,8 +32,24 @@ const STAGES: [Stage; 6] = [
     Stage::T120,
 ];
 
-/// `undelivered`: posts dropped since the last digest, as "1 post could not be delivered to #x".
-pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[String]) -> Reply {
+/// How many usage movers the digest names.
+pub const MOVERS: usize = 3;
+
+/// The last day of the week whose usage movers the digest names: yesterday, the last whole
+/// day, so a Monday digest compares the last two weeks Monday to Sunday.
+pub fn movers_week_end(today: NaiveDate) -> NaiveDate {
+    today - Duration::days(1)
+}
+
+/// `undelivered`: posts dropped since the last digest, as "1 post could not be delivered to #x";
+/// `movers`: the week's biggest usage movers (see [`movers_week_end`]).
+pub fn build(
+    book: &Book,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    undelivered: &[String],
+    movers: &[Mover<AccountId>],
+) -> Reply {
     let week_ago = now - Duration::days(7);
     let week_end = today + Duration::days(7);
     let mut by_stage: Vec<(Stage, Section)> =
@@ -138,7 +156,8 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
         && whitespace == 0
         && due.is_empty()
         && stale.is_empty()
-        && indicators.is_none();
+        && indicators.is_none()
+        && movers.is_empty();
     if quiet {
         reply = reply.line("Quiet week: no renewals in the next 120 days, nothing red, declining or single-threaded, nothing due.");
     }
@@ -168,6 +187,22 @@ pub fn build(book: &Book, now: DateTime<Utc>, today: NaiveDate, undelivered: &[S
     }
     if let Some((title, lines)) = indicators {
         reply = reply.line(title).bullets(lines);
+    }
+    let movers: Vec<Line> = movers
+        .iter()
+        .filter_map(|m| {
+            let a = book.account(m.key)?;
+            Some(account_line(
+                book,
+                a,
+                format!("weekly active users {}", m.figures()),
+            ))
+        })
+        .collect();
+    if !movers.is_empty() {
+        reply = reply
+            .line("Biggest usage movers (weekly active users, the last 7 days vs the 7 before):")
+            .bullets(movers);
     }
     if whitespace > 0 {
         top_open.sort_by_key(|a| std::cmp::Reverse(open_value(a)));

@@ -4,13 +4,14 @@
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 
-use super::{HealthTrend, Picture, PowerGrid, RenewalTimeline};
+use super::{HealthTrend, Picture, PowerGrid, RenewalTimeline, WeeklyUsers};
 use crate::domain::account::{Account, AccountId};
 use crate::domain::health::{Signals, Snapshot, TicketTrend};
 use crate::domain::money::Money;
+use crate::domain::signals::ActiveWeek;
 use crate::domain::stakeholder::{Influence, Role, Sentiment, Stakeholder};
 
-/// The three examples, each with the file name README uses for it.
+/// The four examples, each with the file name README uses for it.
 pub fn examples() -> Vec<(&'static str, Picture)> {
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
     let acme = acme(today);
@@ -19,12 +20,29 @@ pub fn examples() -> Vec<(&'static str, Picture)> {
     if let Some(trend) = HealthTrend::of(&acme, today) {
         out.push(("health-trend.png", Picture::HealthTrend(trend)));
     }
+    if let Some(weekly) = WeeklyUsers::of(&acme.name, today, acme_weeks(today), acme.seats) {
+        out.push(("weekly-users.png", Picture::WeeklyUsers(weekly)));
+    }
     if let Some(grid) = PowerGrid::of(&acme) {
         out.push(("power-grid.png", Picture::PowerGrid(grid)));
     }
     let timeline = RenewalTimeline::of(&book, today);
     out.push(("renewal-timeline.png", Picture::RenewalTimeline(timeline)));
     out
+}
+
+/// Acme Corp's weekly active users: steady, a dip as the tickets climbed, then back.
+fn acme_weeks(today: NaiveDate) -> Vec<ActiveWeek> {
+    [46, 47, 45, 46, 44, 41, 36, 31, 33, 38, 42, 44]
+        .into_iter()
+        .rev()
+        .enumerate()
+        .map(|(k, users)| ActiveWeek {
+            last_day: today - Duration::days(7 * k as i64),
+            users,
+        })
+        .rev()
+        .collect()
 }
 
 fn account(id: u64, name: &str, arr: u64, renewal: NaiveDate, today: NaiveDate) -> Account {
@@ -49,6 +67,7 @@ fn signals(usage: f64, adoption: u32, nps: u8, tickets: TicketTrend, roi: f64) -
 fn acme(today: NaiveDate) -> Account {
     use TicketTrend::*;
     let mut acme = account(1, "Acme Corp", 250_000, today + Duration::days(100), today);
+    acme.seats = Some(50);
     let readings = [
         (88, signals(92.0, 4, 9, Zero, 95.0)),
         (74, signals(88.0, 4, 9, Decreasing, 93.0)),
@@ -149,7 +168,12 @@ mod tests {
         let names: Vec<&str> = examples.iter().map(|(name, _)| *name).collect();
         assert_eq!(
             names,
-            ["health-trend.png", "power-grid.png", "renewal-timeline.png"]
+            [
+                "health-trend.png",
+                "weekly-users.png",
+                "power-grid.png",
+                "renewal-timeline.png"
+            ]
         );
         for (_, picture) in &examples {
             assert!(!picture.png().is_empty());

@@ -1,5 +1,6 @@
-//! Purpose: pictures replies carry — health trend, power grid, renewal timeline — drawn
-//! in-process to PNG, with fonts compiled in (no system fonts, browser or font files).
+//! Purpose: pictures replies carry — health trend, weekly active users, power grid, renewal
+//! timeline — drawn in-process to PNG, with fonts compiled in (no system fonts, browser or
+//! font files).
 //!
 //! Two steps, so tests need no pixels: domain data → [`Scene`] (positions, colours, text:
 //! one file per picture) and Scene → PNG (`raster`, one rasterizer for all).
@@ -16,17 +17,20 @@ pub mod power_grid;
 mod raster;
 pub mod renewal_timeline;
 pub mod scene;
+pub mod weekly_users;
 
 pub use examples::examples;
 pub use health_trend::HealthTrend;
 pub use power_grid::PowerGrid;
 pub use renewal_timeline::RenewalTimeline;
 pub use scene::Scene;
+pub use weekly_users::WeeklyUsers;
 
 /// A picture a reply carries: the data to draw, not yet drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Picture {
     HealthTrend(HealthTrend),
+    WeeklyUsers(WeeklyUsers),
     PowerGrid(PowerGrid),
     RenewalTimeline(RenewalTimeline),
 }
@@ -36,6 +40,7 @@ impl Picture {
     pub fn file_name(&self) -> String {
         match self {
             Picture::HealthTrend(t) => format!("health-trend-{}.png", slug(&t.account)),
+            Picture::WeeklyUsers(w) => format!("weekly-users-{}.png", slug(&w.account)),
             Picture::PowerGrid(g) => format!("power-grid-{}.png", slug(&g.account)),
             Picture::RenewalTimeline(t) => format!("renewal-timeline-{}.png", t.today),
         }
@@ -45,6 +50,7 @@ impl Picture {
     pub fn title(&self) -> String {
         match self {
             Picture::HealthTrend(t) => t.title(),
+            Picture::WeeklyUsers(w) => w.title(),
             Picture::PowerGrid(g) => g.title(),
             Picture::RenewalTimeline(t) => t.title(),
         }
@@ -54,6 +60,7 @@ impl Picture {
     pub fn alt_text(&self) -> String {
         match self {
             Picture::HealthTrend(t) => t.alt_text(),
+            Picture::WeeklyUsers(w) => w.alt_text(),
             Picture::PowerGrid(g) => g.alt_text(),
             Picture::RenewalTimeline(t) => t.alt_text(),
         }
@@ -62,6 +69,7 @@ impl Picture {
     pub fn scene(&self) -> Scene {
         match self {
             Picture::HealthTrend(t) => t.scene(),
+            Picture::WeeklyUsers(w) => w.scene(),
             Picture::PowerGrid(g) => g.scene(),
             Picture::RenewalTimeline(t) => t.scene(),
         }

@@ -7,10 +7,11 @@ use proptest::prelude::*;
 use super::health_trend::TrendPoint;
 use super::power_grid::GridPerson;
 use super::renewal_timeline::Renewal;
-use super::{HealthTrend, Picture, PowerGrid, RenewalTimeline};
+use super::{HealthTrend, Picture, PowerGrid, RenewalTimeline, WeeklyUsers};
 use crate::domain::account::{Account, AccountId};
 use crate::domain::health::{score, Band, Signals, TicketTrend};
 use crate::domain::money::Money;
+use crate::domain::signals::ActiveWeek;
 use crate::domain::stakeholder::{Influence, Role, Sentiment, Stakeholder};
 
 pub fn day(month: u32, d: u32) -> NaiveDate {
@@ -132,9 +133,28 @@ fn any_timeline() -> impl Strategy<Value = RenewalTimeline> {
         })
 }
 
+fn any_weekly() -> impl Strategy<Value = WeeklyUsers> {
+    let week = (-30i64..200, any::<usize>()).prop_map(|(back, users)| ActiveWeek {
+        last_day: day(3, 2) - Duration::days(back),
+        users,
+    });
+    (
+        any_name(),
+        prop::collection::vec(week, 0..20),
+        any::<Option<u32>>(),
+    )
+        .prop_map(|(account, weeks, seats)| WeeklyUsers {
+            account,
+            today: day(3, 2),
+            weeks,
+            seats,
+        })
+}
+
 pub fn any_picture() -> impl Strategy<Value = Picture> {
     prop_oneof![
         any_trend().prop_map(Picture::HealthTrend),
+        any_weekly().prop_map(Picture::WeeklyUsers),
         any_grid().prop_map(Picture::PowerGrid),
         any_timeline().prop_map(Picture::RenewalTimeline),
     ]

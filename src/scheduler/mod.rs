@@ -343,7 +343,16 @@ impl Scheduler<'_> {
                         counts.push((subscription, period));
                     }
                 }
-                Some(jobs::weekly::build(book, now, period, &undelivered))
+                let week_end = jobs::weekly::movers_week_end(period);
+                let movers =
+                    feed::usage_movers(&self.app.store, book, week_end, jobs::weekly::MOVERS)?;
+                Some(jobs::weekly::build(
+                    book,
+                    now,
+                    period,
+                    &undelivered,
+                    &movers,
+                ))
             }
             PostKind::Standup => Some(jobs::standup::build(book, now)),
             PostKind::Renewals => {

@@ -315,6 +315,7 @@ fn run(smoke: bool) {
             now,
             now.date_naive(),
             &[],
+            &[],
         ));
     });
     let digest_p50 = report("weekly digest (build)", Duration::from_millis(50), digest);

@@ -155,3 +155,68 @@ async fn a_scheduled_post_is_followed_by_its_picture_in_the_channel() {
     h.fake.assert_clean();
     h.stop().await;
 }
+
+#[tokio::test]
+async fn health_show_with_received_events_shows_the_weekly_users_chart_beside_the_trend() {
+    logs();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let h = Harness::start(
+        &dir.path().join("db"),
+        Fake::start().await,
+        Options::default(),
+    )
+    .await;
+    h.command(
+        "U1",
+        "/account",
+        "add \"Acme Corp\" arr:50k renewal:+100d seats:10",
+    )
+    .await;
+    h.command("U1", "/health", "set \"Acme Corp\" nps:9").await;
+    // Two weeks of 4 users a day, received as the events API would store them.
+    let now = Utc::now();
+    let batch: Vec<Value> = (0..14)
+        .flat_map(|back| {
+            (0..4).map(move |u| {
+                json!({"type": "track", "userId": format!("u{u}"), "event": "Report Created",
+                       "context": {"groupId": "Acme Corp"},
+                       "timestamp": (now - chrono::Duration::days(back)).to_rfc3339()})
+            })
+        })
+        .collect();
+    let body = json!({ "batch": batch }).to_string();
+    let parsed = steward::ingest::parse_batch(body.as_bytes(), now).expect("a batch");
+    let delivery = steward::store::ingest::Delivery {
+        messages: &parsed.accepted,
+        rejected: parsed.skipped_by_reason(),
+        received: now,
+        zone: chrono_tz::Tz::UTC,
+        key: None,
+    };
+    let tenant = steward::domain::tenant::TenantId::parse("slack:T1").expect("a tenant");
+    let receipt = h.app.store.ingest(&tenant, &delivery).expect("stored");
+    assert_eq!(receipt.accepted, 56);
+
+    let answer = h.command("U1", "/health", "show \"Acme Corp\"").await;
+    let text = answer.to_string();
+    assert!(text.contains("Weekly active users (2 weeks to "), "{text}");
+    let tickets = h.fake.wait_for("files.getUploadURLExternal", 2).await;
+    let mut names: Vec<&str> = tickets
+        .iter()
+        .filter_map(|t| t["filename"].as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["health-trend-acme-corp.png", "weekly-users-acme-corp.png"]
+    );
+    // Both shown privately in one message, the chart's words as its alt text.
+    let shown = h.fake.wait_for("response_url", 1).await;
+    let blocks = shown[0]["blocks"].as_array().expect("blocks");
+    assert_eq!(blocks.len(), 2, "{}", shown[0]);
+    assert!(blocks.iter().any(|b| b["alt_text"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("Weekly active users of Acme Corp"))));
+    h.fake.assert_clean();
+    h.stop().await;
+}

@@ -113,16 +113,22 @@ fn has_data(rollups: &[DayRollup], day: NaiveDate) -> bool {
     rollups.iter().any(|r| r.day <= day)
 }
 
+/// Distinct users active (a track, page or screen event) in the `days` days ending with
+/// `day`: usage's count over 7 days, the weekly active users of [`super::weeks`].
+pub(super) fn active_users(rollups: &[DayRollup], day: NaiveDate, days: u64) -> usize {
+    window(rollups, day, days)
+        .flat_map(DayRollup::active_users)
+        .collect::<BTreeSet<u32>>()
+        .len()
+}
+
 /// 100 × distinct users active (track/page/screen) in `(d-7d, d]` ÷ seats, capped at 100;
 /// unknown without seats (or with 0 seats) and without any data.
 pub fn usage(rollups: &[DayRollup], day: NaiveDate, seats: Option<u32>) -> Reading<f64> {
     if !has_data(rollups, day) {
         return Reading::unknown(no_data(day));
     }
-    let active: BTreeSet<u32> = window(rollups, day, USAGE_WINDOW_DAYS)
-        .flat_map(DayRollup::active_users)
-        .collect();
-    let n = active.len();
+    let n = active_users(rollups, day, USAGE_WINDOW_DAYS);
     let window = format!("in the {USAGE_WINDOW_DAYS} days to {day}");
     match seats.filter(|&s| s > 0) {
         None => Reading::unknown(format!(

@@ -3,8 +3,10 @@
 //! [`Interner`] tables), the usage, adoption, tickets and NPS formulas over a window of
 //! rollups for a day, each with the figures behind it, how recent each kind of data is
 //! ([`Freshness`]), how data-fed values meet hand-set ones ([`merge()`]), the intake
-//! counts `/steward ingest status` shows ([`IntakeCounts`]), and the seven risk and
-//! opportunity indicators live on a day ([`evaluate`]). Pure: days and times are arguments.
+//! counts `/steward ingest status` shows ([`IntakeCounts`]), the seven risk and opportunity
+//! indicators live on a day ([`evaluate`]), and weekly active users over the weeks — the
+//! 12-week chart's series and the digest's movers ([`weekly_active_users`], [`movers`]).
+//! Pure: days and times are arguments.
 
 mod counts;
 mod formulas;
@@ -13,6 +15,7 @@ mod indicators;
 mod merge;
 mod rollup;
 mod seats;
+mod weeks;
 
 pub use counts::{IntakeCounts, IntakeStatus, Unmatched};
 pub use formulas::{
@@ -27,6 +30,7 @@ pub use indicators::{
 pub use merge::{merge, Merged, DATA_FED};
 pub use rollup::{DayRollup, Interner, NpsScore, RollupError, TicketChange};
 pub use seats::{seats_for_usage, SeatsTrait};
+pub use weeks::{movers, week_over_week, weekly_active_users, ActiveWeek, Mover, CHART_WEEKS};
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 use super::{History, Indicator, IndicatorKind, PersonUser};
 use crate::domain::signals::rollup::DayRollup;
+use crate::domain::signals::weeks::change_percent;
 use crate::domain::stakeholder::Role;
 
 /// Weekly active users count the last 7 days.
@@ -72,8 +73,7 @@ pub(super) fn usage_drop(h: &History, recent: &RecentUsers) -> Option<Indicator>
     if before < DROP_MIN_BEFORE || this_week * 100 >= before * DROP_KEEPS_PERCENT {
         return None;
     }
-    // Rounded half up in integers: ⌊(200·fall + before) / 2·before⌋.
-    let fall = (200 * (before - this_week) + before) / (2 * before);
+    let fall = change_percent(before, this_week)?.unsigned_abs();
     Some(Indicator::new(
         IndicatorKind::UsageDrop,
         format!(
