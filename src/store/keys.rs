@@ -19,7 +19,8 @@
 //! t\0{tenant}\0in\0email\0{user:08x}          a user's e-mail from identify traits
 //! t\0{tenant}\0in\0roll\0{account:016x}\0{day}  an account's day rollup (DayRollup bytes)
 //! t\0{tenant}\0in\0fresh\0{account:016x}      the newest event of each kind for an account
-//! t\0{tenant}\0in\0msg\0{week:08x}\0{sha256[..16]}  a message id received that week (de-duplication)
+//! t\0{tenant}\0in\0msg\0{week:08x}\0{sha256[..16]}  a message id received that week (de-duplication; kept in Backend::message_ids)
+//! t\0{tenant}\0in\0pending\0{seq:016x}     a request's message ids, committed with its rollups, until copied there
 //! t\0{tenant}\0in\0count\0{hour}              the hour's counts of accepted and rejected events
 //! t\0{tenant}\0in\0unmatched\0{id}            an id no account matched, with its count
 //! t\0{tenant}\0writekey\0{name, lower case}    a write key: name, prefix, digest, created
@@ -239,14 +240,34 @@ pub fn all_message_ids(t: &TenantId) -> Vec<u8> {
     ingest(t, "msg")
 }
 
-/// A message id's record: the first 16 bytes of its SHA-256 rather than the id itself (up
-/// to 100 characters, or a 71-character content hash), so that the week's ids — the
-/// database's most numerous records — stay small on disk and in sled's cache. Two ids
-/// collide with a chance of about n²/2¹²⁹: none in any week Steward will see.
-pub fn message_id(t: &TenantId, week: u32, id: &str) -> Vec<u8> {
+/// What a message id is stored as: the first 16 bytes of its SHA-256 rather than the id
+/// itself (up to 100 characters, or a 71-character content hash), so that the week's ids —
+/// the most numerous records — stay small. Two ids collide with a chance of about n²/2¹²⁹:
+/// none in any week Steward will see.
+pub fn message_digest(id: &str) -> [u8; DIGEST_BYTES] {
+    let mut digest = [0; DIGEST_BYTES];
+    digest.copy_from_slice(&Sha256::digest(id.as_bytes())[..DIGEST_BYTES]);
+    digest
+}
+
+/// The length of [`message_digest`].
+pub const DIGEST_BYTES: usize = 16;
+
+/// A message id's record (in [`crate::store::backend::Backend::message_ids`]).
+pub fn message_id(t: &TenantId, week: u32, digest: &[u8; DIGEST_BYTES]) -> Vec<u8> {
     let mut key = message_ids(t, week);
-    key.extend_from_slice(&Sha256::digest(id.as_bytes())[..16]);
+    key.extend_from_slice(digest);
     key
+}
+
+/// Every pending record of message ids (committed, not yet in the message ids' backend).
+pub fn pending_ids(t: &TenantId) -> Vec<u8> {
+    ingest(t, "pending")
+}
+
+/// The pending record of the commit numbered `commit`.
+pub fn pending_id(t: &TenantId, commit: u64) -> Vec<u8> {
+    with_hex(pending_ids(t), 16, commit)
 }
 
 /// Every hour's counts, oldest first.

@@ -113,6 +113,10 @@ impl Backend for MemoryBackend {
         "memory"
     }
 
+    fn message_ids(&self) -> &dyn Backend {
+        self
+    }
+
     fn existed(&self) -> bool {
         self.existed
     }

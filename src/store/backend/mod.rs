@@ -124,6 +124,14 @@ pub trait Backend: Send + Sync {
     /// durable when it returns may do nothing.
     fn flush(&self) -> Result<(), StoreError>;
 
+    /// Where received message ids are kept for de-duplication (`store::ingest`): a backend
+    /// of its own where their records — millions a week, each small, written once and read
+    /// only to recognise a retry — would otherwise crowd the one cache (sled), else this one.
+    /// The store writes them there only after the commit that counted their messages, from a
+    /// pending record in that commit, so losing them in a crash loses nothing (see
+    /// `store::ingest::pending`).
+    fn message_ids(&self) -> &dyn Backend;
+
     /// The number of the last commit acknowledged, as noted *outside* the database by
     /// [`Backend::note_commit`]. A backend whose recovery can silently drop acknowledged
     /// writes (sled stops at the first damaged record, DECISIONS 25) keeps such a note, and

@@ -41,6 +41,11 @@ const DATA_FILE: &str = "db";
 /// the records written until then. Large enough to keep a 10k-account book's 90 days of
 /// rollups cached for the daily recompute (a quarter of this bound makes it four times slower).
 const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+/// The message ids' own database, inside the main one's directory ([`Backend::message_ids`]).
+const MESSAGE_IDS_DIR: &str = "message-ids";
+/// Its cache: small, so that however many ids arrive they hold this bound (× sled's factor
+/// above) of memory, and never push the rollups out of the main cache.
+const MESSAGE_IDS_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A sled database in a directory.
 pub struct SledBackend {
@@ -48,18 +53,29 @@ pub struct SledBackend {
     dir: PathBuf,
     location: String,
     existed: bool,
+    /// The message ids' database (`None` in that database itself).
+    message_ids: Option<Box<SledBackend>>,
 }
 
 impl SledBackend {
     /// Opens (or creates) the database in directory `path`. Refuses one another process holds
     /// ([`StoreError::Locked`], naming it) and one sled cannot read ([`StoreError::NotSteward`]).
     pub fn open(path: &Path) -> Result<SledBackend, StoreError> {
+        let mut main = SledBackend::open_with(path, CACHE_BYTES)?;
+        // Opened under the main database's lock, so no other process holds it either.
+        let message_ids =
+            SledBackend::open_with(&path.join(MESSAGE_IDS_DIR), MESSAGE_IDS_CACHE_BYTES)?;
+        main.message_ids = Some(Box::new(message_ids));
+        Ok(main)
+    }
+
+    fn open_with(path: &Path, cache_bytes: u64) -> Result<SledBackend, StoreError> {
         let location = path.display().to_string();
         // Asked before opening: opening creates the data file.
         let existed = path.join(DATA_FILE).exists();
         let db = ::sled::Config::new()
             .path(path)
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .open()
             .map_err(|e| match e {
                 ::sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
@@ -86,6 +102,7 @@ impl SledBackend {
             dir: path.to_path_buf(),
             location,
             existed,
+            message_ids: None,
         })
     }
 }
@@ -97,6 +114,13 @@ impl Backend for SledBackend {
 
     fn existed(&self) -> bool {
         self.existed
+    }
+
+    fn message_ids(&self) -> &dyn Backend {
+        match &self.message_ids {
+            Some(ids) => ids.as_ref(),
+            None => self,
+        }
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {

@@ -2,10 +2,12 @@
 //! account day rollups, user links, seats, e-mails, intake counts and the write key's usage,
 //! de-duplicated by message
 //! id, in one durable commit per request: an event acknowledged with 200 survives `kill -9`.
+//! The ids themselves go to the backend's own place for them ([`pending`]).
 //! A tenant's deliveries are applied one at a time under its intake lock (rollups are read,
 //! changed and written), with its tables ([`tables`]) in memory; the reads the signals and
 //! `/steward ingest status` need are in [`reads`].
 
+mod pending;
 mod reads;
 pub(super) mod tables;
 pub mod transfer;
@@ -25,6 +27,7 @@ use crate::domain::signals::{DayRollup, Freshness, IntakeCounts, SeatsTrait, Unm
 use crate::domain::tenant::TenantId;
 use crate::domain::writekey::WriteKeyUsage;
 use crate::ingest::{Fact, Message};
+use pending::PendingIds;
 use tables::Tables;
 
 /// Message ids are remembered by the week they arrived in; this week's and last week's are
@@ -74,7 +77,10 @@ impl Store {
         let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
         let tables = match guard.take() {
             Some(tables) => tables,
-            None => Tables::load(self.backend.as_ref(), tenant)?,
+            None => {
+                pending::settle(self.backend.as_ref(), tenant)?;
+                Tables::load(self.backend.as_ref(), tenant)?
+            }
         };
         let mut tables = tables;
         let receipt = self.ingest_with(&mut tables, tenant, delivery)?;
@@ -113,10 +119,28 @@ impl Store {
             }
         }
         let receipt = work.receipt.clone();
+        let ids = PendingIds {
+            week: work.week,
+            digests: std::mem::take(&mut work.digests),
+        };
         let mut batch = self.stage_intake(work, tables, delivery.key)?;
         tables.stage_new_names(tenant, &mut batch);
+        // The ids wait in this commit until copied; the copies of earlier ones are done.
+        let pending_key = match ids.digests.is_empty() {
+            true => None,
+            false => Some(keys::pending_id(tenant, self.backend.generate_id()?)),
+        };
+        if let Some(key) = &pending_key {
+            batch.put(key.clone(), ids.encode());
+        }
+        for copied in tables.copied.drain(..) {
+            batch.delete(copied);
+        }
         self.apply_durably(batch)?;
         tables.saved();
+        // On error the tables are dropped, and the next delivery settles the pending record.
+        ids.copy(self.backend.as_ref(), tenant)?;
+        tables.copied.extend(pending_key);
         Ok(receipt)
     }
 
@@ -128,25 +152,27 @@ impl Store {
         book: &Book,
         m: &Message,
     ) -> Result<(), StoreError> {
-        let id = m.id.key();
+        let digest = keys::message_digest(&m.id.key());
         let tenant = work.tenant.clone();
-        if work.seen.contains(&id)
-            || self
-                .backend
-                .get(&keys::message_id(&tenant, work.week, &id))?
+        let ids = self.backend.message_ids();
+        if work.seen.contains(&digest)
+            || ids
+                .get(&keys::message_id(&tenant, work.week, &digest))?
                 .is_some()
-            || self
-                .backend
-                .get(&keys::message_id(&tenant, work.week.saturating_sub(1), &id))?
+            || ids
+                .get(&keys::message_id(
+                    &tenant,
+                    work.week.saturating_sub(1),
+                    &digest,
+                ))?
                 .is_some()
         {
             work.receipt.duplicates += 1;
             work.counts.duplicates += 1;
             return Ok(());
         }
-        work.batch
-            .put(keys::message_id(&tenant, work.week, &id), Vec::new());
-        work.seen.insert(id);
+        work.seen.insert(digest);
+        work.digests.push(digest);
         work.receipt.accepted += 1;
         work.counts.accept(m.kind.name());
         let user = tables.users.intern(m.actor()).map_err(full)?;
@@ -317,7 +343,9 @@ struct Work {
     week: u32,
     received: DateTime<Utc>,
     batch: WriteBatch,
-    seen: HashSet<String>,
+    seen: HashSet<[u8; keys::DIGEST_BYTES]>,
+    /// The accepted messages' ids, in arrival order: the request's pending record.
+    digests: Vec<[u8; keys::DIGEST_BYTES]>,
     rollups: BTreeMap<(AccountId, NaiveDate), DayRollup>,
     fresh: HashMap<AccountId, Freshness>,
     counts: IntakeCounts,
@@ -341,6 +369,7 @@ impl Work {
             received: delivery.received,
             batch: WriteBatch::default(),
             seen: HashSet::new(),
+            digests: Vec::new(),
             rollups: BTreeMap::new(),
             fresh: HashMap::new(),
             counts,

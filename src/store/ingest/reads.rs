@@ -171,8 +171,9 @@ impl Store {
         let mut pruned = 0;
         let week = now.timestamp().div_euclid(WEEK_SECS);
         let ids = keys::all_message_ids(tenant);
+        let id_backend = self.backend.message_ids();
         // One old week at a time, a chunk of its ids at a time: a week can hold millions.
-        while let Some(key) = self.backend.first_key_from(&ids)? {
+        while let Some(key) = id_backend.first_key_from(&ids)? {
             let Some(rest) = key.strip_prefix(ids.as_slice()) else {
                 break;
             };
@@ -181,7 +182,7 @@ impl Store {
                 .and_then(|hex| i64::from_str_radix(hex, 16).ok());
             match old {
                 Some(w) if w < week - 1 => loop {
-                    let chunk = self.backend.scan_prefix_rev(
+                    let chunk = id_backend.scan_prefix_rev(
                         &keys::message_ids(tenant, w as u32),
                         0,
                         PRUNE_CHUNK,
@@ -194,7 +195,7 @@ impl Store {
                     for (key, _) in chunk {
                         old_ids.delete(key);
                     }
-                    self.backend.apply(old_ids)?;
+                    id_backend.apply(old_ids)?;
                 },
                 _ => break,
             }

@@ -20,6 +20,8 @@ pub(in crate::store) struct Tables {
     saved_events: usize,
     /// How many unmatched ids are stored.
     pub unmatched_ids: usize,
+    /// Pending message-id records already copied (see `pending`): deleted by the next commit.
+    pub copied: Vec<Vec<u8>>,
 }
 
 impl Tables {
@@ -41,6 +43,7 @@ impl Tables {
             events,
             links,
             unmatched_ids,
+            copied: Vec::new(),
         })
     }
 
