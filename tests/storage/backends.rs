@@ -117,6 +117,10 @@ impl Backend for MemoryBackend {
         self
     }
 
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.apply(batch)
+    }
+
     fn existed(&self) -> bool {
         self.existed
     }

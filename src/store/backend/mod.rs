@@ -112,6 +112,11 @@ pub trait Backend: Send + Sync {
     /// Writes `batch` atomically, and returns once it is durable.
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError>;
 
+    /// Writes `batch` atomically, durable only by the next [`Backend::flush`] (or whenever
+    /// the backend makes writes durable on its own): for what can be written again after a
+    /// crash, like the copies of pending message ids.
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError>;
+
     /// Stores `value` under `key` unless the key already holds one, durably; `false` (and
     /// nothing written) when it did. Of two processes racing for one key, exactly one gets
     /// `true`: this is what makes a chat event handled once however many replicas see it.

@@ -166,6 +166,14 @@ impl Backend for SledBackend {
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        // Atomic (all or nothing after a crash), then on the device before returning: see the
+        // module comment for what each call guarantees.
+        self.apply_lazily(batch)?;
+        self.db.flush().map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {
         let mut writes = ::sled::Batch::default();
         for (key, value) in batch.into_writes() {
             match value {
@@ -173,11 +181,7 @@ impl Backend for SledBackend {
                 None => writes.remove(key),
             }
         }
-        // Atomic (all or nothing after a crash), then on the device before returning: see the
-        // module comment for what each call guarantees.
-        self.db.apply_batch(writes).map_err(backend_error)?;
-        self.db.flush().map_err(backend_error)?;
-        Ok(())
+        self.db.apply_batch(writes).map_err(backend_error)
     }
 
     fn insert_if_absent(&self, key: &[u8], value: Vec<u8>) -> Result<bool, StoreError> {

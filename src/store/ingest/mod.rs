@@ -133,8 +133,12 @@ impl Store {
         if let Some(key) = &pending_key {
             batch.put(key.clone(), ids.encode());
         }
-        for copied in tables.copied.drain(..) {
-            batch.delete(copied);
+        if tables.copied.len() >= pending::FLUSH_EVERY {
+            // Their copies on the device first: only then may the records go.
+            self.backend.message_ids().flush()?;
+            for copied in tables.copied.drain(..) {
+                batch.delete(copied);
+            }
         }
         self.apply_durably(batch)?;
         tables.saved();

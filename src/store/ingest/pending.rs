@@ -1,14 +1,19 @@
 //! Purpose: message ids on their way to [`Backend::message_ids`]. A request's ids are
-//! committed with its rollups as one pending record, then copied there, then (in the tenant's
-//! next commit) the pending record is deleted. A crash or a failed copy between those steps
-//! loses nothing: before the tenant's next delivery is looked up, [`settle`] copies whatever
-//! is still pending. So a retry of anything acknowledged — or committed and then failed — is
+//! committed with its rollups as one pending record, then copied there without waiting for
+//! the device; once [`FLUSH_EVERY`] records were copied, the copies are flushed and the next
+//! commit deletes those records. A crash or a failed copy between those steps loses nothing:
+//! before the tenant's next delivery is looked up, [`settle`] copies whatever is still
+//! pending. So a retry of anything acknowledged — or committed and then failed — is
 //! always recognised, and the ids never need to share the main database's cache.
 
 use super::super::backend::{Backend, WriteBatch};
 use super::super::{keys, StoreError};
 use crate::domain::tenant::TenantId;
 use keys::DIGEST_BYTES;
+
+/// Copied records are flushed, and their pending records deleted, this many at a time: one
+/// wait for the device per this many requests instead of one per request.
+pub(super) const FLUSH_EVERY: usize = 64;
 
 /// One request's message ids: the week they arrived in, and their digests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +51,7 @@ impl PendingIds {
         })
     }
 
-    /// Writes the ids into the message ids' backend, durably.
+    /// Writes the ids into the message ids' backend, durable at its next flush.
     pub fn copy(&self, backend: &dyn Backend, tenant: &TenantId) -> Result<(), StoreError> {
         if self.digests.is_empty() {
             return Ok(());
@@ -55,7 +60,7 @@ impl PendingIds {
         for digest in &self.digests {
             batch.put(keys::message_id(tenant, self.week, digest), Vec::new());
         }
-        backend.message_ids().apply(batch)
+        backend.message_ids().apply_lazily(batch)
     }
 }
 
@@ -72,6 +77,7 @@ pub(super) fn settle(backend: &dyn Backend, tenant: &TenantId) -> Result<usize, 
         PendingIds::decode(key, bytes)?.copy(backend, tenant)?;
         copied.delete(key.clone());
     }
+    backend.message_ids().flush()?;
     backend.apply(copied)?;
     Ok(pending.len())
 }
@@ -86,20 +92,19 @@ mod tests {
     use crate::store::ingest::{Delivery, Receipt};
     use crate::store::Store;
 
-    const BATCH: &str = r#"{"batch":[
-        {"type":"track","userId":"u1","event":"E","messageId":"m1"},
-        {"type":"track","userId":"u2","event":"E","messageId":"m2"}
-    ]}"#;
-
     fn received() -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
             .single()
             .expect("valid")
     }
 
-    fn send(store: &Store, tenant: &TenantId) -> Receipt {
+    /// Two messages, ids `{n}a` and `{n}b`.
+    fn send(store: &Store, tenant: &TenantId, n: usize) -> Receipt {
         let received = received();
-        let parsed = parse_batch(BATCH.as_bytes(), received).expect("a valid batch");
+        let batch = format!(
+            r#"{{"batch":[{{"type":"track","userId":"u1","event":"E","messageId":"{n}a"}},{{"type":"track","userId":"u2","event":"E","messageId":"{n}b"}}]}}"#
+        );
+        let parsed = parse_batch(batch.as_bytes(), received).expect("a valid batch");
         let delivery = Delivery {
             messages: &parsed.accepted,
             rejected: parsed.skipped_by_reason(),
@@ -120,7 +125,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let tenant = TenantId::parse("acme").expect("valid");
         let store = Store::open(&dir.path().join("db")).expect("open");
-        assert_eq!(send(&store, &tenant).accepted, 2);
+        assert_eq!(send(&store, &tenant, 1).accepted, 2);
         // Copied: the ids are in their own database, the pending record awaits deletion.
         let week = received().timestamp().div_euclid(super::super::WEEK_SECS);
         let week_ids = keys::message_ids(&tenant, u32::try_from(week).expect("a week"));
@@ -140,11 +145,28 @@ mod tests {
         store.backend.message_ids().apply(lost).expect("delete");
         drop(store);
         let store = Store::open(&dir.path().join("db")).expect("reopen");
-        let again = send(&store, &tenant);
+        let again = send(&store, &tenant, 1);
         assert_eq!((again.accepted, again.duplicates), (0, 2), "{again:?}");
         assert_eq!(pending(&store, &tenant), 0, "settled, then deleted");
         let copied = store.backend.message_ids().scan_prefix(&week_ids);
         assert_eq!(copied.expect("read").len(), 2);
+    }
+
+    #[test]
+    fn pending_records_are_deleted_once_their_copies_are_flushed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tenant = TenantId::parse("acme").expect("valid");
+        let store = Store::open(&dir.path().join("db")).expect("open");
+        for n in 0..FLUSH_EVERY {
+            assert_eq!(send(&store, &tenant, n).accepted, 2);
+        }
+        assert_eq!(pending(&store, &tenant), FLUSH_EVERY);
+        assert_eq!(send(&store, &tenant, FLUSH_EVERY).accepted, 2);
+        assert_eq!(pending(&store, &tenant), 1, "only the last request's");
+        // Every id is still recognised.
+        for n in 0..=FLUSH_EVERY {
+            assert_eq!(send(&store, &tenant, n).duplicates, 2);
+        }
     }
 
     #[test]
