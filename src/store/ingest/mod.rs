@@ -7,7 +7,6 @@
 //! changed and written), with its tables ([`tables`]) in memory; the reads the signals and
 //! `/steward ingest status` need are in [`reads`].
 
-mod filter;
 mod pending;
 mod reads;
 pub(super) mod tables;
@@ -145,9 +144,6 @@ impl Store {
         tables.saved();
         // On error the tables are dropped, and the next delivery settles the pending record.
         ids.copy(self.backend.as_ref(), tenant)?;
-        tables
-            .id_filter
-            .insert(self.backend.as_ref(), tenant, ids.week, &ids.digests)?;
         tables.copied.extend(pending_key);
         Ok(receipt)
     }
@@ -162,19 +158,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         let digest = keys::message_digest(&m.id.key());
         let tenant = work.tenant.clone();
-        let mut known = work.seen.contains(&digest);
-        for week in [work.week, work.week.saturating_sub(1)] {
-            known = known
-                || (tables
-                    .id_filter
-                    .may_hold(self.backend.as_ref(), &tenant, week, &digest)?
-                    && self
-                        .backend
-                        .message_ids()
-                        .get(&keys::message_id(&tenant, week, &digest))?
-                        .is_some());
-        }
-        if known {
+        let ids = self.backend.message_ids();
+        if work.seen.contains(&digest)
+            || ids
+                .get(&keys::message_id(&tenant, work.week, &digest))?
+                .is_some()
+            || ids
+                .get(&keys::message_id(
+                    &tenant,
+                    work.week.saturating_sub(1),
+                    &digest,
+                ))?
+                .is_some()
+        {
             work.receipt.duplicates += 1;
             work.counts.duplicates += 1;
             return Ok(());

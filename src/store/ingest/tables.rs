@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::filter::IdFilter;
 use crate::domain::account::AccountId;
 use crate::domain::signals::Interner;
 use crate::domain::tenant::TenantId;
@@ -23,8 +22,6 @@ pub(in crate::store) struct Tables {
     pub unmatched_ids: usize,
     /// Pending message-id records already copied (see `pending`): deleted by the next commit.
     pub copied: Vec<Vec<u8>>,
-    /// Which message ids the recent weeks certainly do not hold.
-    pub id_filter: IdFilter,
 }
 
 impl Tables {
@@ -47,7 +44,6 @@ impl Tables {
             links,
             unmatched_ids,
             copied: Vec::new(),
-            id_filter: IdFilter::default(),
         })
     }
 
