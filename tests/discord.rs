@@ -8,6 +8,8 @@
 //! posting, registration and the scheduler in `tests/discord/posting.rs`; gateway mode in
 //! `tests/discord/gateway.rs`.
 
+#[path = "common/acme_indicators.rs"]
+mod acme_indicators;
 #[path = "discord/answers.rs"]
 mod answers;
 #[path = "common/api_specs.rs"]

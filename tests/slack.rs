@@ -3,6 +3,8 @@
 //! against Slack's OpenAPI description. The tests are in `tests/slack/`; this file holds the
 //! log capture they share and a check of the description check itself.
 
+#[path = "common/acme_indicators.rs"]
+mod acme_indicators;
 #[path = "common/api_specs.rs"]
 mod api_specs;
 #[path = "slack/fake.rs"]

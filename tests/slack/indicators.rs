@@ -10,9 +10,7 @@ use super::fake::Fake;
 use super::harness::{block_action, block_text, Harness, Options, ADMIN};
 use super::logs;
 use steward::domain::account::Account;
-use steward::domain::book::Change;
-use steward::domain::person::UserId;
-use steward::domain::signals::{Indicator, IndicatorKind};
+use steward::domain::signals::IndicatorKind;
 use steward::domain::tenant::TenantId;
 use steward::scheduler::port::OnePort;
 use steward::scheduler::Scheduler;
@@ -23,40 +21,12 @@ fn t1() -> TenantId {
 }
 
 fn acme(h: &Harness) -> Account {
-    let book = h.app.store.book(&t1()).expect("book");
-    let account = book
-        .read()
-        .expect("lock")
-        .by_name("Acme Corp")
-        .cloned()
-        .expect("account");
-    account
+    super::acme_indicators::acme(&h.app.store, &t1())
 }
 
 /// Acme's indicators as the daily recompute would leave them.
 fn set_indicators(h: &Harness, kinds: &[IndicatorKind], now: DateTime<Utc>) {
-    let book = h.app.store.book(&t1()).expect("book");
-    let mut book = book.write().expect("lock");
-    let mut account = book.by_name("Acme Corp").cloned().expect("account");
-    account.indicators = kinds
-        .iter()
-        .map(|&kind| Indicator {
-            kind,
-            cause: kind.key().to_string(),
-            figures: format!("{} figures", kind.name()),
-            since: Some(now.date_naive()),
-        })
-        .collect();
-    h.app
-        .store
-        .commit(
-            &mut book,
-            &UserId("steward".into()),
-            "daily health recompute from data",
-            now,
-            vec![Change::PutAccount(Box::new(account))],
-        )
-        .expect("committed");
+    super::acme_indicators::set_indicators(&h.app.store, &t1(), kinds, now);
 }
 
 /// The indicator messages posted to U1 so far.
