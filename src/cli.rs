@@ -237,8 +237,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             // Slack tenants' posts go to Slack when it is configured, as `serve` posts them.
             let slack = match &config.slack {
                 Some(slack) => Some(crate::slack::port::SlackPort::new(
-                    crate::slack::Setup::from_config(app.clone(), slack, &config.slack_prefix)?
-                        .slack,
+                    crate::slack::Setup::from_config(
+                        app.clone(),
+                        slack,
+                        &config.slack_prefix,
+                        config.public_url.as_deref(),
+                        config.secret_key.as_ref(),
+                    )?
+                    .slack,
                 )),
                 None => None,
             };

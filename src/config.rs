@@ -75,10 +75,19 @@ impl Admins {
 
 /// Slack credentials.
 pub struct SlackConfig {
-    pub bot_token: SecretString,
+    /// `SLACK_BOT_TOKEN`: one workspace (optional with the Add to Slack flow).
+    pub bot_token: Option<SecretString>,
+    /// `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`: the Add to Slack flow.
+    pub oauth: Option<SlackOAuthConfig>,
     pub signing_secret: Option<SecretString>,
     pub app_token: Option<SecretString>,
     pub api_url: String,
+}
+
+/// The Slack app's OAuth credentials.
+pub struct SlackOAuthConfig {
+    pub client_id: String,
+    pub client_secret: SecretString,
 }
 
 /// Discord credentials.
@@ -146,6 +155,8 @@ pub struct Config {
     /// `STEWARD_SECRET_KEY` (environment only): the key stored secrets are sealed with;
     /// unset, a key file beside the database is used (see [`crate::secrets`]).
     pub secret_key: Option<crate::secrets::SecretKey>,
+    /// `STEWARD_PUBLIC_URL`: the public base URL of `serve` (OAuth redirect URIs).
+    pub public_url: Option<String>,
 }
 
 /// The keys `steward.toml` accepts (see `steward.toml.example`).
@@ -167,6 +178,8 @@ struct FileConfig {
     body_timeout: Option<String>,
     shutdown_grace: Option<String>,
     ingest_rate: Option<String>,
+    public_url: Option<String>,
+    slack_client_id: Option<String>,
 }
 
 impl Config {
@@ -245,8 +258,30 @@ impl Config {
         let admins = get("STEWARD_ADMINS", &from_file.admins)
             .map(|list| Admins::parse(&list))
             .transpose()?;
-        let slack = secret("SLACK_BOT_TOKEN").map(|bot_token| SlackConfig {
+        let client_id = get("SLACK_CLIENT_ID", &from_file.slack_client_id);
+        let oauth = match (client_id, secret("SLACK_CLIENT_SECRET")) {
+            (Some(client_id), Some(client_secret)) => Some(SlackOAuthConfig {
+                client_id,
+                client_secret,
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::BadValue {
+                    name: "SLACK_CLIENT_SECRET",
+                    why: "it is unset while SLACK_CLIENT_ID is set; the Add to Slack flow needs both (App Credentials in the Slack app's settings)".into(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::BadValue {
+                    name: "SLACK_CLIENT_ID",
+                    why: "it is unset while SLACK_CLIENT_SECRET is set; the Add to Slack flow needs both (App Credentials in the Slack app's settings)".into(),
+                })
+            }
+        };
+        let bot_token = secret("SLACK_BOT_TOKEN");
+        let slack = (bot_token.is_some() || oauth.is_some()).then(|| SlackConfig {
             bot_token,
+            oauth,
             signing_secret: secret("SLACK_SIGNING_SECRET"),
             app_token: secret("SLACK_APP_TOKEN"),
             api_url: get("SLACK_API_URL", &from_file.slack_api_url)
@@ -295,6 +330,7 @@ impl Config {
             slack,
             discord,
             secret_key,
+            public_url: get("STEWARD_PUBLIC_URL", &from_file.public_url),
         })
     }
 
@@ -351,6 +387,18 @@ mod tests {
             );
         }
         assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
+    }
+
+    #[test]
+    fn the_add_to_slack_flow_needs_both_credentials_and_then_no_bot_token() {
+        let config = load(&[("SLACK_CLIENT_ID", "1.2"), ("SLACK_CLIENT_SECRET", "s")])
+            .expect("valid");
+        let slack = config.slack.as_ref().expect("Slack is configured");
+        assert!(slack.bot_token.is_none() && slack.oauth.is_some());
+        for half in ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"] {
+            let error = load(&[(half, "x")]).err().map(|e| e.to_string());
+            assert!(error.as_deref().is_some_and(|e| e.contains("needs both")), "{error:?}");
+        }
     }
 
     #[test]

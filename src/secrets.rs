@@ -125,7 +125,24 @@ impl Sealed {
 
 /// What a sealed value is bound to: its kind (`zendesk`) and its tenant.
 pub fn context(kind: &str, tenant: &TenantId) -> Vec<u8> {
-    format!("steward\0{kind}\0{tenant}").into_bytes()
+    context_of(kind, tenant.as_str())
+}
+
+/// What a sealed value is bound to: its kind (`slack-bot`) and its owner (a tenant, or a
+/// Slack installation's `ENTERPRISE:TEAM`, which may serve several tenants).
+pub fn context_of(kind: &str, owner: &str) -> Vec<u8> {
+    format!("steward\0{kind}\0{owner}").into_bytes()
+}
+
+/// Seals `secret` under `key` for `context` with a fresh random nonce.
+pub fn seal_fresh(
+    key: &SecretKey,
+    context: &[u8],
+    secret: &SecretString,
+) -> Result<Sealed, SecretsError> {
+    let mut nonce = [0u8; NONCE_LEN];
+    getrandom::fill(&mut nonce).map_err(|e| SecretsError::Random(e.to_string()))?;
+    seal(key, context, secret, nonce)
 }
 
 /// Seals `secret` under `key` for `context`, with `nonce` (which must never repeat under a
@@ -223,9 +240,7 @@ impl Keyring {
     /// Seals `secret` for `context` with a random nonce; makes the key file if it is needed
     /// and missing.
     pub fn seal(&self, context: &[u8], secret: &SecretString) -> Result<Sealed, SecretsError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| SecretsError::Random(e.to_string()))?;
-        seal(self.key(true)?, context, secret, nonce)
+        seal_fresh(self.key(true)?, context, secret)
     }
 
     /// Opens a sealed secret; never makes a key (a new one could open nothing).

@@ -103,6 +103,8 @@ pub async fn run(app: Arc<App>, config: &Config) -> Result<(), String> {
             app.clone(),
             slack,
             &config.slack_prefix,
+            config.public_url.as_deref(),
+            config.secret_key.as_ref(),
         )?),
         None => None,
     };
@@ -186,6 +188,10 @@ pub async fn serve_configured(
                     signing_secret,
                     slack.clock.clone(),
                 ));
+                if slack.oauth.is_some() {
+                    routes = routes.merge(crate::slack::oauth::routes::router(slack.clone()));
+                    tracing::info!("Add to Slack: /slack/install, /slack/oauth_redirect");
+                }
                 routes = routes.merge(crate::slack::routes::router(slack, verifier));
                 tracing::info!(
                     "Slack over HTTP: /slack/commands, /slack/events, /slack/interactivity"

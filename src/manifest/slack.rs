@@ -16,7 +16,7 @@ pub const MAX_USAGE_HINT_CHARS: usize = 1000;
 
 /// Bot token scopes: commands and replies, DMs and mentions (prompts), user lookups (guest
 /// and org checks, DECISIONS 21), channel history for threads, files for exports.
-const BOT_SCOPES: [&str; 10] = [
+pub const BOT_SCOPES: [&str; 10] = [
     "commands",
     "chat:write",
     "chat:write.public",

@@ -32,9 +32,10 @@ enum Transport {
     Http(SlackClient<SlackClientHyperConnector<HttpConnector>>),
 }
 
-/// The Web API with the bot token.
+/// The Web API with one workspace's bot token. Cloning shares the connection pool.
+#[derive(Clone)]
 pub struct Api {
-    transport: Transport,
+    transport: Arc<Transport>,
     token: SecretString,
     pub retry: Retry,
 }
@@ -57,10 +58,19 @@ impl Api {
             ));
         };
         Ok(Api {
-            transport,
+            transport: Arc::new(transport),
             token,
             retry,
         })
+    }
+
+    /// The same client (connections, retry policy) with another workspace's bot token.
+    pub fn with_token(&self, token: SecretString) -> Api {
+        Api {
+            transport: self.transport.clone(),
+            token,
+            retry: self.retry,
+        }
     }
 
     fn token(&self) -> SlackApiToken {
@@ -82,7 +92,7 @@ impl Api {
     ) -> Result<Value, ApiError> {
         let token = self.token();
         bounded(limit, async {
-            match &self.transport {
+            match self.transport.as_ref() {
                 Transport::Https(client) => post(client, &token, method, body).await,
                 Transport::Http(client) => post(client, &token, method, body).await,
             }
@@ -123,7 +133,7 @@ impl Api {
         let token = self.token();
         self.retried(Resend::Safe, None, || {
             bounded(self.retry.timeout, async {
-                match &self.transport {
+                match self.transport.as_ref() {
                     Transport::Https(client) => get(client, &token, method, params).await,
                     Transport::Http(client) => get(client, &token, method, params).await,
                 }
@@ -139,7 +149,7 @@ impl Api {
             .map_err(|_| ApiError::Transport("response_url is not a URL".into()))?;
         self.retried(Resend::OnlyUnsent, None, || {
             bounded(self.retry.timeout, async {
-                match &self.transport {
+                match self.transport.as_ref() {
                     Transport::Https(client) => post_url(client, url.clone(), body).await,
                     Transport::Http(client) => post_url(client, url.clone(), body).await,
                 }
@@ -163,7 +173,7 @@ impl Api {
             .map_err(|_| ApiError::Transport("upload_url is not a URL".into()))?;
         self.retried(Resend::Safe, None, || {
             bounded(self.retry.timeout, async {
-                match &self.transport {
+                match self.transport.as_ref() {
                     Transport::Https(client) => {
                         post_url_bytes(client, url.clone(), content_type, bytes).await
                     }
@@ -213,7 +223,7 @@ impl Api {
         https: impl FnOnce(Arc<SlackClient<SlackClientHyperHttpsConnector>>) -> R,
         http: impl FnOnce(Arc<SlackClient<SlackClientHyperConnector<HttpConnector>>>) -> R,
     ) -> R {
-        match &self.transport {
+        match self.transport.as_ref() {
             Transport::Https(client) => https(Arc::new(client.clone())),
             Transport::Http(client) => http(Arc::new(client.clone())),
         }

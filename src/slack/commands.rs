@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::api::Api;
 use super::{access, actions, interact, pictures, Origin, Slack};
 use crate::command::spec::groups;
 use crate::fault;
@@ -61,8 +62,9 @@ pub enum Ack {
 
 /// What answering a command produced.
 enum Answer {
-    /// Message bodies, and the pictures that follow them (drawn after acknowledging).
-    Messages(Vec<Value>, Vec<Picture>),
+    /// Message bodies, and the pictures that follow them (drawn after acknowledging) with
+    /// the client of the workspace they go to.
+    Messages(Vec<Value>, Vec<Picture>, Api),
     /// A modal was opened instead.
     Modal,
 }
@@ -158,14 +160,14 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     };
     match done.ok_or(()) {
         Ok(Ok(Answer::Modal)) => Ack::Empty,
-        Ok(Ok(Answer::Messages(messages, pictures))) => {
+        Ok(Ok(Answer::Messages(messages, pictures, api))) => {
             let mut messages = messages.into_iter();
             let Some(first) = messages.next() else {
                 return Ack::Empty;
             };
             let rest: Vec<Value> = messages.collect();
             if !rest.is_empty() || !pictures.is_empty() {
-                tokio::spawn(follow_up(slack.clone(), response_url, rest, pictures));
+                tokio::spawn(follow_up(api, response_url, rest, pictures));
             }
             Ack::Message(first)
         }
@@ -175,13 +177,14 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
             let slack = slack.clone();
             tokio::spawn(async move {
                 match work.await {
-                    Ok(Answer::Messages(messages, pictures)) => {
-                        follow_up(slack, response_url, messages, pictures).await
+                    Ok(Answer::Messages(messages, pictures, api)) => {
+                        follow_up(api, response_url, messages, pictures).await
                     }
                     Ok(Answer::Modal) => {}
                     Err(fault) => {
                         let apology = vec![ephemeral(&fault.apology())];
-                        follow_up(slack, response_url, apology, Vec::new()).await
+                        let api = slack.tokenless().clone();
+                        follow_up(api, response_url, apology, Vec::new()).await
                     }
                 }
             });
@@ -196,28 +199,36 @@ async fn answer(
     group: String,
     received: tokio::time::Instant,
 ) -> Answer {
-    let Some(actor) = command.origin.actor() else {
-        return Answer::Messages(
-            vec![ephemeral("this request names no valid Slack workspace.")],
-            Vec::new(),
-        );
+    let only = |text: &str| {
+        let api = slack.tokenless().clone();
+        Answer::Messages(vec![ephemeral(text)], Vec::new(), api)
     };
-    match slack.gate.check(&slack.api, &command.origin).await {
+    let Some(actor) = command.origin.actor() else {
+        return only("this request names no valid Slack workspace.");
+    };
+    let api = match slack.api_of(&command.origin).await {
+        Ok(api) => api,
+        Err(error) => {
+            tracing::info!(%error, "a command from a workspace without a usable installation");
+            return only(&slack.reinstall_text(&error));
+        }
+    };
+    match slack.gate.check(&api, &command.origin).await {
         Ok(access) => {
             if let Some(refusal) = access.refusal() {
-                return Answer::Messages(vec![ephemeral(refusal)], Vec::new());
+                return only(refusal);
             }
         }
         Err(error) => {
             tracing::warn!(%error, "users.info failed; access refused for now");
-            return Answer::Messages(vec![ephemeral(&access::unavailable(&error))], Vec::new());
+            return only(&access::unavailable(&error));
         }
     }
     let text = command.text.trim();
     if group == "account" && text == "add" {
         if let Some(trigger) = &command.trigger_id {
             let expires = received + interact::TRIGGER_LIFETIME;
-            match interact::open_account_modal(&slack, trigger, &command.origin.channel, expires)
+            match interact::open_account_modal(&api, trigger, &command.origin.channel, expires)
                 .await
             {
                 Ok(()) => return Answer::Modal,
@@ -229,13 +240,14 @@ async fn answer(
     }
     let line = format!("/{group} {text}").trim_end().to_string();
     let reply = slack.execute(actor, line.clone()).await;
-    Answer::Messages(payloads(&reply, Some(&line), false), reply.pictures)
+    Answer::Messages(payloads(&reply, Some(&line), false), reply.pictures, api)
 }
 
 /// Sends the rest of an answer through `response_url` (at most its five uses), then its
-/// pictures, privately, in one more message when a use is left.
+/// pictures, privately, in one more message when a use is left — uploaded with `api`, the
+/// client of the workspace the answer goes to.
 pub async fn follow_up(
-    slack: Arc<Slack>,
+    api: Api,
     response_url: Option<String>,
     messages: Vec<Value>,
     pictures: Vec<Picture>,
@@ -246,7 +258,7 @@ pub async fn follow_up(
     };
     let total = messages.len();
     for message in messages.into_iter().take(RESPONSE_URL_USES) {
-        if let Err(error) = slack.api.respond(&url, &message).await {
+        if let Err(error) = api.respond(&url, &message).await {
             tracing::warn!(%error, "could not answer through response_url");
             return;
         }
@@ -259,7 +271,7 @@ pub async fn follow_up(
     }
     // The first message went inline; `total` more used the URL.
     if !pictures.is_empty() && total < RESPONSE_URL_USES {
-        pictures::answer_privately(&slack, &url, pictures).await;
+        pictures::answer_privately(&api, &url, pictures).await;
     }
 }
 

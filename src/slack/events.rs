@@ -3,14 +3,15 @@
 //! `event_id` is recorded durably before the answer (Slack retries, with `X-Slack-Retry-Num`,
 //! what it did not see acknowledged — also across our restarts). The 200 goes back at once;
 //! the work runs after it, so a failure inside never turns into a retry storm. Messages from
-//! bots, Steward included, are ignored.
+//! bots, Steward included, are ignored. `app_uninstalled` and `tokens_revoked` (bot tokens)
+//! delete the workspace's installation before the answer; its book stays.
 
 use chrono::Duration;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::api::Resend;
+use super::api::{Api, Resend};
 use super::commands::payloads;
 use super::{access, home, pictures, prompts, Origin, Slack};
 use crate::fault;
@@ -79,11 +80,47 @@ pub async fn handle(slack: &Arc<Slack>, envelope: Value) -> EventAck {
                 Err(_) => tracing::error!("recording an event id panicked"),
             }
             prune_now_and_then(slack);
+            if revokes_bot_tokens(&envelope) {
+                // At once, before the answer: from now on nothing goes out with them.
+                drop_tokens(slack, &envelope, &origin);
+                return EventAck::Ok;
+            }
             tokio::spawn(dispatch(slack.clone(), envelope, origin));
             EventAck::Ok
         }
         Some(_) => EventAck::Ok,
         None => EventAck::Bad,
+    }
+}
+
+/// Whether the event takes Steward's bot token away: `app_uninstalled`, or `tokens_revoked`
+/// naming bot tokens (revoked user tokens are none of Steward's).
+fn revokes_bot_tokens(envelope: &Value) -> bool {
+    let event = &envelope["event"];
+    match event["type"].as_str() {
+        Some("app_uninstalled") => true,
+        Some("tokens_revoked") => event["tokens"]["bot"]
+            .as_array()
+            .is_some_and(|bots| !bots.is_empty()),
+        _ => false,
+    }
+}
+
+/// Deletes the installation the event is about — the workspace's, or its organization's
+/// org-wide one — with its tokens. The workspace's book stays until an admin forgets it.
+fn drop_tokens(slack: &Slack, envelope: &Value, origin: &Origin) {
+    let kind = envelope["event"]["type"].as_str().unwrap_or_default();
+    if slack.oauth.is_none() {
+        tracing::warn!(kind, "Slack took SLACK_BOT_TOKEN's access away: it no longer works; install the app again and set the new token");
+        return;
+    }
+    let org_wide = envelope["authorizations"][0]["is_enterprise_install"] == true;
+    let enterprise = origin.enterprise.as_deref();
+    let team = (!org_wide).then_some(origin.team.as_str());
+    match slack.app.store.delete_installation(enterprise, team) {
+        Ok(true) => tracing::info!(kind, installation = %crate::store::installs::owner(enterprise, team), "installation and its tokens deleted; the book stays until forgotten"),
+        Ok(false) => tracing::info!(kind, "no installation to delete"),
+        Err(error) => tracing::error!(kind, %error, "could not delete an installation"),
     }
 }
 
@@ -154,7 +191,9 @@ async fn dispatch(slack: Arc<Slack>, envelope: Value, origin: Origin) {
         )
         .await;
         if let Err(fault) = answered {
-            post_answer(&slack, &origin.channel, thread.as_deref(), &fault.reply()).await;
+            if let Ok(api) = slack.api_of(&origin).await {
+                post_answer(&api, &origin.channel, thread.as_deref(), &fault.reply()).await;
+            }
         }
         return;
     }
@@ -198,7 +237,14 @@ async fn answer_prompt(
     let bot = envelope["authorizations"][0]["user_id"].as_str();
     let text =
         prompts::without_mention(envelope["event"]["text"].as_str().unwrap_or_default(), bot);
-    let reply = match slack.gate.check(&slack.api, origin).await {
+    let api = match slack.api_of(origin).await {
+        Ok(api) => api,
+        Err(error) => {
+            tracing::info!(%error, "a prompt from a workspace without a usable installation; not answered");
+            return;
+        }
+    };
+    let reply = match slack.gate.check(&api, origin).await {
         Ok(access) => match (access.refusal(), origin.actor()) {
             (Some(refusal), _) => Reply::error(refusal),
             (None, Some(actor)) => prompts::answer(slack, actor, text).await,
@@ -209,15 +255,15 @@ async fn answer_prompt(
             Reply::error(access::unavailable(&error))
         }
     };
-    if post_answer(slack, &origin.channel, thread.as_deref(), &reply).await {
-        pictures::share(slack, reply.pictures, &origin.channel, thread.as_deref()).await;
+    if post_answer(&api, &origin.channel, thread.as_deref(), &reply).await {
+        pictures::share(&api, reply.pictures, &origin.channel, thread.as_deref()).await;
     }
 }
 
 /// Posts a reply's messages into `channel` (or a thread of it); whether all went out. A post
 /// is sent again only when it surely did not arrive (see [`Resend::OnlyUnsent`]): a lost
 /// answer is better than the same answer twice.
-async fn post_answer(slack: &Slack, channel: &str, thread: Option<&str>, reply: &Reply) -> bool {
+async fn post_answer(api: &Api, channel: &str, thread: Option<&str>, reply: &Reply) -> bool {
     for body in payloads(reply, None, true) {
         let mut message = json!({"channel": channel, "text": body["text"], "unfurl_links": false, "unfurl_media": false});
         if let Some(blocks) = body.get("blocks") {
@@ -226,8 +272,7 @@ async fn post_answer(slack: &Slack, channel: &str, thread: Option<&str>, reply: 
         if let Some(ts) = thread {
             message["thread_ts"] = json!(ts);
         }
-        if let Err(error) = slack
-            .api
+        if let Err(error) = api
             .post("chat.postMessage", &message, Resend::OnlyUnsent)
             .await
         {

@@ -135,7 +135,14 @@ pub async fn publish(slack: &Slack, origin: &Origin) -> Result<(), ApiError> {
     let (Some(tenant), false) = (origin.tenant(), origin.user.is_empty()) else {
         return Ok(());
     };
-    let content = match slack.gate.check(&slack.api, origin).await?.refusal() {
+    let api = match slack.api_of(origin).await {
+        Ok(api) => api,
+        Err(error) => {
+            tracing::info!(%error, "App Home opened in a workspace without a usable installation");
+            return Ok(());
+        }
+    };
+    let content = match slack.gate.check(&api, origin).await?.refusal() {
         Some(refusal) => Reply::new().heading("Steward").line(refusal),
         None => {
             let now = slack.now();
@@ -154,9 +161,7 @@ pub async fn publish(slack: &Slack, origin: &Origin) -> Result<(), ApiError> {
         }
     };
     let body = json!({"user_id": origin.user, "view": view(&content)});
-    slack
-        .api
-        .post("views.publish", &body, Resend::Safe)
+    api.post("views.publish", &body, Resend::Safe)
         .await
         .map(|_| ())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-use super::api::ApiError;
+use super::api::{Api, ApiError};
 use super::commands::{ephemeral, follow_up, payloads};
 use super::{access, actions, pictures, Origin, Slack};
 use crate::fault;
@@ -58,7 +58,8 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
                 let maybe = fault::Changed::Maybe;
                 if let Err(fault) = fault::catch_async("Slack button", maybe, clicked).await {
                     let apology = vec![ephemeral(&fault.apology())];
-                    follow_up(slack, response_url, apology, Vec::new()).await;
+                    let api = slack.tokenless().clone();
+                    follow_up(api, response_url, apology, Vec::new()).await;
                 }
             });
             None
@@ -78,13 +79,20 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
     }
 }
 
-/// Whether the user may act; else the refusal to show them.
-async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
-    match slack.gate.check(&slack.api, origin).await {
-        Ok(access) => access.refusal().map(str::to_string),
+/// The client of the user's workspace, if the user may act; else the refusal to show them.
+async fn allowed(slack: &Slack, origin: &Origin) -> Result<Api, String> {
+    let api = slack
+        .api_of(origin)
+        .await
+        .map_err(|e| slack.reinstall_text(&e))?;
+    match slack.gate.check(&api, origin).await {
+        Ok(access) => match access.refusal() {
+            Some(refusal) => Err(refusal.to_string()),
+            None => Ok(api),
+        },
         Err(error) => {
             tracing::warn!(%error, "users.info failed; access refused for now");
-            Some(access::unavailable(&error))
+            Err(access::unavailable(&error))
         }
     }
 }
@@ -105,14 +113,14 @@ async fn click(slack: Arc<Slack>, payload: Value) {
     let Some((origin, actor)) = origin(&payload).and_then(|o| o.actor().map(|a| (o, a))) else {
         return;
     };
-    let refused = match refusal(&slack, &origin).await {
-        Some(refusal) => Err(Reply::error(refusal)),
-        None => match clicked {
+    let (api, refused) = match allowed(&slack, &origin).await {
+        Err(refusal) => (slack.tokenless().clone(), Err(Reply::error(refusal))),
+        Ok(api) => (api, match clicked {
             actions::Click::Share(line) => Ok((line, true)),
             actions::Click::Press(button, name) => {
                 crate::actions::press(&slack.app, &actor, button, &name).map(|line| (line, false))
             }
-        },
+        }),
     };
     let (mut messages, pictures, public) = match refused {
         Err(refusal) => (payloads(&refusal, None, false), Vec::new(), false),
@@ -128,10 +136,10 @@ async fn click(slack: Arc<Slack>, payload: Value) {
     }
     if public {
         // A shared answer shares its pictures into the channel too.
-        follow_up(slack.clone(), response_url, messages, Vec::new()).await;
-        pictures::share(&slack, pictures, &origin.channel, None).await;
+        follow_up(api.clone(), response_url, messages, Vec::new()).await;
+        pictures::share(&api, pictures, &origin.channel, None).await;
     } else {
-        follow_up(slack, response_url, messages, pictures).await;
+        follow_up(api, response_url, messages, pictures).await;
     }
 }
 
@@ -178,15 +186,13 @@ pub const TRIGGER_LIFETIME: Duration = Duration::from_secs(3);
 /// Opens the modal (`views.open`) while the trigger is valid: tries are cut at `expires`, and
 /// a `429` is waited out only when its `Retry-After` ends before then.
 pub async fn open_account_modal(
-    slack: &Slack,
+    api: &Api,
     trigger_id: &str,
     channel: &str,
     expires: Instant,
 ) -> Result<(), ApiError> {
     let body = json!({"trigger_id": trigger_id, "view": account_modal(channel)});
-    slack
-        .api
-        .post_before("views.open", &body, expires)
+    api.post_before("views.open", &body, expires)
         .await
         .map(|_| ())
 }
@@ -242,11 +248,11 @@ async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
     };
     // Slack waits 3 s for the answer to a submission: a look-up slower than the deadline
     // (a rate-limited `users.info` waited out) is refused for now; nothing was added.
-    let checked = tokio::time::timeout(slack.deadline, refusal(slack, &origin)).await;
+    let checked = tokio::time::timeout(slack.deadline, allowed(slack, &origin)).await;
     let refused = checked.unwrap_or_else(|_| {
-        Some("Steward could not check your access with Slack in time; please submit again.".into())
+        Err("Steward could not check your access with Slack in time; please submit again.".into())
     });
-    if let Some(refusal) = refused {
+    if let Err(refusal) = refused {
         return json!({"response_action": "errors", "errors": {"name": refusal}});
     }
     let line = account_add_line(&payload["view"]["state"]["values"]);

@@ -15,6 +15,8 @@
 //! - [`pictures`]: pictures drawn after acknowledging and uploaded (external upload flow).
 //! - [`api`]: the Web API client (slack-morphism) pointed at `SLACK_API_URL`, every call with
 //!   a timeout; [`retry`]: which failures are tried again (a post never twice).
+//! - [`oauth`]: "Add to Slack" — installations in many workspaces; [`Slack::api_for`] gives
+//!   every call the token of its own workspace (or `SLACK_BOT_TOKEN` in single-token mode).
 
 pub mod access;
 pub mod actions;
@@ -23,6 +25,7 @@ pub mod commands;
 pub mod events;
 pub mod home;
 pub mod interact;
+pub mod oauth;
 pub mod pictures;
 pub mod port;
 pub mod prompts;
@@ -58,7 +61,11 @@ pub const INLINE_DEADLINE: Duration = Duration::from_millis(2000);
 /// What the adapter needs besides the [`App`].
 pub struct Settings {
     pub api_url: String,
-    pub bot_token: SecretString,
+    /// `SLACK_BOT_TOKEN`: the one workspace's token (single-token mode).
+    pub bot_token: Option<SecretString>,
+    /// The "Add to Slack" flow: each workspace's token from its installation (then
+    /// `bot_token` is not used).
+    pub oauth: Option<Arc<oauth::OAuth>>,
     /// `STEWARD_SLACK_PREFIX`: `sw-` makes `/sw-account` the account command.
     pub prefix: String,
     pub clock: Clock,
@@ -69,7 +76,10 @@ pub struct Settings {
 /// The Slack adapter's shared state.
 pub struct Slack {
     pub app: Arc<App>,
-    pub api: api::Api,
+    /// The client with `SLACK_BOT_TOKEN` (single-token mode) — calls with a workspace's token
+    /// go through [`Slack::api_for`]; this serves only the calls that need none.
+    web: api::Api,
+    pub oauth: Option<Arc<oauth::OAuth>>,
     pub prefix: String,
     pub gate: access::Gate,
     pub clock: Clock,
@@ -80,9 +90,18 @@ pub struct Slack {
 
 impl Slack {
     pub fn new(app: Arc<App>, settings: Settings) -> Result<Slack, String> {
+        let token = match (&settings.oauth, settings.bot_token) {
+            // Installations bring their own tokens; this one is never sent.
+            (Some(_), _) => SecretString::from(String::new()),
+            (None, Some(token)) => token,
+            (None, None) => {
+                return Err("SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the Add to Slack flow)".into())
+            }
+        };
         Ok(Slack {
             app,
-            api: api::Api::new(&settings.api_url, settings.bot_token, settings.retry)?,
+            web: api::Api::new(&settings.api_url, token, settings.retry)?,
+            oauth: settings.oauth,
             prefix: settings.prefix,
             gate: access::Gate::new(access::CACHE_FOR),
             clock: settings.clock,
@@ -93,6 +112,64 @@ impl Slack {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// The Web API with the bot token of workspace `team` (of `enterprise`): its
+    /// installation's (refreshed when due), or `SLACK_BOT_TOKEN` in single-token mode.
+    pub async fn api_for(
+        &self,
+        enterprise: Option<&str>,
+        team: &str,
+    ) -> Result<api::Api, oauth::tokens::TokenError> {
+        match &self.oauth {
+            None => Ok(self.web.clone()),
+            Some(oauth) => {
+                let store = &self.app.store;
+                let token = oauth
+                    .token_for(store, &self.web, enterprise, team, self.now())
+                    .await?;
+                Ok(self.web.with_token(token))
+            }
+        }
+    }
+
+    /// [`Slack::api_for`] the workspace a request came from.
+    pub async fn api_of(&self, origin: &Origin) -> Result<api::Api, oauth::tokens::TokenError> {
+        self.api_for(origin.enterprise.as_deref(), &origin.team)
+            .await
+    }
+
+    /// [`Slack::api_for`] the workspace of a tenant (`slack:TEAM`, `slack:ENTERPRISE:TEAM`).
+    pub async fn api_of_tenant(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<api::Api, oauth::tokens::TokenError> {
+        let parts: Vec<&str> = tenant.as_str().split(':').collect();
+        match parts.as_slice() {
+            ["slack", team] => self.api_for(None, team).await,
+            ["slack", enterprise, team] => self.api_for(Some(enterprise), team).await,
+            _ => Err(oauth::tokens::TokenError::NotInstalled),
+        }
+    }
+
+    /// The client for calls that carry no token (`response_url`, upload URLs).
+    pub fn tokenless(&self) -> &api::Api {
+        &self.web
+    }
+
+    /// What a workspace without a usable installation is told.
+    pub fn reinstall_text(&self, error: &oauth::tokens::TokenError) -> String {
+        let install = self
+            .oauth
+            .as_ref()
+            .map(|o| format!(" Ask an admin to install it again: {}", o.install_url()))
+            .unwrap_or_default();
+        match error {
+            oauth::tokens::TokenError::Unavailable(_) => {
+                "Steward cannot reach Slack for this workspace right now; please try again in a minute.".into()
+            }
+            _ => format!("{error} (it was removed, or Slack asks for it to be renewed).{install}"),
+        }
     }
 
     /// Runs one command line for `actor`. A command that may write runs on the blocking
@@ -131,8 +208,39 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// From the configuration; fails, naming the variable, when neither transport can run.
-    pub fn from_config(app: Arc<App>, config: &SlackConfig, prefix: &str) -> Result<Setup, String> {
+    /// From the configuration; fails, naming the variable, when neither transport can run,
+    /// or when the Add to Slack flow lacks `STEWARD_PUBLIC_URL` or `STEWARD_SECRET_KEY`.
+    pub fn from_config(
+        app: Arc<App>,
+        config: &SlackConfig,
+        prefix: &str,
+        public_url: Option<&str>,
+        secret_key: Option<&crate::secrets::SecretKey>,
+    ) -> Result<Setup, String> {
+        let oauth = match &config.oauth {
+            None => None,
+            Some(_) if config.app_token.is_some() => {
+                return Err("Socket Mode serves the one workspace of SLACK_BOT_TOKEN: unset SLACK_APP_TOKEN to serve Add to Slack installations over HTTP, or unset SLACK_CLIENT_ID".into())
+            }
+            Some(credentials) => {
+                let public_url = public_url.ok_or(
+                    "STEWARD_PUBLIC_URL is required with SLACK_CLIENT_ID: the public base URL of `steward serve`, for the OAuth redirect (e.g. https://steward.example.com)",
+                )?;
+                let key = secret_key.ok_or_else(|| {
+                    format!("STEWARD_SECRET_KEY is required with SLACK_CLIENT_ID: Steward stores OAuth installations only with their tokens sealed under it. Make one with `openssl rand -base64 32` (or `head -c32 /dev/urandom | base64`) and keep it safe: {}", "without it stored installations cannot be opened")
+                })?;
+                Some(Arc::new(oauth::OAuth::new(
+                    &config.api_url,
+                    credentials.client_id.clone(),
+                    credentials.client_secret.clone(),
+                    public_url,
+                    key.clone(),
+                )?))
+            }
+        };
+        if oauth.is_some() && config.bot_token.is_some() {
+            tracing::warn!("SLACK_BOT_TOKEN is not used while SLACK_CLIENT_ID is set: each workspace's token comes from its installation (/slack/install)");
+        }
         let mode = match (&config.app_token, &config.signing_secret) {
             (Some(app_token), _) => Mode::Socket { app_token: app_token.clone() },
             (None, Some(secret)) => Mode::Http { signing_secret: secret.clone() },
@@ -143,6 +251,7 @@ impl Setup {
         let settings = Settings {
             api_url: config.api_url.clone(),
             bot_token: config.bot_token.clone(),
+            oauth,
             prefix: prefix.to_string(),
             clock: system_clock(),
             deadline: INLINE_DEADLINE,

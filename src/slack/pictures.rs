@@ -12,8 +12,7 @@
 
 use serde_json::{json, Value};
 
-use super::api::{ApiError, Resend};
-use super::Slack;
+use super::api::{Api, ApiError, Resend};
 use crate::picture::drawing::draw;
 use crate::picture::Picture;
 
@@ -31,13 +30,12 @@ pub enum Destination<'a> {
 
 /// Uploads one drawn picture; its Slack file id.
 pub async fn upload(
-    slack: &Slack,
+    api: &Api,
     picture: &Picture,
     png: &[u8],
     to: Destination<'_>,
 ) -> Result<String, ApiError> {
-    let ticket = slack
-        .api
+    let ticket = api
         .get(
             "files.getUploadURLExternal",
             &[
@@ -53,7 +51,7 @@ pub async fn upload(
             "files.getUploadURLExternal returned no upload_url or file_id".into(),
         ));
     };
-    slack.api.upload_bytes(url, "image/png", png).await?;
+    api.upload_bytes(url, "image/png", png).await?;
     let mut complete = json!({"files": [{"id": file, "title": picture.title()}]});
     if let Destination::Channel { channel, thread_ts } = to {
         complete["channel_id"] = json!(channel);
@@ -61,9 +59,7 @@ pub async fn upload(
             complete["thread_ts"] = json!(ts);
         }
     }
-    slack
-        .api
-        .post(
+    api.post(
             "files.completeUploadExternal",
             &complete,
             Resend::OnlyUnsent,
@@ -73,10 +69,10 @@ pub async fn upload(
 }
 
 /// Draws and shares `pictures` into a channel (or thread), one file each.
-pub async fn share(slack: &Slack, pictures: Vec<Picture>, channel: &str, thread_ts: Option<&str>) {
+pub async fn share(api: &Api, pictures: Vec<Picture>, channel: &str, thread_ts: Option<&str>) {
     for (picture, png) in draw(pictures).await {
         let to = Destination::Channel { channel, thread_ts };
-        if let Err(error) = upload(slack, &picture, &png, to).await {
+        if let Err(error) = upload(api, &picture, &png, to).await {
             tracing::warn!(%error, file = picture.file_name(), "could not share a picture");
         }
     }
@@ -84,11 +80,11 @@ pub async fn share(slack: &Slack, pictures: Vec<Picture>, channel: &str, thread_
 
 /// Draws `pictures`, uploads them privately and sends one ephemeral message showing them
 /// through `response_url`.
-pub async fn answer_privately(slack: &Slack, response_url: &str, pictures: Vec<Picture>) {
+pub async fn answer_privately(api: &Api, response_url: &str, pictures: Vec<Picture>) {
     let mut blocks = Vec::new();
     let mut words = Vec::new();
     for (picture, png) in draw(pictures).await {
-        match upload(slack, &picture, &png, Destination::Private).await {
+        match upload(api, &picture, &png, Destination::Private).await {
             Ok(file) => {
                 words.push(picture.alt_text());
                 blocks.push(image_block(&file, &picture));
@@ -102,7 +98,7 @@ pub async fn answer_privately(slack: &Slack, response_url: &str, pictures: Vec<P
         return;
     }
     let message = json!({"response_type": "ephemeral", "text": words.join(" "), "blocks": blocks});
-    if let Err(error) = slack.api.respond(response_url, &message).await {
+    if let Err(error) = api.respond(response_url, &message).await {
         tracing::warn!(%error, "could not send the pictures through response_url");
     }
 }

@@ -4,15 +4,18 @@
 //! the scheduler, which retries the period later); `5xx` backs off, and first looks in
 //! history, since a message answered with a server error may still have been posted. Once
 //! part of a long post is out, a later part's failure is logged, not retried as a whole:
-//! a duplicate is worse than a miss.
+//! a duplicate is worse than a miss. Each post goes out with the token of its own workspace,
+//! the tenant its marker names.
 
 use async_trait::async_trait;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-use super::api::{ApiError, Resend};
+use super::api::{Api, ApiError, Resend};
 use super::{actions, pictures, Slack};
 use crate::render::slack::{render, MAX_BLOCKS};
+use crate::domain::tenant::TenantId;
+use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 
 /// The `event_type` of Steward's message metadata.
@@ -24,25 +27,47 @@ const HISTORY_SLACK_SECS: i64 = 600;
 
 pub struct SlackPort {
     slack: Arc<Slack>,
-    /// Direct-message channel of each user, once opened.
-    dms: DmChannels,
+    /// Direct-message channel of each user, once opened, by workspace.
+    dms: std::sync::Mutex<std::collections::HashMap<TenantId, Arc<DmChannels>>>,
 }
 
 impl SlackPort {
     pub fn new(slack: Arc<Slack>) -> Self {
         SlackPort {
             slack,
-            dms: DmChannels::default(),
+            dms: Default::default(),
         }
     }
 
+    /// The client with the token of the workspace a post is for: the tenant its marker names
+    /// (DECISIONS 5 markers begin `steward:{tenant}:`).
+    async fn api(&self, marker: &str) -> Result<(TenantId, Api), PostError> {
+        let (tenant, _) = parse_marker(marker)
+            .ok_or_else(|| PostError::Failed("the post's marker names no tenant".into()))?;
+        let api = self
+            .slack
+            .api_of_tenant(&tenant)
+            .await
+            .map_err(|e| PostError::Failed(format!("{tenant}: {e}")))?;
+        Ok((tenant, api))
+    }
+
     /// The channel id to post to: the channel, or the user's DM with Steward.
-    async fn channel(&self, target: &Target) -> Result<String, PostError> {
-        self.dms
-            .resolve(target, |user| async move {
-                let opened = self
-                    .slack
-                    .api
+    async fn channel(
+        &self,
+        api: &Api,
+        tenant: &TenantId,
+        target: &Target,
+    ) -> Result<String, PostError> {
+        let dms = self
+            .dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(tenant.clone())
+            .or_default()
+            .clone();
+        dms.resolve(target, |user| async move {
+                let opened = api
                     .post("conversations.open", &json!({"users": user}), Resend::Safe)
                     .await
                     .map_err(post_error)?;
@@ -95,6 +120,7 @@ impl SlackPort {
     /// Posts one message, retrying as the policy says.
     async fn deliver(
         &self,
+        api: &Api,
         channel: &str,
         message: &Value,
         marker: &str,
@@ -102,20 +128,20 @@ impl SlackPort {
     ) -> Result<(), PostError> {
         let mut attempt = 1;
         loop {
-            let error = match self.slack.api.post_once("chat.postMessage", message).await {
+            let error = match api.post_once("chat.postMessage", message).await {
                 Ok(_) => return Ok(()),
                 Err(error) => error,
             };
             // Sent again after any transient failure — but one that may have been posted
             // (a server error, a lost connection, a timeout) is first looked for in history.
-            let Some(wait) = self.slack.api.retry.wait(attempt, &error, Resend::Safe) else {
+            let Some(wait) = api.retry.wait(attempt, &error, Resend::Safe) else {
                 return Err(post_error(error));
             };
             tokio::time::sleep(wait).await;
             let maybe_posted = !error.surely_unsent();
             if maybe_posted
                 && matches!(
-                    self.history_has(channel, marker, Some(part)).await,
+                    self.history_has(api, channel, marker, Some(part)).await,
                     Ok(Some(true))
                 )
             {
@@ -133,6 +159,7 @@ impl SlackPort {
     /// channel's history cannot be read.
     async fn history_has(
         &self,
+        api: &Api,
         channel: &str,
         marker: &str,
         part: Option<usize>,
@@ -154,7 +181,7 @@ impl SlackPort {
             if !cursor.is_empty() {
                 params.push(("cursor", cursor.clone()));
             }
-            let page = match self.slack.api.get("conversations.history", &params).await {
+            let page = match api.get("conversations.history", &params).await {
                 Ok(page) => page,
                 Err(ApiError::Slack(code)) => {
                     tracing::warn!(%code, "channel history cannot be read");
@@ -198,10 +225,11 @@ fn post_error(error: ApiError) -> PostError {
 #[async_trait]
 impl ChatPort for SlackPort {
     async fn post(&self, target: &Target, post: &Post) -> Result<(), PostError> {
-        let channel = self.channel(target).await?;
+        let (tenant, api) = self.api(&post.marker).await?;
+        let channel = self.channel(&api, &tenant, target).await?;
         let mut delivered = 0;
         for (part, message) in self.messages(&channel, post).iter().enumerate() {
-            match self.deliver(&channel, message, &post.marker, part).await {
+            match self.deliver(&api, &channel, message, &post.marker, part).await {
                 Ok(()) => delivered += 1,
                 Err(error) if delivered == 0 => return Err(error),
                 Err(error) => {
@@ -212,13 +240,14 @@ impl ChatPort for SlackPort {
         }
         // The pictures follow the text; one that fails is logged by `share`, and the post
         // still counts as delivered (retrying it would post its text twice).
-        pictures::share(&self.slack, post.reply.pictures.clone(), &channel, None).await;
+        pictures::share(&api, post.reply.pictures.clone(), &channel, None).await;
         Ok(())
     }
 
     async fn find_marker(&self, target: &Target, marker: &str) -> Result<Option<bool>, PostError> {
-        let channel = self.channel(target).await?;
-        self.history_has(&channel, marker, None).await
+        let (tenant, api) = self.api(marker).await?;
+        let channel = self.channel(&api, &tenant, target).await?;
+        self.history_has(&api, &channel, marker, None).await
     }
 }
 

@@ -48,7 +48,8 @@ impl Socket {
 
 /// Connects with the app-level token and serves until stopped.
 pub async fn start(slack: Arc<Slack>, app_token: SecretString) -> Result<Socket, String> {
-    let home = match slack.api.post("auth.test", &json!({}), Resend::Safe).await {
+    let api = slack.tokenless().clone();
+    let home = match api.post("auth.test", &json!({}), Resend::Safe).await {
         Ok(me) => me["team_id"]
             .as_str()
             .zip(me["enterprise_id"].as_str().filter(|e| !e.is_empty()))
@@ -66,7 +67,7 @@ pub async fn start(slack: Arc<Slack>, app_token: SecretString) -> Result<Socket,
         app_token.expose_secret().to_string(),
     ));
     let (https_state, https_token) = (state.clone(), token.clone());
-    let connect = slack.api.with_client(
+    let connect = api.with_client(
         move |client| -> Connecting { Box::pin(listen(client, https_state, https_token)) },
         move |client| -> Connecting { Box::pin(listen(client, state, token)) },
     );

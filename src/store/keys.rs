@@ -5,6 +5,9 @@
 //! ```text
 //! meta\0marker                                  the Steward marker (refuses foreign or wiped stores)
 //! meta\0writekey\0{sha256 hex}                  a write key's owner: tenant and key name (events API)
+//! meta\0slack\0install\0{enterprise}\0{team}      a Slack installation, tokens sealed (either id may be empty)
+//! meta\0slack\0state\0{sha256 hex}                an OAuth `state` handed out, until used or expired
+//! meta\0slack\0stateused\0{sha256 hex}            the claim of a `state` being used (once, across replicas)
 //! t\0{tenant}\0acct\0{id:016x}                  an account aggregate
 //! t\0{tenant}\0settings                         tenant settings
 //! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
@@ -323,6 +326,42 @@ pub fn write_key_usage(t: &TenantId, name: &str) -> Vec<u8> {
     key
 }
 
+/// Every Slack installation (`meta`, outside every tenant: an org-wide Enterprise Grid
+/// install serves many tenants).
+pub fn slack_installs() -> Vec<u8> {
+    b"meta\0slack\0install\0".to_vec()
+}
+
+/// The Slack installation of `team` in `enterprise` (Bolt's key: either may be absent — no
+/// enterprise outside Enterprise Grid, no team for an org-wide install).
+pub fn slack_install(enterprise: Option<&str>, team: Option<&str>) -> Vec<u8> {
+    let mut key = slack_installs();
+    key.extend_from_slice(enterprise.unwrap_or_default().as_bytes());
+    key.push(0);
+    key.extend_from_slice(team.unwrap_or_default().as_bytes());
+    key
+}
+
+/// Every OAuth `state` handed out and not yet used.
+pub fn oauth_states() -> Vec<u8> {
+    b"meta\0slack\0state\0".to_vec()
+}
+
+/// An OAuth `state`, by its SHA-256 (the state itself is stored nowhere).
+pub fn oauth_state(digest: &str) -> Vec<u8> {
+    let mut key = oauth_states();
+    key.extend_from_slice(digest.as_bytes());
+    key
+}
+
+/// The claim that an OAuth `state` is being used: made with `insert_if_absent`, so of two
+/// redirects racing with one state exactly one goes on.
+pub fn oauth_state_used(digest: &str) -> Vec<u8> {
+    let mut key = b"meta\0slack\0stateused\0".to_vec();
+    key.extend_from_slice(digest.as_bytes());
+    key
+}
+
 /// The tenant's Zendesk signing secret, sealed ([`crate::secrets::Sealed`] bytes). Sealed
 /// values sit under `sealed\0`, so re-sealing them all under a new key is one scan a tenant.
 pub fn zendesk_secret(t: &TenantId) -> Vec<u8> {
@@ -349,5 +388,20 @@ mod tests {
         assert!(write_key_usage(&a, "Prod").starts_with(&tenant(&a)));
         assert!(!write_key_usage(&a, "Prod").starts_with(&write_keys(&a)));
         assert!(!write_key_index("ab").starts_with(b"t\0"));
+    }
+
+    #[test]
+    fn installations_are_keyed_like_bolts_and_never_collide() {
+        assert_ne!(
+            slack_install(Some("E1"), None),
+            slack_install(None, Some("E1"))
+        );
+        assert_ne!(
+            slack_install(Some("E1"), Some("T1")),
+            slack_install(Some("E1"), None)
+        );
+        assert!(slack_install(None, Some("T1")).starts_with(&slack_installs()));
+        assert!(!slack_install(None, Some("T1")).starts_with(b"t\0"));
+        assert!(!oauth_state_used("ab").starts_with(&oauth_states()));
     }
 }

@@ -10,7 +10,8 @@
 //! received data ([`ingest`]).
 //! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and write
 //! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant),
-//! and sealed secrets (`sealed`: [`Store::zendesk_secret`]).
+//! and sealed secrets (`sealed`: [`Store::zendesk_secret`]); Slack installations and OAuth
+//! states ([`installs`]); forgetting a tenant (`forget`).
 
 pub mod audit;
 pub mod backend;
@@ -18,10 +19,12 @@ pub mod bulk;
 mod commit;
 mod durable;
 pub mod ingest;
+pub mod installs;
+mod forget;
 pub mod keys;
 pub mod ledger;
 pub mod record;
-mod sealed;
+pub mod sealed;
 pub mod seen;
 pub mod undo;
 mod writekeys;

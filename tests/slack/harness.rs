@@ -80,7 +80,8 @@ pub fn retry() -> Retry {
 pub fn slack(app: Arc<App>, fake: &Fake, options: &Options) -> Arc<Slack> {
     let settings = Settings {
         api_url: fake.api_url(),
-        bot_token: SecretString::from(BOT_TOKEN),
+        bot_token: Some(SecretString::from(BOT_TOKEN)),
+        oauth: None,
         prefix: options.prefix.clone(),
         clock: options
             .clock
