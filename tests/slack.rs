@@ -26,6 +26,8 @@ mod faults;
 mod indicators;
 #[path = "slack/logs.rs"]
 mod log_capture;
+#[path = "slack/oauth.rs"]
+mod oauth;
 #[path = "slack/pictures.rs"]
 mod pictures;
 #[path = "slack/posting.rs"]

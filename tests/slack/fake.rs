@@ -2,7 +2,9 @@
 //! against Slack's OpenAPI description (`spec.rs`), answers like Slack, keeps posted messages
 //! per channel for `conversations.history`, and can be told to fail a method a few times.
 //! An unexpected method, a missing bot token or a call that breaks the description is a
-//! test failure, reported by [`Fake::assert_clean`].
+//! test failure, reported by [`Fake::assert_clean`]. For the Add to Slack flow it answers
+//! `oauth.v2.access` — codes and refresh tokens the test grants, each once — and accepts the
+//! bot tokens it handed out; every call records the token it came with.
 
 #![allow(dead_code)]
 
@@ -21,12 +23,17 @@ use super::spec;
 
 /// The bot token the tests configure.
 pub const BOT_TOKEN: &str = "xoxb-1111-2222-FAKEBOTTOKEN";
+/// The Slack app's client id and secret (Add to Slack).
+pub const CLIENT_ID: &str = "1111.2222";
+pub const CLIENT_SECRET: &str = "c1ient-S3CRET-9d8e7f";
 
 /// One recorded call.
 #[derive(Debug, Clone)]
 pub struct Call {
     pub method: String,
     pub args: Value,
+    /// The bearer token it came with (empty: none).
+    pub token: String,
     /// When it arrived.
     pub at: std::time::Instant,
 }
@@ -98,6 +105,11 @@ struct Inner {
     uploads: HashMap<String, Vec<u8>>,
     /// Slow answers (`Canned::slow`) due by now (sent back, unless the client left).
     slow_answered: usize,
+    /// `oauth.v2.access` answers by code, and by refresh token; each is used once.
+    grants: HashMap<String, Value>,
+    refreshes: HashMap<String, Value>,
+    /// Bot tokens handed out through `oauth.v2.access` (and not revoked).
+    tokens: std::collections::HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -169,6 +181,26 @@ impl Fake {
         self.lock().users.insert(id.to_string(), user);
     }
 
+    /// `oauth.v2.access` answers `answer` to `code` (once); its bot token becomes good.
+    pub fn grant(&self, code: &str, answer: Value) {
+        self.lock().grants.insert(code.to_string(), answer);
+    }
+
+    /// `oauth.v2.access` with `grant_type=refresh_token` answers `answer` to `refresh` (once).
+    pub fn refresh(&self, refresh: &str, answer: Value) {
+        self.lock().refreshes.insert(refresh.to_string(), answer);
+    }
+
+    /// The tokens calls to `method` came with, in order.
+    pub fn tokens_of(&self, method: &str) -> Vec<String> {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .map(|c| c.token.clone())
+            .collect()
+    }
+
     pub fn set_ws_url(&self, url: String) {
         self.lock().ws_url = Some(url);
     }
@@ -238,11 +270,16 @@ impl Fake {
     }
 
     fn record(&self, method: &str, args: Value, problems: Vec<String>) {
+        self.record_with(method, args, String::new(), problems)
+    }
+
+    fn record_with(&self, method: &str, args: Value, token: String, problems: Vec<String>) {
         let mut inner = self.lock();
         inner.problems.extend(problems);
         inner.calls.push(Call {
             method: method.to_string(),
             args,
+            token,
             at: std::time::Instant::now(),
         });
     }
@@ -274,12 +311,16 @@ async fn api(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    if method == "oauth.v2.access" {
+        return oauth_access(&fake, auth, &body);
+    }
+    let token = auth.strip_prefix("Bearer ").unwrap_or_default().to_string();
     if method == "apps.connections.open" {
         if !auth.starts_with("Bearer xapp-") {
             problems.push("apps.connections.open: called without the app-level token".into());
         }
-    } else if auth != format!("Bearer {BOT_TOKEN}") {
-        problems.push(format!("{method}: called without the bot token"));
+    } else if token != BOT_TOKEN && !fake.lock().tokens.contains(&token) {
+        problems.push(format!("{method}: called without a bot token Slack handed out"));
     }
     let mut args: Map<String, Value> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -301,7 +342,7 @@ async fn api(
         problems.extend(spec::check_message_limits(&Value::Object(args.clone())));
     }
     let args = Value::Object(args);
-    fake.record(&method, args.clone(), problems);
+    fake.record_with(&method, args.clone(), token, problems);
     let scripted = fake
         .lock()
         .scripts
@@ -329,6 +370,42 @@ async fn api(
         tokio::time::sleep(delay).await;
     }
     answer(200, None, body)
+}
+
+/// `oauth.v2.access`: the client id and secret in Basic auth, the rest form-encoded; a code
+/// (checked against the description, whose 2021 text predates token rotation) or a refresh
+/// token, each answered once with what the test granted.
+fn oauth_access(fake: &Fake, auth: &str, body: &[u8]) -> Response {
+    use base64::Engine;
+    let mut problems = Vec::new();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    if auth != format!("Basic {basic}") {
+        problems.push("oauth.v2.access: without the client id and secret in Basic auth".into());
+    }
+    let form: Map<String, Value> = url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let refreshing = form.get("grant_type") == Some(&json!("refresh_token"));
+    if !refreshing {
+        problems.extend(spec::check_call("oauth.v2.access", &form));
+    }
+    let granted = {
+        let mut inner = fake.lock();
+        let granted = match refreshing {
+            true => form["refresh_token"].as_str().and_then(|r| inner.refreshes.remove(r)),
+            false => form["code"].as_str().and_then(|c| inner.grants.remove(c)),
+        };
+        if let Some(token) = granted.as_ref().and_then(|g| g["access_token"].as_str()) {
+            inner.tokens.insert(token.to_string());
+        }
+        granted
+    };
+    fake.record("oauth.v2.access", Value::Object(form), problems);
+    answer(
+        200,
+        None,
+        granted.unwrap_or_else(|| json!({"ok": false, "error": if refreshing { "invalid_refresh_token" } else { "invalid_code" }})),
+    )
 }
 
 /// What Slack answers a call that succeeds (a post is stored at once).

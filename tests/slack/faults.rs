@@ -46,11 +46,8 @@ async fn start(options: Options) -> (tempfile::TempDir, Harness) {
 async fn a_post_is_sent_again_after_a_429_or_a_refused_connection_only() {
     let (_dir, h) = start(Options::default()).await;
     let message = json!({"channel": "C9", "text": "hello"});
-    let post = || {
-        h.slack
-            .api
-            .post("chat.postMessage", &message, Resend::OnlyUnsent)
-    };
+    let api = h.slack.api_for(None, "T1").await.expect("the bot token");
+    let post = || api.post("chat.postMessage", &message, Resend::OnlyUnsent);
 
     // Slack answered 500, but had posted it: not sent again.
     h.fake.script(
@@ -120,9 +117,8 @@ async fn a_post_answered_slowly_times_out_and_is_not_sent_again() {
     );
     let started = Instant::now();
     let message = json!({"channel": "C9", "text": "hello"});
-    let posted = h
-        .slack
-        .api
+    let api = h.slack.api_for(None, "T1").await.expect("the bot token");
+    let posted = api
         .post("chat.postMessage", &message, Resend::OnlyUnsent)
         .await;
     assert_eq!(posted, Err(ApiError::Timeout(Duration::from_millis(300))));

@@ -26,6 +26,8 @@ use super::fake::{Fake, BOT_TOKEN};
 
 pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 pub const ADMIN: &str = "UADMIN";
+/// The `STEWARD_SECRET_KEY` of harnesses with the Add to Slack flow.
+pub const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 /// `v0=` HMAC-SHA256 of `v0:{ts}:{body}` — written here independently of Steward's check.
 pub fn sign(secret: &str, ts: &str, body: &[u8]) -> String {
@@ -54,6 +56,9 @@ pub struct Options {
     pub deadline: Duration,
     /// The longest one Web API call may take.
     pub call_timeout: Duration,
+    /// Serve the Add to Slack flow (tokens from installations sealed under [`SECRET_KEY`])
+    /// instead of the one bot token.
+    pub oauth: bool,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             clock: None,
             deadline: Duration::from_secs(2),
             call_timeout: Duration::from_secs(10),
+            oauth: false,
         }
     }
 }
@@ -78,10 +84,26 @@ pub fn retry() -> Retry {
 
 /// The adapter for `app` against `fake`.
 pub fn slack(app: Arc<App>, fake: &Fake, options: &Options) -> Arc<Slack> {
+    slack_at(app, fake, options, "http://127.0.0.1:9")
+}
+
+/// The adapter for `app` against `fake`, served publicly at `public_url`.
+pub fn slack_at(app: Arc<App>, fake: &Fake, options: &Options, public_url: &str) -> Arc<Slack> {
+    let oauth = options.oauth.then(|| {
+        let key = steward::secrets::SecretKey::parse(SECRET_KEY, "test key").expect("key");
+        let oauth = steward::slack::oauth::OAuth::new(
+            &fake.api_url(),
+            super::fake::CLIENT_ID.into(),
+            SecretString::from(super::fake::CLIENT_SECRET),
+            public_url,
+            key,
+        );
+        Arc::new(oauth.expect("OAuth settings"))
+    });
     let settings = Settings {
         api_url: fake.api_url(),
-        bot_token: Some(SecretString::from(BOT_TOKEN)),
-        oauth: None,
+        bot_token: (!options.oauth).then(|| SecretString::from(BOT_TOKEN)),
+        oauth,
         prefix: options.prefix.clone(),
         clock: options
             .clock
@@ -113,11 +135,11 @@ pub fn open_app(db: &Path) -> Arc<App> {
 impl Harness {
     pub async fn start(db: &Path, fake: Fake, options: Options) -> Harness {
         let app = open_app(db);
-        let slack = slack(app.clone(), &fake, &options);
         let listener = steward::serve::http::listen("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let slack = slack_at(app.clone(), &fake, &options, &base);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let setup = Setup {
             slack: slack.clone(),
@@ -181,6 +203,32 @@ impl Harness {
             .expect("body")
             .to_bytes();
         (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
+    /// GETs `path` (with a `Cookie` header when given); the status, headers and body.
+    pub async fn get(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut request = axum::http::Request::get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = self
+            .client
+            .request(request.body(Full::new(Bytes::new())).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).to_string())
     }
 
     /// POSTs a body signed now (or at `ts`).

@@ -132,7 +132,7 @@ async fn a_scheduled_post_is_followed_by_its_picture_in_the_channel() {
     let timeline = RenewalTimeline::of(std::iter::empty(), today);
     let post = Post {
         marker: format!(
-            "steward:slack:T1:weekly-C1:{today}:{}",
+            "steward:slack:T1:weekly@C1:{today}:{}",
             Utc::now().timestamp()
         ),
         reply: Reply::new()
