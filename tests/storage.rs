@@ -1,8 +1,8 @@
 //! Purpose: one behaviour suite for the store, run against every backend in
 //! [`backends::backends`] — the promises its callers rely on, through the store's own API:
 //! a commit outlives the process, tenants never meet, the audit trail and undo, the post
-//! ledger, seen chat events, bulk batches, received data, write keys, a database that lost data
-//! refused, and the
+//! ledger, seen chat events, bulk batches, received data, write keys, Slack installations and
+//! OAuth states, forgetting a tenant, a database that lost data refused, and the
 //! [`Backend`](steward::store::backend::Backend) contract itself. What needs the binary stays
 //! where it is: a real kill -9 mid-import (`durability.rs`), isolation through every command
 //! as a property (`tenants.rs`), damaged sled files (`console.rs`).
@@ -11,6 +11,8 @@
 mod backends;
 #[path = "storage/contract.rs"]
 mod contract;
+#[path = "storage/installs.rs"]
+mod installs;
 #[path = "storage/intake.rs"]
 mod intake;
 #[path = "storage/records.rs"]
