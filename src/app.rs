@@ -179,6 +179,16 @@ impl App {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
             handlers::handle(&parsed.command, &ctx, &book)?
         };
+        if outcome.forget {
+            fault::saving();
+            let forgotten = self
+                .store
+                .forget_tenant(&actor.tenant)
+                .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
+            tracing::info!(tenant = %actor.tenant, user = %actor.user.0, forgotten, "tenant forgotten");
+            self.changes.notify_one();
+            return Ok(outcome.reply);
+        }
         if outcome.changes.is_empty() && outcome.redact.is_none() {
             return Ok(outcome.reply);
         }

@@ -108,6 +108,39 @@ pub enum Cmd {
         #[command(subcommand)]
         action: ZendeskCmd,
     },
+    /// The key stored secrets are sealed with
+    SecretKey {
+        #[command(subcommand)]
+        action: SecretKeyCmd,
+    },
+    /// Discord set-up
+    Discord {
+        #[command(subcommand)]
+        action: DiscordCmd,
+    },
+    /// Delete everything Steward keeps for the tenant (--tenant), e.g. after an uninstall;
+    /// as `/steward forget confirm:yes`
+    Forget {
+        /// Really delete it (without it, only says what would go)
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// What `steward secret-key` does.
+#[derive(Debug, Subcommand)]
+pub enum SecretKeyCmd {
+    /// Re-seal every stored secret (OAuth tokens, Zendesk secrets) under STEWARD_SECRET_KEY;
+    /// the old key comes from STEWARD_SECRET_KEY_OLD, else the key file beside the database
+    Rotate,
+}
+
+/// What `steward discord` does.
+#[derive(Debug, Subcommand)]
+pub enum DiscordCmd {
+    /// Print the bot's invite link (DISCORD_APPLICATION_ID) with the scopes and permissions
+    /// it needs
+    InviteUrl,
 }
 
 /// What `steward zendesk` does.
@@ -293,6 +326,60 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let reply = app.execute(&actor, clock(), &line);
             app.store.flush().map_err(|e| e.to_string())?;
             print_key_answer(reply)
+        }
+        Some(Cmd::SecretKey {
+            action: SecretKeyCmd::Rotate,
+        }) => {
+            let new = config.secret_key.clone().ok_or_else(|| crate::upkeep::RotateError::NoNewKey.to_string())?;
+            let given_old = std::env::var(crate::upkeep::OLD_KEY_VAR)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|text| {
+                    let text = Zeroizing::new(text);
+                    crate::secrets::SecretKey::parse(&text, crate::upkeep::OLD_KEY_VAR)
+                })
+                .transpose()
+                .map_err(|e| e.to_string())?;
+            let path = cli.db.clone().unwrap_or_else(|| config.db.clone());
+            let old = crate::upkeep::old_key(given_old, &path).map_err(|e| e.to_string())?;
+            let app = open()?;
+            let rotated = crate::upkeep::rotate(&app.store, old.as_ref(), &new).map_err(|e| e.to_string())?;
+            app.store.flush().map_err(|e| e.to_string())?;
+            println!(
+                "re-sealed {} secret{} under the new {} ({} already were)",
+                rotated.moved,
+                if rotated.moved == 1 { "" } else { "s" },
+                crate::secrets::KEY_VAR,
+                rotated.already
+            );
+            Ok(())
+        }
+        Some(Cmd::Discord {
+            action: DiscordCmd::InviteUrl,
+        }) => {
+            let id = config
+                .discord_application_id
+                .clone()
+                .filter(|id| !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or("DISCORD_APPLICATION_ID must be set to the application's id (digits, from the Developer Portal's General Information page)")?;
+            println!("{}", crate::upkeep::discord_invite_url(&id));
+            Ok(())
+        }
+        Some(Cmd::Forget { yes }) => {
+            let app = open()?;
+            let console = Actor {
+                platform_admin: true,
+                ..actor
+            };
+            let line = if yes { "/steward forget confirm:yes" } else { "/steward forget" };
+            let reply = app.execute(&console, clock(), line);
+            app.store.flush().map_err(|e| e.to_string())?;
+            println!("{}", render(&reply).trim_end());
+            match (yes, reply.is_error()) {
+                (_, true) => Err("nothing was deleted".into()),
+                (false, false) => Err("nothing was deleted: add --yes to delete it".into()),
+                (true, false) => Ok(()),
+            }
         }
     }
 }

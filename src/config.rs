@@ -157,6 +157,8 @@ pub struct Config {
     pub secret_key: Option<crate::secrets::SecretKey>,
     /// `STEWARD_PUBLIC_URL`: the public base URL of `serve` (OAuth redirect URIs).
     pub public_url: Option<String>,
+    /// `DISCORD_APPLICATION_ID`, also without a Discord token (the invite link).
+    pub discord_application_id: Option<String>,
 }
 
 /// The keys `steward.toml` accepts (see `steward.toml.example`).
@@ -331,6 +333,10 @@ impl Config {
             discord,
             secret_key,
             public_url: get("STEWARD_PUBLIC_URL", &from_file.public_url),
+            discord_application_id: get(
+                "DISCORD_APPLICATION_ID",
+                &from_file.discord_application_id,
+            ),
         })
     }
 

@@ -33,7 +33,9 @@
 //! - [`manifest`]: the Slack app manifest and Discord command registration, generated from
 //!   `commands/`.
 //! - [`prompt`]: conversational prompts → the same command lines (offline, deterministic).
-//! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out.
+//! - [`cli`]: the `steward` binary's subcommands; [`logging`]: tracing, secrets kept out;
+//!   [`upkeep`]: the operator's tasks — rotating the secret key, forgetting a tenant, Discord's
+//!   invite link.
 //! - [`demo`]: the sample portfolio of `steward console --demo`, with 90 days of generated
 //!   product events.
 //! - [`transfer`]: `steward import` (CRM CSV, Steward JSON) and `steward export` (JSON, CSV).
@@ -66,6 +68,7 @@ pub mod serve;
 pub mod slack;
 pub mod store;
 pub mod transfer;
+pub mod upkeep;
 
 /// mimalloc instead of the system allocator, for every binary linking Steward: a command
 /// allocates many small strings, and under load glibc's malloc/free took about a fifth of

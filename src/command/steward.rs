@@ -32,6 +32,10 @@ pub enum StewardCommand {
         month: String,
     },
     Undo,
+    /// `/steward forget [confirm:yes]`: delete the whole tenant (after an uninstall).
+    Forget {
+        confirm: bool,
+    },
     Ask {
         prompt: String,
     },
@@ -129,6 +133,9 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
             code: inv.req_text("code")?,
         },
         "undo" => StewardCommand::Undo,
+        "forget" => StewardCommand::Forget {
+            confirm: inv.text("confirm").is_some(),
+        },
         "ask" => StewardCommand::Ask {
             prompt: inv.req_text("prompt")?,
         },

@@ -7,6 +7,7 @@ pub mod atrisk;
 pub mod digest;
 pub mod expansion;
 pub mod feature;
+pub mod forget;
 pub mod health;
 pub mod history;
 pub mod indicator;
@@ -131,6 +132,8 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// A person's name to replace with `[removed]` in an account's audit trail.
     pub redact: Option<(AccountId, String)>,
+    /// Delete the whole tenant (`/steward forget confirm:yes`).
+    pub forget: bool,
 }
 
 impl Outcome {
@@ -146,6 +149,7 @@ impl Outcome {
             reply,
             changes,
             redact: None,
+            forget: false,
         }
     }
 }

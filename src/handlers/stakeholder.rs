@@ -163,6 +163,7 @@ pub fn handle(
                 reply,
                 changes: vec![Change::PutAccount(Box::new(account))],
                 redact: Some((id, removed.name)),
+                forget: false,
             })
         }
     }

@@ -24,6 +24,7 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
     let reply = match command {
         StewardCommand::Help { topic } => return Ok(Outcome::read(help(topic.as_deref())?)),
         StewardCommand::Undo => return undo(ctx, book),
+        StewardCommand::Forget { confirm } => return Ok(super::forget::forget(*confirm, book)),
         StewardCommand::ApiKey(action) => return super::apikey::handle(action, ctx, book),
         StewardCommand::Feature(action) => return super::feature::handle(action, book),
         StewardCommand::IngestStatus => return super::intake::status(ctx, book),

@@ -177,7 +177,8 @@ pub fn is_write(command: &Command) -> bool {
             | StewardCommand::Timezone { .. }
             | StewardCommand::Currency { .. }
             | StewardCommand::FiscalYear { .. }
-            | StewardCommand::Undo => true,
+            | StewardCommand::Undo
+            | StewardCommand::Forget { .. } => true,
             StewardCommand::ApiKey(action) => !matches!(action, KeyAction::List { .. }),
             StewardCommand::Feature(action) => !matches!(action, FeatureAction::List { .. }),
             StewardCommand::Zendesk(_) => true,
