@@ -255,7 +255,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Manifest { what }) => {
             let text = match what {
-                Generated::Slack => crate::manifest::slack::slack_manifest(&config.slack_prefix),
+                Generated::Slack => crate::manifest::slack::slack_manifest_at(
+                    &config.slack_prefix,
+                    config.public_url.as_deref(),
+                ),
                 Generated::Discord => crate::manifest::discord::discord_commands_json(),
                 Generated::Reference => crate::manifest::reference::command_reference(),
             };
