@@ -458,3 +458,38 @@ fn the_same_name_in_two_tenants_is_two_accounts() {
         "{history}"
     );
 }
+
+/// `/steward forget`: an admin's, confirmed, deletes the asker's tenant alone — after a
+/// reopen too — and without `confirm:yes` (or from a member) nothing goes.
+#[test]
+fn forgetting_a_tenant_deletes_it_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let app = open(dir.path());
+        for tenant in [0, 1] {
+            let added = ask(&app, tenant, "/account add Zorblax arr:10k renewal:2026-09-01");
+            assert!(added.contains("Zorblax"), "{added}");
+        }
+        let admin = Actor {
+            platform_admin: true,
+            ..actor(0)
+        };
+        let forget = |line: &str, who: &Actor| render(&app.execute(who, now(), line));
+        let member = Actor {
+            surface: Surface::Slack,
+            ..actor(0)
+        };
+        let member = forget("/steward forget confirm:yes", &member);
+        assert!(member.starts_with("error: only an admin"), "{member}");
+        let asked = forget("/steward forget", &admin);
+        assert!(asked.contains("1 account") && asked.contains("/steward forget confirm:yes"), "{asked}");
+        assert!(ask(&app, 0, "/account list").contains("Zorblax"), "nothing went yet");
+        let done = forget("/steward forget confirm:yes", &admin);
+        assert!(done.contains("Steward forgot everything"), "{done}");
+        assert!(!ask(&app, 0, "/account list").contains("Zorblax"));
+    }
+    let app = open(dir.path());
+    assert!(!ask(&app, 0, "/account list").contains("Zorblax"));
+    assert!(ask(&app, 1, "/account list").contains("Zorblax"), "the other tenant keeps its book");
+    assert!(!ask(&app, 0, "/account history Zorblax").contains("added"));
+}
