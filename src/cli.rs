@@ -333,7 +333,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::SecretKey {
             action: SecretKeyCmd::Rotate,
         }) => {
-            let new = config.secret_key.clone().ok_or_else(|| crate::upkeep::RotateError::NoNewKey.to_string())?;
+            let new = config
+                .secret_key
+                .clone()
+                .ok_or_else(|| crate::upkeep::RotateError::NoNewKey.to_string())?;
             let given_old = std::env::var(crate::upkeep::OLD_KEY_VAR)
                 .ok()
                 .filter(|v| !v.trim().is_empty())
@@ -346,7 +349,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let path = cli.db.clone().unwrap_or_else(|| config.db.clone());
             let old = crate::upkeep::old_key(given_old, &path).map_err(|e| e.to_string())?;
             let app = open()?;
-            let rotated = crate::upkeep::rotate(&app.store, old.as_ref(), &new).map_err(|e| e.to_string())?;
+            let rotated =
+                crate::upkeep::rotate(&app.store, old.as_ref(), &new).map_err(|e| e.to_string())?;
             app.store.flush().map_err(|e| e.to_string())?;
             println!(
                 "re-sealed {} secret{} under the new {} ({} already were)",
@@ -374,7 +378,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 platform_admin: true,
                 ..actor
             };
-            let line = if yes { "/steward forget confirm:yes" } else { "/steward forget" };
+            let line = if yes {
+                "/steward forget confirm:yes"
+            } else {
+                "/steward forget"
+            };
             let reply = app.execute(&console, clock(), line);
             app.store.flush().map_err(|e| e.to_string())?;
             println!("{}", render(&reply).trim_end());

@@ -397,13 +397,16 @@ mod tests {
 
     #[test]
     fn the_add_to_slack_flow_needs_both_credentials_and_then_no_bot_token() {
-        let config = load(&[("SLACK_CLIENT_ID", "1.2"), ("SLACK_CLIENT_SECRET", "s")])
-            .expect("valid");
+        let config =
+            load(&[("SLACK_CLIENT_ID", "1.2"), ("SLACK_CLIENT_SECRET", "s")]).expect("valid");
         let slack = config.slack.as_ref().expect("Slack is configured");
         assert!(slack.bot_token.is_none() && slack.oauth.is_some());
         for half in ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"] {
             let error = load(&[(half, "x")]).err().map(|e| e.to_string());
-            assert!(error.as_deref().is_some_and(|e| e.contains("needs both")), "{error:?}");
+            assert!(
+                error.as_deref().is_some_and(|e| e.contains("needs both")),
+                "{error:?}"
+            );
         }
     }
 

@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use crate::secrets::{self, SecretKey, Sealed, SecretsError};
+use crate::secrets::{self, Sealed, SecretKey, SecretsError};
 use crate::store::{Store, StoreError};
 
 /// The environment variable that holds the key being replaced.

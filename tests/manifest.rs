@@ -406,6 +406,9 @@ fn conformance_slack_manifest_events_are_slacks_events() {
         }
         // The description names `app_uninstalled` as topic `app.uninstalled`.
         let topic = event.replace('_', ".");
-        assert!(topics.contains_key(&topic), "{event} is no event Slack describes");
+        assert!(
+            topics.contains_key(&topic),
+            "{event} is no event Slack describes"
+        );
     }
 }

@@ -467,7 +467,11 @@ fn forgetting_a_tenant_deletes_it_alone() {
     {
         let app = open(dir.path());
         for tenant in [0, 1] {
-            let added = ask(&app, tenant, "/account add Zorblax arr:10k renewal:2026-09-01");
+            let added = ask(
+                &app,
+                tenant,
+                "/account add Zorblax arr:10k renewal:2026-09-01",
+            );
             assert!(added.contains("Zorblax"), "{added}");
         }
         let admin = Actor {
@@ -482,14 +486,23 @@ fn forgetting_a_tenant_deletes_it_alone() {
         let member = forget("/steward forget confirm:yes", &member);
         assert!(member.starts_with("error: only an admin"), "{member}");
         let asked = forget("/steward forget", &admin);
-        assert!(asked.contains("1 account") && asked.contains("/steward forget confirm:yes"), "{asked}");
-        assert!(ask(&app, 0, "/account list").contains("Zorblax"), "nothing went yet");
+        assert!(
+            asked.contains("1 account") && asked.contains("/steward forget confirm:yes"),
+            "{asked}"
+        );
+        assert!(
+            ask(&app, 0, "/account list").contains("Zorblax"),
+            "nothing went yet"
+        );
         let done = forget("/steward forget confirm:yes", &admin);
         assert!(done.contains("Steward forgot everything"), "{done}");
         assert!(!ask(&app, 0, "/account list").contains("Zorblax"));
     }
     let app = open(dir.path());
     assert!(!ask(&app, 0, "/account list").contains("Zorblax"));
-    assert!(ask(&app, 1, "/account list").contains("Zorblax"), "the other tenant keeps its book");
+    assert!(
+        ask(&app, 1, "/account list").contains("Zorblax"),
+        "the other tenant keeps its book"
+    );
     assert!(!ask(&app, 0, "/account history Zorblax").contains("added"));
 }

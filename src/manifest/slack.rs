@@ -217,7 +217,10 @@ mod tests {
     #[test]
     fn a_known_public_url_is_used_everywhere_with_the_redirect() {
         let yaml = slack_manifest_at("", Some("https://cs.example.org/"));
-        assert!(yaml.contains("redirect_urls:\n  - https://cs.example.org/slack/oauth_redirect\n"), "{yaml}");
+        assert!(
+            yaml.contains("redirect_urls:\n  - https://cs.example.org/slack/oauth_redirect\n"),
+            "{yaml}"
+        );
         assert!(!yaml.contains(BASE_URL));
         assert!(!slack_manifest("").contains("redirect_urls"));
     }

@@ -118,7 +118,9 @@ fn drop_tokens(slack: &Slack, envelope: &Value, origin: &Origin) {
     let enterprise = origin.enterprise.as_deref();
     let team = (!org_wide).then_some(origin.team.as_str());
     match slack.app.store.delete_installation(enterprise, team) {
-        Ok(true) => tracing::info!(kind, installation = %crate::store::installs::owner(enterprise, team), "installation and its tokens deleted; the book stays until forgotten"),
+        Ok(true) => {
+            tracing::info!(kind, installation = %crate::store::installs::owner(enterprise, team), "installation and its tokens deleted; the book stays until forgotten")
+        }
         Ok(false) => tracing::info!(kind, "no installation to delete"),
         Err(error) => tracing::error!(kind, %error, "could not delete an installation"),
     }

@@ -115,12 +115,16 @@ async fn click(slack: Arc<Slack>, payload: Value) {
     };
     let (api, refused) = match allowed(&slack, &origin).await {
         Err(refusal) => (slack.tokenless().clone(), Err(Reply::error(refusal))),
-        Ok(api) => (api, match clicked {
-            actions::Click::Share(line) => Ok((line, true)),
-            actions::Click::Press(button, name) => {
-                crate::actions::press(&slack.app, &actor, button, &name).map(|line| (line, false))
-            }
-        }),
+        Ok(api) => (
+            api,
+            match clicked {
+                actions::Click::Share(line) => Ok((line, true)),
+                actions::Click::Press(button, name) => {
+                    crate::actions::press(&slack.app, &actor, button, &name)
+                        .map(|line| (line, false))
+                }
+            },
+        ),
     };
     let (mut messages, pictures, public) = match refused {
         Err(refusal) => (payloads(&refusal, None, false), Vec::new(), false),

@@ -60,11 +60,11 @@ pub async fn upload(
         }
     }
     api.post(
-            "files.completeUploadExternal",
-            &complete,
-            Resend::OnlyUnsent,
-        )
-        .await?;
+        "files.completeUploadExternal",
+        &complete,
+        Resend::OnlyUnsent,
+    )
+    .await?;
     Ok(file.to_string())
 }
 

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use super::api::{Api, ApiError, Resend};
 use super::{actions, pictures, Slack};
-use crate::render::slack::{render, MAX_BLOCKS};
 use crate::domain::tenant::TenantId;
+use crate::render::slack::{render, MAX_BLOCKS};
 use crate::scheduler::parse_marker;
 use crate::scheduler::port::{ChatPort, DmChannels, Post, PostError, Target};
 
@@ -67,18 +67,16 @@ impl SlackPort {
             .or_default()
             .clone();
         dms.resolve(target, |user| async move {
-                let opened = api
-                    .post("conversations.open", &json!({"users": user}), Resend::Safe)
-                    .await
-                    .map_err(post_error)?;
-                opened["channel"]["id"]
-                    .as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| {
-                        PostError::Failed("conversations.open returned no channel".into())
-                    })
-            })
-            .await
+            let opened = api
+                .post("conversations.open", &json!({"users": user}), Resend::Safe)
+                .await
+                .map_err(post_error)?;
+            opened["channel"]["id"]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| PostError::Failed("conversations.open returned no channel".into()))
+        })
+        .await
     }
 
     /// The messages of a post: rendered, with the account buttons the post's kind carries
@@ -229,7 +227,10 @@ impl ChatPort for SlackPort {
         let channel = self.channel(&api, &tenant, target).await?;
         let mut delivered = 0;
         for (part, message) in self.messages(&channel, post).iter().enumerate() {
-            match self.deliver(&api, &channel, message, &post.marker, part).await {
+            match self
+                .deliver(&api, &channel, message, &post.marker, part)
+                .await
+            {
                 Ok(()) => delivered += 1,
                 Err(error) if delivered == 0 => return Err(error),
                 Err(error) => {

@@ -143,11 +143,7 @@ impl Store {
     }
 
     /// Keeps a `state` (by its SHA-256 hex) handed out at `created`.
-    pub fn put_oauth_state(
-        &self,
-        digest: &str,
-        created: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub fn put_oauth_state(&self, digest: &str, created: DateTime<Utc>) -> Result<(), StoreError> {
         let mut batch = WriteBatch::default();
         batch.put(keys::oauth_state(digest), encode(&OAuthState { created })?);
         self.backend.apply(batch)

@@ -320,7 +320,9 @@ async fn api(
             problems.push("apps.connections.open: called without the app-level token".into());
         }
     } else if token != BOT_TOKEN && !fake.lock().tokens.contains(&token) {
-        problems.push(format!("{method}: called without a bot token Slack handed out"));
+        problems.push(format!(
+            "{method}: called without a bot token Slack handed out"
+        ));
     }
     let mut args: Map<String, Value> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -378,7 +380,8 @@ async fn api(
 fn oauth_access(fake: &Fake, auth: &str, body: &[u8]) -> Response {
     use base64::Engine;
     let mut problems = Vec::new();
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
     if auth != format!("Basic {basic}") {
         problems.push("oauth.v2.access: without the client id and secret in Basic auth".into());
     }
@@ -392,7 +395,9 @@ fn oauth_access(fake: &Fake, auth: &str, body: &[u8]) -> Response {
     let granted = {
         let mut inner = fake.lock();
         let granted = match refreshing {
-            true => form["refresh_token"].as_str().and_then(|r| inner.refreshes.remove(r)),
+            true => form["refresh_token"]
+                .as_str()
+                .and_then(|r| inner.refreshes.remove(r)),
             false => form["code"].as_str().and_then(|c| inner.grants.remove(c)),
         };
         if let Some(token) = granted.as_ref().and_then(|g| g["access_token"].as_str()) {

@@ -4,7 +4,7 @@
 //! pruned; every sealed value re-sealed in one batch; a forgotten tenant leaves nothing and
 //! touches no other.
 
-use steward::secrets::{self, SecretKey, Sealed};
+use steward::secrets::{self, Sealed, SecretKey};
 use steward::store::installs::{Installation, StateRefusal};
 use steward::store::sealed::kinds;
 
@@ -66,13 +66,20 @@ fn installations_are_found_by_workspace_then_organization_and_kept() {
         assert_eq!(found(Some("E1"), "T2").as_deref(), Some("xoxb-e1t2"));
         assert_eq!(found(Some("E1"), "T9").as_deref(), Some("xoxb-org"));
         assert_eq!(found(None, "T9"), None);
-        assert_eq!(found(Some("E2"), "TA"), None, "another organization's TA is not TA");
+        assert_eq!(
+            found(Some("E2"), "TA"),
+            None,
+            "another organization's TA is not TA"
+        );
         assert!(store.delete_installation(Some("E1"), None).expect("delete"));
         assert!(!store.delete_installation(Some("E1"), None).expect("delete"));
         assert_eq!(found(Some("E1"), "T9"), None);
         assert_eq!(found(Some("E1"), "T2").as_deref(), Some("xoxb-e1t2"));
         assert_eq!(store.installations().expect("all").len(), 2);
-        assert!(store.tenants().expect("tenants").is_empty(), "installations belong to no tenant");
+        assert!(
+            store.tenants().expect("tenants").is_empty(),
+            "installations belong to no tenant"
+        );
     });
 }
 
@@ -88,9 +95,18 @@ fn a_state_is_used_once_even_across_a_restart_and_expired_ones_are_pruned() {
         let store = open(db);
         let window = at(1);
         assert_eq!(store.take_oauth_state("aa", at(-1)).expect("read"), Ok(()));
-        assert_eq!(store.take_oauth_state("aa", at(-1)).expect("read"), Err(StateRefusal::Unknown));
-        assert_eq!(store.take_oauth_state("bb", window).expect("read"), Err(StateRefusal::Expired));
-        assert_eq!(store.take_oauth_state("zz", at(-1)).expect("read"), Err(StateRefusal::Unknown));
+        assert_eq!(
+            store.take_oauth_state("aa", at(-1)).expect("read"),
+            Err(StateRefusal::Unknown)
+        );
+        assert_eq!(
+            store.take_oauth_state("bb", window).expect("read"),
+            Err(StateRefusal::Expired)
+        );
+        assert_eq!(
+            store.take_oauth_state("zz", at(-1)).expect("read"),
+            Err(StateRefusal::Unknown)
+        );
         assert_eq!(store.oauth_states_waiting().expect("count"), 1);
         // The claims of used states and the states handed out before the window go.
         assert_eq!(store.prune_oauth_states(window).expect("prune"), 2);
@@ -102,8 +118,12 @@ fn a_state_is_used_once_even_across_a_restart_and_expired_ones_are_pruned() {
 fn every_sealed_value_is_resealed_in_one_batch() {
     on_every_backend(|db| {
         let store = open(db);
-        store.put_installation(&installation(None, Some("TA"), "xoxb-a")).expect("stored");
-        store.put_installation(&installation(Some("E1"), None, "xoxb-org")).expect("stored");
+        store
+            .put_installation(&installation(None, Some("TA"), "xoxb-a"))
+            .expect("stored");
+        store
+            .put_installation(&installation(Some("E1"), None, "xoxb-org"))
+            .expect("stored");
         let (old, new) = (key(1), key(2));
         let reseal = |kind: &str, owner: &str, sealed: &Sealed| {
             let context = secrets::context_of(kind, owner);
@@ -117,12 +137,22 @@ fn every_sealed_value_is_resealed_in_one_batch() {
         assert_eq!(count, 2);
         drop(store);
         let store = open(db);
-        let tokens: Vec<_> = store.installations().expect("all").iter().map(|i| token_of(i, &new)).collect();
+        let tokens: Vec<_> = store
+            .installations()
+            .expect("all")
+            .iter()
+            .map(|i| token_of(i, &new))
+            .collect();
         assert_eq!(tokens, ["xoxb-a", "xoxb-org"]);
         // A failure half-way writes nothing: the old key no longer opens them.
         let failed = store.reseal_all(|k, o, s| reseal(k, o, s).map_err(Failed));
         assert!(failed.is_err());
-        let tokens: Vec<_> = store.installations().expect("all").iter().map(|i| token_of(i, &new)).collect();
+        let tokens: Vec<_> = store
+            .installations()
+            .expect("all")
+            .iter()
+            .map(|i| token_of(i, &new))
+            .collect();
         assert_eq!(tokens, ["xoxb-a", "xoxb-org"]);
     });
 }
@@ -143,14 +173,23 @@ fn a_forgotten_tenant_leaves_nothing_and_touches_no_other() {
         let (gone, kept) = (tenant("slack:TB"), tenant("slack:TB2"));
         let store = open(db);
         for t in [&gone, &kept] {
-            commit(&store, t, &user("jane"), "/account add", at(0), vec![put(account(1, "Beta", 5_000))]);
+            commit(
+                &store,
+                t,
+                &user("jane"),
+                "/account add",
+                at(0),
+                vec![put(account(1, "Beta", 5_000))],
+            );
         }
-        store.put_installation(&installation(None, Some("TB2"), "xoxb")).expect("stored");
+        store
+            .put_installation(&installation(None, Some("TB2"), "xoxb"))
+            .expect("stored");
         assert!(store.forget_tenant(&gone).expect("forgotten") > 0);
         assert!(accounts(&store, &gone).is_empty());
         drop(store);
         let store = open(db);
-        assert_eq!(store.tenants().expect("tenants"), [kept.clone()]);
+        assert_eq!(store.tenants().expect("tenants"), std::slice::from_ref(&kept));
         assert!(accounts(&store, &gone).is_empty());
         assert_eq!(accounts(&store, &kept).len(), 1);
         assert_eq!(store.installations().expect("all").len(), 1);

@@ -132,7 +132,9 @@ impl Exchange {
             Some("invalid_grant") => Err(ExchangeError::InvalidGrant),
             Some(code) if is_error_code(code) => Err(ExchangeError::Slack(code.to_string())),
             _ if !status.is_success() => Err(ExchangeError::Transport(format!("HTTP {status}"))),
-            _ => Err(ExchangeError::Unexpected("ok is not true and no error code")),
+            _ => Err(ExchangeError::Unexpected(
+                "ok is not true and no error code",
+            )),
         }
     }
 }
@@ -169,7 +171,9 @@ pub fn grant(body: Value, now: DateTime<Utc>) -> Result<Grant, ExchangeError> {
         ),
     };
     if org_wide && enterprise_id.is_none() {
-        return Err(ExchangeError::Unexpected("an org-wide install without enterprise id"));
+        return Err(ExchangeError::Unexpected(
+            "an org-wide install without enterprise id",
+        ));
     }
     let refresh_token = text(&body["refresh_token"]).map(SecretString::from);
     let expires_at = body["expires_in"]

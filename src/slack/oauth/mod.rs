@@ -92,8 +92,9 @@ impl OAuth {
     /// Slack's authorize link for `state`: the manifest's bot scopes, the redirect URI.
     pub fn authorize_link(&self, state: &str) -> String {
         let scopes = crate::manifest::slack::BOT_SCOPES.join(",");
-        let mut link = url::Url::parse(&self.authorize_url)
-            .unwrap_or_else(|_| url::Url::parse("https://slack.com/oauth/v2/authorize").expect("a valid URL"));
+        let mut link = url::Url::parse(&self.authorize_url).unwrap_or_else(|_| {
+            url::Url::parse("https://slack.com/oauth/v2/authorize").expect("a valid URL")
+        });
         link.query_pairs_mut()
             .append_pair("client_id", self.exchange.client_id())
             .append_pair("scope", &scopes)
@@ -110,7 +111,8 @@ impl OAuth {
         grant: Grant,
         now: DateTime<Utc>,
     ) -> Result<Installation, InstallError> {
-        let owner = crate::store::installs::owner(grant.enterprise_id.as_deref(), grant.team_id.as_deref());
+        let owner =
+            crate::store::installs::owner(grant.enterprise_id.as_deref(), grant.team_id.as_deref());
         let bot_token = self.seal(kinds::SLACK_BOT, &owner, &grant.bot_token)?;
         let refresh_token = grant
             .refresh_token
@@ -136,11 +138,21 @@ impl OAuth {
         Ok(install)
     }
 
-    fn seal(&self, kind: &str, owner: &str, secret: &SecretString) -> Result<secrets::Sealed, SecretsError> {
+    fn seal(
+        &self,
+        kind: &str,
+        owner: &str,
+        secret: &SecretString,
+    ) -> Result<secrets::Sealed, SecretsError> {
         secrets::seal_fresh(&self.key, &secrets::context_of(kind, owner), secret)
     }
 
-    fn open(&self, kind: &str, owner: &str, sealed: &secrets::Sealed) -> Result<SecretString, SecretsError> {
+    fn open(
+        &self,
+        kind: &str,
+        owner: &str,
+        sealed: &secrets::Sealed,
+    ) -> Result<SecretString, SecretsError> {
         secrets::open(&self.key, &secrets::context_of(kind, owner), sealed)
     }
 }

@@ -42,7 +42,10 @@ fn oauth(slack: &Slack) -> Option<&OAuth> {
 
 async fn install(State(slack): State<Arc<Slack>>) -> Response {
     let Some(oauth) = oauth(&slack) else {
-        return pages::error(StatusCode::NOT_FOUND, "The Add to Slack flow is not configured on this server.");
+        return pages::error(
+            StatusCode::NOT_FOUND,
+            "The Add to Slack flow is not configured on this server.",
+        );
     };
     let now = slack.now();
     let store = &slack.app.store;
@@ -57,17 +60,25 @@ async fn install(State(slack): State<Arc<Slack>>) -> Response {
     }
     let mut bytes = [0u8; 32];
     if getrandom::fill(&mut bytes).is_err() {
-        return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "The server could not make a secure link. Please try again.");
+        return pages::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The server could not make a secure link. Please try again.",
+        );
     }
     let state = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     if let Err(error) = store.put_oauth_state(&digest(&state), now) {
         tracing::error!(%error, "could not store an OAuth state");
-        return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "The server could not start the install. Please try again.");
+        return pages::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The server could not start the install. Please try again.",
+        );
     }
     let mut response = pages::install(&oauth.authorize_link(&state));
     let lifetime = super::STATE_LIFETIME.num_seconds();
     let secure = if oauth.is_https() { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE}={state}; Path=/slack/; Max-Age={lifetime}; HttpOnly; SameSite=Lax{secure}");
+    let cookie = format!(
+        "{COOKIE}={state}; Path=/slack/; Max-Age={lifetime}; HttpOnly; SameSite=Lax{secure}"
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -107,7 +118,10 @@ async fn redirect(
     RawQuery(query): RawQuery,
 ) -> Response {
     let Some(oauth) = oauth(&slack) else {
-        return pages::error(StatusCode::NOT_FOUND, "The Add to Slack flow is not configured on this server.");
+        return pages::error(
+            StatusCode::NOT_FOUND,
+            "The Add to Slack flow is not configured on this server.",
+        );
     };
     let query = query.unwrap_or_default();
     let field = |name: &str| {
@@ -118,7 +132,11 @@ async fn redirect(
     };
     let (state, code, denied) = (field("state"), field("code"), field("error").is_some());
     let Some(state) = state else {
-        return refused(oauth, StatusCode::BAD_REQUEST, "This link has no install request in it: it did not come from the install page.");
+        return refused(
+            oauth,
+            StatusCode::BAD_REQUEST,
+            "This link has no install request in it: it did not come from the install page.",
+        );
     };
     let bound = cookie_state(&headers)
         .is_some_and(|cookie| bool::from(cookie.as_bytes().ct_eq(state.as_bytes())));
@@ -130,13 +148,25 @@ async fn redirect(
     match taken {
         Err(error) => {
             tracing::error!(%error, "could not read an OAuth state");
-            return refused(oauth, StatusCode::INTERNAL_SERVER_ERROR, "The server could not check this install request. Please start again.");
+            return refused(
+                oauth,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server could not check this install request. Please start again.",
+            );
         }
         Ok(Err(StateRefusal::Expired)) => {
-            return refused(oauth, StatusCode::BAD_REQUEST, "This install request is older than 10 minutes. Please start again.");
+            return refused(
+                oauth,
+                StatusCode::BAD_REQUEST,
+                "This install request is older than 10 minutes. Please start again.",
+            );
         }
         Ok(Err(StateRefusal::Unknown | StateRefusal::Replayed)) => {
-            return refused(oauth, StatusCode::BAD_REQUEST, "This install request is unknown or was used already. Please start again.");
+            return refused(
+                oauth,
+                StatusCode::BAD_REQUEST,
+                "This install request is unknown or was used already. Please start again.",
+            );
         }
         Ok(Ok(())) => {}
     }
@@ -144,10 +174,18 @@ async fn redirect(
         return refused(oauth, StatusCode::BAD_REQUEST, "This install was started in another browser (or its cookie was blocked). Please start again here.");
     }
     if denied {
-        return refused(oauth, StatusCode::OK, "The install was cancelled in Slack: nothing was installed.");
+        return refused(
+            oauth,
+            StatusCode::OK,
+            "The install was cancelled in Slack: nothing was installed.",
+        );
     }
     let Some(code) = code else {
-        return refused(oauth, StatusCode::BAD_REQUEST, "Slack sent no authorization code. Please start again.");
+        return refused(
+            oauth,
+            StatusCode::BAD_REQUEST,
+            "Slack sent no authorization code. Please start again.",
+        );
     };
     let grant = match oauth.exchange.code(&code, &oauth.redirect_uri(), now).await {
         Ok(grant) => grant,
@@ -161,7 +199,11 @@ async fn redirect(
         Ok(install) => install,
         Err(error) => {
             tracing::error!(%error, "could not store a Slack installation");
-            return refused(oauth, StatusCode::INTERNAL_SERVER_ERROR, "The server could not store this install. Please start again.");
+            return refused(
+                oauth,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server could not store this install. Please start again.",
+            );
         }
     };
     tracing::info!(installation = %install.owner(), "Steward installed");
@@ -170,9 +212,50 @@ async fn redirect(
         .clone()
         .or(install.enterprise_name.clone())
         .unwrap_or_else(|| "your workspace".into());
-    let team = install.team_id.clone().or(install.enterprise_id.clone()).unwrap_or_default();
-    let open = format!("https://slack.com/app_redirect?app={}&team={team}", install.app_id);
+    let team = install
+        .team_id
+        .clone()
+        .or(install.enterprise_id.clone())
+        .unwrap_or_default();
+    let open = format!(
+        "https://slack.com/app_redirect?app={}&team={team}",
+        install.app_id
+    );
     let mut response = pages::installed(&place, &open);
     clear_cookie(oauth, &mut response);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cookies(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(header::COOKIE, value);
+        }
+        headers
+    }
+
+    #[test]
+    fn the_state_cookie_is_found_by_its_exact_name() {
+        let found = |v: &str| cookie_state(&cookies(v));
+        assert_eq!(
+            found("a=1; steward_slack_state=abc; b=2").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(found("xsteward_slack_state=abc"), None);
+        assert_eq!(found("steward_slack_statex=abc"), None);
+        assert_eq!(found(""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn hostile_cookie_headers_never_panic(value in "\\PC*") {
+            let found = cookie_state(&cookies(&value));
+            prop_assert!(found.is_none() || value.contains(COOKIE));
+        }
+    }
 }

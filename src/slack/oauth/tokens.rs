@@ -86,7 +86,9 @@ impl OAuth {
             .open(kinds::SLACK_REFRESH, &owner, &refresh)
             .map_err(|e| unavailable(&e))?;
         match self.exchange.refresh(&refresh, now).await {
-            Ok(grant) if (grant.enterprise_id.as_deref(), grant.team_id.as_deref()) == install.key() => {
+            Ok(grant)
+                if (grant.enterprise_id.as_deref(), grant.team_id.as_deref()) == install.key() =>
+            {
                 install.bot_token = self
                     .seal(kinds::SLACK_BOT, &owner, &grant.bot_token)
                     .map_err(|e| unavailable(&e))?;
@@ -98,17 +100,33 @@ impl OAuth {
                     None => None,
                 };
                 install.expires_at = grant.expires_at;
-                store.put_installation(&install).map_err(|e| unavailable(&e))?;
+                store
+                    .put_installation(&install)
+                    .map_err(|e| unavailable(&e))?;
                 tracing::info!(installation = %owner, "Slack token refreshed");
                 Ok(install)
             }
             Ok(_) => {
                 tracing::error!(installation = %owner, "a refreshed Slack token names another workspace; not stored");
-                Err(TokenError::Unavailable("the refreshed token names another workspace".into()))
+                Err(TokenError::Unavailable(
+                    "the refreshed token names another workspace".into(),
+                ))
             }
             Err(ExchangeError::InvalidGrant) => {
+                // Another replica sharing the database may have spent this refresh token a
+                // moment ago: then its fresh tokens are stored, and nothing is wrong.
+                let (enterprise, team) = install.key();
+                if let Ok(Some(now_stored)) = store.installation(enterprise, team) {
+                    if now_stored.refresh_token != install.refresh_token
+                        && !now_stored.needs_reinstall
+                    {
+                        return Ok(now_stored);
+                    }
+                }
                 install.needs_reinstall = true;
-                store.put_installation(&install).map_err(|e| unavailable(&e))?;
+                store
+                    .put_installation(&install)
+                    .map_err(|e| unavailable(&e))?;
                 tracing::warn!(installation = %owner, "Slack refused to refresh the token: the installation must be renewed");
                 if expires > now {
                     self.tell_installer(web, &install).await;
@@ -138,9 +156,17 @@ impl OAuth {
             self.install_url()
         );
         let opened = api
-            .post("conversations.open", &json!({"users": install.installer}), Resend::Safe)
+            .post(
+                "conversations.open",
+                &json!({"users": install.installer}),
+                Resend::Safe,
+            )
             .await;
-        let sent = match opened.as_ref().ok().and_then(|o| o["channel"]["id"].as_str()) {
+        let sent = match opened
+            .as_ref()
+            .ok()
+            .and_then(|o| o["channel"]["id"].as_str())
+        {
             Some(channel) => api
                 .post(
                     "chat.postMessage",
