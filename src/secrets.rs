@@ -1,6 +1,7 @@
-//! Purpose: secrets Steward keeps to use again — a tenant's Zendesk signing secret today,
-//! Slack OAuth tokens later — sealed before they reach the database, so neither the store's
-//! files nor a copy of them hold one in clear.
+//! Purpose: secrets Steward keeps to use again — a tenant's Zendesk signing secret, Slack
+//! installations' tokens — sealed before they reach the database, so neither the store's
+//! files nor a copy of them hold one in clear. (Installation tokens are sealed only under
+//! `STEWARD_SECRET_KEY`, never the key file: see `slack::oauth`.)
 //!
 //! Sealing is ChaCha20-Poly1305 (ring's AEAD, already linked for TLS) under one 256-bit key:
 //! `STEWARD_SECRET_KEY` (32 bytes as base64 or 64 hex characters), or, while that is unset,

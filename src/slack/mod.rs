@@ -157,18 +157,23 @@ impl Slack {
         &self.web
     }
 
+    /// The client with `SLACK_BOT_TOKEN`: Socket Mode serves that one workspace.
+    pub(crate) fn single_workspace(&self) -> &api::Api {
+        &self.web
+    }
+
     /// What a workspace without a usable installation is told.
     pub fn reinstall_text(&self, error: &oauth::tokens::TokenError) -> String {
+        use oauth::tokens::TokenError;
         let install = self
             .oauth
             .as_ref()
-            .map(|o| format!(" Ask an admin to install it again: {}", o.install_url()))
+            .map(|o| o.install_url())
             .unwrap_or_default();
         match error {
-            oauth::tokens::TokenError::Unavailable(_) => {
-                "Steward cannot reach Slack for this workspace right now; please try again in a minute.".into()
-            }
-            _ => format!("{error} (it was removed, or Slack asks for it to be renewed).{install}"),
+            TokenError::NotInstalled => format!("Steward is not installed in this workspace (or it was uninstalled). Ask an admin to install it: {install}"),
+            TokenError::NeedsReinstall => format!("Steward's installation in this workspace must be renewed: Slack refused to extend its access. Ask an admin to install it again: {install}"),
+            TokenError::Unavailable(_) => "Steward cannot reach Slack for this workspace right now; please try again in a minute.".into(),
         }
     }
 

@@ -48,7 +48,7 @@ impl Socket {
 
 /// Connects with the app-level token and serves until stopped.
 pub async fn start(slack: Arc<Slack>, app_token: SecretString) -> Result<Socket, String> {
-    let api = slack.tokenless().clone();
+    let api = slack.single_workspace().clone();
     let home = match api.post("auth.test", &json!({}), Resend::Safe).await {
         Ok(me) => me["team_id"]
             .as_str()

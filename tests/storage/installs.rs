@@ -189,7 +189,10 @@ fn a_forgotten_tenant_leaves_nothing_and_touches_no_other() {
         assert!(accounts(&store, &gone).is_empty());
         drop(store);
         let store = open(db);
-        assert_eq!(store.tenants().expect("tenants"), std::slice::from_ref(&kept));
+        assert_eq!(
+            store.tenants().expect("tenants"),
+            std::slice::from_ref(&kept)
+        );
         assert!(accounts(&store, &gone).is_empty());
         assert_eq!(accounts(&store, &kept).len(), 1);
         assert_eq!(store.installations().expect("all").len(), 1);
