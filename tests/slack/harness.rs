@@ -190,19 +190,8 @@ impl Harness {
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        let response = self
-            .client
-            .request(request.body(Full::new(Bytes::from(body))).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status().as_u16();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&bytes).to_string())
+        let (status, _, body) = self.send(request, Bytes::from(body)).await;
+        (status, body)
     }
 
     /// GETs `path` (with a `Cookie` header when given); the status, headers and body.
@@ -215,9 +204,18 @@ impl Harness {
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
+        self.send(request, Bytes::new()).await
+    }
+
+    /// Sends `request` with `body`; the status, headers and body of the answer.
+    async fn send(
+        &self,
+        request: axum::http::request::Builder,
+        body: Bytes,
+    ) -> (u16, axum::http::HeaderMap, String) {
         let response = self
             .client
-            .request(request.body(Full::new(Bytes::new())).expect("request"))
+            .request(request.body(Full::new(body)).expect("request"))
             .await
             .expect("response");
         let status = response.status().as_u16();
