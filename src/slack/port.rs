@@ -28,7 +28,7 @@ const HISTORY_SLACK_SECS: i64 = 600;
 pub struct SlackPort {
     slack: Arc<Slack>,
     /// Direct-message channel of each user, once opened, by workspace.
-    dms: std::sync::Mutex<std::collections::HashMap<TenantId, Arc<DmChannels>>>,
+    dms: std::sync::Mutex<std::collections::HashMap<Option<TenantId>, Arc<DmChannels>>>,
 }
 
 impl SlackPort {
@@ -40,15 +40,23 @@ impl SlackPort {
     }
 
     /// The client with the token of the workspace a post is for: the tenant its marker names
-    /// (DECISIONS 5 markers begin `steward:{tenant}:`).
-    async fn api(&self, marker: &str) -> Result<(TenantId, Api), PostError> {
-        let (tenant, _) = parse_marker(marker)
-            .ok_or_else(|| PostError::Failed("the post's marker names no tenant".into()))?;
-        let api = self
-            .slack
-            .api_of_tenant(&tenant)
-            .await
-            .map_err(|e| PostError::Failed(format!("{tenant}: {e}")))?;
+    /// (DECISIONS 5 markers begin `steward:{tenant}:`). With one bot token, any marker will
+    /// do; with installations, one that names no tenant cannot be posted.
+    async fn api(&self, marker: &str) -> Result<(Option<TenantId>, Api), PostError> {
+        let tenant = parse_marker(marker).map(|(tenant, _)| tenant);
+        let api = match &tenant {
+            Some(tenant) => self
+                .slack
+                .api_of_tenant(tenant)
+                .await
+                .map_err(|e| PostError::Failed(format!("{tenant}: {e}")))?,
+            None if self.slack.oauth.is_none() => self.slack.single_workspace().clone(),
+            None => {
+                return Err(PostError::Failed(
+                    "the post's marker names no tenant".into(),
+                ))
+            }
+        };
         Ok((tenant, api))
     }
 
@@ -56,7 +64,7 @@ impl SlackPort {
     async fn channel(
         &self,
         api: &Api,
-        tenant: &TenantId,
+        tenant: &Option<TenantId>,
         target: &Target,
     ) -> Result<String, PostError> {
         let dms = self
