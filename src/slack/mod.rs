@@ -231,9 +231,9 @@ impl Setup {
                 let public_url = public_url.ok_or(
                     "STEWARD_PUBLIC_URL is required with SLACK_CLIENT_ID: the public base URL of `steward serve`, for the OAuth redirect (e.g. https://steward.example.com)",
                 )?;
-                let key = secret_key.ok_or_else(|| {
-                    format!("STEWARD_SECRET_KEY is required with SLACK_CLIENT_ID: Steward stores OAuth installations only with their tokens sealed under it. Make one with `openssl rand -base64 32` (or `head -c32 /dev/urandom | base64`) and keep it safe: {}", "without it stored installations cannot be opened")
-                })?;
+                let key = secret_key.ok_or(
+                    "STEWARD_SECRET_KEY is required with SLACK_CLIENT_ID: Steward stores OAuth installations only with their tokens sealed under it. Make one with `openssl rand -base64 32` (or `head -c32 /dev/urandom | base64`) and keep it safe: without it stored installations cannot be opened",
+                )?;
                 Some(Arc::new(oauth::OAuth::new(
                     &config.api_url,
                     credentials.client_id.clone(),
