@@ -40,7 +40,7 @@ pub struct OAuth {
     /// `STEWARD_PUBLIC_URL` without a trailing `/`.
     public_url: String,
     /// Slack's authorize page (`https://slack.com/oauth/v2/authorize`).
-    authorize_url: String,
+    authorize_url: url::Url,
     /// One refresh at a time, so two requests never both spend a refresh token.
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -63,8 +63,7 @@ impl OAuth {
             .map_err(|e| format!("SLACK_API_URL is invalid: {e}"))?;
         let authorize_url = api
             .join("/oauth/v2/authorize")
-            .map_err(|e| format!("SLACK_API_URL is invalid: {e}"))?
-            .to_string();
+            .map_err(|e| format!("SLACK_API_URL is invalid: {e}"))?;
         Ok(OAuth {
             exchange: Exchange::new(api_url, client_id, client_secret)?,
             key,
@@ -92,9 +91,7 @@ impl OAuth {
     /// Slack's authorize link for `state`: the manifest's bot scopes, the redirect URI.
     pub fn authorize_link(&self, state: &str) -> String {
         let scopes = crate::manifest::slack::BOT_SCOPES.join(",");
-        let mut link = url::Url::parse(&self.authorize_url).unwrap_or_else(|_| {
-            url::Url::parse("https://slack.com/oauth/v2/authorize").expect("a valid URL")
-        });
+        let mut link = self.authorize_url.clone();
         link.query_pairs_mut()
             .append_pair("client_id", self.exchange.client_id())
             .append_pair("scope", &scopes)
