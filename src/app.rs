@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::command::{self, Parsed};
 use crate::config::Admins;
-use crate::domain::account::AccountId;
+use crate::domain::account::{AccountId, ActivitySource};
 use crate::domain::audit::UndoPlan;
 use crate::domain::book::Book;
 use crate::domain::error::DomainError;
@@ -114,6 +114,18 @@ impl App {
 
     /// Runs one command line for `actor` at `now`.
     pub fn execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Reply {
+        self.execute_sourced(actor, now, line, None)
+    }
+
+    /// [`App::execute`] for a line built from a captured chat message (*Log to account*):
+    /// `/account log` records `source` with the entry. Rights, audit and undo are the same.
+    pub fn execute_sourced(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        line: &str,
+        source: Option<&ActivitySource>,
+    ) -> Reply {
         // `/steward ask …` is free text that may hold `word:` (a time, a ratio); it goes to
         // the prompt reader whole rather than through the option parser.
         if let Some(prompt) = ask_prompt(line) {
@@ -124,7 +136,7 @@ impl App {
             };
         }
         // A panic in a handler, or in the commit, is this command's failure only.
-        match fault::catch("command", || self.try_execute(actor, now, line)) {
+        match fault::catch("command", || self.try_execute(actor, now, line, source)) {
             Ok(Ok(reply)) => reply,
             Ok(Err(Failure::User(message))) => Reply::error(message),
             Ok(Err(Failure::Internal(error, changed))) => {
@@ -145,7 +157,13 @@ impl App {
         }
     }
 
-    fn try_execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Result<Reply, Failure> {
+    fn try_execute(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        line: &str,
+        source: Option<&ActivitySource>,
+    ) -> Result<Reply, Failure> {
         let book = self.store.book(&actor.tenant)?;
         let (today, timezone) = {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
@@ -172,6 +190,7 @@ impl App {
             usage: &audit,
             entropy: os_random,
             sealer: &self.keyring,
+            source,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.

@@ -3,7 +3,8 @@
 use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
 use crate::command::account::{AccountChanges, AccountCommand, Clearable, NewAccount, TierChoice};
-use crate::domain::account::{Account, Activity};
+use crate::domain::account::{Account, Activity, ActivityKind};
+use crate::domain::renewal::{FollowUp, Stage};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
 use crate::domain::outside_id::CrmId;
@@ -55,13 +56,39 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             kind,
         } => {
             let mut account = editable(book, account, ctx)?;
+            // DECISIONS 27: a follow-up on an account in a renewal stage also counts in the
+            // renewal's follow-up log.
+            let renewal_followup = *kind == ActivityKind::FollowUp
+                && account.is_active()
+                && account.stage(ctx.today) != Stage::NotStarted;
+            if renewal_followup {
+                account.renewal.followups.push(FollowUp {
+                    on: ctx.today,
+                    responded: false,
+                });
+            }
             account.log(Activity {
                 at: ctx.now,
                 by: ctx.actor.clone(),
                 kind: *kind,
                 text: text.clone(),
+                source: ctx.source.cloned(),
             });
-            let reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
+            let mut reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
+            if let Some(source) = ctx.source {
+                reply = reply.line(format!(
+                    "From {}'s message of {}: {}",
+                    source.author,
+                    local_time(ctx, source.at),
+                    source.permalink
+                ));
+            }
+            if renewal_followup {
+                reply = reply.line(format!(
+                    "It counts in the renewal's follow-up log ({} unanswered in a row).",
+                    account.renewal.unanswered_followups()
+                ));
+            }
             Ok(Outcome::write(
                 reply,
                 vec![Change::PutAccount(Box::new(account))],
@@ -91,6 +118,31 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             Ok(Outcome::write(reply, changes))
         }
     }
+}
+
+/// How many activity entries `/account show` lists, newest first.
+const RECENT_ACTIVITIES: usize = 3;
+
+/// `2026-03-02 call — Called the CFO`, with the message it was captured from.
+fn activity_line(activity: &Activity, ctx: &Ctx) -> String {
+    let day = activity.at.with_timezone(&ctx.timezone).date_naive();
+    let mut line = format!("{day} {} — {}", activity.kind.word(), activity.text);
+    if let Some(source) = &activity.source {
+        line.push_str(&format!(
+            " (message by {}, {}: {})",
+            source.author,
+            local_time(ctx, source.at),
+            source.permalink
+        ));
+    }
+    line
+}
+
+/// `2026-03-02 14:05` in the tenant's time zone.
+fn local_time(ctx: &Ctx, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&ctx.timezone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Whether an owner is the given person (aliases resolved).
@@ -254,13 +306,15 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
             .line("Risks:")
             .bullets(flags.into_iter().map(|f| vec![t(f)]).collect());
     }
-    if let Some(last) = account.activities.last() {
-        reply = reply.line(format!(
-            "Last activity: {} {} — {}",
-            last.at.date_naive(),
-            last.kind.word(),
-            last.text
-        ));
+    if !account.activities.is_empty() {
+        let recent = account
+            .activities
+            .iter()
+            .rev()
+            .take(RECENT_ACTIVITIES)
+            .map(|a| vec![t(activity_line(a, ctx))])
+            .collect();
+        reply = reply.line("Recent activity:").bullets(recent);
     }
     Ok(Outcome::read(reply))
 }

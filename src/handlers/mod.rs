@@ -122,6 +122,9 @@ pub struct Ctx<'a> {
     pub usage: &'a dyn KeyUsage,
     pub entropy: Entropy,
     pub sealer: &'a dyn Sealer,
+    /// The chat message a *Log to account* shortcut captured (`/account log` writes it as
+    /// the entry's source); `None` for a typed command.
+    pub source: Option<&'a crate::domain::account::ActivitySource>,
 }
 
 /// What a handler decided.

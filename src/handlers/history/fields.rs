@@ -161,6 +161,8 @@ static ACTIVITY: Kind = Kind {
         f("text", "", Text),
         q("at", "at", Instant),
         q("by", "by", User),
+        q("source.author", "message by", Text),
+        q("source.permalink", "message", Text),
     ],
 };
 
