@@ -198,7 +198,7 @@ impl App {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
             handlers::handle(&parsed.command, &ctx, &book)?
         };
-        if outcome.changes.is_empty() && outcome.redact.is_none() {
+        if outcome.changes.is_empty() && outcome.redact.is_none() && outcome.purge_channel.is_none() {
             return Ok(outcome.reply);
         }
         let mut book = book.write().unwrap_or_else(|p| p.into_inner());
@@ -221,6 +221,13 @@ impl App {
             .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
         self.changes.notify_one();
         let mut reply = outcome.reply;
+        if let Some(channel) = outcome.purge_channel {
+            if let Err(error) = self.store.purge_channel(&book.tenant, &channel) {
+                let reference = fault::reference();
+                tracing::error!(%reference, tenant = %book.tenant, %error, "could not forget a customer channel's messages");
+                reply = reply.line(format!("The channel was unlinked, but its stored message times could not be removed (reference {reference})."));
+            }
+        }
         if let Some((account, name)) = outcome.redact {
             // The change is saved by now: a failure here is said beside the answer.
             // Others' undo of earlier changes to the account still holds the person; it can
@@ -289,6 +296,19 @@ impl Sealer for Keyring {
 struct StoreAudit<'a>(&'a Store);
 
 impl DataFeed for StoreAudit<'_> {
+    fn channel_messages(
+        &self,
+        book: &Book,
+        account: &crate::domain::account::Account,
+    ) -> Result<Vec<crate::domain::conversation::ChannelMessage>, String> {
+        if account.channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.0
+            .channel_messages(&book.tenant, &account.channels)
+            .map_err(|e| e.to_string())
+    }
+
     fn reading(
         &self,
         book: &Book,

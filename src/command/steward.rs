@@ -25,6 +25,11 @@ pub enum StewardCommand {
     Timezone {
         zone: String,
     },
+    /// `/steward hours mon-fri 08:00-18:00` (DECISIONS 29).
+    Hours {
+        days: String,
+        window: String,
+    },
     Currency {
         code: String,
     },
@@ -121,6 +126,10 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         "owner" => StewardCommand::Owner {
             alias: inv.req_text("alias")?,
             user: inv.req_user("user")?,
+        },
+        "hours" => StewardCommand::Hours {
+            days: inv.req_text("days")?,
+            window: inv.req_text("window")?,
         },
         "timezone" => StewardCommand::Timezone {
             zone: inv.req_text("zone")?,

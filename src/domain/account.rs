@@ -166,6 +166,10 @@ pub struct Account {
     pub renewal: RenewalCycle,
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// Customer channels linked with `/account channel link` (chat channel ids; one
+    /// account per channel, DECISIONS 28).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
     #[serde(default)]
     pub opportunities: Vec<Opportunity>,
     #[serde(default)]
@@ -210,6 +214,7 @@ impl Account {
             expansion_signals: Vec::new(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
+            channels: Vec::new(),
             opportunities: Vec::new(),
             plan: Plan::default(),
             qbr: QbrState::default(),

@@ -4,6 +4,7 @@ use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
 use crate::command::account::{AccountChanges, AccountCommand, Clearable, NewAccount, TierChoice};
 use crate::domain::account::{Account, Activity, ActivityKind};
+use crate::domain::conversation::{self, BusinessHours};
 use crate::domain::renewal::{FollowUp, Stage};
 use crate::domain::book::{Book, Change};
 use crate::domain::error::DomainError;
@@ -94,6 +95,9 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 vec![Change::PutAccount(Box::new(account))],
             ))
         }
+        AccountCommand::Channel { action, account } => {
+            super::channel::handle(*action, account.as_deref(), ctx, book)
+        }
         AccountCommand::Reassign { from, to } => {
             let changes: Vec<Change> = book
                 .accounts()
@@ -116,6 +120,21 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 t("."),
             ]);
             Ok(Outcome::write(reply, changes))
+        }
+    }
+}
+
+/// `last message 3 h ago, waiting for a reply (5 business h), …` from the stored metadata.
+fn customer_channel_line(account: &Account, ctx: &Ctx, book: &Book) -> String {
+    match ctx.data.channel_messages(book, account) {
+        Ok(messages) => {
+            let hours = BusinessHours::from_setting(book.settings.business_hours.as_deref());
+            let signals = conversation::signals(&messages, ctx.now, &hours, ctx.timezone);
+            conversation::show_line(&signals, ctx.now)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not read a customer channel's messages");
+            "could not be read just now".into()
         }
     }
 }
@@ -300,6 +319,12 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
     } else {
         Vec::new()
     };
+    if !account.channels.is_empty() {
+        fields.push((
+            "Customer channel".into(),
+            vec![t(customer_channel_line(account, ctx, book))],
+        ));
+    }
     let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
     if !flags.is_empty() {
         reply = reply

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod apikey;
 pub mod atrisk;
+pub mod channel;
 pub mod digest;
 pub mod expansion;
 pub mod feature;
@@ -77,6 +78,13 @@ pub trait DataFeed {
         n: usize,
     ) -> Result<Vec<crate::domain::signals::Mover<AccountId>>, String>;
 
+    /// The stored metadata of the account's customer channels' messages (DECISIONS 28).
+    fn channel_messages(
+        &self,
+        book: &Book,
+        account: &Account,
+    ) -> Result<Vec<crate::domain::conversation::ChannelMessage>, String>;
+
     /// What the events API received for the tenant up to `now`.
     fn intake(
         &self,
@@ -134,6 +142,9 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// A person's name to replace with `[removed]` in an account's audit trail.
     pub redact: Option<(AccountId, String)>,
+    /// A customer channel unlinked: the metadata kept of its messages is forgotten once
+    /// the change is saved (DECISIONS 28).
+    pub purge_channel: Option<String>,
 }
 
 impl Outcome {
@@ -149,6 +160,7 @@ impl Outcome {
             reply,
             changes,
             redact: None,
+            purge_channel: None,
         }
     }
 }

@@ -163,6 +163,7 @@ pub fn handle(
                 reply,
                 changes: vec![Change::PutAccount(Box::new(account))],
                 redact: Some((id, removed.name)),
+                purge_channel: None,
             })
         }
     }
@@ -218,6 +219,8 @@ fn apply(s: &mut Stakeholder, d: &StakeholderChanges) {
         s.email.clone_from(email);
     }
     for (field, value) in [
+        (&mut s.slack_user, &d.slack_user),
+        (&mut s.discord_user, &d.discord_user),
         (&mut s.title, &d.title),
         (&mut s.business_unit, &d.unit),
         (&mut s.personal_win, &d.personal_win),

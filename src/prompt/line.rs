@@ -104,7 +104,8 @@ pub fn is_write(command: &Command) -> bool {
             | AccountCommand::Set { .. }
             | AccountCommand::Remove { .. }
             | AccountCommand::Log { .. }
-            | AccountCommand::Reassign { .. } => true,
+            | AccountCommand::Reassign { .. }
+            | AccountCommand::Channel { .. } => true,
         },
         Command::Stakeholder(c) => match c {
             StakeholderCommand::List { .. } => false,
@@ -175,6 +176,7 @@ pub fn is_write(command: &Command) -> bool {
             StewardCommand::Manager { .. }
             | StewardCommand::Owner { .. }
             | StewardCommand::Timezone { .. }
+            | StewardCommand::Hours { .. }
             | StewardCommand::Currency { .. }
             | StewardCommand::FiscalYear { .. }
             | StewardCommand::Undo => true,

@@ -62,6 +62,7 @@ async fn on_event(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Byt
         EventAck::Challenge(challenge) => Json(json!({"challenge": challenge})).into_response(),
         EventAck::Ok => StatusCode::OK.into_response(),
         EventAck::Bad => StatusCode::BAD_REQUEST.into_response(),
+        EventAck::Unavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 

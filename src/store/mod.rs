@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod backend;
 pub mod bulk;
+pub mod channels;
 mod commit;
 mod durable;
 pub mod ingest;
