@@ -63,6 +63,33 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
             });
             None
         }
+        Some("message_action")
+            if payload["callback_id"] == crate::manifest::slack::LOG_SHORTCUT =>
+        {
+            let slack = slack.clone();
+            tokio::spawn(async move {
+                let response_url = payload["response_url"].as_str().map(str::to_string);
+                let maybe = fault::Changed::Nothing;
+                let opened = super::capture::shortcut(slack.clone(), payload);
+                if let Err(fault) = fault::catch_async("Slack shortcut", maybe, opened).await {
+                    let apology = vec![ephemeral(&fault.apology())];
+                    follow_up(slack, response_url, apology, Vec::new()).await;
+                }
+            });
+            None
+        }
+        Some("block_suggestion") => Some(super::capture::options(slack, &payload).await),
+        Some("view_submission") if payload["view"]["callback_id"] == super::capture::LOG_MODAL => {
+            let submitted = super::capture::submit(slack, &payload);
+            let maybe = fault::Changed::Maybe;
+            Some(
+                fault::catch_async("Slack Log to account", maybe, submitted)
+                    .await
+                    .unwrap_or_else(|fault| {
+                        json!({"response_action": "errors", "errors": {"account": fault.apology()}})
+                    }),
+            )
+        }
         Some("view_submission") if payload["view"]["callback_id"] == ACCOUNT_ADD => {
             let submitted = submit(slack, &payload);
             let maybe = fault::Changed::Maybe;
@@ -79,7 +106,7 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
 }
 
 /// Whether the user may act; else the refusal to show them.
-async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
+pub(crate) async fn refusal(slack: &Slack, origin: &Origin) -> Option<String> {
     match slack.gate.check(&slack.api, origin).await {
         Ok(access) => access.refusal().map(str::to_string),
         Err(error) => {

@@ -19,6 +19,7 @@
 pub mod access;
 pub mod actions;
 pub mod api;
+pub mod capture;
 pub mod commands;
 pub mod events;
 pub mod home;
@@ -76,6 +77,8 @@ pub struct Slack {
     pub deadline: Duration,
     /// Unix time of the last pruning of seen event ids.
     pub(crate) last_prune: AtomicI64,
+    /// Account names for the *Log to account* account field's options.
+    pub names: crate::discord::names::Names,
 }
 
 impl Slack {
@@ -88,6 +91,7 @@ impl Slack {
             clock: settings.clock,
             deadline: settings.deadline,
             last_prune: AtomicI64::new(0),
+            names: Default::default(),
         })
     }
 

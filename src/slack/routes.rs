@@ -22,6 +22,7 @@ pub fn router(slack: Arc<Slack>, verifier: Arc<Verifier>) -> Router {
         .route("/slack/commands", post(on_command))
         .route("/slack/events", post(on_event))
         .route("/slack/interactivity", post(on_interaction))
+        .route("/slack/options", post(on_interaction))
         .route_layer(middleware::from_fn_with_state(verifier, guard))
         .with_state(slack)
 }
