@@ -38,6 +38,16 @@ pub enum Ingested {
     Stored(Side),
 }
 
+/// The link to a stored message: Slack's archive form, or Discord's channel link (the guild
+/// is the tenant's).
+pub fn permalink(tenant: &TenantId, channel: &str, message: &str) -> String {
+    let id = tenant.to_string();
+    match id.strip_prefix("discord:") {
+        Some(guild) => format!("https://discord.com/channels/{guild}/{channel}/{message}"),
+        None => crate::slack::capture::built_permalink(channel, message),
+    }
+}
+
 /// Whether `author` is one of the account's stakeholders (by chat id), and which.
 fn stakeholder_of(account: &Account, author: &str) -> Option<usize> {
     account.stakeholders.iter().position(|s| {

@@ -496,7 +496,7 @@ mod tests {
         for (line, expected) in [
             (
                 "/steward indicator mute usage",
-                "indicator: \"usage\" is not an indicator; they are: usage drop, gone quiet, champion inactive, ticket spike, detractor, seat ceiling, feature breadth up. Example: /steward indicator mute \"usage drop\"",
+                "indicator: \"usage\" is not an indicator; they are: usage drop, gone quiet, champion inactive, ticket spike, detractor, seat ceiling, feature breadth up, customer waiting. Example: /steward indicator mute \"usage drop\"",
             ),
             ("/steward indicator unmute", "`/steward indicator unmute` needs NAME"),
             (

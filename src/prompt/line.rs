@@ -104,8 +104,10 @@ pub fn is_write(command: &Command) -> bool {
             | AccountCommand::Set { .. }
             | AccountCommand::Remove { .. }
             | AccountCommand::Log { .. }
-            | AccountCommand::Reassign { .. }
-            | AccountCommand::Channel { .. } => true,
+            | AccountCommand::Reassign { .. } => true,
+            AccountCommand::Channel { action, .. } => {
+                *action != crate::command::account::ChannelAction::List
+            }
         },
         Command::Stakeholder(c) => match c {
             StakeholderCommand::List { .. } => false,

@@ -349,7 +349,7 @@ mod tests {
         let values = json!({
             "account": {"value": {"type": "external_select", "selected_option": {"text": {"type": "plain_text", "text": "Acme Corp"}, "value": "Acme Corp"}}},
             "kind": {"value": {"type": "static_select", "selected_option": {"value": "followup"}}},
-            "text": {"value": {"type": "plain_text_input", "value": "Can we\\nmeet type:call?"}},
+            "text": {"value": {"type": "plain_text_input", "value": "Can we\n  meet type:call?"}},
         });
         assert_eq!(
             log_line(&values).expect("a line"),

@@ -257,3 +257,82 @@ async fn a_stakeholders_message_counts_as_customer_and_as_contact() {
     assert!(list.contains("Acme Corp — `C1`") || list.contains("Acme Corp — C1"), "{list}");
     h.stop().await;
 }
+
+/// The indicator messages posted to U1 so far.
+fn indicator_dms(h: &Harness) -> Vec<Value> {
+    h.fake
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|m| m["channel"] == "DU1")
+        .filter(|m| {
+            m["metadata"]["event_payload"]["marker"]
+                .as_str()
+                .is_some_and(|marker| marker.contains(":indicators@dm:"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unanswered_customer_message_fires_customer_waiting_once_after_four_business_hours_and_clears_on_a_reply() {
+    use chrono::TimeZone;
+    use steward::scheduler::port::OnePort;
+    use steward::scheduler::Scheduler;
+    use steward::slack::port::SlackPort;
+    let (_dir, h) = start().await;
+    h.command("U1", "/account", "channel link \"Acme Corp\"").await;
+    // Monday 2026-03-02 15:00 UTC (the tenant's zone): 2 business hours today, 2 tomorrow.
+    let asked = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).single().expect("valid");
+    let ts = format!("{}.000200", asked.timestamp());
+    h.event(&channel_event("Ev1", "C1", "UEXT", "T2", &ts, None), &[]).await;
+    let ports = OnePort(SlackPort::new(h.slack.clone()));
+    let scheduler = Scheduler { app: &h.app, ports: &ports, dry_run: false };
+    let at = |d: u32, hh: u32, mm: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, hh, mm, 0).single().expect("valid");
+    // Overnight and at 11:00 the next day: exactly 4 business hours, not more.
+    for now in [at(2, 20, 0), at(3, 8, 0), at(3, 11, 0)] {
+        scheduler.run_due(now).await;
+        assert!(indicator_dms(&h).is_empty(), "at {now}");
+    }
+    scheduler.run_due(at(3, 11, 1)).await;
+    let dms = indicator_dms(&h);
+    assert_eq!(dms.len(), 1, "{dms:#?}");
+    let text = format!("{}\n{}", dms[0]["text"], block_text(&dms[0]));
+    assert!(text.contains("customer waiting"), "{text}");
+    let link = format!("https://slack.com/archives/C1/p{}000200", asked.timestamp());
+    assert!(text.contains(&link), "{text}");
+    let buttons: Vec<&Value> = dms[0]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(buttons[0]["text"]["text"], "Open thread");
+    assert_eq!(buttons[0]["url"], link.as_str());
+    assert_eq!(buttons[1]["text"]["text"], "Snooze 1 day");
+    assert_eq!(buttons[1]["action_id"], "steward_snooze1");
+    // Once per message.
+    scheduler.run_due(at(3, 14, 0)).await;
+    scheduler.run_due(at(4, 9, 0)).await;
+    assert_eq!(indicator_dms(&h).len(), 1);
+    // The first team reply clears it; it does not come back.
+    let reply_ts = format!("{}.000300", at(4, 9, 30).timestamp());
+    h.event(&channel_event("Ev2", "C1", "U1", "T1", &reply_ts, Some(&ts)), &[]).await;
+    scheduler.run_due(at(4, 10, 0)).await;
+    scheduler.run_due(at(5, 10, 0)).await;
+    assert_eq!(indicator_dms(&h).len(), 1);
+    let book = h.app.store.book(&t1()).expect("book");
+    let book = book.read().expect("book");
+    let acme = book.by_name("Acme Corp").expect("acme");
+    let messages = h.app.store.channel_messages(&t1(), &acme.channels).expect("read");
+    let signals = steward::domain::conversation::signals(
+        &messages,
+        at(5, 10, 0),
+        &steward::domain::conversation::BusinessHours::default(),
+        chrono_tz::UTC,
+    );
+    assert!(signals.waiting.is_empty());
+    // Answered after 2 h on Monday and 8 h on Tuesday and 30 min on Wednesday.
+    assert_eq!(signals.median_first_response.map(|d| d.num_minutes()), Some(10 * 60 + 30));
+    drop(book);
+    h.stop().await;
+}
