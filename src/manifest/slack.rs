@@ -15,8 +15,10 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 pub const MAX_USAGE_HINT_CHARS: usize = 1000;
 
 /// Bot token scopes: commands and replies, DMs and mentions (prompts), user lookups (guest
-/// and org checks, DECISIONS 21), channel history for threads, files for exports.
-const BOT_SCOPES: [&str; 10] = [
+/// and org checks, DECISIONS 21), channel history for threads and customer channels'
+/// message events (DECISIONS 28), channel info (is Steward in a channel being linked),
+/// files for exports.
+const BOT_SCOPES: [&str; 12] = [
     "commands",
     "chat:write",
     "chat:write.public",
@@ -26,6 +28,8 @@ const BOT_SCOPES: [&str; 10] = [
     "users:read",
     "channels:history",
     "groups:history",
+    "channels:read",
+    "groups:read",
     "files:write",
 ];
 

@@ -242,6 +242,11 @@ async fn a_stakeholders_message_counts_as_customer_and_as_contact() {
     assert!(!set.starts_with("error"), "{set}");
     let refused = text_of(&h.command("U2", "/account", "channel link \"Acme Corp\"").await);
     assert!(refused.contains("owner or an admin"), "{refused}");
+    // A channel Steward is not in: how to invite it (the form as Slack sends it, from C9).
+    let body = super::harness::command_form("T1", None, "U1", "/account", "channel link \"Acme Corp\"", &h.fake.response_url())
+        .replace("channel_id=C1", "channel_id=C9");
+    let (_, answer) = h.signed("/slack/commands", "application/x-www-form-urlencoded", body.as_bytes(), None, &[]).await;
+    assert!(answer.contains("/invite @Steward"), "{answer}");
     h.command("U1", "/account", "channel link \"Acme Corp\"").await;
     // Same workspace, but linked to a stakeholder: the customer.
     h.event(&channel_event("Ev1", "C1", "UBEA", "T1", &ts_ago(10), None), &[]).await;

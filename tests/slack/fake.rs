@@ -107,7 +107,8 @@ pub struct Fake {
 }
 
 /// Methods Steward may call; anything else is a failure.
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 12] = [
+    "conversations.info",
     "chat.postMessage",
     "chat.getPermalink",
     "files.getUploadURLExternal",
@@ -356,6 +357,12 @@ fn normal_answer(fake: &Fake, method: &str, args: &Value) -> Value {
         }
         "views.publish" | "views.open" => json!({"ok": true, "view": args["view"]}),
         // docs.slack.dev/reference/methods/chat.getPermalink: `{ok, channel, permalink}`.
+        // docs.slack.dev/reference/methods/conversations.info: `{ok, channel: {id, is_member, …}}`;
+        // the bot is a member of every channel but C9.
+        "conversations.info" => {
+            let channel = args["channel"].as_str().unwrap_or_default();
+            json!({"ok": true, "channel": {"id": channel, "name": "shared", "is_channel": true, "is_member": channel != "C9"}})
+        }
         "chat.getPermalink" => {
             let channel = args["channel"].as_str().unwrap_or_default();
             let ts = args["message_ts"].as_str().unwrap_or_default().replace('.', "");
