@@ -142,9 +142,7 @@ impl Button {
             Button::SnoozeReminders
             | Button::ShowHealth
             | Button::SnoozeIndicators
-            | Button::SnoozeDay => {
-                Style::Secondary
-            }
+            | Button::SnoozeDay => Style::Secondary,
         }
     }
 

@@ -198,7 +198,10 @@ impl App {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
             handlers::handle(&parsed.command, &ctx, &book)?
         };
-        if outcome.changes.is_empty() && outcome.redact.is_none() && outcome.purge_channel.is_none() {
+        if outcome.changes.is_empty()
+            && outcome.redact.is_none()
+            && outcome.purge_channels.is_empty()
+        {
             return Ok(outcome.reply);
         }
         let mut book = book.write().unwrap_or_else(|p| p.into_inner());
@@ -221,7 +224,7 @@ impl App {
             .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
         self.changes.notify_one();
         let mut reply = outcome.reply;
-        if let Some(channel) = outcome.purge_channel {
+        for channel in outcome.purge_channels {
             if let Err(error) = self.store.purge_channel(&book.tenant, &channel) {
                 let reference = fault::reference();
                 tracing::error!(%reference, tenant = %book.tenant, %error, "could not forget a customer channel's messages");

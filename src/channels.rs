@@ -82,7 +82,10 @@ pub fn ingest(
         } else {
             Side::Team
         };
-        let day = incoming.at.with_timezone(&app.timezone_of(&book)).date_naive();
+        let day = incoming
+            .at
+            .with_timezone(&app.timezone_of(&book))
+            .date_naive();
         let contact = stakeholder
             .filter(|&i| account.stakeholders[i].last_contact.is_none_or(|d| d < day))
             .map(|i| (account.id, account.stakeholders[i].name.clone(), day));

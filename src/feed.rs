@@ -138,7 +138,11 @@ fn last_customer_message(
     if account.channels.is_empty() {
         return Ok(None);
     }
-    let zone: Option<chrono_tz::Tz> = book.settings.timezone.as_deref().and_then(|z| z.parse().ok());
+    let zone: Option<chrono_tz::Tz> = book
+        .settings
+        .timezone
+        .as_deref()
+        .and_then(|z| z.parse().ok());
     Ok(store
         .channel_messages(&book.tenant, &account.channels)?
         .into_iter()
@@ -365,6 +369,8 @@ pub fn recompute_if_due(
             changes,
         )?;
         drop(book);
+        // Customer-channel metadata past the 30-day window goes here, once a day.
+        store.prune_channel_messages(tenant, now)?;
         store.set_post_state(
             tenant,
             RECOMPUTE_LEDGER,

@@ -2149,14 +2149,40 @@ fn a_logged_followup_counts_in_the_renewal_log_shows_in_recent_activity_and_undo
     assert_has(run.reply(4), &["Follow-ups: 1 logged, 1 unanswered"]);
     assert_has(
         run.reply(5),
-        &["activity added: follow-up, Sent the renewal quote", "activity added: call, Called the CFO"],
+        &[
+            "activity added: follow-up, Sent the renewal quote",
+            "activity added: call, Called the CFO",
+        ],
     );
     assert!(!run.reply(6).starts_with("error:"), "{}", run.reply(6));
-    assert_has(run.reply(7), &["- 2026-03-02 follow-up — Sent the renewal quote"]);
+    assert_has(
+        run.reply(7),
+        &["- 2026-03-02 follow-up — Sent the renewal quote"],
+    );
     assert_lacks(run.reply(7), &["Called the CFO"]);
     // Far from renewal a follow-up is only an activity entry.
     let far = s.console(
         "/account add Far arr:5k renewal:2027-03-01\n/account log Far Checked in type:followup\n",
     );
     assert_eq!(far.reply(1), "Logged a follow-up on Far.");
+}
+
+#[test]
+fn business_hours_are_an_admin_setting_and_channels_are_linked_in_a_channel() {
+    let s = Steward::new();
+    let run = s.console(
+        "/steward hours mon-fri 08:00-18:00\n\
+         /steward hours mon-fri 18:00-08:00\n\
+         /account add Acme arr:50k renewal:2027-03-01\n\
+         /account channel link Acme\n\
+         /account channel list\n\
+         /account history Acme\n",
+    );
+    assert_has(run.reply(0), &["Business hours set to mon-fri 08:00-18:00"]);
+    assert!(run.reply(1).starts_with("error:"), "{}", run.reply(1));
+    assert_has(
+        run.reply(3),
+        &["error: Run this in the customer channel itself"],
+    );
+    assert_has(run.reply(4), &["No customer channels are linked"]);
 }

@@ -10,7 +10,9 @@
 //! restart the command is simply used again.
 
 use serde_json::{json, Value};
-use serenity::model::application::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
+use serenity::model::application::{
+    CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -68,7 +70,10 @@ pub fn plain_text(content: &str, names: &HashMap<String, String>) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let after_bang = after.strip_prefix('!').unwrap_or(after);
-        let digits: String = after_bang.chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = after_bang
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if !digits.is_empty() && after_bang[digits.len()..].starts_with('>') {
             out.push('@');
             out.push_str(names.get(&digits).map_or(digits.as_str(), String::as_str));
@@ -117,13 +122,15 @@ fn offered(discord: &Discord, actor: &Actor) -> (Vec<(u64, String)>, Option<u64>
         return (Vec::new(), None);
     };
     let book = lock.read().unwrap_or_else(|p| p.into_inner());
-    let linked = book.channel_account(&actor.channel).map(|a| (a.id.0, a.name.clone()));
+    let linked = book
+        .channel_account(&actor.channel)
+        .map(|a| (a.id.0, a.name.clone()));
     let mut names: Vec<(u64, String)> = book
         .active()
         .filter(|a| Some(a.id.0) != linked.as_ref().map(|l| l.0))
         .map(|a| (a.id.0, a.name.clone()))
         .collect();
-    names.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    names.sort_by_key(|n| n.1.to_lowercase());
     let chosen = linked.as_ref().map(|l| l.0);
     if let Some(linked) = linked {
         names.insert(0, linked);
@@ -142,18 +149,29 @@ pub fn command(discord: &Discord, actor: &Actor, c: &CommandInteraction) -> Valu
     };
     let message_id = target.get();
     let Some(message) = c.data.resolved.messages.get(&target.into()) else {
-        return respond::ephemeral_reply(&Reply::error("Discord did not send the message; try again."));
+        return respond::ephemeral_reply(&Reply::error(
+            "Discord did not send the message; try again.",
+        ));
     };
     let names: HashMap<String, String> = message
         .mentions
         .iter()
-        .map(|u| (u.id.get().to_string(), u.global_name.clone().unwrap_or_else(|| u.name.clone())))
+        .map(|u| {
+            (
+                u.id.get().to_string(),
+                u.global_name.clone().unwrap_or_else(|| u.name.clone()),
+            )
+        })
         .collect();
     let text = crate::slack::capture::first_chars(
         &plain_text(&message.content, &names),
         crate::slack::capture::MAX_TEXT_CHARS,
     );
-    let author = message.author.global_name.clone().unwrap_or_else(|| message.author.name.clone());
+    let author = message
+        .author
+        .global_name
+        .clone()
+        .unwrap_or_else(|| message.author.name.clone());
     let guild = c.guild_id.map(|g| g.get()).unwrap_or_default();
     let captured = Captured {
         text,
@@ -186,7 +204,9 @@ pub async fn click(discord: &Discord, actor: Actor, c: &ComponentInteraction) ->
     let id = c.data.custom_id.as_str();
     if let Some(message) = id.strip_prefix(ACCOUNT_SELECT) {
         let chosen = match &c.data.kind {
-            ComponentInteractionDataKind::StringSelect { values } => values.first().and_then(|v| v.parse().ok()),
+            ComponentInteractionDataKind::StringSelect { values } => {
+                values.first().and_then(|v| v.parse().ok())
+            }
             _ => None,
         };
         let (names, _) = offered(discord, &actor);
@@ -198,8 +218,17 @@ pub async fn click(discord: &Discord, actor: Actor, c: &ComponentInteraction) ->
     let (kind, account, message) = (parts.next()?, parts.next()?, parts.next()?);
     let kind = ActivityKind::parse(kind)?;
     let Some(captured) = discord.captures.get(message) else {
-        let late = Reply::error("this capture has expired; use *Log to account* on the message again.");
-        return Some(respond::callback(respond::UPDATE_MESSAGE, respond::without_flags(respond::bodies(&late, true, &[]).into_iter().next().unwrap_or_default())));
+        let late =
+            Reply::error("this capture has expired; use *Log to account* on the message again.");
+        return Some(respond::callback(
+            respond::UPDATE_MESSAGE,
+            respond::without_flags(
+                respond::bodies(&late, true, &[])
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+            ),
+        ));
     };
     let name = {
         let lock = discord.app.store.book(&actor.tenant).ok()?;
@@ -207,8 +236,14 @@ pub async fn click(discord: &Discord, actor: Actor, c: &ComponentInteraction) ->
         book.account(crate::domain::account::AccountId(account.parse().ok()?))
             .map(|a| a.name.clone())?
     };
-    let text = if captured.text.trim().is_empty() { "(no text)".to_string() } else {
-        captured.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = if captured.text.trim().is_empty() {
+        "(no text)".to_string()
+    } else {
+        captured
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let line = format!(
         "/account log {} {} type:{}",
@@ -221,9 +256,15 @@ pub async fn click(discord: &Discord, actor: Actor, c: &ComponentInteraction) ->
         app.execute_sourced(&actor, now, &line, Some(&source))
     })
     .await;
-    let mut body = respond::bodies(&reply, true, &[]).into_iter().next().unwrap_or_default();
+    let mut body = respond::bodies(&reply, true, &[])
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     body["components"] = json!([]);
-    Some(respond::callback(respond::UPDATE_MESSAGE, respond::without_flags(body)))
+    Some(respond::callback(
+        respond::UPDATE_MESSAGE,
+        respond::without_flags(body),
+    ))
 }
 
 #[cfg(test)]
@@ -233,7 +274,10 @@ mod tests {
     #[test]
     fn mentions_become_names_and_the_permalink_has_three_ids() {
         let names = HashMap::from([("42".to_string(), "Jane".to_string())]);
-        assert_eq!(plain_text("hi <@42> and <@!7>, <@x", &names), "hi @Jane and @7, <@x");
+        assert_eq!(
+            plain_text("hi <@42> and <@!7>, <@x", &names),
+            "hi @Jane and @7, <@x"
+        );
         assert_eq!(permalink(1, 2, 3), "https://discord.com/channels/1/2/3");
     }
 
@@ -242,7 +286,10 @@ mod tests {
         let rows = components("99", &[(5, "Acme".into())], Some(5));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0]["components"][0]["options"][0]["default"], true);
-        assert_eq!(rows[1]["components"][4]["custom_id"], "stw:logkind:followup:5:99");
+        assert_eq!(
+            rows[1]["components"][4]["custom_id"],
+            "stw:logkind:followup:5:99"
+        );
         assert_eq!(components("99", &[(5, "Acme".into())], None).len(), 1);
     }
 }

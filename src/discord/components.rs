@@ -156,10 +156,9 @@ pub fn post_rows(accounts: &[AccountButtons]) -> Vec<Value> {
                 })
                 .collect();
             // A link button (style 5) carries a URL and no custom id.
-            let link = a
-                .link
-                .iter()
-                .map(|(text, url)| json!({"type": 2, "style": 5, "label": label(text), "url": url}));
+            let link = a.link.iter().map(
+                |(text, url)| json!({"type": 2, "style": 5, "label": label(text), "url": url}),
+            );
             let buttons = buttons.map(|b| link.chain(b).collect::<Vec<Value>>());
             buttons.filter(|b| !b.is_empty() && b.len() <= ROW).map(row)
         })

@@ -179,7 +179,12 @@ pub async fn customer_channel(discord: &Arc<Discord>, message: &Message) {
     let Some(guild) = message.guild_id else {
         return;
     };
-    if message.author.bot || !matches!(message.kind, MessageType::Regular | MessageType::InlineReply) {
+    if message.author.bot
+        || !matches!(
+            message.kind,
+            MessageType::Regular | MessageType::InlineReply
+        )
+    {
         return;
     }
     let Some(tenant) = super::tenant(guild.get()) else {
@@ -219,7 +224,9 @@ pub async fn customer_channel(discord: &Arc<Discord>, message: &Message) {
             .unwrap_or_else(|| discord.now()),
     };
     let (app, now) = (discord.app.clone(), discord.now());
-    let stored = tokio::task::spawn_blocking(move || crate::channels::ingest(&app, &tenant, incoming, now)).await;
+    let stored =
+        tokio::task::spawn_blocking(move || crate::channels::ingest(&app, &tenant, incoming, now))
+            .await;
     match stored {
         Ok(Ok(ingested)) => tracing::trace!(?ingested, "channel message"),
         Ok(Err(error)) => tracing::error!(%error, "could not store a customer channel message"),

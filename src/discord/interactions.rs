@@ -138,7 +138,13 @@ async fn command(discord: &Arc<Discord>, c: CommandInteraction) -> Handled {
         };
         let admitted = tokio::time::timeout(
             limit,
-            actor(discord, c.guild_id, c.member.as_deref(), &c.user, c.channel_id),
+            actor(
+                discord,
+                c.guild_id,
+                c.member.as_deref(),
+                &c.user,
+                c.channel_id,
+            ),
         )
         .await;
         return Handled::now(match admitted {

@@ -145,7 +145,12 @@ impl BusinessHours {
     }
 
     /// The instant `from` plus `business` business time, if within [`MAX_SPAN_DAYS`].
-    pub fn after(&self, from: DateTime<Utc>, business: Duration, zone: Tz) -> Option<DateTime<Utc>> {
+    pub fn after(
+        &self,
+        from: DateTime<Utc>,
+        business: Duration,
+        zone: Tz,
+    ) -> Option<DateTime<Utc>> {
         let mut left = business;
         let mut day = from.with_timezone(&zone).date_naive();
         for _ in 0..=MAX_SPAN_DAYS {
@@ -234,7 +239,10 @@ pub fn signals(
                 let mut answered = vec![place.clone()];
                 if let Some(root) = &m.thread {
                     let top: Place = (m.channel.clone(), None);
-                    if open.get(&top).is_some_and(|(_, ids)| ids.contains(root.as_str())) {
+                    if open
+                        .get(&top)
+                        .is_some_and(|(_, ids)| ids.contains(root.as_str()))
+                    {
                         answered.push(top);
                     }
                 }
@@ -257,7 +265,7 @@ pub fn signals(
             waited: hours.between(first.at, now, zone),
         })
         .collect();
-    waiting.sort_by(|a, b| a.message.at.cmp(&b.message.at));
+    waiting.sort_by_key(|w| w.message.at);
     out.waiting = waiting;
     out
 }
@@ -309,7 +317,10 @@ pub fn show_line(signals: &ChannelSignals, now: DateTime<Utc>) -> String {
     if let Some(median) = signals.median_first_response {
         parts.push(format!("median first response {}", business_span(median)));
     }
-    parts.push(format!("{} customer messages in 30 days", signals.customer_messages));
+    parts.push(format!(
+        "{} customer messages in 30 days",
+        signals.customer_messages
+    ));
     parts.join(", ")
 }
 
@@ -318,7 +329,9 @@ mod tests {
     use super::*;
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .expect("valid")
     }
 
     fn msg(id: &str, thread: Option<&str>, side: Side, at: DateTime<Utc>) -> ChannelMessage {
@@ -341,29 +354,59 @@ mod tests {
     fn business_time_within_a_day_across_nights_and_weekends() {
         let h = BusinessHours::default();
         // Monday 2026-03-02.
-        assert_eq!(h.between(utc(2026, 3, 2, 10, 0), utc(2026, 3, 2, 12, 30), UTC), Duration::minutes(150));
+        assert_eq!(
+            h.between(utc(2026, 3, 2, 10, 0), utc(2026, 3, 2, 12, 30), UTC),
+            Duration::minutes(150)
+        );
         // Before opening and after closing count nothing.
-        assert_eq!(h.between(utc(2026, 3, 2, 6, 0), utc(2026, 3, 2, 9, 0), UTC), Duration::zero());
-        assert_eq!(h.between(utc(2026, 3, 2, 17, 0), utc(2026, 3, 3, 9, 0), UTC), Duration::zero());
+        assert_eq!(
+            h.between(utc(2026, 3, 2, 6, 0), utc(2026, 3, 2, 9, 0), UTC),
+            Duration::zero()
+        );
+        assert_eq!(
+            h.between(utc(2026, 3, 2, 17, 0), utc(2026, 3, 3, 9, 0), UTC),
+            Duration::zero()
+        );
         // Friday 16:00 to Monday 11:00: 1 h on Friday, 2 h on Monday.
-        assert_eq!(h.between(utc(2026, 3, 6, 16, 0), utc(2026, 3, 9, 11, 0), UTC), Duration::hours(3));
+        assert_eq!(
+            h.between(utc(2026, 3, 6, 16, 0), utc(2026, 3, 9, 11, 0), UTC),
+            Duration::hours(3)
+        );
         // A message on Saturday waits from Monday 09:00.
-        assert_eq!(h.between(utc(2026, 3, 7, 12, 0), utc(2026, 3, 9, 13, 0), UTC), Duration::hours(4));
+        assert_eq!(
+            h.between(utc(2026, 3, 7, 12, 0), utc(2026, 3, 9, 13, 0), UTC),
+            Duration::hours(4)
+        );
         // Backwards is zero.
-        assert_eq!(h.between(utc(2026, 3, 3, 12, 0), utc(2026, 3, 2, 12, 0), UTC), Duration::zero());
+        assert_eq!(
+            h.between(utc(2026, 3, 3, 12, 0), utc(2026, 3, 2, 12, 0), UTC),
+            Duration::zero()
+        );
         // A full week is five days of eight hours.
-        assert_eq!(h.between(utc(2026, 3, 2, 0, 0), utc(2026, 3, 9, 0, 0), UTC), Duration::hours(40));
+        assert_eq!(
+            h.between(utc(2026, 3, 2, 0, 0), utc(2026, 3, 9, 0, 0), UTC),
+            Duration::hours(40)
+        );
     }
 
     #[test]
     fn four_business_hours_after_a_late_message_falls_the_next_morning() {
         let h = BusinessHours::default();
         // Monday 15:00 + 4 h: 2 h on Monday, 2 h on Tuesday → Tuesday 11:00.
-        assert_eq!(h.after(utc(2026, 3, 2, 15, 0), Duration::hours(4), UTC), Some(utc(2026, 3, 3, 11, 0)));
+        assert_eq!(
+            h.after(utc(2026, 3, 2, 15, 0), Duration::hours(4), UTC),
+            Some(utc(2026, 3, 3, 11, 0))
+        );
         // Friday 16:00 + 4 h → Monday 12:00.
-        assert_eq!(h.after(utc(2026, 3, 6, 16, 0), Duration::hours(4), UTC), Some(utc(2026, 3, 9, 12, 0)));
+        assert_eq!(
+            h.after(utc(2026, 3, 6, 16, 0), Duration::hours(4), UTC),
+            Some(utc(2026, 3, 9, 12, 0))
+        );
         // Sunday night → Monday 13:00.
-        assert_eq!(h.after(utc(2026, 3, 8, 23, 0), Duration::hours(4), UTC), Some(utc(2026, 3, 9, 13, 0)));
+        assert_eq!(
+            h.after(utc(2026, 3, 8, 23, 0), Duration::hours(4), UTC),
+            Some(utc(2026, 3, 9, 13, 0))
+        );
     }
 
     #[test]
@@ -371,10 +414,16 @@ mod tests {
         let h = BusinessHours::default();
         let ny: Tz = "America/New_York".parse().expect("zone");
         // 2026-03-02 is in EST (UTC-5): 09:00 local is 14:00 UTC.
-        assert_eq!(h.between(utc(2026, 3, 2, 13, 0), utc(2026, 3, 2, 15, 0), ny), Duration::hours(1));
+        assert_eq!(
+            h.between(utc(2026, 3, 2, 13, 0), utc(2026, 3, 2, 15, 0), ny),
+            Duration::hours(1)
+        );
         let tokyo: Tz = "Asia/Tokyo".parse().expect("zone");
         // Monday 09:00–17:00 JST is Monday 00:00–08:00 UTC; Sunday 23:00 UTC is Monday 08:00 JST.
-        assert_eq!(h.between(utc(2026, 3, 1, 23, 0), utc(2026, 3, 2, 1, 0), tokyo), Duration::hours(1));
+        assert_eq!(
+            h.between(utc(2026, 3, 1, 23, 0), utc(2026, 3, 2, 1, 0), tokyo),
+            Duration::hours(1)
+        );
     }
 
     #[test]
@@ -383,18 +432,33 @@ mod tests {
         let ny: Tz = "America/New_York".parse().expect("zone");
         // Sunday 2026-03-08 clocks go forward. Friday 6th 09:00 EST = 14:00 UTC; Monday 9th
         // 09:00 EDT = 13:00 UTC. Friday 16:00 EST → Monday 10:00 EDT: 1 h + 1 h.
-        assert_eq!(h.between(utc(2026, 3, 6, 21, 0), utc(2026, 3, 9, 14, 0), ny), Duration::hours(2));
-        assert_eq!(h.after(utc(2026, 3, 6, 21, 0), Duration::hours(4), ny), Some(utc(2026, 3, 9, 16, 0)));
+        assert_eq!(
+            h.between(utc(2026, 3, 6, 21, 0), utc(2026, 3, 9, 14, 0), ny),
+            Duration::hours(2)
+        );
+        assert_eq!(
+            h.after(utc(2026, 3, 6, 21, 0), Duration::hours(4), ny),
+            Some(utc(2026, 3, 9, 16, 0))
+        );
         // A window that contains the change: hours from 00:00 to 04:00 on the Sunday the
         // clocks go forward at 02:00 last 3 h.
         let night = BusinessHours::parse("sun", "00:00-04:00").expect("valid");
-        assert_eq!(night.between(utc(2026, 3, 8, 0, 0), utc(2026, 3, 9, 0, 0), ny), Duration::hours(3));
+        assert_eq!(
+            night.between(utc(2026, 3, 8, 0, 0), utc(2026, 3, 9, 0, 0), ny),
+            Duration::hours(3)
+        );
         // …and 5 h when they go back (2026-11-01).
-        assert_eq!(night.between(utc(2026, 11, 1, 0, 0), utc(2026, 11, 2, 0, 0), ny), Duration::hours(5));
+        assert_eq!(
+            night.between(utc(2026, 11, 1, 0, 0), utc(2026, 11, 2, 0, 0), ny),
+            Duration::hours(5)
+        );
         let berlin: Tz = "Europe/Berlin".parse().expect("zone");
         // 2026-03-29 Berlin goes to CEST on a Sunday: Friday 27th 16:00 CET (15:00 UTC) to
         // Monday 30th 10:00 CEST (08:00 UTC) is 2 business hours.
-        assert_eq!(h.between(utc(2026, 3, 27, 15, 0), utc(2026, 3, 30, 8, 0), berlin), Duration::hours(2));
+        assert_eq!(
+            h.between(utc(2026, 3, 27, 15, 0), utc(2026, 3, 30, 8, 0), berlin),
+            Duration::hours(2)
+        );
     }
 
     #[test]
@@ -402,12 +466,18 @@ mod tests {
         let h = BusinessHours::parse("mon-fri", "08:00-18:00").expect("valid");
         assert_eq!(h.describe(), "mon-fri 08:00-18:00");
         assert_eq!(BusinessHours::from_setting(Some("mon-fri 08:00-18:00")), h);
-        assert_eq!(BusinessHours::from_setting(None).describe(), "mon-fri 09:00-17:00");
+        assert_eq!(
+            BusinessHours::from_setting(None).describe(),
+            "mon-fri 09:00-17:00"
+        );
         assert!(BusinessHours::parse("mon-fri", "18:00-08:00").is_err());
         assert!(BusinessHours::parse("mon-fri", "9-5").is_err());
         assert!(BusinessHours::parse("someday", "09:00-17:00").is_err());
         let sat = BusinessHours::parse("sat,sun", "10:00-12:00").expect("valid");
-        assert_eq!(sat.between(utc(2026, 3, 2, 0, 0), utc(2026, 3, 9, 0, 0), UTC), Duration::hours(4));
+        assert_eq!(
+            sat.between(utc(2026, 3, 2, 0, 0), utc(2026, 3, 9, 0, 0), UTC),
+            Duration::hours(4)
+        );
     }
 
     #[test]
@@ -463,14 +533,22 @@ mod tests {
         for (i, (day, wait)) in [(2u32, 1i64), (3, 2), (4, 6)].into_iter().enumerate() {
             let asked = utc(2026, 3, day, 9, 0);
             messages.push(msg(&format!("q{i}"), None, Side::Customer, asked));
-            messages.push(msg(&format!("a{i}"), None, Side::Team, asked + Duration::hours(wait)));
+            messages.push(msg(
+                &format!("a{i}"),
+                None,
+                Side::Team,
+                asked + Duration::hours(wait),
+            ));
         }
         messages.push(msg("old", None, Side::Customer, utc(2026, 1, 20, 9, 0)));
         messages.push(msg("oldr", None, Side::Team, utc(2026, 1, 21, 9, 0)));
         let s = signals(&messages, utc(2026, 3, 5, 9, 0), &h, UTC);
         assert_eq!(s.median_first_response, Some(Duration::hours(2)));
         assert_eq!(s.customer_messages, 3);
-        assert_eq!(median(&[Duration::hours(1), Duration::hours(3)]), Some(Duration::hours(2)));
+        assert_eq!(
+            median(&[Duration::hours(1), Duration::hours(3)]),
+            Some(Duration::hours(2))
+        );
         assert_eq!(median(&[]), None);
     }
 
@@ -478,7 +556,12 @@ mod tests {
     fn the_show_line() {
         let h = BusinessHours::default();
         let now = utc(2026, 3, 2, 15, 0);
-        let s = signals(&[msg("1", None, Side::Customer, utc(2026, 3, 2, 12, 0))], now, &h, UTC);
+        let s = signals(
+            &[msg("1", None, Side::Customer, utc(2026, 3, 2, 12, 0))],
+            now,
+            &h,
+            UTC,
+        );
         assert_eq!(
             show_line(&s, now),
             "last message 3 h ago, waiting for a reply (3 business h), 1 customer messages in 30 days"

@@ -4,12 +4,12 @@ use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
 use crate::command::account::{AccountChanges, AccountCommand, Clearable, NewAccount, TierChoice};
 use crate::domain::account::{Account, Activity, ActivityKind};
-use crate::domain::conversation::{self, BusinessHours};
-use crate::domain::renewal::{FollowUp, Stage};
 use crate::domain::book::{Book, Change};
+use crate::domain::conversation::{self, BusinessHours};
 use crate::domain::error::DomainError;
 use crate::domain::outside_id::CrmId;
 use crate::domain::person::Person;
+use crate::domain::renewal::{FollowUp, Stage};
 use crate::reply::{b, t, Reply, Span};
 
 pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
@@ -43,10 +43,10 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 account.name,
                 present::count(account.stakeholders.len(), "stakeholder")
             ));
-            Ok(Outcome::write(
-                reply,
-                vec![Change::RemoveAccount(account.id)],
-            ))
+            let mut outcome = Outcome::write(reply, vec![Change::RemoveAccount(account.id)]);
+            // Its customer channels go with it, and what was kept of their messages.
+            outcome.purge_channels = account.channels.clone();
+            Ok(outcome)
         }
         AccountCommand::History { account, page } => {
             super::history::show(book.find(account)?, *page, ctx, book)

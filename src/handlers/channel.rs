@@ -53,7 +53,10 @@ pub fn handle(
                 account.name
             ))
             .line(METADATA_ONLY);
-            Ok(Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]))
+            Ok(Outcome::write(
+                reply,
+                vec![Change::PutAccount(Box::new(account))],
+            ))
         }
         ChannelAction::Unlink => {
             in_a_channel(ctx)?;
@@ -80,7 +83,7 @@ pub fn handle(
                 account.name
             ));
             let mut outcome = Outcome::write(reply, vec![Change::PutAccount(Box::new(account))]);
-            outcome.purge_channel = Some(ctx.channel.to_string());
+            outcome.purge_channels = vec![ctx.channel.to_string()];
             Ok(outcome)
         }
     }

@@ -144,7 +144,7 @@ pub struct Outcome {
     pub redact: Option<(AccountId, String)>,
     /// A customer channel unlinked: the metadata kept of its messages is forgotten once
     /// the change is saved (DECISIONS 28).
-    pub purge_channel: Option<String>,
+    pub purge_channels: Vec<String>,
 }
 
 impl Outcome {
@@ -160,7 +160,7 @@ impl Outcome {
             reply,
             changes,
             redact: None,
-            purge_channel: None,
+            purge_channels: Vec::new(),
         }
     }
 }

@@ -163,7 +163,7 @@ pub fn handle(
                 reply,
                 changes: vec![Change::PutAccount(Box::new(account))],
                 redact: Some((id, removed.name)),
-                purge_channel: None,
+                purge_channels: Vec::new(),
             })
         }
     }

@@ -115,7 +115,11 @@ pub fn waiting_message(
     waiting: &crate::domain::conversation::Waiting,
     zone: chrono_tz::Tz,
 ) -> Reply {
-    let at = waiting.message.at.with_timezone(&zone).format("%Y-%m-%d %H:%M");
+    let at = waiting
+        .message
+        .at
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M");
     Reply::new()
         .para(vec![
             t("Risk indicator for "),

@@ -51,7 +51,9 @@ pub fn slowest_first_responses(
     book: &Book,
     now: DateTime<Utc>,
     zone: chrono_tz::Tz,
-    mut messages_of: impl FnMut(&crate::domain::account::Account) -> Vec<crate::domain::conversation::ChannelMessage>,
+    mut messages_of: impl FnMut(
+        &crate::domain::account::Account,
+    ) -> Vec<crate::domain::conversation::ChannelMessage>,
 ) -> Vec<(AccountId, Duration)> {
     use crate::domain::conversation::{signals, BusinessHours};
     let hours = BusinessHours::from_setting(book.settings.business_hours.as_deref());

@@ -17,8 +17,8 @@ use super::{Due, Mode, Scheduler};
 use crate::domain::account::AccountId;
 use crate::domain::book::Book;
 use crate::domain::conversation::{self, BusinessHours};
-use crate::domain::signals::IndicatorKind;
 use crate::domain::person::UserId;
+use crate::domain::signals::IndicatorKind;
 use crate::jobs;
 use crate::reply::Reply;
 use crate::store::StoreError;
@@ -82,7 +82,11 @@ impl Scheduler<'_> {
             let postable = !account.indicators_snoozed(today)
                 && !muted.contains(&IndicatorKind::CustomerWaiting);
             for waiting in overdue {
-                let period = period(&jobs::indicators::waiting_cause(waiting), account.id, &owner);
+                let period = period(
+                    &jobs::indicators::waiting_cause(waiting),
+                    account.id,
+                    &owner,
+                );
                 let reply = jobs::indicators::waiting_message(book, account, waiting, zone);
                 live.insert(period, (owner.clone(), reply, postable));
             }

@@ -73,11 +73,19 @@ pub fn plain_text(text: &str, name_of: impl Fn(&str) -> Option<String>) -> Strin
             None => (inner, None),
         };
         let shown = if let Some(id) = target.strip_prefix('@') {
-            format!("@{}", name_of(id).or(label.map(str::to_string)).unwrap_or_else(|| id.to_string()))
+            format!(
+                "@{}",
+                name_of(id)
+                    .or(label.map(str::to_string))
+                    .unwrap_or_else(|| id.to_string())
+            )
         } else if let Some(id) = target.strip_prefix('#') {
             format!("#{}", label.unwrap_or(id))
         } else if let Some(special) = target.strip_prefix('!') {
-            format!("@{}", label.unwrap_or(special.split('^').next().unwrap_or(special)))
+            format!(
+                "@{}",
+                label.unwrap_or(special.split('^').next().unwrap_or(special))
+            )
         } else {
             match label {
                 Some(l) if l != target => format!("{l} ({target})"),
@@ -88,7 +96,9 @@ pub fn plain_text(text: &str, name_of: impl Fn(&str) -> Option<String>) -> Strin
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// What rides along in the modal's `private_metadata` (at most 3,000 characters).
@@ -175,14 +185,24 @@ pub async fn shortcut(slack: Arc<Slack>, payload: Value) {
     }
     let lookups = ids.into_iter().take(MAX_NAME_LOOKUPS).map(|id| {
         let slack = slack.clone();
-        let origin = Origin { user: id.clone(), ..origin.clone() };
+        let origin = Origin {
+            user: id.clone(),
+            ..origin.clone()
+        };
         async move { (id, slack.gate.name(&slack.api, &origin).await) }
     });
     let budget = expires.saturating_duration_since(Instant::now()) / 3;
     if let Ok(found) = tokio::time::timeout(budget, futures::future::join_all(lookups)).await {
-        names.extend(found.into_iter().filter_map(|(id, name)| name.map(|n| (id, n))));
+        names.extend(
+            found
+                .into_iter()
+                .filter_map(|(id, name)| name.map(|n| (id, n))),
+        );
     }
-    let text = first_chars(&plain_text(raw, |id| names.get(id).cloned()), MAX_TEXT_CHARS);
+    let text = first_chars(
+        &plain_text(raw, |id| names.get(id).cloned()),
+        MAX_TEXT_CHARS,
+    );
     let author_name = names
         .get(&author)
         .cloned()
@@ -190,7 +210,8 @@ pub async fn shortcut(slack: Arc<Slack>, payload: Value) {
     let linked = origin.tenant().and_then(|tenant| {
         let book = slack.app.store.book(&tenant).ok()?;
         let book = book.read().unwrap_or_else(|p| p.into_inner());
-        book.channel_account(&origin.channel).map(|a| a.name.clone())
+        book.channel_account(&origin.channel)
+            .map(|a| a.name.clone())
     });
     let view = log_modal(
         linked.as_deref(),
@@ -244,7 +265,11 @@ pub fn log_line(values: &Value) -> Option<String> {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let text = if text.is_empty() { "(no text)".to_string() } else { text };
+    let text = if text.is_empty() {
+        "(no text)".to_string()
+    } else {
+        text
+    };
     Some(format!(
         "/account log {} {} type:{}",
         crate::command::quote(account),
@@ -256,7 +281,10 @@ pub fn log_line(values: &Value) -> Option<String> {
 /// The message's permalink (`chat.getPermalink`), or one built from the channel and ts
 /// when Slack cannot be asked in time.
 async fn permalink(slack: &Slack, channel: &str, ts: &str) -> String {
-    let params = [("channel", channel.to_string()), ("message_ts", ts.to_string())];
+    let params = [
+        ("channel", channel.to_string()),
+        ("message_ts", ts.to_string()),
+    ];
     let asked = slack.api.get("chat.getPermalink", &params);
     match tokio::time::timeout(slack.deadline / 2, asked).await {
         Ok(Ok(answer)) => answer["permalink"]
@@ -269,13 +297,17 @@ async fn permalink(slack: &Slack, channel: &str, ts: &str) -> String {
 
 /// `https://slack.com/archives/C1/p1700000000000100`, the form Slack's permalinks take.
 pub fn built_permalink(channel: &str, ts: &str) -> String {
-    format!("https://slack.com/archives/{channel}/p{}", ts.replace('.', ""))
+    format!(
+        "https://slack.com/archives/{channel}/p{}",
+        ts.replace('.', "")
+    )
 }
 
 /// A submitted *Log to account* modal: the entry is written as the submitter (refused
 /// beside the account field when they may not), then the modal says what was logged.
 pub async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
-    let errors = |message: &str| json!({"response_action": "errors", "errors": {"account": message}});
+    let errors =
+        |message: &str| json!({"response_action": "errors", "errors": {"account": message}});
     let Some(origin) = super::interact::origin(payload) else {
         return errors("this request names no valid Slack workspace.");
     };
@@ -284,11 +316,15 @@ pub async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
         .and_then(|m| serde_json::from_str(m).ok())
         .unwrap_or(Value::Null);
     let channel = meta["c"].as_str().unwrap_or_default().to_string();
-    let origin = Origin { channel: channel.clone(), ..origin };
+    let origin = Origin {
+        channel: channel.clone(),
+        ..origin
+    };
     let Some(actor) = origin.actor() else {
         return errors("this request names no valid Slack workspace.");
     };
-    let checked = tokio::time::timeout(slack.deadline, super::interact::refusal(slack, &origin)).await;
+    let checked =
+        tokio::time::timeout(slack.deadline, super::interact::refusal(slack, &origin)).await;
     let refused = checked.unwrap_or_else(|_| {
         Some("Steward could not check your access with Slack in time; please submit again.".into())
     });
@@ -339,7 +375,10 @@ mod tests {
         let text = "Hi <@U1> and <@U2|bob>, see <#C9|renewals> and <https://acme.com|the deck> &amp; <!here> &lt;3";
         assert_eq!(mentioned(text), ["U1", "U2"]);
         let shown = plain_text(text, |id| (id == "U1").then(|| "Jane Doe".to_string()));
-        assert_eq!(shown, "Hi @Jane Doe and @bob, see #renewals and the deck (https://acme.com) & @here <3");
+        assert_eq!(
+            shown,
+            "Hi @Jane Doe and @bob, see #renewals and the deck (https://acme.com) & @here <3"
+        );
         assert_eq!(plain_text("<@U7> unknown", |_| None), "@U7 unknown");
         assert_eq!(plain_text("a < b", |_| None), "a < b");
     }
@@ -356,6 +395,9 @@ mod tests {
             "/account log \"Acme Corp\" \"Can we meet type:call?\" type:followup"
         );
         assert!(log_line(&json!({})).is_none());
-        assert_eq!(built_permalink("C1", "1700000000.000100"), "https://slack.com/archives/C1/p1700000000000100");
+        assert_eq!(
+            built_permalink("C1", "1700000000.000100"),
+            "https://slack.com/archives/C1/p1700000000000100"
+        );
     }
 }

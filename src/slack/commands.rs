@@ -248,7 +248,10 @@ fn is_channel_link(text: &str) -> bool {
 async fn not_a_member(slack: &Slack, channel: &str) -> Option<String> {
     let params = [("channel", channel.to_string())];
     let asked = slack.api.get("conversations.info", &params);
-    let answer = tokio::time::timeout(slack.deadline / 2, asked).await.ok()?.ok()?;
+    let answer = tokio::time::timeout(slack.deadline / 2, asked)
+        .await
+        .ok()?
+        .ok()?;
     (answer["channel"]["is_member"] == false).then(|| {
         "Steward is not in this channel yet, so it cannot see its messages. Invite it first with `/invite @Steward`, then link again.".to_string()
     })

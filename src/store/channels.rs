@@ -44,7 +44,10 @@ impl Store {
     }
 
     /// Every stored message of the tenant's channels, in no particular order.
-    pub fn all_channel_messages(&self, tenant: &TenantId) -> Result<Vec<ChannelMessage>, StoreError> {
+    pub fn all_channel_messages(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Vec<ChannelMessage>, StoreError> {
         self.backend
             .scan_prefix(&keys::channel_messages(tenant, None))?
             .into_iter()
@@ -81,7 +84,10 @@ impl Store {
         let before = now - Duration::days(WINDOW_DAYS + 1);
         let mut batch = WriteBatch::default();
         let mut pruned = 0;
-        for (key, bytes) in self.backend.scan_prefix(&keys::channel_messages(tenant, None))? {
+        for (key, bytes) in self
+            .backend
+            .scan_prefix(&keys::channel_messages(tenant, None))?
+        {
             let message: ChannelMessage = decode(&key, &bytes)?;
             if message.at < before {
                 batch.delete(key);
@@ -108,7 +114,12 @@ impl Store {
     }
 
     /// Whether *customer waiting* was sent for message `id` of `channel`.
-    pub fn waiting_noted(&self, tenant: &TenantId, channel: &str, id: &str) -> Result<bool, StoreError> {
+    pub fn waiting_noted(
+        &self,
+        tenant: &TenantId,
+        channel: &str,
+        id: &str,
+    ) -> Result<bool, StoreError> {
         Ok(self
             .backend
             .get(&keys::waiting_note(tenant, channel, id))?
@@ -127,7 +138,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("db")).expect("open");
         let tenant = TenantId::parse("slack:T1").expect("valid");
-        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid");
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid");
         let m = |id: &str, channel: &str| ChannelMessage {
             id: id.into(),
             channel: channel.into(),
@@ -136,18 +150,47 @@ mod tests {
             side: Side::Customer,
             at,
         };
-        assert!(store.record_channel_message(&tenant, &m("1", "C1")).expect("stored"));
-        assert!(!store.record_channel_message(&tenant, &m("1", "C1")).expect("stored"), "a re-delivery");
-        assert!(store.record_channel_message(&tenant, &m("2", "C1")).expect("stored"));
-        assert!(store.record_channel_message(&tenant, &m("1", "C10")).expect("stored"));
-        assert_eq!(store.channel_messages(&tenant, &["C1".into()]).expect("read").len(), 2);
+        assert!(store
+            .record_channel_message(&tenant, &m("1", "C1"))
+            .expect("stored"));
+        assert!(
+            !store
+                .record_channel_message(&tenant, &m("1", "C1"))
+                .expect("stored"),
+            "a re-delivery"
+        );
+        assert!(store
+            .record_channel_message(&tenant, &m("2", "C1"))
+            .expect("stored"));
+        assert!(store
+            .record_channel_message(&tenant, &m("1", "C10"))
+            .expect("stored"));
+        assert_eq!(
+            store
+                .channel_messages(&tenant, &["C1".into()])
+                .expect("read")
+                .len(),
+            2
+        );
         assert!(store.note_waiting(&tenant, "C1", "1", at).expect("noted"));
         assert!(!store.note_waiting(&tenant, "C1", "1", at).expect("noted"));
         assert_eq!(store.purge_channel(&tenant, "C1").expect("purged"), 3);
-        assert!(store.channel_messages(&tenant, &["C1".into()]).expect("read").is_empty());
+        assert!(store
+            .channel_messages(&tenant, &["C1".into()])
+            .expect("read")
+            .is_empty());
         assert!(!store.waiting_noted(&tenant, "C1", "1").expect("read"));
-        assert_eq!(store.all_channel_messages(&tenant).expect("read").len(), 1, "C10 is another channel");
+        assert_eq!(
+            store.all_channel_messages(&tenant).expect("read").len(),
+            1,
+            "C10 is another channel"
+        );
         let later = at + Duration::days(40);
-        assert_eq!(store.prune_channel_messages(&tenant, later).expect("pruned"), 1);
+        assert_eq!(
+            store
+                .prune_channel_messages(&tenant, later)
+                .expect("pruned"),
+            1
+        );
     }
 }

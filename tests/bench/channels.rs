@@ -84,14 +84,24 @@ fn seed(h: &Harness, now: DateTime<Utc>) {
         .collect();
     h.app
         .store
-        .commit(&mut book, &UserId("bench".into()), "bench seed", now, changes)
+        .commit(
+            &mut book,
+            &UserId("bench".into()),
+            "bench seed",
+            now,
+            changes,
+        )
         .expect("commit");
 }
 
 /// One signed `message.channels` event: a customer (another workspace) or the team.
 fn request(base: &str, c: usize, k: usize, at: DateTime<Utc>) -> axum::http::Request<Full<Bytes>> {
     let customer = k % 3 != 2;
-    let ts = format!("{}.{:06}", at.timestamp(), (c * 1_000 + k % 1_000) % 1_000_000);
+    let ts = format!(
+        "{}.{:06}",
+        at.timestamp(),
+        (c * 1_000 + k % 1_000) % 1_000_000
+    );
     let envelope = json!({
         "token": "XXYYZZ", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
         "event_id": format!("Ev{c:04}x{k:08}"), "event_time": at.timestamp(),
@@ -165,14 +175,28 @@ async fn connection(
 
 async fn run(seconds: u64) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let h = Harness::start(&dir.path().join("db"), fake::Fake::start().await, Options::default()).await;
+    let h = Harness::start(
+        &dir.path().join("db"),
+        fake::Fake::start().await,
+        Options::default(),
+    )
+    .await;
     seed(&h, Utc::now());
     let gap = Duration::from_secs_f64(CHANNELS as f64 / RATE);
     let until = Instant::now() + Duration::from_secs(seconds);
     let start = Arc::new(Barrier::new(CHANNELS + 1));
     let failures = Arc::new(AtomicU64::new(0));
     let tasks: Vec<_> = (0..CHANNELS)
-        .map(|c| tokio::spawn(connection(h.base.clone(), c, gap, until, start.clone(), failures.clone())))
+        .map(|c| {
+            tokio::spawn(connection(
+                h.base.clone(),
+                c,
+                gap,
+                until,
+                start.clone(),
+                failures.clone(),
+            ))
+        })
         .collect();
     // Memory, every 10 s while the load runs.
     let done = Arc::new(AtomicBool::new(false));
@@ -220,14 +244,23 @@ async fn run(seconds: u64) {
         if p99 <= TARGET_P99 { "ok" } else { "MISSED" }
     );
     let tenant = TenantId::parse("slack:T1").expect("tenant");
-    let stored = h.app.store.all_channel_messages(&tenant).expect("read").len();
+    let stored = h
+        .app
+        .store
+        .all_channel_messages(&tenant)
+        .expect("read")
+        .len();
     println!(
         "  stored {stored} of {sent} messages ({}: none lost, none twice)",
         if stored == sent { "ok" } else { "MISSED" }
     );
     // After the first tenth (warm-up: caches filling), resident memory should stay flat.
-    let skip = (memory.len() / 10).max(1).min(memory.len().saturating_sub(1));
-    if let (Some(first), Some(last), Some(max)) = (memory.get(skip), memory.last(), memory.iter().max()) {
+    let skip = (memory.len() / 10)
+        .max(1)
+        .min(memory.len().saturating_sub(1));
+    if let (Some(first), Some(last), Some(max)) =
+        (memory.get(skip), memory.last(), memory.iter().max())
+    {
         let flat = *last <= first + first / 5 + 16 * 1024;
         println!(
             "  resident memory after warm-up {} MiB, at the end {} MiB, highest {} MiB ({} samples; flat: {})",
@@ -248,7 +281,11 @@ fn main() {
         .position(|a| a == "--seconds")
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
-        .unwrap_or(if args.iter().any(|a| a == "--smoke") { 10 } else { 600 });
+        .unwrap_or(if args.iter().any(|a| a == "--smoke") {
+            10
+        } else {
+            600
+        });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

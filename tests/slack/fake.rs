@@ -365,7 +365,10 @@ fn normal_answer(fake: &Fake, method: &str, args: &Value) -> Value {
         }
         "chat.getPermalink" => {
             let channel = args["channel"].as_str().unwrap_or_default();
-            let ts = args["message_ts"].as_str().unwrap_or_default().replace('.', "");
+            let ts = args["message_ts"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('.', "");
             json!({"ok": true, "channel": channel, "permalink": format!("https://example.slack.com/archives/{channel}/p{ts}")})
         }
         "auth.test" => {

@@ -214,7 +214,11 @@ fn a_customer_channel_message_counts_as_activity_for_gone_quiet() {
         people: &case.people,
         last_customer_message: last,
     };
-    let quiet = |last| evaluate(&input(last)).iter().any(|i| i.kind == IndicatorKind::GoneQuiet);
+    let quiet = |last| {
+        evaluate(&input(last))
+            .iter()
+            .any(|i| i.kind == IndicatorKind::GoneQuiet)
+    };
     assert!(quiet(None));
     assert!(!quiet(Some(back(45))), "a customer wrote 5 days before");
     assert!(quiet(Some(back(54))), "14 days before is too long ago");
