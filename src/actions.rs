@@ -69,6 +69,8 @@ pub enum Button {
     /// An indicator's message: `/health snooze`, the account's indicator messages held for
     /// 14 days.
     SnoozeIndicators,
+    /// *Customer waiting*: `/health snooze … days:1`.
+    SnoozeDay,
 }
 
 /// How a button looks: the platforms map these to their own styles.
@@ -98,6 +100,7 @@ impl Button {
             Button::StartSave(cause) => format!("save-{}", cause.name()),
             Button::LogExpansion(kind) => format!("expand-{}", kind.name()),
             Button::SnoozeIndicators => "snooze14".into(),
+            Button::SnoozeDay => "snooze1".into(),
         }
     }
 
@@ -108,6 +111,7 @@ impl Button {
             "snooze" => Button::SnoozeReminders,
             "health" => Button::ShowHealth,
             "snooze14" => Button::SnoozeIndicators,
+            "snooze1" => Button::SnoozeDay,
             other => {
                 if let Some(cause) = other.strip_prefix("save-") {
                     Button::StartSave(RootCause::parse(cause)?)
@@ -127,6 +131,7 @@ impl Button {
             Button::StartSave(_) => "Start save play",
             Button::LogExpansion(_) => "Log expansion",
             Button::SnoozeIndicators => "Snooze 14 days",
+            Button::SnoozeDay => "Snooze 1 day",
         }
     }
 
@@ -134,9 +139,10 @@ impl Button {
         match self {
             Button::FollowUp | Button::StartSave(_) | Button::LogExpansion(_) => Style::Primary,
             Button::Renewed => Style::Success,
-            Button::SnoozeReminders | Button::ShowHealth | Button::SnoozeIndicators => {
-                Style::Secondary
-            }
+            Button::SnoozeReminders
+            | Button::ShowHealth
+            | Button::SnoozeIndicators
+            | Button::SnoozeDay => Style::Secondary,
         }
     }
 
@@ -175,6 +181,7 @@ impl Button {
             Button::SnoozeReminders => format!("/renewal snooze {q}"),
             Button::ShowHealth => format!("/health show {q}"),
             Button::SnoozeIndicators => format!("/health snooze {q}"),
+            Button::SnoozeDay => format!("/health snooze {q} days:1"),
             Button::StartSave(cause) => {
                 let owner = account
                     .and_then(|a| indicator_jobs::owner(book, a))
@@ -196,6 +203,8 @@ impl Button {
 pub struct AccountButtons {
     pub account: String,
     pub buttons: Vec<Button>,
+    /// A link button first (*Open thread*: the waiting customer message), if any.
+    pub link: Option<(String, String)>,
 }
 
 /// The buttons of a post, by the kind its marker names — the one place that decides which
@@ -221,6 +230,7 @@ pub fn post_buttons(store: &Store, marker: &str, reply: &Reply) -> Vec<AccountBu
             .map(|account| AccountButtons {
                 account,
                 buttons: vec![Button::FollowUp, Button::Renewed, Button::SnoozeReminders],
+                link: None,
             })
             .collect(),
         "indicators" => indicator_buttons(&book, &period).into_iter().collect(),
@@ -233,6 +243,17 @@ fn indicator_buttons(book: &Book, period: &str) -> Option<AccountButtons> {
     let (cause, id) = parse_period(period)?;
     let kind = IndicatorKind::of_cause(cause)?;
     let account = book.account(id).filter(|a| a.is_active())?;
+    if kind == IndicatorKind::CustomerWaiting {
+        let (channel, message) = cause.split_once(':')?.1.split_once('/')?;
+        return Some(AccountButtons {
+            account: account.name.clone(),
+            buttons: vec![Button::SnoozeDay],
+            link: Some((
+                "Open thread".into(),
+                crate::channels::permalink(&book.tenant, channel, message),
+            )),
+        });
+    }
     let next = match kind.is_risk() {
         true => Button::StartSave(indicator_jobs::save_cause(kind)),
         false => Button::LogExpansion(indicator_jobs::expansion_kind(kind)),
@@ -240,6 +261,7 @@ fn indicator_buttons(book: &Book, period: &str) -> Option<AccountButtons> {
     Some(AccountButtons {
         account: account.name.clone(),
         buttons: vec![Button::ShowHealth, next, Button::SnoozeIndicators],
+        link: None,
     })
 }
 

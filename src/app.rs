@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::command::{self, Parsed};
 use crate::config::Admins;
-use crate::domain::account::AccountId;
+use crate::domain::account::{AccountId, ActivitySource};
 use crate::domain::audit::UndoPlan;
 use crate::domain::book::Book;
 use crate::domain::error::DomainError;
@@ -114,6 +114,18 @@ impl App {
 
     /// Runs one command line for `actor` at `now`.
     pub fn execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Reply {
+        self.execute_sourced(actor, now, line, None)
+    }
+
+    /// [`App::execute`] for a line built from a captured chat message (*Log to account*):
+    /// `/account log` records `source` with the entry. Rights, audit and undo are the same.
+    pub fn execute_sourced(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        line: &str,
+        source: Option<&ActivitySource>,
+    ) -> Reply {
         // `/steward ask …` is free text that may hold `word:` (a time, a ratio); it goes to
         // the prompt reader whole rather than through the option parser.
         if let Some(prompt) = ask_prompt(line) {
@@ -124,7 +136,7 @@ impl App {
             };
         }
         // A panic in a handler, or in the commit, is this command's failure only.
-        match fault::catch("command", || self.try_execute(actor, now, line)) {
+        match fault::catch("command", || self.try_execute(actor, now, line, source)) {
             Ok(Ok(reply)) => reply,
             Ok(Err(Failure::User(message))) => Reply::error(message),
             Ok(Err(Failure::Internal(error, changed))) => {
@@ -145,7 +157,13 @@ impl App {
         }
     }
 
-    fn try_execute(&self, actor: &Actor, now: DateTime<Utc>, line: &str) -> Result<Reply, Failure> {
+    fn try_execute(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        line: &str,
+        source: Option<&ActivitySource>,
+    ) -> Result<Reply, Failure> {
         let book = self.store.book(&actor.tenant)?;
         let (today, timezone) = {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
@@ -172,6 +190,7 @@ impl App {
             usage: &audit,
             entropy: os_random,
             sealer: &self.keyring,
+            source,
         };
         // Most commands only read: run them under a shared lock. One that proposes changes is
         // run again under the exclusive lock, so it decides on the state it commits against.
@@ -189,7 +208,10 @@ impl App {
             self.changes.notify_one();
             return Ok(outcome.reply);
         }
-        if outcome.changes.is_empty() && outcome.redact.is_none() {
+        if outcome.changes.is_empty()
+            && outcome.redact.is_none()
+            && outcome.purge_channels.is_empty()
+        {
             return Ok(outcome.reply);
         }
         let mut book = book.write().unwrap_or_else(|p| p.into_inner());
@@ -212,6 +234,13 @@ impl App {
             .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
         self.changes.notify_one();
         let mut reply = outcome.reply;
+        for channel in outcome.purge_channels {
+            if let Err(error) = self.store.purge_channel(&book.tenant, &channel) {
+                let reference = fault::reference();
+                tracing::error!(%reference, tenant = %book.tenant, %error, "could not forget a customer channel's messages");
+                reply = reply.line(format!("The channel was unlinked, but its stored message times could not be removed (reference {reference})."));
+            }
+        }
         if let Some((account, name)) = outcome.redact {
             // The change is saved by now: a failure here is said beside the answer.
             // Others' undo of earlier changes to the account still holds the person; it can
@@ -280,6 +309,19 @@ impl Sealer for Keyring {
 struct StoreAudit<'a>(&'a Store);
 
 impl DataFeed for StoreAudit<'_> {
+    fn channel_messages(
+        &self,
+        book: &Book,
+        account: &crate::domain::account::Account,
+    ) -> Result<Vec<crate::domain::conversation::ChannelMessage>, String> {
+        if account.channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.0
+            .channel_messages(&book.tenant, &account.channels)
+            .map_err(|e| e.to_string())
+    }
+
     fn reading(
         &self,
         book: &Book,

@@ -117,6 +117,7 @@ fn reading_of(
         features: &book.settings.core_features,
         events: &tenant_data.events,
         people: &people,
+        last_customer_message: last_customer_message(store, book, account)?,
     });
     Ok(Reading {
         day,
@@ -126,6 +127,32 @@ fn reading_of(
         indicators,
         seats,
     })
+}
+
+/// The day (in the tenant's zone) of the account's last customer-channel message.
+fn last_customer_message(
+    store: &Store,
+    book: &Book,
+    account: &Account,
+) -> Result<Option<NaiveDate>, StoreError> {
+    if account.channels.is_empty() {
+        return Ok(None);
+    }
+    let zone: Option<chrono_tz::Tz> = book
+        .settings
+        .timezone
+        .as_deref()
+        .and_then(|z| z.parse().ok());
+    Ok(store
+        .channel_messages(&book.tenant, &account.channels)?
+        .into_iter()
+        .filter(|m| m.side == crate::domain::conversation::Side::Customer)
+        .map(|m| m.at)
+        .max()
+        .map(|at| match zone {
+            Some(zone) => at.with_timezone(&zone).date_naive(),
+            None => at.date_naive(),
+        }))
 }
 
 /// An account's weekly active users of the 12 weeks to `day`, oldest first; empty when no
@@ -342,6 +369,8 @@ pub fn recompute_if_due(
             changes,
         )?;
         drop(book);
+        // Customer-channel metadata past the 30-day window goes here, once a day.
+        store.prune_channel_messages(tenant, now)?;
         store.set_post_state(
             tenant,
             RECOMPUTE_LEDGER,

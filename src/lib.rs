@@ -43,6 +43,7 @@
 pub mod actions;
 pub mod app;
 pub mod backup;
+pub mod channels;
 pub mod cli;
 pub mod command;
 pub mod config;

@@ -412,7 +412,10 @@ fn account_log_is_renewal_activity_and_clears_a_late_start() {
     assert_lacks(run.reply(12), &["Late start"]);
     assert_has(
         run.reply(13),
-        &["Last activity: 2026-03-02 email — Sent the renewal proposal"],
+        &[
+            "Recent activity:",
+            "- 2026-03-02 email — Sent the renewal proposal",
+        ],
     );
     assert_lacks(run.reply(13), &["late start"]);
 }
@@ -2110,4 +2113,76 @@ fn a_data_file_damaged_after_the_marker_never_opens_as_a_smaller_book() {
             run.stdout.lines().next().unwrap_or("")
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversations (issue 20): `/account log … type:followup`, recent activity, undo
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_logged_followup_counts_in_the_renewal_log_shows_in_recent_activity_and_undoes() {
+    let s = Steward::new();
+    // Renews in 45 days (T-60): a follow-up counts in the renewal's follow-up log.
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2026-04-16\n\
+         /account log Acme Sent the renewal quote type:followup\n\
+         /account log Acme \"Called the CFO\" type:call\n\
+         /account show Acme\n\
+         /renewal show Acme\n\
+         /account history Acme\n\
+         /steward undo\n\
+         /account show Acme\n",
+    );
+    assert_has(
+        run.reply(1),
+        &[
+            "Logged a follow-up on Acme.",
+            "It counts in the renewal's follow-up log (1 unanswered in a row).",
+        ],
+    );
+    assert_has(
+        run.reply(3),
+        &[
+            "Recent activity:\n- 2026-03-02 call — Called the CFO\n- 2026-03-02 follow-up — Sent the renewal quote",
+        ],
+    );
+    assert_has(run.reply(4), &["Follow-ups: 1 logged, 1 unanswered"]);
+    assert_has(
+        run.reply(5),
+        &[
+            "activity added: follow-up, Sent the renewal quote",
+            "activity added: call, Called the CFO",
+        ],
+    );
+    assert!(!run.reply(6).starts_with("error:"), "{}", run.reply(6));
+    assert_has(
+        run.reply(7),
+        &["- 2026-03-02 follow-up — Sent the renewal quote"],
+    );
+    assert_lacks(run.reply(7), &["Called the CFO"]);
+    // Far from renewal a follow-up is only an activity entry.
+    let far = s.console(
+        "/account add Far arr:5k renewal:2027-03-01\n/account log Far Checked in type:followup\n",
+    );
+    assert_eq!(far.reply(1), "Logged a follow-up on Far.");
+}
+
+#[test]
+fn business_hours_are_an_admin_setting_and_channels_are_linked_in_a_channel() {
+    let s = Steward::new();
+    let run = s.console(
+        "/steward hours mon-fri 08:00-18:00\n\
+         /steward hours mon-fri 18:00-08:00\n\
+         /account add Acme arr:50k renewal:2027-03-01\n\
+         /account channel link Acme\n\
+         /account channel list\n\
+         /account history Acme\n",
+    );
+    assert_has(run.reply(0), &["Business hours set to mon-fri 08:00-18:00"]);
+    assert!(run.reply(1).starts_with("error:"), "{}", run.reply(1));
+    assert_has(
+        run.reply(3),
+        &["error: Run this in the customer channel itself"],
+    );
+    assert_has(run.reply(4), &["No customer channels are linked"]);
 }

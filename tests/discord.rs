@@ -16,6 +16,8 @@ mod answers;
 mod api_specs;
 #[path = "discord/commands.rs"]
 mod commands;
+#[path = "discord/conversations.rs"]
+mod conversations;
 #[path = "discord/fake.rs"]
 mod fake;
 #[path = "discord/gateway.rs"]

@@ -144,8 +144,19 @@ fn check_discord_limits(command: &Value) {
 fn discord_commands_are_within_discords_limits() {
     let commands = discord_commands();
     let commands = commands.as_array().expect("an array");
-    assert_eq!(commands.len(), groups().len(), "one command per group");
+    assert_eq!(
+        commands.len(),
+        groups().len() + 1,
+        "one command per group, and the message command"
+    );
     assert!(commands.len() <= 100, "at most 100 top-level commands");
+    // The message context-menu command (type 3, "Message Commands" in Discord's
+    // application-commands docs): a name with spaces, an empty description, no options.
+    let log = commands.last().expect("the message command");
+    assert_eq!(log["type"], 3);
+    assert_eq!(log["name"], "Log to account");
+    assert_eq!(log["description"], "");
+    assert!(log.get("options").is_none());
     for (command, group) in commands.iter().zip(groups()) {
         assert_eq!(command["name"], group.name.as_str());
         assert_eq!(command["type"], 1);
@@ -373,10 +384,33 @@ fn slack_manifest_settings() {
             "app_home_opened",
             "app_mention",
             "message.im",
+            "message.channels",
+            "message.groups",
             "app_uninstalled",
             "tokens_revoked"
         ]
     );
+    // The *Log to account* message shortcut (api.slack.com/reference/manifests,
+    // `features.shortcuts`: name, type message, callback_id, description) and the
+    // options URL of its external select (`settings.interactivity.message_menu_options_url`).
+    let shortcut = &manifest["features"]["shortcuts"][0];
+    assert_eq!(shortcut["name"].as_str(), Some("Log to account"));
+    assert_eq!(shortcut["type"].as_str(), Some("message"));
+    assert_eq!(
+        shortcut["callback_id"].as_str(),
+        Some("steward_log_to_account")
+    );
+    assert_eq!(
+        settings["interactivity"]["message_menu_options_url"].as_str(),
+        Some("https://steward.example.com/slack/options")
+    );
+    let scopes: Vec<&str> = manifest["oauth_config"]["scopes"]["bot"]
+        .as_sequence()
+        .expect("bot scopes")
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(scopes.contains(&"channels:history") && scopes.contains(&"groups:history"));
     let scopes = manifest["oauth_config"]["scopes"]["bot"]
         .as_sequence()
         .expect("bot scopes");

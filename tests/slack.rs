@@ -16,6 +16,8 @@ mod spec;
 
 #[path = "slack/commands.rs"]
 mod commands;
+#[path = "slack/conversations.rs"]
+mod conversations;
 #[path = "slack/door.rs"]
 mod door;
 #[path = "slack/events.rs"]

@@ -43,6 +43,19 @@ pub enum AccountCommand {
         from: Person,
         to: Person,
     },
+    /// `/account channel link NAME | unlink [NAME] | list [NAME]` (DECISIONS 28).
+    Channel {
+        action: ChannelAction,
+        account: Option<String>,
+    },
+}
+
+/// What `/account channel` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelAction {
+    Link,
+    Unlink,
+    List,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +213,17 @@ pub fn from_invocation(inv: &Invocation) -> Result<AccountCommand, ParseError> {
             kind: inv
                 .choice("type", ActivityKind::parse)?
                 .unwrap_or(ActivityKind::Note),
+        },
+        "channel" => AccountCommand::Channel {
+            action: inv
+                .choice("action", |a| match a {
+                    "link" => Some(ChannelAction::Link),
+                    "unlink" => Some(ChannelAction::Unlink),
+                    "list" => Some(ChannelAction::List),
+                    _ => None,
+                })?
+                .ok_or_else(|| super::undeclared(inv, "action"))?,
+            account: inv.text("account"),
         },
         "reassign" => AccountCommand::Reassign {
             from: inv.req_user("from")?,

@@ -16,6 +16,8 @@ pub enum HealthCommand {
     /// The account's indicator messages held for 14 days (*Snooze 14 days*).
     Snooze {
         account: String,
+        /// `days:` (default 14).
+        days: Option<u32>,
     },
 }
 
@@ -33,7 +35,10 @@ pub fn from_invocation(inv: &Invocation) -> Result<HealthCommand, ParseError> {
             },
         },
         "show" => HealthCommand::Show { account },
-        "snooze" => HealthCommand::Snooze { account },
+        "snooze" => HealthCommand::Snooze {
+            account,
+            days: inv.integer("days").and_then(|d| u32::try_from(d).ok()),
+        },
         other => return Err(super::undeclared(inv, other)),
     })
 }

@@ -55,6 +55,9 @@ pub struct StakeholderChanges {
     pub personal_win: Option<String>,
     pub engagement: Option<String>,
     pub key_risk: Option<String>,
+    /// `slack:@user` / `discord:@user`: the person's chat user (DECISIONS 28).
+    pub slack_user: Option<String>,
+    pub discord_user: Option<String>,
 }
 
 impl StakeholderChanges {
@@ -76,7 +79,18 @@ fn details(inv: &Invocation) -> Result<StakeholderChanges, ParseError> {
         personal_win: inv.text("win"),
         engagement: inv.text("engagement"),
         key_risk: inv.text("risk"),
+        slack_user: inv.user("slack").map(|p| chat_user(&p)),
+        discord_user: inv.user("discord").map(|p| chat_user(&p)),
     })
+}
+
+/// A chat user as stored on a stakeholder: the user id (`<@U123>` → `U123`), or the name
+/// as typed.
+fn chat_user(person: &Person) -> String {
+    match person {
+        Person::User(id) => id.0.clone(),
+        Person::Named(name) => name.trim_start_matches('@').to_string(),
+    }
 }
 
 /// `email:` — an address, or `none` (any case) to clear it.

@@ -25,6 +25,11 @@ pub enum StewardCommand {
     Timezone {
         zone: String,
     },
+    /// `/steward hours mon-fri 08:00-18:00` (DECISIONS 29).
+    Hours {
+        days: String,
+        window: String,
+    },
     Currency {
         code: String,
     },
@@ -125,6 +130,10 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
         "owner" => StewardCommand::Owner {
             alias: inv.req_text("alias")?,
             user: inv.req_user("user")?,
+        },
+        "hours" => StewardCommand::Hours {
+            days: inv.req_text("days")?,
+            window: inv.req_text("window")?,
         },
         "timezone" => StewardCommand::Timezone {
             zone: inv.req_text("zone")?,
@@ -494,7 +503,7 @@ mod tests {
         for (line, expected) in [
             (
                 "/steward indicator mute usage",
-                "indicator: \"usage\" is not an indicator; they are: usage drop, gone quiet, champion inactive, ticket spike, detractor, seat ceiling, feature breadth up. Example: /steward indicator mute \"usage drop\"",
+                "indicator: \"usage\" is not an indicator; they are: usage drop, gone quiet, champion inactive, ticket spike, detractor, seat ceiling, feature breadth up, customer waiting. Example: /steward indicator mute \"usage drop\"",
             ),
             ("/steward indicator unmute", "`/steward indicator unmute` needs NAME"),
             (

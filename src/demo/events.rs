@@ -252,6 +252,7 @@ mod tests {
             features: &[],
             events: &Interner::default(),
             people: &[],
+            last_customer_message: None,
         };
         evaluate(&input).into_iter().map(|i| i.kind).collect()
     }

@@ -156,6 +156,28 @@ pub fn manages(permissions: u64) -> bool {
 }
 
 /// The actor for `member` in `channel`, or the reply that refuses them.
+/// Whether a member is on the team for customer channels: with no `STEWARD_DISCORD_ROLE`,
+/// everyone (customers are then the stakeholders linked with `discord:@user`); with one,
+/// the members holding it.
+pub async fn is_team(discord: &Discord, member: &Member) -> bool {
+    let Some(wanted) = discord.access.role() else {
+        return true;
+    };
+    match wanted.parse::<u64>() {
+        Ok(id) => member.roles.contains(&id),
+        Err(_) => match guild_roles(discord, member.guild).await {
+            Ok(roles) => roles.iter().any(|r| {
+                r.name.eq_ignore_ascii_case(wanted.trim_start_matches('@'))
+                    && member.roles.contains(&r.id)
+            }),
+            Err(error) => {
+                tracing::warn!(%error, guild = member.guild, "could not read the server's roles; the author counts as the team");
+                true
+            }
+        },
+    }
+}
+
 pub async fn admit(discord: &Discord, member: &Member, channel: String) -> Result<Actor, Reply> {
     let tenant = tenant(member.guild)
         .ok_or_else(|| Reply::error("this server's id is not one Steward can use."))?;

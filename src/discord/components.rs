@@ -155,6 +155,11 @@ pub fn post_rows(accounts: &[AccountButtons]) -> Vec<Value> {
                     button(style(b.style()), &text, custom_id(b, name, false))
                 })
                 .collect();
+            // A link button (style 5) carries a URL and no custom id.
+            let link = a.link.iter().map(
+                |(text, url)| json!({"type": 2, "style": 5, "label": label(text), "url": url}),
+            );
+            let buttons = buttons.map(|b| link.chain(b).collect::<Vec<Value>>());
             buttons.filter(|b| !b.is_empty() && b.len() <= ROW).map(row)
         })
         .take(super::respond::MAX_ROWS)
@@ -172,6 +177,7 @@ mod tests {
             .map(|n| AccountButtons {
                 account: n.clone(),
                 buttons: vec![Button::FollowUp, Button::Renewed, Button::SnoozeReminders],
+                link: None,
             })
             .collect()
     }

@@ -124,6 +124,7 @@ impl EventHandler for Handler {
         if message.author.bot {
             return;
         }
+        customer_channel(&self.discord, &message).await;
         let me = self.me.load(Ordering::Relaxed);
         let direct = message.guild_id.is_none();
         if !direct && !message.mentions.iter().any(|u| u.id.get() == me) {
@@ -164,6 +165,72 @@ impl EventHandler for Handler {
         if let Err(error) = pictures::post(&self.discord, &channel, &reply.pictures, None).await {
             tracing::warn!(%error, "could not send a prompt's pictures");
         }
+    }
+}
+
+/// A server message in a linked customer channel, as metadata (DECISIONS 28): author, time,
+/// the message it replies to as its thread — never the content, which Steward does not ask
+/// for (no `MESSAGE_CONTENT` intent). Only plain messages and replies count: joins, pins and
+/// other system messages do not, and edits arrive as `MESSAGE_UPDATE`, which is not read.
+/// The author is the customer when they lack the team role (`STEWARD_DISCORD_ROLE`) or are
+/// linked to a stakeholder. A re-delivery has the same message id and is stored once.
+pub async fn customer_channel(discord: &Arc<Discord>, message: &Message) {
+    use serenity::model::channel::MessageType;
+    let Some(guild) = message.guild_id else {
+        return;
+    };
+    if message.author.bot
+        || !matches!(
+            message.kind,
+            MessageType::Regular | MessageType::InlineReply
+        )
+    {
+        return;
+    }
+    let Some(tenant) = super::tenant(guild.get()) else {
+        return;
+    };
+    let channel = message.channel_id.get().to_string();
+    match crate::channels::is_linked(&discord.app, &tenant, &channel) {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            tracing::warn!(%error, "could not read the book for a channel message");
+            return;
+        }
+    }
+    let member = Member {
+        guild: guild.get(),
+        user: message.author.id.get(),
+        roles: message
+            .member
+            .as_ref()
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
+        permissions: None,
+    };
+    let outsider = !access::is_team(discord, &member).await;
+    let incoming = crate::channels::Incoming {
+        channel,
+        id: message.id.get().to_string(),
+        thread: message
+            .message_reference
+            .as_ref()
+            .and_then(|r| r.message_id)
+            .map(|m| m.get().to_string()),
+        author: message.author.id.get().to_string(),
+        outsider,
+        at: chrono::DateTime::from_timestamp(message.timestamp.unix_timestamp(), 0)
+            .unwrap_or_else(|| discord.now()),
+    };
+    let (app, now) = (discord.app.clone(), discord.now());
+    let stored =
+        tokio::task::spawn_blocking(move || crate::channels::ingest(&app, &tenant, incoming, now))
+            .await;
+    match stored {
+        Ok(Ok(ingested)) => tracing::trace!(?ingested, "channel message"),
+        Ok(Err(error)) => tracing::error!(%error, "could not store a customer channel message"),
+        Err(_) => tracing::error!("storing a customer channel message panicked"),
     }
 }
 

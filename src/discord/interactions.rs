@@ -129,6 +129,32 @@ type Prepared = Result<(Actor, String), Reply>;
 /// like every command answer) instead of missing Discord's 3 s.
 async fn command(discord: &Arc<Discord>, c: CommandInteraction) -> Handled {
     let started = Instant::now();
+    if c.data.kind == serenity::model::application::CommandType::Message
+        && c.data.name == crate::manifest::discord::LOG_COMMAND
+    {
+        let limit = match discord.deadline.is_zero() {
+            true => super::INLINE_DEADLINE,
+            false => discord.deadline,
+        };
+        let admitted = tokio::time::timeout(
+            limit,
+            actor(
+                discord,
+                c.guild_id,
+                c.member.as_deref(),
+                &c.user,
+                c.channel_id,
+            ),
+        )
+        .await;
+        return Handled::now(match admitted {
+            Ok(Ok(actor)) => super::capture::command(discord, &actor, &c),
+            Ok(Err(refusal)) => respond::ephemeral_reply(&refusal),
+            Err(_) => respond::ephemeral_reply(&Reply::error(
+                "Steward could not check your access with Discord in time; please try again in a moment.",
+            )),
+        });
+    }
     let how = Answering {
         application: c.application_id.get(),
         token: c.token.clone(),
@@ -169,6 +195,17 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
         }
     };
     let application = c.application_id.get();
+    if c.data.custom_id.starts_with("stw:log") {
+        return Handled::now(
+            super::capture::click(discord, actor, &c)
+                .await
+                .unwrap_or_else(|| {
+                    respond::ephemeral_reply(&Reply::error(
+                        "this button is no longer in use; use *Log to account* again.",
+                    ))
+                }),
+        );
+    }
     match components::click(&c.data.custom_id) {
         Click::Run {
             line,

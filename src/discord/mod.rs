@@ -24,6 +24,7 @@
 
 pub mod access;
 pub mod autocomplete;
+pub mod capture;
 pub mod components;
 pub mod gateway;
 pub mod interactions;
@@ -114,6 +115,8 @@ pub struct Discord {
     pub door: Option<verify::Door>,
     /// Account names indexed for autocomplete, per tenant.
     pub(crate) names: names::Names,
+    /// Messages captured by *Log to account*, waiting for the account and kind.
+    pub(crate) captures: capture::Captures,
 }
 
 impl Discord {
@@ -132,6 +135,7 @@ impl Discord {
             deadline: settings.deadline,
             door,
             names: names::Names::default(),
+            captures: capture::Captures::default(),
         }))
     }
 

@@ -48,8 +48,8 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
-    /// The kinds `/account log type:` accepts.
-    pub const LOGGABLE: [&'static str; 4] = ["call", "meeting", "email", "note"];
+    /// The kinds `/account log type:` accepts (DECISIONS 27: `followup` too).
+    pub const LOGGABLE: [&'static str; 5] = ["call", "meeting", "email", "note", "followup"];
 
     pub fn parse(input: &str) -> Option<Self> {
         Some(match input {
@@ -57,6 +57,7 @@ impl ActivityKind {
             "meeting" => ActivityKind::Meeting,
             "email" => ActivityKind::Email,
             "note" => ActivityKind::Note,
+            "followup" | "follow-up" => ActivityKind::FollowUp,
             _ => return None,
         })
     }
@@ -70,6 +71,25 @@ impl ActivityKind {
             ActivityKind::FollowUp => "follow-up",
         }
     }
+
+    /// The word `type:` takes for this kind (`followup`, without the hyphen).
+    pub fn option(self) -> &'static str {
+        match self {
+            ActivityKind::FollowUp => "followup",
+            other => other.word(),
+        }
+    }
+}
+
+/// Where a logged activity came from: a chat message captured with *Log to account*.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivitySource {
+    /// A link back to the message.
+    pub permalink: String,
+    /// The message's author, as shown (a name, or `@id` when no name is known).
+    pub author: String,
+    /// When the message was posted.
+    pub at: DateTime<Utc>,
 }
 
 /// One entry of the activity timeline.
@@ -79,6 +99,9 @@ pub struct Activity {
     pub by: UserId,
     pub kind: ActivityKind,
     pub text: String,
+    /// The chat message it was captured from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ActivitySource>,
 }
 
 impl Activity {
@@ -143,6 +166,10 @@ pub struct Account {
     pub renewal: RenewalCycle,
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// Customer channels linked with `/account channel link` (chat channel ids; one
+    /// account per channel, DECISIONS 28).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
     #[serde(default)]
     pub opportunities: Vec<Opportunity>,
     #[serde(default)]
@@ -187,6 +214,7 @@ impl Account {
             expansion_signals: Vec::new(),
             renewal: RenewalCycle::default(),
             activities: Vec::new(),
+            channels: Vec::new(),
             opportunities: Vec::new(),
             plan: Plan::default(),
             qbr: QbrState::default(),

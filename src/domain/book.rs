@@ -55,6 +55,8 @@ pub struct Book {
     generation: u64,
     /// Write keys by lower-case name (digests only, never keys).
     write_keys: BTreeMap<String, WriteKeyRecord>,
+    /// Which account each linked customer channel belongs to (DECISIONS 28).
+    by_channel: HashMap<String, AccountId>,
 }
 
 impl Book {
@@ -72,6 +74,7 @@ impl Book {
             used_ids_through: 0,
             generation: 0,
             write_keys: BTreeMap::new(),
+            by_channel: HashMap::new(),
         }
     }
 
@@ -89,6 +92,9 @@ impl Book {
         for account in accounts {
             book.by_name.insert(account.name.to_lowercase(), account.id);
             book.outside.insert(&account);
+            for c in &account.channels {
+                book.by_channel.insert(c.clone(), account.id);
+            }
             for o in &account.opportunities {
                 book.opportunities.insert(o.id, account.id);
             }
@@ -198,6 +204,13 @@ impl Book {
             .and_then(|a| self.accounts.get(a))
     }
 
+    /// The account a customer channel is linked to.
+    pub fn channel_account(&self, channel: &str) -> Option<&Account> {
+        self.by_channel
+            .get(channel)
+            .and_then(|id| self.accounts.get(id))
+    }
+
     /// The next free tenant-wide opportunity id.
     pub fn next_opportunity_id(&self) -> u32 {
         self.opportunities.keys().max().copied().unwrap_or(0) + 1
@@ -284,6 +297,9 @@ impl Book {
     fn index(&mut self, account: &Account) {
         self.by_name.insert(account.name.to_lowercase(), account.id);
         self.outside.insert(account);
+        for c in &account.channels {
+            self.by_channel.insert(c.clone(), account.id);
+        }
         for o in &account.opportunities {
             self.opportunities.insert(o.id, account.id);
         }
@@ -297,6 +313,9 @@ impl Book {
         if let Some(old) = self.accounts.get(&id) {
             self.by_name.remove(&old.name.to_lowercase());
             self.outside.remove(old);
+            for c in &old.channels {
+                self.by_channel.remove(c);
+            }
             for o in &old.opportunities {
                 self.opportunities.remove(&o.id);
             }

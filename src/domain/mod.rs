@@ -6,6 +6,7 @@ pub mod atrisk;
 pub mod audit;
 pub mod book;
 pub mod competition;
+pub mod conversation;
 pub mod dates;
 pub mod email;
 pub mod error;

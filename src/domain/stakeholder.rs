@@ -149,6 +149,13 @@ pub struct Stakeholder {
     pub departed: bool,
     /// When the person was added; stands in for the last contact until there is one.
     pub added_on: NaiveDate,
+    /// Their Slack user (`slack:@user`): their messages in a customer channel are the
+    /// customer's, and count as contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack_user: Option<String>,
+    /// Their Discord user (`discord:@user`), likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discord_user: Option<String>,
 }
 
 /// More than this many days without contact makes a stakeholder stale.
@@ -174,6 +181,8 @@ impl Stakeholder {
             nps: None,
             departed: false,
             added_on,
+            slack_user: None,
+            discord_user: None,
         }
     }
 

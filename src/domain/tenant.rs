@@ -70,6 +70,10 @@ pub struct TenantSettings {
     /// line in the Monday digest, no expansion signal. They are still evaluated and shown
     /// where an account is read (`/health show`, `/account show`), marked muted.
     pub muted_indicators: BTreeSet<IndicatorKind>,
+    /// Business hours for *customer waiting* and response times (`/steward hours`, as
+    /// `mon-fri 08:00-18:00`); `None`: Monday–Friday 09:00–17:00 (DECISIONS 29).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<String>,
 }
 
 impl Default for TenantSettings {
@@ -83,6 +87,7 @@ impl Default for TenantSettings {
             subscriptions: Vec::new(),
             core_features: Vec::new(),
             muted_indicators: BTreeSet::new(),
+            business_hours: None,
         }
     }
 }

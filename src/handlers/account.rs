@@ -3,11 +3,13 @@
 use super::present::{self, person};
 use super::{editable, paginate, require_active, Ctx, Outcome};
 use crate::command::account::{AccountChanges, AccountCommand, Clearable, NewAccount, TierChoice};
-use crate::domain::account::{Account, Activity};
+use crate::domain::account::{Account, Activity, ActivityKind};
 use crate::domain::book::{Book, Change};
+use crate::domain::conversation::{self, BusinessHours};
 use crate::domain::error::DomainError;
 use crate::domain::outside_id::CrmId;
 use crate::domain::person::Person;
+use crate::domain::renewal::{FollowUp, Stage};
 use crate::reply::{b, t, Reply, Span};
 
 pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
@@ -41,10 +43,10 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 account.name,
                 present::count(account.stakeholders.len(), "stakeholder")
             ));
-            Ok(Outcome::write(
-                reply,
-                vec![Change::RemoveAccount(account.id)],
-            ))
+            let mut outcome = Outcome::write(reply, vec![Change::RemoveAccount(account.id)]);
+            // Its customer channels go with it, and what was kept of their messages.
+            outcome.purge_channels = account.channels.clone();
+            Ok(outcome)
         }
         AccountCommand::History { account, page } => {
             super::history::show(book.find(account)?, *page, ctx, book)
@@ -55,17 +57,46 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             kind,
         } => {
             let mut account = editable(book, account, ctx)?;
+            // DECISIONS 27: a follow-up on an account in a renewal stage also counts in the
+            // renewal's follow-up log.
+            let renewal_followup = *kind == ActivityKind::FollowUp
+                && account.is_active()
+                && account.stage(ctx.today) != Stage::NotStarted;
+            if renewal_followup {
+                account.renewal.followups.push(FollowUp {
+                    on: ctx.today,
+                    responded: false,
+                });
+            }
             account.log(Activity {
                 at: ctx.now,
                 by: ctx.actor.clone(),
                 kind: *kind,
                 text: text.clone(),
+                source: ctx.source.cloned(),
             });
-            let reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
+            let mut reply = Reply::text(format!("Logged a {} on {}.", kind.word(), account.name));
+            if let Some(source) = ctx.source {
+                reply = reply.line(format!(
+                    "From {}'s message of {}: {}",
+                    source.author,
+                    local_time(ctx, source.at),
+                    source.permalink
+                ));
+            }
+            if renewal_followup {
+                reply = reply.line(format!(
+                    "It counts in the renewal's follow-up log ({} unanswered in a row).",
+                    account.renewal.unanswered_followups()
+                ));
+            }
             Ok(Outcome::write(
                 reply,
                 vec![Change::PutAccount(Box::new(account))],
             ))
+        }
+        AccountCommand::Channel { action, account } => {
+            super::channel::handle(*action, account.as_deref(), ctx, book)
         }
         AccountCommand::Reassign { from, to } => {
             let changes: Vec<Change> = book
@@ -91,6 +122,46 @@ pub fn handle(command: &AccountCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             Ok(Outcome::write(reply, changes))
         }
     }
+}
+
+/// `last message 3 h ago, waiting for a reply (5 business h), …` from the stored metadata.
+fn customer_channel_line(account: &Account, ctx: &Ctx, book: &Book) -> String {
+    match ctx.data.channel_messages(book, account) {
+        Ok(messages) => {
+            let hours = BusinessHours::from_setting(book.settings.business_hours.as_deref());
+            let signals = conversation::signals(&messages, ctx.now, &hours, ctx.timezone);
+            conversation::show_line(&signals, ctx.now)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not read a customer channel's messages");
+            "could not be read just now".into()
+        }
+    }
+}
+
+/// How many activity entries `/account show` lists, newest first.
+const RECENT_ACTIVITIES: usize = 3;
+
+/// `2026-03-02 call — Called the CFO`, with the message it was captured from.
+fn activity_line(activity: &Activity, ctx: &Ctx) -> String {
+    let day = activity.at.with_timezone(&ctx.timezone).date_naive();
+    let mut line = format!("{day} {} — {}", activity.kind.word(), activity.text);
+    if let Some(source) = &activity.source {
+        line.push_str(&format!(
+            " (message by {}, {}: {})",
+            source.author,
+            local_time(ctx, source.at),
+            source.permalink
+        ));
+    }
+    line
+}
+
+/// `2026-03-02 14:05` in the tenant's time zone.
+fn local_time(ctx: &Ctx, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&ctx.timezone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Whether an owner is the given person (aliases resolved).
@@ -248,19 +319,27 @@ fn show(account: &Account, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainErro
     } else {
         Vec::new()
     };
+    if !account.channels.is_empty() {
+        fields.push((
+            "Customer channel".into(),
+            vec![t(customer_channel_line(account, ctx, book))],
+        ));
+    }
     let mut reply = Reply::new().heading(account.name.clone()).fields(fields);
     if !flags.is_empty() {
         reply = reply
             .line("Risks:")
             .bullets(flags.into_iter().map(|f| vec![t(f)]).collect());
     }
-    if let Some(last) = account.activities.last() {
-        reply = reply.line(format!(
-            "Last activity: {} {} — {}",
-            last.at.date_naive(),
-            last.kind.word(),
-            last.text
-        ));
+    if !account.activities.is_empty() {
+        let recent = account
+            .activities
+            .iter()
+            .rev()
+            .take(RECENT_ACTIVITIES)
+            .map(|a| vec![t(activity_line(a, ctx))])
+            .collect();
+        reply = reply.line("Recent activity:").bullets(recent);
     }
     Ok(Outcome::read(reply))
 }

@@ -113,7 +113,10 @@ fn preview(kind: PostKind, ctx: &Ctx, book: &Book) -> Result<Reply, DomainError>
                 .map_err(|e| {
                     DomainError::Refused(format!("received data could not be read: {e}"))
                 })?;
-            jobs::weekly::build(book, ctx.now, ctx.today, &[], &movers)
+            let slowest = jobs::weekly::slowest_first_responses(book, ctx.now, ctx.timezone, |a| {
+                ctx.data.channel_messages(book, a).unwrap_or_default()
+            });
+            jobs::weekly::build(book, ctx.now, ctx.today, &[], &movers, &slowest)
         }
         PostKind::Standup => jobs::standup::build(book, ctx.now),
         PostKind::Renewals => jobs::renewals::build(book, ctx.today, None).unwrap_or_else(|| {

@@ -28,7 +28,7 @@ const TREND_DAYS: i64 = 90;
 pub fn handle(command: &HealthCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     match command {
         HealthCommand::Set { account, signals } => set(account, signals, ctx, book),
-        HealthCommand::Snooze { account } => snooze(account, ctx, book),
+        HealthCommand::Snooze { account, days } => snooze(account, *days, ctx, book),
         HealthCommand::Show { account } => {
             let account = book.find(account)?;
             let reading = ctx.data.reading(book, account, ctx.today).map_err(|e| {
@@ -136,7 +136,7 @@ fn set(name: &str, update: &Signals, ctx: &Ctx, book: &Book) -> Result<Outcome, 
 /// *Snooze 14 days*: the owner's indicator messages about the account held for
 /// [`INDICATOR_SNOOZE_DAYS`] from today. The messages are the owner's: only they or an admin
 /// may snooze them. Indicators still show in `/health show` and the digest meanwhile.
-fn snooze(name: &str, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
+fn snooze(name: &str, days: Option<u32>, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut account = editable(book, name, ctx)?;
     require_active(&account)?;
     let owner = crate::jobs::indicators::owner(book, &account);
@@ -146,7 +146,7 @@ fn snooze(name: &str, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
             account.name
         )));
     }
-    let until = ctx.today + Duration::days(INDICATOR_SNOOZE_DAYS);
+    let until = ctx.today + Duration::days(days.map_or(INDICATOR_SNOOZE_DAYS, i64::from));
     account.indicators_snoozed_until = Some(until);
     let reply = Reply::text(format!(
         "Indicator messages about {} snoozed until {until}; its indicators still show in `/health show`.",

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod apikey;
 pub mod atrisk;
+pub mod channel;
 pub mod digest;
 pub mod expansion;
 pub mod feature;
@@ -78,6 +79,13 @@ pub trait DataFeed {
         n: usize,
     ) -> Result<Vec<crate::domain::signals::Mover<AccountId>>, String>;
 
+    /// The stored metadata of the account's customer channels' messages (DECISIONS 28).
+    fn channel_messages(
+        &self,
+        book: &Book,
+        account: &Account,
+    ) -> Result<Vec<crate::domain::conversation::ChannelMessage>, String>;
+
     /// What the events API received for the tenant up to `now`.
     fn intake(
         &self,
@@ -123,6 +131,9 @@ pub struct Ctx<'a> {
     pub usage: &'a dyn KeyUsage,
     pub entropy: Entropy,
     pub sealer: &'a dyn Sealer,
+    /// The chat message a *Log to account* shortcut captured (`/account log` writes it as
+    /// the entry's source); `None` for a typed command.
+    pub source: Option<&'a crate::domain::account::ActivitySource>,
 }
 
 /// What a handler decided.
@@ -134,6 +145,9 @@ pub struct Outcome {
     pub redact: Option<(AccountId, String)>,
     /// Delete the whole tenant (`/steward forget confirm:yes`).
     pub forget: bool,
+    /// A customer channel unlinked: the metadata kept of its messages is forgotten once
+    /// the change is saved (DECISIONS 28).
+    pub purge_channels: Vec<String>,
 }
 
 impl Outcome {
@@ -150,6 +164,7 @@ impl Outcome {
             changes,
             redact: None,
             forget: false,
+            purge_channels: Vec::new(),
         }
     }
 }

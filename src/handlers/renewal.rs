@@ -234,6 +234,7 @@ fn followup(name: &str, responded: bool, ctx: &Ctx, book: &Book) -> Result<Outco
         by: ctx.actor.clone(),
         kind: ActivityKind::FollowUp,
         text: format!("renewal follow-up ({answer})"),
+        source: None,
     });
     let unanswered = account.renewal.unanswered_followups();
     let mut reply = Reply::text(format!(

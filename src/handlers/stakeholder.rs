@@ -164,6 +164,7 @@ pub fn handle(
                 changes: vec![Change::PutAccount(Box::new(account))],
                 redact: Some((id, removed.name)),
                 forget: false,
+                purge_channels: Vec::new(),
             })
         }
     }
@@ -219,6 +220,8 @@ fn apply(s: &mut Stakeholder, d: &StakeholderChanges) {
         s.email.clone_from(email);
     }
     for (field, value) in [
+        (&mut s.slack_user, &d.slack_user),
+        (&mut s.discord_user, &d.discord_user),
         (&mut s.title, &d.title),
         (&mut s.business_unit, &d.unit),
         (&mut s.personal_win, &d.personal_win),

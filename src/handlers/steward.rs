@@ -88,6 +88,15 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
                 t("."),
             ])
         }
+        StewardCommand::Hours { days, window } => {
+            let hours = crate::domain::conversation::BusinessHours::parse(days, window)?;
+            settings.business_hours = Some(hours.describe());
+            Reply::text(format!(
+                "Business hours set to {} ({}). Customer-channel response times and *customer waiting* count only these hours.",
+                hours.describe(),
+                settings.timezone.as_deref().unwrap_or("the default time zone")
+            ))
+        }
         StewardCommand::Timezone { zone } => {
             let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
                 DomainError::invalid(

@@ -98,6 +98,52 @@ pub fn build(book: &Book, account: &Account, indicator: &Indicator) -> Reply {
         ])
 }
 
+/// The cause of *customer waiting* for one message: `customer-waiting:{channel}/{message}`.
+pub fn waiting_cause(waiting: &crate::domain::conversation::Waiting) -> String {
+    format!(
+        "{}:{}/{}",
+        IndicatorKind::CustomerWaiting.key(),
+        waiting.message.channel,
+        waiting.message.id
+    )
+}
+
+/// The direct message of *customer waiting*: who waits since when, and the link to it.
+pub fn waiting_message(
+    book: &Book,
+    account: &Account,
+    waiting: &crate::domain::conversation::Waiting,
+    zone: chrono_tz::Tz,
+) -> Reply {
+    let at = waiting
+        .message
+        .at
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M");
+    Reply::new()
+        .para(vec![
+            t("Risk indicator for "),
+            b(&account.name),
+            t(format!(
+                ": customer waiting — a message in their channel from {at} has had no reply from the team for {} business hours.",
+                waiting.waited.num_hours()
+            )),
+        ])
+        .para(vec![
+            t("Open the thread: "),
+            t(crate::channels::permalink(
+                &book.tenant,
+                &waiting.message.channel,
+                &waiting.message.id,
+            )),
+            t(format!(
+                " · {} ARR, renews {}",
+                present::money(book, account.arr),
+                account.renewal_date
+            )),
+        ])
+}
+
 /// `usage drop, ticket spike (muted)`: an account's open indicators in one line (kinds, each
 /// once), or `None` without any.
 pub fn summary(book: &Book, account: &Account) -> Option<String> {

@@ -41,14 +41,45 @@ pub fn movers_week_end(today: NaiveDate) -> NaiveDate {
     today - Duration::days(1)
 }
 
+/// How many accounts "Slowest first responses" names.
+pub const SLOWEST: usize = 3;
+
+/// The accounts with the slowest median first response in their customer channels over the
+/// last 30 days (business hours), slowest first, at most [`SLOWEST`]; `messages_of` reads an
+/// account's stored channel messages.
+pub fn slowest_first_responses(
+    book: &Book,
+    now: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    mut messages_of: impl FnMut(
+        &crate::domain::account::Account,
+    ) -> Vec<crate::domain::conversation::ChannelMessage>,
+) -> Vec<(AccountId, Duration)> {
+    use crate::domain::conversation::{signals, BusinessHours};
+    let hours = BusinessHours::from_setting(book.settings.business_hours.as_deref());
+    let mut slow: Vec<(AccountId, Duration)> = book
+        .active()
+        .filter(|a| !a.channels.is_empty())
+        .filter_map(|a| {
+            let median = signals(&messages_of(a), now, &hours, zone).median_first_response?;
+            Some((a.id, median))
+        })
+        .collect();
+    slow.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    slow.truncate(SLOWEST);
+    slow
+}
+
 /// `undelivered`: posts dropped since the last digest, as "1 post could not be delivered to #x";
-/// `movers`: the week's biggest usage movers (see [`movers_week_end`]).
+/// `movers`: the week's biggest usage movers (see [`movers_week_end`]); `slowest`: the
+/// slowest median first responses in customer channels ([`slowest_first_responses`]).
 pub fn build(
     book: &Book,
     now: DateTime<Utc>,
     today: NaiveDate,
     undelivered: &[String],
     movers: &[Mover<AccountId>],
+    slowest: &[(AccountId, Duration)],
 ) -> Reply {
     let week_ago = now - Duration::days(7);
     let week_end = today + Duration::days(7);
@@ -157,7 +188,8 @@ pub fn build(
         && due.is_empty()
         && stale.is_empty()
         && indicators.is_none()
-        && movers.is_empty();
+        && movers.is_empty()
+        && slowest.is_empty();
     if quiet {
         reply = reply.line("Quiet week: no renewals in the next 120 days, nothing red, declining or single-threaded, nothing due.");
     }
@@ -187,6 +219,23 @@ pub fn build(
     }
     if let Some((title, lines)) = indicators {
         reply = reply.line(title).bullets(lines);
+    }
+    let slow: Vec<Line> = slowest
+        .iter()
+        .filter_map(|(id, median)| {
+            let a = book.account(*id)?;
+            Some(account_line(
+                book,
+                a,
+                format!(
+                    "median first response {} (30 days)",
+                    crate::domain::conversation::business_span(*median)
+                ),
+            ))
+        })
+        .collect();
+    if !slow.is_empty() {
+        reply = reply.line("Slowest first responses:").bullets(slow);
     }
     let movers: Vec<Line> = movers
         .iter()

@@ -32,6 +32,7 @@ const MANAGE_GUILD: u64 = 1 << 5;
 // ApplicationCommandType / ApplicationCommandOptionType / InteractionContextType /
 // ApplicationIntegrationType values.
 const CHAT_INPUT: u8 = 1;
+const MESSAGE: u8 = 3;
 const SUB_COMMAND: u8 = 1;
 const STRING: u8 = 3;
 const INTEGER: u8 = 4;
@@ -52,8 +53,12 @@ struct Command {
     dm_permission: bool,
     contexts: Vec<u8>,
     integration_types: Vec<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     options: Vec<CommandOption>,
 }
+
+/// The *Log to account* message command's name (DECISIONS 27).
+pub const LOG_COMMAND: &str = "Log to account";
 
 /// A SUB_COMMAND or one of its value options.
 #[derive(Serialize)]
@@ -106,7 +111,25 @@ pub fn group_command(group: &GroupSpec) -> serde_json::Value {
 }
 
 fn all_commands() -> Vec<Command> {
-    groups().iter().map(command).collect()
+    let mut commands: Vec<Command> = groups().iter().map(command).collect();
+    commands.push(log_command());
+    commands
+}
+
+/// The message context-menu command (type 3): a message's *Apps → Log to account*. Message
+/// commands have an empty description and no options (discord.com/developers/docs/
+/// interactions/application-commands, "Message Commands").
+fn log_command() -> Command {
+    Command {
+        name: LOG_COMMAND.into(),
+        kind: MESSAGE,
+        description: String::new(),
+        default_member_permissions: None,
+        dm_permission: false,
+        contexts: vec![CONTEXT_GUILD],
+        integration_types: vec![GUILD_INSTALL],
+        options: Vec::new(),
+    }
 }
 
 fn command(group: &GroupSpec) -> Command {

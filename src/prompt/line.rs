@@ -105,6 +105,9 @@ pub fn is_write(command: &Command) -> bool {
             | AccountCommand::Remove { .. }
             | AccountCommand::Log { .. }
             | AccountCommand::Reassign { .. } => true,
+            AccountCommand::Channel { action, .. } => {
+                *action != crate::command::account::ChannelAction::List
+            }
         },
         Command::Stakeholder(c) => match c {
             StakeholderCommand::List { .. } => false,
@@ -175,6 +178,7 @@ pub fn is_write(command: &Command) -> bool {
             StewardCommand::Manager { .. }
             | StewardCommand::Owner { .. }
             | StewardCommand::Timezone { .. }
+            | StewardCommand::Hours { .. }
             | StewardCommand::Currency { .. }
             | StewardCommand::FiscalYear { .. }
             | StewardCommand::Undo

@@ -16,7 +16,9 @@ use super::port::Target;
 use super::{Due, Mode, Scheduler};
 use crate::domain::account::AccountId;
 use crate::domain::book::Book;
+use crate::domain::conversation::{self, BusinessHours};
 use crate::domain::person::UserId;
+use crate::domain::signals::IndicatorKind;
 use crate::jobs;
 use crate::reply::Reply;
 use crate::store::StoreError;
@@ -59,6 +61,33 @@ impl Scheduler<'_> {
                 let period = period(&indicator.cause, account.id, &owner);
                 let reply = jobs::indicators::build(book, account, indicator);
                 let postable = !snoozed && !muted.contains(&indicator.kind);
+                live.insert(period, (owner.clone(), reply, postable));
+            }
+        }
+        // *Customer waiting*: read live from the customer channels (DECISIONS 29), one cause
+        // per unanswered message, cleared by the first team reply.
+        let zone = self.app.timezone_of(book);
+        let hours = BusinessHours::from_setting(book.settings.business_hours.as_deref());
+        for account in book.active().filter(|a| !a.channels.is_empty()) {
+            let messages = self.app.store.channel_messages(tenant, &account.channels)?;
+            let signals = conversation::signals(&messages, now, &hours, zone);
+            let overdue: Vec<_> = signals.overdue().collect();
+            if overdue.is_empty() {
+                continue;
+            }
+            let Some(owner) = jobs::indicators::owner(book, account) else {
+                tracing::warn!(%tenant, account = %account.name, "a customer is waiting and the account has no owner to tell: set the account's owner");
+                continue;
+            };
+            let postable = !account.indicators_snoozed(today)
+                && !muted.contains(&IndicatorKind::CustomerWaiting);
+            for waiting in overdue {
+                let period = period(
+                    &jobs::indicators::waiting_cause(waiting),
+                    account.id,
+                    &owner,
+                );
+                let reply = jobs::indicators::waiting_message(book, account, waiting, zone);
                 live.insert(period, (owner.clone(), reply, postable));
             }
         }

@@ -346,12 +346,20 @@ impl Scheduler<'_> {
                 let week_end = jobs::weekly::movers_week_end(period);
                 let movers =
                     feed::usage_movers(&self.app.store, book, week_end, jobs::weekly::MOVERS)?;
+                let zone = self.app.timezone_of(book);
+                let slowest = jobs::weekly::slowest_first_responses(book, now, zone, |a| {
+                    self.app
+                        .store
+                        .channel_messages(&book.tenant, &a.channels)
+                        .unwrap_or_default()
+                });
                 Some(jobs::weekly::build(
                     book,
                     now,
                     period,
                     &undelivered,
                     &movers,
+                    &slowest,
                 ))
             }
             PostKind::Standup => Some(jobs::standup::build(book, now)),

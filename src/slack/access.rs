@@ -73,9 +73,32 @@ pub fn unavailable(error: &ApiError) -> String {
     }
 }
 
+/// A user's display name from a `users.info` answer: the profile's display name, else the
+/// real name, else the handle.
+pub fn display_name(user: &Value) -> Option<String> {
+    [
+        &user["profile"]["display_name"],
+        &user["real_name"],
+        &user["profile"]["real_name"],
+        &user["name"],
+    ]
+    .into_iter()
+    .filter_map(|v| v.as_str())
+    .map(str::trim)
+    .find(|s| !s.is_empty())
+    .map(str::to_string)
+}
+
+/// What one `users.info` answer told: the user's access, and their name.
+#[derive(Debug, Clone)]
+struct Known {
+    access: Access,
+    name: Option<String>,
+}
+
 /// `users.info` answers, cached per (team, user). A failed look-up is not cached.
 pub struct Gate {
-    cache: Cache<(String, String), Access>,
+    cache: Cache<(String, String), Known>,
 }
 
 impl Gate {
@@ -92,17 +115,26 @@ impl Gate {
     /// share one `users.info` call (moka's `try_get_with` runs one initialiser per key and
     /// hands its result to every waiter; an error is returned to all of them, not cached).
     pub async fn check(&self, api: &Api, origin: &Origin) -> Result<Access, ApiError> {
+        self.known(api, origin).await.map(|k| k.access)
+    }
+
+    /// The display name of the user behind `origin` (the same cached `users.info` answer
+    /// access is decided from); `None` when Slack gave none or could not be asked.
+    pub async fn name(&self, api: &Api, origin: &Origin) -> Option<String> {
+        self.known(api, origin).await.ok().and_then(|k| k.name)
+    }
+
+    async fn known(&self, api: &Api, origin: &Origin) -> Result<Known, ApiError> {
         let key = (origin.team.clone(), origin.user.clone());
         self.cache
             .try_get_with(key, async {
                 let answer = api
                     .get("users.info", &[("user", origin.user.clone())])
                     .await?;
-                Ok(judge(
-                    &answer["user"],
-                    &origin.team,
-                    origin.enterprise.as_deref(),
-                ))
+                Ok(Known {
+                    access: judge(&answer["user"], &origin.team, origin.enterprise.as_deref()),
+                    name: display_name(&answer["user"]),
+                })
             })
             .await
             .map_err(|error: std::sync::Arc<ApiError>| (*error).clone())

@@ -92,6 +92,13 @@ pub fn post_blocks(accounts: &[AccountButtons]) -> Vec<Value> {
                     element
                 })
                 .collect();
+            // A link button opens its URL in the browser; Slack still sends a
+            // `block_actions`, which no action id of ours answers.
+            let link = a.link.iter().map(|(text, url)| {
+                json!({"type": "button", "action_id": format!("{PREFIX}link"),
+                       "text": {"type": "plain_text", "text": text}, "url": url})
+            });
+            let elements: Vec<Value> = link.chain(elements).collect();
             json!({
                 "type": "actions",
                 "block_id": format!("steward_account_{i}"),
@@ -112,6 +119,7 @@ mod tests {
             .map(|n| AccountButtons {
                 account: n.to_string(),
                 buttons: vec![Button::FollowUp, Button::Renewed, Button::SnoozeReminders],
+                link: None,
             })
             .collect()
     }

@@ -238,9 +238,34 @@ async fn answer(
             }
         }
     }
+    if group == "account" && is_channel_link(text) {
+        if let Some(refusal) = not_a_member(&slack, &api, &command.origin.channel).await {
+            return only(&refusal);
+        }
+    }
     let line = format!("/{group} {text}").trim_end().to_string();
     let reply = slack.execute(actor, line.clone()).await;
     Answer::Messages(payloads(&reply, Some(&line), false), reply.pictures, api)
+}
+
+/// Whether `/account …` text is `channel link …`.
+fn is_channel_link(text: &str) -> bool {
+    let mut words = text.split_whitespace().map(str::to_lowercase);
+    words.next().as_deref() == Some("channel") && words.next().as_deref() == Some("link")
+}
+
+/// Linking a customer channel Steward is not in: how to invite it. Asked with
+/// `conversations.info` (`channel.is_member`); when Slack cannot say, the link goes ahead.
+async fn not_a_member(slack: &Slack, api: &Api, channel: &str) -> Option<String> {
+    let params = [("channel", channel.to_string())];
+    let asked = api.get("conversations.info", &params);
+    let answer = tokio::time::timeout(slack.deadline / 2, asked)
+        .await
+        .ok()?
+        .ok()?;
+    (answer["channel"]["is_member"] == false).then(|| {
+        "Steward is not in this channel yet, so it cannot see its messages. Invite it first with `/invite @Steward`, then link again.".to_string()
+    })
 }
 
 /// Sends the rest of an answer through `response_url` (at most its five uses), then its

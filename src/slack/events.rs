@@ -31,6 +31,8 @@ pub enum EventAck {
     Ok,
     /// Not an Events API payload.
     Bad,
+    /// Could not be stored just now: a 503, so Slack retries it.
+    Unavailable,
 }
 
 /// The workspace and user an event comes from; the channel it happened in.
@@ -64,6 +66,9 @@ pub async fn handle(slack: &Arc<Slack>, envelope: Value) -> EventAck {
             let Some(tenant) = origin.tenant() else {
                 return EventAck::Bad;
             };
+            if let Some(incoming) = channel_message(&envelope) {
+                return customer_channel(slack, tenant, incoming).await;
+            }
             let (store_slack, now) = (slack.clone(), slack.now());
             let first = tokio::task::spawn_blocking(move || {
                 store_slack.app.store.first_sight(&tenant, &event_id, now)
@@ -124,6 +129,70 @@ fn drop_tokens(slack: &Slack, envelope: &Value, origin: &Origin) {
         Ok(false) => tracing::info!(kind, "no installation to delete"),
         Err(error) => tracing::error!(kind, %error, "could not delete an installation"),
     }
+}
+
+/// A human's plain message in a public or private channel (`message.channels`,
+/// `message.groups`), as customer-channel metadata: channel, ts, thread, author, and whether
+/// the author is from another workspace (`user_team` differs from the workspace's team:
+/// Slack Connect). Bots, edits, joins and every other `subtype` are `None` — and so are
+/// DMs and mentions, which go their own way.
+pub fn channel_message(envelope: &Value) -> Option<crate::channels::Incoming> {
+    let event = &envelope["event"];
+    if event["type"] != "message"
+        || !matches!(event["channel_type"].as_str(), Some("channel" | "group"))
+        || from_bot(envelope)
+    {
+        return None;
+    }
+    let ts = event["ts"].as_str()?;
+    let at = slack_time(ts)?;
+    let team = envelope["team_id"].as_str().unwrap_or_default();
+    let user_team = event["user_team"].as_str().unwrap_or(team);
+    Some(crate::channels::Incoming {
+        channel: event["channel"].as_str()?.to_string(),
+        id: ts.to_string(),
+        thread: event["thread_ts"]
+            .as_str()
+            .filter(|t| *t != ts)
+            .map(str::to_string),
+        author: event["user"].as_str()?.to_string(),
+        outsider: !team.is_empty() && user_team != team,
+        at,
+    })
+}
+
+/// A Slack `ts` (`1700000000.000100`) as an instant.
+pub fn slack_time(ts: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let (secs, micros) = ts.split_once('.').unwrap_or((ts, "0"));
+    let secs: i64 = secs.parse().ok()?;
+    let micros: u32 = format!("{micros:0<6}").get(..6)?.parse().ok()?;
+    chrono::DateTime::from_timestamp(secs, micros * 1000)
+}
+
+/// Stores a channel message's metadata if (and only if) its channel is linked, durably
+/// before the 200 — its ts is its id, so a retry is recognised without an event id record.
+async fn customer_channel(
+    slack: &Arc<Slack>,
+    tenant: crate::domain::tenant::TenantId,
+    incoming: crate::channels::Incoming,
+) -> EventAck {
+    let (app, now) = (slack.app.clone(), slack.now());
+    let stored =
+        tokio::task::spawn_blocking(move || crate::channels::ingest(&app, &tenant, incoming, now))
+            .await;
+    match stored {
+        Ok(Ok(ingested)) => tracing::trace!(?ingested, "channel message"),
+        // Unacknowledged, Slack retries it: nothing is lost.
+        Ok(Err(error)) => {
+            tracing::error!(%error, "could not store a customer channel message");
+            return EventAck::Unavailable;
+        }
+        Err(_) => {
+            tracing::error!("storing a customer channel message panicked");
+            return EventAck::Unavailable;
+        }
+    }
+    EventAck::Ok
 }
 
 /// Drops seen event ids older than a day, at most once an hour.

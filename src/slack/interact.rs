@@ -64,6 +64,34 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
             });
             None
         }
+        Some("message_action")
+            if payload["callback_id"] == crate::manifest::slack::LOG_SHORTCUT =>
+        {
+            let slack = slack.clone();
+            tokio::spawn(async move {
+                let response_url = payload["response_url"].as_str().map(str::to_string);
+                let maybe = fault::Changed::Nothing;
+                let opened = super::capture::shortcut(slack.clone(), payload);
+                if let Err(fault) = fault::catch_async("Slack shortcut", maybe, opened).await {
+                    let apology = vec![ephemeral(&fault.apology())];
+                    let api = slack.tokenless().clone();
+                    follow_up(api, response_url, apology, Vec::new()).await;
+                }
+            });
+            None
+        }
+        Some("block_suggestion") => Some(super::capture::options(slack, &payload).await),
+        Some("view_submission") if payload["view"]["callback_id"] == super::capture::LOG_MODAL => {
+            let submitted = super::capture::submit(slack, &payload);
+            let maybe = fault::Changed::Maybe;
+            Some(
+                fault::catch_async("Slack Log to account", maybe, submitted)
+                    .await
+                    .unwrap_or_else(|fault| {
+                        json!({"response_action": "errors", "errors": {"account": fault.apology()}})
+                    }),
+            )
+        }
         Some("view_submission") if payload["view"]["callback_id"] == ACCOUNT_ADD => {
             let submitted = submit(slack, &payload);
             let maybe = fault::Changed::Maybe;
@@ -80,7 +108,7 @@ pub async fn handle(slack: &Arc<Slack>, payload: Value) -> Option<Value> {
 }
 
 /// The client of the user's workspace, if the user may act; else the refusal to show them.
-async fn allowed(slack: &Slack, origin: &Origin) -> Result<Api, String> {
+pub(crate) async fn allowed(slack: &Slack, origin: &Origin) -> Result<Api, String> {
     let api = slack
         .api_of(origin)
         .await

@@ -21,6 +21,7 @@
 pub mod access;
 pub mod actions;
 pub mod api;
+pub mod capture;
 pub mod commands;
 pub mod events;
 pub mod home;
@@ -86,6 +87,8 @@ pub struct Slack {
     pub deadline: Duration,
     /// Unix time of the last pruning of seen event ids.
     pub(crate) last_prune: AtomicI64,
+    /// Account names for the *Log to account* account field's options.
+    pub names: crate::discord::names::Names,
 }
 
 impl Slack {
@@ -107,6 +110,7 @@ impl Slack {
             clock: settings.clock,
             deadline: settings.deadline,
             last_prune: AtomicI64::new(0),
+            names: Default::default(),
         })
     }
 

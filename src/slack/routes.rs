@@ -22,6 +22,7 @@ pub fn router(slack: Arc<Slack>, verifier: Arc<Verifier>) -> Router {
         .route("/slack/commands", post(on_command))
         .route("/slack/events", post(on_event))
         .route("/slack/interactivity", post(on_interaction))
+        .route("/slack/options", post(on_interaction))
         .route_layer(middleware::from_fn_with_state(verifier, guard))
         .with_state(slack)
 }
@@ -62,6 +63,7 @@ async fn on_event(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Byt
         EventAck::Challenge(challenge) => Json(json!({"challenge": challenge})).into_response(),
         EventAck::Ok => StatusCode::OK.into_response(),
         EventAck::Bad => StatusCode::BAD_REQUEST.into_response(),
+        EventAck::Unavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 

@@ -15,6 +15,8 @@
 //! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
 //! t\0{tenant}\0undo\0{user}                    how to take back a user's last change
 //! t\0{tenant}\0seen\0{event_id}                a Slack event already handled (deduplication)
+//! t\0{tenant}\0chan\0{channel}\0{message id}  a customer channel message's metadata (never its text)
+//! t\0{tenant}\0chanote\0{channel}\0{message id}  *customer waiting* was sent for this message
 //! t\0{tenant}\0in\0user\0{index:08x}          received data: a user id of the user table
 //! t\0{tenant}\0in\0event\0{index:08x}         an event name of the event table
 //! t\0{tenant}\0in\0link\0{user:08x}\0{account:016x}  a user linked to an account
@@ -137,6 +139,38 @@ pub fn seen_all(t: &TenantId) -> Vec<u8> {
 pub fn seen(t: &TenantId, event_id: &str) -> Vec<u8> {
     let mut key = seen_all(t);
     key.extend_from_slice(event_id.as_bytes());
+    key
+}
+
+/// Every stored message of customer channel `channel` (`None`: of every channel).
+pub fn channel_messages(t: &TenantId, channel: Option<&str>) -> Vec<u8> {
+    let mut key = under(t, "chan\0");
+    if let Some(channel) = channel {
+        key.extend_from_slice(channel.as_bytes());
+        key.push(0);
+    }
+    key
+}
+
+/// One customer channel message's metadata.
+pub fn channel_message(t: &TenantId, channel: &str, id: &str) -> Vec<u8> {
+    let mut key = channel_messages(t, Some(channel));
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+/// The *customer waiting* notes of channel `channel`.
+pub fn waiting_notes(t: &TenantId, channel: &str) -> Vec<u8> {
+    let mut key = under(t, "chanote\0");
+    key.extend_from_slice(channel.as_bytes());
+    key.push(0);
+    key
+}
+
+/// *Customer waiting* was sent for message `id`.
+pub fn waiting_note(t: &TenantId, channel: &str, id: &str) -> Vec<u8> {
+    let mut key = waiting_notes(t, channel);
+    key.extend_from_slice(id.as_bytes());
     key
 }
 

@@ -16,6 +16,7 @@
 pub mod audit;
 pub mod backend;
 pub mod bulk;
+pub mod channels;
 mod commit;
 mod durable;
 mod forget;

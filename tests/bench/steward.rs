@@ -316,6 +316,7 @@ fn run(smoke: bool) {
             now.date_naive(),
             &[],
             &[],
+            &[],
         ));
     });
     let digest_p50 = report("weekly digest (build)", Duration::from_millis(50), digest);

@@ -119,8 +119,10 @@ pub struct Fake {
 }
 
 /// Methods Steward may call; anything else is a failure.
-const KNOWN: [&str; 10] = [
+const KNOWN: [&str; 12] = [
+    "conversations.info",
     "chat.postMessage",
+    "chat.getPermalink",
     "files.getUploadURLExternal",
     "files.completeUploadExternal",
     "conversations.history",
@@ -436,6 +438,21 @@ fn normal_answer(fake: &Fake, method: &str, args: &Value) -> Value {
             json!({"ok": true, "user": user})
         }
         "views.publish" | "views.open" => json!({"ok": true, "view": args["view"]}),
+        // docs.slack.dev/reference/methods/chat.getPermalink: `{ok, channel, permalink}`.
+        // docs.slack.dev/reference/methods/conversations.info: `{ok, channel: {id, is_member, …}}`;
+        // the bot is a member of every channel but C9.
+        "conversations.info" => {
+            let channel = args["channel"].as_str().unwrap_or_default();
+            json!({"ok": true, "channel": {"id": channel, "name": "shared", "is_channel": true, "is_member": channel != "C9"}})
+        }
+        "chat.getPermalink" => {
+            let channel = args["channel"].as_str().unwrap_or_default();
+            let ts = args["message_ts"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('.', "");
+            json!({"ok": true, "channel": channel, "permalink": format!("https://example.slack.com/archives/{channel}/p{ts}")})
+        }
         "auth.test" => {
             json!({"ok": true, "url": "https://t1.slack.com/", "team": "T1", "user": "steward", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"})
         }

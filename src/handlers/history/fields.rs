@@ -128,6 +128,8 @@ pub static STAKEHOLDER: Kind = Kind {
         f("key_risk", "key risk", Text),
         f("nps", "NPS", Number),
         f("owner", "relationship owner", Object(&PERSON)),
+        f("slack_user", "Slack user", User),
+        f("discord_user", "Discord user", User),
         q("last_contact", "last contact", Date),
         q("departed", "departed", YesNo),
         q("added_on", "added", Date),
@@ -161,6 +163,8 @@ static ACTIVITY: Kind = Kind {
         f("text", "", Text),
         q("at", "at", Instant),
         q("by", "by", User),
+        q("source.author", "message by", Text),
+        q("source.permalink", "message", Text),
     ],
 };
 
@@ -353,6 +357,7 @@ pub static TOP: Kind = Kind {
             Date,
         ),
         f("activities", "activity", Records(&ACTIVITY)),
+        f("channels", "customer channels", Text),
         f("opportunities", "expansion", Records(&OPPORTUNITY)),
         f(
             "expansion_signals",
@@ -394,6 +399,7 @@ pub static TOP: Kind = Kind {
         f("subscriptions", "subscription", Records(&SUBSCRIPTION)),
         f("core_features", "core feature", Records(&FEATURE)),
         f("muted_indicators", "muted indicators", Text),
+        f("business_hours", "business hours", Text),
     ],
 };
 

@@ -13,7 +13,7 @@ const DROP_MIN_BEFORE: usize = 5;
 /// … and fires below this share of them, in percent (a fall of more than 20 %).
 const DROP_KEEPS_PERCENT: usize = 80;
 /// Gone quiet: this many days without activity …
-const QUIET_DAYS: i64 = 14;
+pub(super) const QUIET_DAYS: i64 = 14;
 /// … after activity in this many days before them.
 const QUIET_ACTIVE_BEFORE_DAYS: i64 = 30;
 /// A champion's user inactive this many days.

@@ -57,10 +57,13 @@ pub enum IndicatorKind {
     Detractor,
     SeatCeiling,
     FeatureBreadthUp,
+    /// A customer-channel message without a team reply for more than 4 business hours
+    /// (DECISIONS 29); read live from the channel's metadata, not by the daily recompute.
+    CustomerWaiting,
 }
 
 impl IndicatorKind {
-    pub const ALL: [IndicatorKind; 7] = [
+    pub const ALL: [IndicatorKind; 8] = [
         IndicatorKind::UsageDrop,
         IndicatorKind::GoneQuiet,
         IndicatorKind::ChampionInactive,
@@ -68,6 +71,7 @@ impl IndicatorKind {
         IndicatorKind::Detractor,
         IndicatorKind::SeatCeiling,
         IndicatorKind::FeatureBreadthUp,
+        IndicatorKind::CustomerWaiting,
     ];
 
     /// The name people use, e.g. in `/steward indicator mute "usage drop"`.
@@ -80,6 +84,7 @@ impl IndicatorKind {
             IndicatorKind::Detractor => "detractor",
             IndicatorKind::SeatCeiling => "seat ceiling",
             IndicatorKind::FeatureBreadthUp => "feature breadth up",
+            IndicatorKind::CustomerWaiting => "customer waiting",
         }
     }
 
@@ -94,6 +99,7 @@ impl IndicatorKind {
             IndicatorKind::Detractor => "detractor",
             IndicatorKind::SeatCeiling => "seat-ceiling",
             IndicatorKind::FeatureBreadthUp => "feature-breadth-up",
+            IndicatorKind::CustomerWaiting => "customer-waiting",
         }
     }
 
@@ -214,6 +220,9 @@ pub struct IndicatorInput<'a> {
     /// The account's stakeholders whose product user is known, departed ones excluded
     /// ([`PersonUser::of_stakeholders`]).
     pub people: &'a [PersonUser],
+    /// The day of the last customer message in the account's customer channels, if any:
+    /// *gone quiet* counts it as activity (issue 20).
+    pub last_customer_message: Option<NaiveDate>,
 }
 
 /// The indicators live on `input.day`, in [`IndicatorKind::ALL`] order (per person in the
@@ -223,7 +232,12 @@ pub fn evaluate(input: &IndicatorInput) -> Vec<Indicator> {
     let recent = activity::RecentUsers::of(&history);
     let mut out = Vec::new();
     out.extend(activity::usage_drop(&history, &recent));
-    out.extend(activity::gone_quiet(&history));
+    let spoke_lately = input
+        .last_customer_message
+        .is_some_and(|d| d <= input.day && (input.day - d).num_days() < activity::QUIET_DAYS);
+    if !spoke_lately {
+        out.extend(activity::gone_quiet(&history));
+    }
     out.extend(activity::champions_inactive(&history, input.people));
     out.extend(events::ticket_spike(&history));
     out.extend(events::detractors(&history, input.people));

@@ -199,3 +199,27 @@ fn seat_ceiling_fails_on_one_low_day_in_the_14() {
         "not while day 9 is in the 14"
     );
 }
+
+#[test]
+fn a_customer_channel_message_counts_as_activity_for_gone_quiet() {
+    let rollups = days_active(80, 60, |_| vec![1, 2]);
+    let case = Case::new(rollups.clone());
+    let day = back(40);
+    let input = |last: Option<chrono::NaiveDate>| IndicatorInput {
+        day,
+        rollups: &rollups,
+        seats: None,
+        features: &case.features,
+        events: &case.events,
+        people: &case.people,
+        last_customer_message: last,
+    };
+    let quiet = |last| {
+        evaluate(&input(last))
+            .iter()
+            .any(|i| i.kind == IndicatorKind::GoneQuiet)
+    };
+    assert!(quiet(None));
+    assert!(!quiet(Some(back(45))), "a customer wrote 5 days before");
+    assert!(quiet(Some(back(54))), "14 days before is too long ago");
+}

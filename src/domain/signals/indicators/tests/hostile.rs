@@ -87,6 +87,7 @@ proptest! {
             features: &features,
             events: &events,
             people: &people,
+            last_customer_message: None,
         };
         let live = evaluate(&input);
         let kinds: Vec<IndicatorKind> = live.iter().map(|i| i.kind).collect();

@@ -67,6 +67,7 @@ impl Case {
             features: &self.features,
             events: &self.events,
             people: &self.people,
+            last_customer_message: None,
         })
     }
 
@@ -166,7 +167,8 @@ fn kinds_have_names_keys_and_parse_either() {
             "ticket spike",
             "detractor",
             "seat ceiling",
-            "feature breadth up"
+            "feature breadth up",
+            "customer waiting"
         ]
     );
     for kind in IndicatorKind::ALL {
@@ -182,7 +184,7 @@ fn kinds_have_names_keys_and_parse_either() {
         assert_eq!(IndicatorKind::parse(word), None, "{word:?}");
     }
     let risks: Vec<_> = IndicatorKind::ALL.iter().filter(|k| k.is_risk()).collect();
-    assert_eq!(risks.len(), 5);
+    assert_eq!(risks.len(), 6);
     assert!(!IndicatorKind::SeatCeiling.is_risk() && !IndicatorKind::FeatureBreadthUp.is_risk());
 }
 
