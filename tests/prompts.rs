@@ -280,3 +280,77 @@ fn counts_too_large_to_compute_get_a_question_not_a_panic() {
         }
     }
 }
+
+/// The words a read-shaped prompt is built from: every command group, subcommand, option
+/// and choice of `commands/`, the fixture's account names, and values a change would take.
+fn vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for group in steward::command::spec::groups() {
+        words.push(group.name.clone());
+        for sub in &group.subcommands {
+            words.push(sub.name.clone());
+            for option in &sub.options {
+                words.push(option.name.clone());
+                words.push(format!("{}:", option.name));
+                words.extend(option.choices.iter().cloned());
+            }
+        }
+    }
+    words.extend(fixture().accounts().map(|a| a.name.clone()));
+    words.extend(
+        [
+            "5",
+            "50k",
+            "$2M",
+            "90 days",
+            "tomorrow",
+            "2026-04-30",
+            "@jane",
+            "@omar",
+            "Jane Doe",
+            "champion",
+            "dropped to",
+            "is now",
+            "to",
+            "its",
+            "weekly",
+            "standup",
+            "digest",
+            "remove",
+            "delete",
+            "subscribe",
+            "mute",
+            "set",
+            "add",
+            "at",
+            "for",
+            "'s",
+        ]
+        .map(String::from),
+    );
+    words
+}
+
+proptest::proptest! {
+    /// Issue #21, point 1: a prompt phrased as a question or as a request to be shown
+    /// something, over any words of any command, never produces a write.
+    #[test]
+    fn a_read_shaped_prompt_never_writes(
+        opener in proptest::sample::select(vec![
+            "what", "whats", "which", "who", "when", "how", "hows", "is", "are", "does", "do",
+            "show", "show me", "list", "display", "tell me", "pull up", "find", "please show",
+            "can you show me", "could you list",
+        ]),
+        picks in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..9),
+        mark in proptest::sample::select(vec!["", "?", " ?", "…"]),
+    ) {
+        let words = vocabulary();
+        let body: Vec<&str> = picks.iter().map(|i| words[i.index(words.len())].as_str()).collect();
+        let prompt = format!("{opener} {}{mark}", body.join(" "));
+        let reading = read(&prompt, &fixture(), &asker(), now(), today(), None);
+        proptest::prop_assert!(
+            !matches!(reading, Reading::Command { writes: true, .. }),
+            "{prompt:?} wrote: {reading:?}"
+        );
+    }
+}
