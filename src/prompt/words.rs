@@ -235,6 +235,7 @@ impl<'a> Prompt<'a> {
             "show", "list", "display", "view", "see", "tell", "pull", "find", "lookup",
         ];
         OPENERS.contains(&self.word(0))
+            || (self.word(0) == "give" && matches!(self.word(1), "me" | "us"))
             || (matches!(self.word(0), "please" | "pls") && OPENERS.contains(&self.word(1)))
             || (self.is_polite() && OPENERS.contains(&self.word(2)))
     }
