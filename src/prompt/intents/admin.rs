@@ -294,6 +294,21 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
             quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
         ));
     }
+    let won_lost = p.any(&["winloss", "wins", "losses"])
+        || p.any_phrase(&[
+            "win loss",
+            "win/loss",
+            "won and lost",
+            "win or lose",
+            "won or lost",
+        ]);
+    if won_lost {
+        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
+        return line(Line::new("portfolio", "winloss").opt_if(
+            "quarters",
+            quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
+        ));
+    }
     let summary = p.any(&["nrr", "grr", "retention", "portfolio"])
         || p.any_phrase(&["total arr", "book of business"])
         || (p.has("book") && p.any(&["overall", "looking", "across", "whole", "total"]));

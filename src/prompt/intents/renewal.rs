@@ -13,6 +13,12 @@ fn line(l: Line) -> Option<Outcome> {
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    if p.any(&["snooze", "mute", "silence"])
+        && p.any(&["renewal", "renewals", "reminder", "reminders"])
+        && r.explicit()
+    {
+        return line(Line::on("renewal", "snooze"));
+    }
     let lost_account = p
         .find("lost")
         .is_some_and(|i| r.account_end() > i && r.explicit());
