@@ -66,6 +66,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         || p.any_phrase(&[
             "who changed",
             "what changed",
+            "whats changed",
+            "what has changed",
             "who touched",
             "who edited",
             "who updated",
@@ -122,7 +124,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
 /// `/account set`: each field a prompt can name and where its value is.
 fn set(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let handing = r.names_account() && p.any(&["owned", "hand", "give"]) && !p.any(&["me", "us"]);
+    let handing = r.names_account()
+        && ((p.any(&["owned", "hand", "give", "belongs"]) && !p.any(&["me", "us"]))
+            || (p.has_phrase("taking over") && r.owner_word().is_some()));
     let changing = handing
         || p.any(&[
             "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer",

@@ -86,10 +86,19 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             "no word from",
             "not heard back",
             "havent heard back",
+            "still no reply",
+            "still no answer",
         ]);
     if followed && r.explicit() {
-        let no = p.any(&["nothing", "silence", "ghosted", "unanswered", "didnt"])
-            || p.any_phrase(&["no answer", "no reply", "no response", "not yet", "no word"]);
+        let no =
+            p.any(&[
+                "nothing",
+                "silence",
+                "ghosted",
+                "unanswered",
+                "didnt",
+                "never",
+            ]) || p.any_phrase(&["no answer", "no reply", "no response", "not yet", "no word"]);
         let yes = p.any(&["responded", "replied", "answered"])
             || p.any_phrase(&["got back", "heard back"]);
         let responded = if no {
@@ -190,10 +199,13 @@ fn reason(r: &Reader) -> Option<String> {
     Some(text)
 }
 
-/// `called Acme, they got back to us`, `emailed Globex — no reply`: reaching out with what came
-/// of it is a renewal follow-up, not a note.
+/// `called Acme, they got back to us`, `emailed Globex — no reply`, `Vandelay never replied to
+/// the renewal email`: reaching out with what came of it is a renewal follow-up, not a note.
 pub fn reached_out_and_heard(r: &Reader) -> bool {
     let p = &r.p;
+    if p.any_phrase(&["never replied", "never responded", "never answered"]) {
+        return true;
+    }
     p.any(&["called", "emailed", "rang", "phoned", "messaged"])
         && (p.any(&["responded", "replied", "answered"])
             || p.any_phrase(&[
