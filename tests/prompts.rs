@@ -96,7 +96,7 @@ fn read_case(case: &Case, book: &Book) -> Reading {
 /// option order, quoting) does not matter but every value does.
 fn matches(expected: &Expected, got: &Reading) -> bool {
     match (expected, got) {
-        (Expected::Line(want), Reading::Command { line, .. }) => {
+        (Expected::Line(want), Reading::Command { line, .. } | Reading::Confirm { line, .. }) => {
             // An expected line the parser refuses is a miss here, and named by
             // `every_expected_line_is_a_command_the_parser_accepts`.
             let Ok(want) = parse(want, today()) else {
@@ -104,7 +104,8 @@ fn matches(expected: &Expected, got: &Reading) -> bool {
             };
             parse(line, today()).is_ok_and(|got| got.command == want.command)
         }
-        (Expected::Clarify, Reading::Clarify { .. })
+        // Asking to confirm a change is a clarifying question too.
+        (Expected::Clarify, Reading::Clarify { .. } | Reading::Confirm { .. })
         | (Expected::Out, Reading::OutOfScope { .. }) => true,
         _ => false,
     }
@@ -115,6 +116,7 @@ fn shown(r: &Reading) -> String {
         Reading::Command { line, writes, .. } => {
             format!("{line}{}", if *writes { "  [writes]" } else { "" })
         }
+        Reading::Confirm { line, .. } => format!("CONFIRM: {line}"),
         Reading::Clarify { question, .. } => format!("CLARIFY: {question}"),
         Reading::OutOfScope { .. } => "OUT".into(),
     }

@@ -54,6 +54,14 @@ pub enum Reading {
         writes: bool,
         account: Option<String>,
     },
+    /// A change understood, that a prompt never makes on its own ([`guard`]): the question
+    /// asking the asker to confirm it by running `line`, and the commands offered (a read of
+    /// the same thing first, where there is one, then `line`).
+    Confirm {
+        question: String,
+        line: String,
+        options: Vec<String>,
+    },
     /// A short clarifying question and the likely commands to pick from.
     Clarify {
         question: String,
@@ -128,7 +136,11 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
     let writes = is_write(&parsed.command);
     if let Some(confirm) = guard::confirmation(&parsed.command) {
         let (question, options) = guard::question(&confirm, &text);
-        return Reading::Clarify { question, options };
+        return Reading::Confirm {
+            question,
+            line: text,
+            options,
+        };
     }
     // A question, or a request to be shown something, only ever reads.
     if writes && ((r.p.is_question() && !r.p.is_polite()) || r.p.asks_to_see()) {
