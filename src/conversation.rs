@@ -70,7 +70,10 @@ impl App {
                 }
                 reply
             }
-            Reading::Clarify { question, options } => Reply::text(question)
+            Reading::Clarify { question, options }
+            | Reading::Confirm {
+                question, options, ..
+            } => Reply::text(question)
                 .bullets(options.into_iter().map(|o| vec![Span::Code(o)]).collect()),
             Reading::OutOfScope { reply } => Reply::text(reply),
         }

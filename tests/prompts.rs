@@ -2,7 +2,8 @@
 //! account managers talk, not the parser's rules) are read against a fixed book at a fixed
 //! instant; the test reports accuracy per command group, fails below 95 % overall or on any
 //! write from a prompt that must not write, and reports the unseen quarter separately
-//! (`unseen.tsv` was written before the rules and is not tuned against).
+//! (`unseen.tsv` was written before the rules and is not tuned against). `heldout.tsv` is
+//! sealed: written by an outsider for issue #21, measured by its own test, never tuned against.
 //!
 //! Columns: prompt, expected line | CLARIFY | OUT, group, must_not_write (yes/no), and an
 //! optional context `Account@minutes-ago` (the last account mentioned in the thread).
@@ -95,11 +96,16 @@ fn read_case(case: &Case, book: &Book) -> Reading {
 /// option order, quoting) does not matter but every value does.
 fn matches(expected: &Expected, got: &Reading) -> bool {
     match (expected, got) {
-        (Expected::Line(want), Reading::Command { line, .. }) => {
-            let want = parse(want, today()).unwrap_or_else(|e| panic!("expected line {want}: {e}"));
+        (Expected::Line(want), Reading::Command { line, .. } | Reading::Confirm { line, .. }) => {
+            // An expected line the parser refuses is a miss here, and named by
+            // `every_expected_line_is_a_command_the_parser_accepts`.
+            let Ok(want) = parse(want, today()) else {
+                return false;
+            };
             parse(line, today()).is_ok_and(|got| got.command == want.command)
         }
-        (Expected::Clarify, Reading::Clarify { .. })
+        // Asking to confirm a change is a clarifying question too.
+        (Expected::Clarify, Reading::Clarify { .. } | Reading::Confirm { .. })
         | (Expected::Out, Reading::OutOfScope { .. }) => true,
         _ => false,
     }
@@ -110,20 +116,29 @@ fn shown(r: &Reading) -> String {
         Reading::Command { line, writes, .. } => {
             format!("{line}{}", if *writes { "  [writes]" } else { "" })
         }
+        Reading::Confirm { line, .. } => format!("CONFIRM: {line}"),
         Reading::Clarify { question, .. } => format!("CLARIFY: {question}"),
         Reading::OutOfScope { .. } => "OUT".into(),
     }
 }
 
-#[test]
-fn prompts_read_as_expected() {
+/// What reading a set of cases came to.
+struct Evaluation {
+    n: usize,
+    accuracy: f64,
+    must_not_write: usize,
+    wrong_writes: Vec<String>,
+}
+
+/// Reads every case against the fixture, prints accuracy per group and per file and every
+/// miss, and returns the totals.
+fn evaluate(cases: &[Case]) -> Evaluation {
     let book = fixture();
-    let cases = cases();
     let mut by_group: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut by_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut wrong_writes = Vec::new();
     let mut misses = Vec::new();
-    for case in &cases {
+    for case in cases {
         let got = read_case(case, &book);
         let ok = matches(&case.expected, &got);
         for slot in [
@@ -154,36 +169,88 @@ fn prompts_read_as_expected() {
         );
     }
     let (n, right) = by_file.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let overall = 100.0 * right as f64 / n as f64;
-    println!("{:<12} {n:>5} {right:>5} {overall:>6.1}%", "overall");
+    let accuracy = 100.0 * right as f64 / n.max(1) as f64;
+    println!("{:<12} {n:>5} {right:>5} {accuracy:>6.1}%", "overall");
     for (file, (n, right)) in &by_file {
         println!(
             "{file:<12} {n:>5} {right:>5} {:>6.1}%",
             100.0 * *right as f64 / *n as f64
         );
     }
-    let must_not = cases.iter().filter(|c| c.must_not_write).count();
+    let must_not_write = cases.iter().filter(|c| c.must_not_write).count();
     println!(
-        "must-not-write prompts: {must_not}, written: {}",
+        "must-not-write prompts: {must_not_write}, written: {}",
         wrong_writes.len()
     );
     for m in &misses {
         println!("MISS {m}");
     }
+    Evaluation {
+        n,
+        accuracy,
+        must_not_write,
+        wrong_writes,
+    }
+}
+
+#[test]
+fn prompts_read_as_expected() {
+    let result = evaluate(&cases());
     let dev_only = std::env::var_os("PROMPTS_DEV_ONLY").is_some();
     assert!(
-        dev_only || (n >= 300 && must_not >= 40),
-        "the set is too small: {n} prompts, {must_not} must-not-write"
+        dev_only || (result.n >= 300 && result.must_not_write >= 40),
+        "the set is too small: {} prompts, {} must-not-write",
+        result.n,
+        result.must_not_write
     );
     assert!(
-        wrong_writes.is_empty(),
+        result.wrong_writes.is_empty(),
         "prompts that must not write wrote:\n{}",
-        wrong_writes.join("\n")
+        result.wrong_writes.join("\n")
     );
     assert!(
-        dev_only || overall >= 95.0,
-        "accuracy {overall:.1}% is below 95%"
+        dev_only || result.accuracy >= 95.0,
+        "accuracy {:.1}% is below 95%",
+        result.accuracy
     );
+}
+
+/// The sealed held-out set (`heldout.tsv`): written by a helper who never read `src/prompt`
+/// nor the other sets, and never tuned against — its misses are read for classes of
+/// failure, never fixed one prompt at a time. Issue #21's goal: ≥ 97 % with no wrong write.
+#[test]
+#[ignore = "issue #21 is open: on 2026-12-07 the reader scored 55.3 % here with 3 wrong writes; run with --ignored sealed to measure"]
+fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
+    let result = evaluate(&load("heldout.tsv"));
+    assert!(result.n >= 150, "the sealed set has {} prompts", result.n);
+    assert!(
+        result.wrong_writes.is_empty(),
+        "prompts that must not write wrote:\n{}",
+        result.wrong_writes.join("\n")
+    );
+    assert!(
+        result.accuracy >= 97.0,
+        "held-out accuracy {:.1}% is below 97%",
+        result.accuracy
+    );
+}
+
+/// Every expected line of every set, the sealed one included, is a command the parser
+/// accepts: a set that names a command Steward lacks measures nothing.
+#[test]
+fn every_expected_line_is_a_command_the_parser_accepts() {
+    let mut all = cases();
+    all.extend(load("heldout.tsv"));
+    let refused: Vec<String> = all
+        .iter()
+        .filter_map(|case| match &case.expected {
+            Expected::Line(line) => parse(line, today())
+                .err()
+                .map(|e| format!("[{}] {line}: {e}", case.file)),
+            _ => None,
+        })
+        .collect();
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
 }
 
 #[test]
@@ -278,5 +345,79 @@ fn counts_too_large_to_compute_get_a_question_not_a_panic() {
         if let Reading::Command { line, .. } = &got {
             assert!(parse(line, today()).is_ok(), "{prompt}: {line}");
         }
+    }
+}
+
+/// The words a read-shaped prompt is built from: every command group, subcommand, option
+/// and choice of `commands/`, the fixture's account names, and values a change would take.
+fn vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for group in steward::command::spec::groups() {
+        words.push(group.name.clone());
+        for sub in &group.subcommands {
+            words.push(sub.name.clone());
+            for option in &sub.options {
+                words.push(option.name.clone());
+                words.push(format!("{}:", option.name));
+                words.extend(option.choices.iter().cloned());
+            }
+        }
+    }
+    words.extend(fixture().accounts().map(|a| a.name.clone()));
+    words.extend(
+        [
+            "5",
+            "50k",
+            "$2M",
+            "90 days",
+            "tomorrow",
+            "2026-04-30",
+            "@jane",
+            "@omar",
+            "Jane Doe",
+            "champion",
+            "dropped to",
+            "is now",
+            "to",
+            "its",
+            "weekly",
+            "standup",
+            "digest",
+            "remove",
+            "delete",
+            "subscribe",
+            "mute",
+            "set",
+            "add",
+            "at",
+            "for",
+            "'s",
+        ]
+        .map(String::from),
+    );
+    words
+}
+
+proptest::proptest! {
+    /// Issue #21, point 1: a prompt phrased as a question or as a request to be shown
+    /// something, over any words of any command, never produces a write.
+    #[test]
+    fn a_read_shaped_prompt_never_writes(
+        opener in proptest::sample::select(vec![
+            "what", "whats", "which", "who", "when", "how", "hows", "is", "are", "does", "do",
+            "show", "show me", "list", "display", "tell me", "pull up", "find", "please show",
+            "can you show me", "could you list",
+        ]),
+        picks in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..9),
+        mark in proptest::sample::select(vec!["", "?", " ?", "…"]),
+    ) {
+        let words = vocabulary();
+        let body: Vec<&str> = picks.iter().map(|i| words[i.index(words.len())].as_str()).collect();
+        let prompt = format!("{opener} {}{mark}", body.join(" "));
+        let reading = read(&prompt, &fixture(), &asker(), now(), today(), None);
+        proptest::prop_assert!(
+            !matches!(reading, Reading::Command { writes: true, .. }),
+            "{prompt:?} wrote: {reading:?}"
+        );
     }
 }

@@ -14,11 +14,14 @@
 //! with the bounded edit distance of [`typo`]); [`people`] finds stakeholders, new names, roles
 //! and titles; [`values`] numbers and mentions; [`dates`] and [`window`] dates and windows;
 //! [`intents`] the rules, one file per command group; [`line`] builds the line and says
-//! whether a command writes ([`is_write`]); [`context`] the follow-up memory.
+//! whether a command writes ([`is_write`]); [`guard`] the changes never made without the
+//! asker's confirmation (subscriptions, settings, keys, deletes); [`context`] the follow-up
+//! memory.
 
 pub mod accounts;
 pub mod context;
 pub mod dates;
+pub mod guard;
 pub mod intents;
 pub mod line;
 pub mod people;
@@ -50,6 +53,14 @@ pub enum Reading {
         line: String,
         writes: bool,
         account: Option<String>,
+    },
+    /// A change understood, that a prompt never makes on its own ([`guard`]): the question
+    /// asking the asker to confirm it by running `line`, and the commands offered (a read of
+    /// the same thing first, where there is one, then `line`).
+    Confirm {
+        question: String,
+        line: String,
+        options: Vec<String>,
     },
     /// A short clarifying question and the likely commands to pick from.
     Clarify {
@@ -123,7 +134,16 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
         }
     };
     let writes = is_write(&parsed.command);
-    if writes && r.p.is_question() && !r.p.is_polite() {
+    if let Some(confirm) = guard::confirmation(&parsed.command) {
+        let (question, options) = guard::question(&confirm, &text);
+        return Reading::Confirm {
+            question,
+            line: text,
+            options,
+        };
+    }
+    // A question, or a request to be shown something, only ever reads.
+    if writes && ((r.p.is_question() && !r.p.is_polite()) || r.p.asks_to_see()) {
         return Reading::Clarify {
             question: "That sounds like a question. Should I record it as this change?".into(),
             options: vec![text],

@@ -229,6 +229,17 @@ impl<'a> Prompt<'a> {
                 && matches!(self.word(1), "you" | "u"))
     }
 
+    /// A request to be shown something: `show me …`, `list …`, `pull up …`, `tell me …`.
+    pub fn asks_to_see(&self) -> bool {
+        const OPENERS: [&str; 9] = [
+            "show", "list", "display", "view", "see", "tell", "pull", "find", "lookup",
+        ];
+        OPENERS.contains(&self.word(0))
+            || (self.word(0) == "give" && matches!(self.word(1), "me" | "us"))
+            || (matches!(self.word(0), "please" | "pls") && OPENERS.contains(&self.word(1)))
+            || (self.is_polite() && OPENERS.contains(&self.word(2)))
+    }
+
     /// Asked as a question rather than told.
     pub fn is_question(&self) -> bool {
         const OPENERS: [&str; 20] = [

@@ -26,7 +26,8 @@ pub fn log(r: &Reader) -> Option<Outcome> {
         "had a call",
         "phone call",
     ]);
-    if !marker || (p.colon.is_none() && p.is_question()) {
+    if !marker || (p.colon.is_none() && p.is_question()) || super::renewal::reached_out_and_heard(r)
+    {
         return None;
     }
     let person_in_head = r.people().iter().any(|k| k.span.start < head);
@@ -65,6 +66,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         || p.any_phrase(&[
             "who changed",
             "what changed",
+            "whats changed",
+            "what has changed",
             "who touched",
             "who edited",
             "who updated",
@@ -121,10 +124,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
 /// `/account set`: each field a prompt can name and where its value is.
 fn set(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let changing = p.any(&[
-        "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer", "hand",
-        "bump",
-    ]);
+    let handing = r.names_account()
+        && ((p.any(&["owned", "hand", "give", "belongs"]) && !p.any(&["me", "us"]))
+            || (p.has_phrase("taking over") && r.owner_word().is_some()));
+    let changing = handing
+        || p.any(&[
+            "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer",
+            "bump",
+        ]);
     if !r.explicit() && !changing {
         return None;
     }
@@ -171,7 +178,7 @@ fn set(r: &Reader) -> Option<Outcome> {
             None => wanted.push("tier"),
         }
     }
-    if p.any(&["owner", "assign", "transfer", "hand"]) {
+    if handing || p.any(&["owner", "assign", "transfer"]) {
         match r.user() {
             Some(u) => l = l.opt("owner", format!("@{u}")),
             None => wanted.push("owner"),
@@ -274,6 +281,11 @@ fn example(field: &str) -> String {
 fn list(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     let owns = p.any(&["own", "owns", "owned"]);
+    let named_owner = r
+        .mentions
+        .first()
+        .map(|m| m.1.clone())
+        .or_else(|| r.owner_word());
     let about = p.any(&[
         "accounts",
         "customers",
@@ -281,17 +293,13 @@ fn list(r: &Reader) -> Option<Outcome> {
         "account",
         "customer",
         "client",
-    ]) || (p.has("book") && p.has("my"))
+    ]) || (p.has("book") && (p.has("my") || named_owner.is_some()))
         || owns;
     if !about || r.names_account() {
         return None;
     }
     let mine = p.has("my") || (owns && p.has("i")) || p.has_phrase("i have");
-    let owner = r
-        .mentions
-        .first()
-        .map(|m| m.1.clone())
-        .or_else(|| mine.then(|| r.asker.0.clone()));
+    let owner = named_owner.or_else(|| mine.then(|| r.asker.0.clone()));
     let tier = p
         .find("tier")
         .and_then(|i| after(p, &r.nums, i, r.used()))

@@ -189,7 +189,7 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
         "alerts",
         "escalations",
         "would",
-    ]));
+    ])) || (p.has("reminders") && p.has("preview"));
     if !about || r.names_account() {
         return None;
     }
@@ -211,6 +211,23 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
         return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
     }
     let k = kind?;
+    // A post named with nothing about where or when it goes (`the standup list`, `this week's
+    // digest`) is asked to be seen, not subscribed to.
+    let schedules = p.any(&[
+        "subscribe",
+        "post",
+        "posts",
+        "posting",
+        "send",
+        "sending",
+        "here",
+        "channel",
+        "every",
+    ]) || days(r).is_some()
+        || time(r).is_some();
+    if !schedules {
+        return line(Line::new("digest", "preview").arg(k));
+    }
     line(
         Line::new("digest", "subscribe")
             .arg(k)
@@ -277,8 +294,23 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
             quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
         ));
     }
+    let won_lost = p.any(&["winloss", "wins", "losses"])
+        || p.any_phrase(&[
+            "win loss",
+            "win/loss",
+            "won and lost",
+            "win or lose",
+            "won or lost",
+        ]);
+    if won_lost {
+        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
+        return line(Line::new("portfolio", "winloss").opt_if(
+            "quarters",
+            quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
+        ));
+    }
     let summary = p.any(&["nrr", "grr", "retention", "portfolio"])
-        || p.has_phrase("total arr")
+        || p.any_phrase(&["total arr", "book of business"])
         || (p.has("book") && p.any(&["overall", "looking", "across", "whole", "total"]));
     summary.then(|| Outcome::Line(Line::new("portfolio", "summary")))
 }
@@ -293,6 +325,10 @@ pub fn help_first(r: &Reader) -> Option<Outcome> {
             "how can i",
             "what can you do",
             "what can i ask",
+            "what can i do",
+            "what commands",
+            "which commands",
+            "list of commands",
             "how does this work",
         ]);
     if outright {
@@ -308,6 +344,10 @@ pub fn help(r: &Reader) -> Option<Outcome> {
         || p.any_phrase(&[
             "what can you do",
             "what can i ask",
+            "what can i do",
+            "what commands",
+            "which commands",
+            "list of commands",
             "how do i",
             "how does this work",
             "what do you do",

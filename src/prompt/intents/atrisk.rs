@@ -32,6 +32,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "ready",
         "agreed",
     ]);
+    if let Some(checkin) = checkin(r) {
+        return Some(checkin);
+    }
     if (save_play || p.any(&["saved"]) || p.has_phrase("green again"))
         && (p.any(&["resolve", "resolved", "close", "closed", "end", "saved"])
             || p.has_phrase("wrap up"))
@@ -79,14 +82,6 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if let Some(m) = milestone.filter(|_| done) {
         return Some(Outcome::Line(Line::on("atrisk", "step").arg(m)));
     }
-    if p.any_phrase(&["check in", "checked in", "checkin"])
-        && p.head_any(&["check", "checked", "checkin", "weekly"])
-    {
-        let note = r.text_after(r.account_end().max(1));
-        return Some(Outcome::Line(
-            Line::on("atrisk", "checkin").opt_if("note", note),
-        ));
-    }
     let listing = p.any_phrase(&[
         "at risk",
         "in trouble",
@@ -96,6 +91,11 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "red flags",
         "likely to churn",
         "might churn",
+        "in danger",
+        "likely to leave",
+        "might leave",
+        "about to leave",
+        "going to leave",
     ]) || p.has("atrisk");
     if listing && !r.names_account() {
         return Some(Outcome::Line(Line::new("atrisk", "list")));
@@ -104,4 +104,15 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         return Some(Outcome::Line(Line::on("health", "show")));
     }
     None
+}
+
+/// `checked in on Initech's save play`, `did the weekly check-in on Hooli: …`.
+fn checkin(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let checked = p.any_phrase(&["check in", "checked in", "checkin"])
+        && p.head_any(&["check", "checked", "checkin", "weekly"]);
+    checked.then(|| {
+        let note = r.text_after(r.account_end().max(1));
+        Outcome::Line(Line::on("atrisk", "checkin").opt_if("note", note))
+    })
 }

@@ -83,6 +83,15 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if p.any(&["ready", "readiness", "pitch"]) && growth {
         return Some(Outcome::Line(Line::on("expansion", "ready")));
     }
+    // `show expansion 3`, `tell me about opportunity 5`: one opportunity by its number.
+    if (p.has("expansion") || p.any(&OPPORTUNITY)) && !r.names_account() {
+        let id = r.nums.iter().find(|n| n.plain()).and_then(|n| n.whole());
+        if let (Some(id), false) = (id, p.any(&["won", "lost", "qualify"])) {
+            return Some(Outcome::Line(
+                Line::new("expansion", "show").arg(id.to_string()),
+            ));
+        }
+    }
     let verbs = p.any(&[
         "wants",
         "want",

@@ -46,7 +46,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if let (None, Some(band), true) = (
         r.account(),
         band,
-        p.any(&["who", "whos", "anyone", "anything"]),
+        p.any(&[
+            "who", "whos", "anyone", "anything", "every", "all", "account", "customer", "client",
+        ]),
     ) {
         return Some(Outcome::Line(
             Line::new("account", "list").opt("health", band),

@@ -7,6 +7,7 @@ mod account_new;
 mod admin;
 mod atrisk;
 mod chat;
+mod data_in;
 mod expansion;
 mod health;
 mod plan;
@@ -50,9 +51,10 @@ type Rule = fn(&Reader) -> Option<Outcome>;
 
 /// Tries the rules in order; the first that recognises the prompt decides.
 pub fn decide(r: &Reader) -> Outcome {
-    const RULES: [Rule; 20] = [
+    const RULES: [Rule; 21] = [
         chat::off_topic,
         admin::steward,
+        data_in::rule,
         admin::help_first,
         admin::digest,
         account_new::add_or_reassign,

@@ -43,11 +43,18 @@ pub fn with_text(r: &Reader) -> Option<Outcome> {
         "task",
         "metric",
         "track",
+        "swot",
+        "strength",
+        "weakness",
+        "threat",
     ]);
     head_marked.then(|| rule(r)).flatten()
 }
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
+    if let Some(outcome) = swot(r).or_else(|| competitor(r)) {
+        return Some(outcome);
+    }
     let p = &r.p;
     let head = |ws: &[&str]| p.head_any(ws);
     if head(&["metric", "track"]) || (p.has("target") && p.has("current")) {
@@ -192,4 +199,47 @@ fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
         text.get(i..i + needle.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(needle))
     })
+}
+
+/// `weakness for Hooli: slow onboarding`, `add a strength to Initech's SWOT: …` → one SWOT
+/// entry (an opportunity only when `swot` is said: alone it is an expansion).
+fn swot(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let kind = [
+        ("strength", "strength"),
+        ("strengths", "strength"),
+        ("weakness", "weakness"),
+        ("weaknesses", "weakness"),
+        ("threat", "threat"),
+        ("threats", "threat"),
+        ("opportunity", "opportunity"),
+    ]
+    .into_iter()
+    .find(|(w, k)| p.head_any(&[w]) && (*k != "opportunity" || p.head_any(&["swot"])))
+    .map(|(_, k)| k)?;
+    let text = r.text_after(r.account_end().max(1))?;
+    Some(Outcome::Line(
+        Line::on("plan", "swot").arg(kind).quoted(&text),
+    ))
+}
+
+/// `Initrode is a competitor at Acme Corp, high risk` → `/plan competitor`.
+fn competitor(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    let at = p.find("competitor").or_else(|| p.find("competing"))?;
+    if !r.explicit() || p.is_question() {
+        return None;
+    }
+    let used = r.used();
+    let name = (0..at)
+        .filter(|&i| !used[i] && p.words[i].capital)
+        .map(|i| p.slice(i..i + 1).to_string())
+        .collect::<Vec<_>>();
+    let name = super::clean(&name.join(" "))?;
+    let risk = ["high", "medium", "low"].into_iter().find(|w| p.has(w));
+    Some(Outcome::Line(
+        Line::on("plan", "competitor")
+            .quoted(&name)
+            .opt_if("risk", risk),
+    ))
 }

@@ -5,10 +5,11 @@
 
 use chrono::NaiveDate;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use super::clean;
 use crate::domain::book::Book;
-use crate::domain::person::UserId;
+use crate::domain::person::{Person, UserId};
 use crate::prompt::accounts::{self, How, Named};
 use crate::prompt::dates::{find_date, Toward};
 use crate::prompt::people::{find_known, Known};
@@ -234,14 +235,63 @@ impl<'a> Reader<'a> {
         self.nums.iter().find_map(|n| n.money)
     }
 
-    /// The user a mention names, or the asker for `me` / `I'll own it`.
+    /// An owner named by a bare word (`omar's accounts`, `owned by jane`): a word that is, in
+    /// any case, the user id of an account's owner or one of the tenant's owner aliases — not
+    /// a word of the account's name nor of a full name (`Jane Doe`). Searched only when a
+    /// rule asks (one pass over the book's owners).
+    pub fn owner_word(&self) -> Option<String> {
+        let used = self.used();
+        let words = &self.p.words;
+        let full_name = |i: usize| {
+            words[i].capital
+                && (words
+                    .get(i + 1)
+                    .is_some_and(|w| w.capital && !w.after_break)
+                    || (i > 0 && words[i - 1].capital && !words[i].after_break))
+        };
+        let candidates: Vec<&str> = (0..words.len())
+            .filter(|&i| !used[i] && !full_name(i))
+            .map(|i| self.p.word(i))
+            .filter(|w| w.chars().count() > 1)
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let aliases = &self.book.settings.owner_aliases;
+        if let Some(user) = candidates.iter().find_map(|w| {
+            aliases
+                .iter()
+                .find(|(alias, _)| alias.to_lowercase() == *w)
+                .map(|(_, user)| user.0.clone())
+        }) {
+            return Some(user);
+        }
+        let owners: HashMap<String, &str> = self
+            .book
+            .accounts()
+            .filter_map(|a| match &a.owner {
+                Some(Person::User(user)) => Some((user.0.to_lowercase(), user.0.as_str())),
+                _ => None,
+            })
+            .collect();
+        candidates
+            .iter()
+            .find_map(|w| owners.get(*w).map(|id| id.to_string()))
+    }
+
+    /// The user a mention names, a bare owner's name ([`Reader::owner_word`]), or the asker
+    /// for `me` / `I'll own it`.
     pub fn user(&self) -> Option<String> {
-        self.mentions.first().map(|m| m.1.clone()).or_else(|| {
-            let mine = self.p.any(&["me", "myself", "ill", "mine"])
-                || self.p.has_phrase("i own")
-                || self.p.has_phrase("i will own");
-            mine.then(|| self.asker.0.clone())
-        })
+        self.mentions
+            .first()
+            .map(|m| m.1.clone())
+            .or_else(|| self.owner_word())
+            .or_else(|| {
+                let mine = self.p.any(&["me", "myself", "ill", "mine"])
+                    || self.p.has_phrase("i own")
+                    || self.p.has_phrase("i will own");
+                mine.then(|| self.asker.0.clone())
+            })
     }
 
     /// Free text after the first colon, or after the first clause break past word `from`.

@@ -13,6 +13,12 @@ fn line(l: Line) -> Option<Outcome> {
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    if p.any(&["snooze", "mute", "silence"])
+        && p.any(&["renewal", "renewals", "reminder", "reminders"])
+        && r.explicit()
+    {
+        return line(Line::on("renewal", "snooze"));
+    }
     let lost_account = p
         .find("lost")
         .is_some_and(|i| r.account_end() > i && r.explicit());
@@ -70,10 +76,29 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     let followed = p.any(&["chased", "pinged", "nudged", "followup"])
         || p.has_phrase("follow up")
         || p.has_phrase("followed up")
-        || (renewal_word && p.any_phrase(&["got back", "heard back", "responded", "replied"]));
+        || (renewal_word && p.any_phrase(&["got back", "heard back", "responded", "replied"]))
+        || reached_out_and_heard(r)
+        || p.any_phrase(&[
+            "no reply from",
+            "no answer from",
+            "no response from",
+            "nothing back from",
+            "no word from",
+            "not heard back",
+            "havent heard back",
+            "still no reply",
+            "still no answer",
+        ]);
     if followed && r.explicit() {
-        let no = p.any(&["nothing", "silence", "ghosted", "unanswered", "didnt"])
-            || p.any_phrase(&["no answer", "no reply", "no response", "not yet", "no word"]);
+        let no =
+            p.any(&[
+                "nothing",
+                "silence",
+                "ghosted",
+                "unanswered",
+                "didnt",
+                "never",
+            ]) || p.any_phrase(&["no answer", "no reply", "no response", "not yet", "no word"]);
         let yes = p.any(&["responded", "replied", "answered"])
             || p.any_phrase(&["got back", "heard back"]);
         let responded = if no {
@@ -172,4 +197,23 @@ fn reason(r: &Reader) -> Option<String> {
     let from = r.account_end().max(1);
     let text = r.text_after(from)?;
     Some(text)
+}
+
+/// `called Acme, they got back to us`, `emailed Globex — no reply`, `Vandelay never replied to
+/// the renewal email`: reaching out with what came of it is a renewal follow-up, not a note.
+pub fn reached_out_and_heard(r: &Reader) -> bool {
+    let p = &r.p;
+    if p.any_phrase(&["never replied", "never responded", "never answered"]) {
+        return true;
+    }
+    p.any(&["called", "emailed", "rang", "phoned", "messaged"])
+        && (p.any(&["responded", "replied", "answered"])
+            || p.any_phrase(&[
+                "got back",
+                "heard back",
+                "no answer",
+                "no reply",
+                "no response",
+                "nothing back",
+            ]))
 }
