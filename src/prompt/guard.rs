@@ -5,7 +5,7 @@
 //! slip past it; where a read of the same thing exists (a scheduled post's preview), it is
 //! offered first.
 
-use crate::command::account::AccountCommand;
+use crate::command::account::{AccountCommand, ChannelAction};
 use crate::command::digest::DigestCommand;
 use crate::command::plan::PlanCommand;
 use crate::command::stakeholder::StakeholderCommand;
@@ -44,13 +44,19 @@ pub fn confirmation(command: &Command) -> Option<Confirm> {
         Command::Account(AccountCommand::Reassign { .. }) => {
             confirm("moves a whole book of accounts to another owner")
         }
+        Command::Account(AccountCommand::Channel {
+            action: ChannelAction::Unlink,
+            ..
+        }) => confirm("unlinks a customer channel and forgets what was kept of it"),
         Command::Steward(steward) => match steward {
             StewardCommand::Manager { .. }
             | StewardCommand::Owner { .. }
             | StewardCommand::Timezone { .. }
             | StewardCommand::Currency { .. }
             | StewardCommand::FiscalYear { .. }
+            | StewardCommand::Hours { .. }
             | StewardCommand::Zendesk(_) => confirm("changes a setting of the whole team"),
+            StewardCommand::Forget { .. } => confirm("deletes the whole book of this workspace"),
             StewardCommand::ApiKey(action) if !matches!(action, KeyAction::List { .. }) => {
                 confirm("creates or revokes a write key")
             }
@@ -111,6 +117,9 @@ mod tests {
             "/steward apikey revoke segment",
             "/steward feature add Reports event:\"Report Created\"",
             "/steward indicator mute \"usage drop\"",
+            "/steward hours mon-fri 08:00-18:00",
+            "/steward forget confirm:yes",
+            "/account channel unlink \"Acme Corp\"",
         ] {
             assert!(
                 confirm_of(line).is_some(),
