@@ -135,11 +135,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     let moved = p.any(&[
         "set", "move", "moved", "push", "pushed", "change", "changed", "update", "updated",
     ]);
-    let stated = r.date(Toward::Future).is_some() && p.any(&["is", "to", "ends", "expires"]);
+    let stated = r.date(Toward::Future).is_some()
+        && (p.any(&["is", "to", "ends", "expires"]) || p.has_phrase("renews on"));
     let dated = renewal_word
         && !p.any(&["renewals", "renewing", "contracts"])
         && (r.window().is_none() || moved || stated);
-    if dated && ((moving && !p.is_question()) || p.any(&["set", "move", "push", "change"])) {
+    if dated
+        && (((moving || stated) && !p.is_question()) || p.any(&["set", "move", "push", "change"]))
+    {
         return Some(match r.date(Toward::Future) {
             Some(d) => Outcome::Line(Line::on("account", "set").opt("renewal", d.to_string())),
             None => clarify(
