@@ -45,7 +45,11 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             ),
         });
     }
+    let closed = p.any(&["done", "closed", "complete", "completed", "won"])
+        && p.has("renewal")
+        && !p.any(&["checklist", "task", "step", "followup"]);
     let signed = p.has("renewed")
+        || closed
         || (p.has("signed")
             && (p.any(&["renewal", "another", "again"]) || p.has_phrase("signed on")));
     if signed && p.is_question() && !p.is_polite() {
