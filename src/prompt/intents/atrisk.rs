@@ -32,6 +32,25 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "ready",
         "agreed",
     ]);
+    let milestone = if p.has("triage") {
+        Some("triage")
+    } else if p.any_phrase(&[
+        "exec engagement",
+        "executive engagement",
+        "exec outreach",
+        "exec call",
+    ]) {
+        Some("exec")
+    } else if p.any_phrase(&["root cause meeting", "root-cause meeting"]) {
+        Some("meeting")
+    } else if p.has_phrase("recovery plan") {
+        Some("plan")
+    } else {
+        None
+    };
+    if let Some(m) = milestone.filter(|_| done) {
+        return Some(Outcome::Line(Line::on("atrisk", "step").arg(m)));
+    }
     if let Some(checkin) = checkin(r) {
         return Some(checkin);
     }
@@ -62,25 +81,6 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
                     .render(r.account().unwrap_or("ACCOUNT"))],
             ),
         });
-    }
-    let milestone = if p.has("triage") {
-        Some("triage")
-    } else if p.any_phrase(&[
-        "exec engagement",
-        "executive engagement",
-        "exec outreach",
-        "exec call",
-    ]) {
-        Some("exec")
-    } else if p.any_phrase(&["root cause meeting", "root-cause meeting"]) {
-        Some("meeting")
-    } else if p.has_phrase("recovery plan") {
-        Some("plan")
-    } else {
-        None
-    };
-    if let Some(m) = milestone.filter(|_| done) {
-        return Some(Outcome::Line(Line::on("atrisk", "step").arg(m)));
     }
     let listing = p.any_phrase(&[
         "at risk",

@@ -12,13 +12,14 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     let won = p.any(&["won", "win"]);
     let lost = p.any(&["lost", "lose", "dead"]) || p.has_phrase("fell through");
-    if !(won || lost) || !p.any(&OPPORTUNITY) {
+    let named = |w: &str| OPPORTUNITY.contains(&w) || w == "expansion";
+    if !(won || lost) || !p.words.iter().any(|w| named(&w.lower)) {
         return None;
     }
     let id = r
         .nums
         .iter()
-        .find(|n| n.hash || (n.word > 0 && OPPORTUNITY.contains(&r.p.word(n.word - 1))));
+        .find(|n| n.hash || (n.word > 0 && named(r.p.word(n.word - 1))));
     let Some(id) = id.and_then(|n| n.whole()).filter(|n| *n >= 1) else {
         return Some(clarify(
             "Which opportunity? Give its number from /expansion list.",
@@ -37,12 +38,36 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
         return Some(Outcome::Line(
             Line::new("expansion", "lost")
                 .arg(id.to_string())
+                // A reason in words carries its kind (the command reads it from them).
+                .opt_if("why", reason.is_none().then(|| why(r)).flatten())
                 .opt_if("reason", reason),
         ));
     }
     Some(Outcome::Line(
-        Line::new("expansion", "won").arg(id.to_string()),
+        Line::new("expansion", "won")
+            .arg(id.to_string())
+            .opt_if("why", why(r)),
     ))
+}
+
+/// The kind of reason a won or lost opportunity names: `lost 6 to budget` → `budget`.
+fn why(r: &Reader) -> Option<&'static str> {
+    let p = &r.p;
+    if p.any(&["budget", "budgets", "funding"]) {
+        Some("budget")
+    } else if p.any(&["price", "pricing", "expensive", "cost"]) {
+        Some("price")
+    } else if p.any(&["competitor", "competition", "competitive"]) {
+        Some("competitor")
+    } else if p.any(&["timing", "postponed"]) || p.has_phrase("next year") {
+        Some("timing")
+    } else if p.any_phrase(&["product gap", "missing feature", "feature gap"]) {
+        Some("product-gap")
+    } else if p.has("relationship") {
+        Some("relationship")
+    } else {
+        None
+    }
 }
 
 /// The kind of growth a prompt describes.

@@ -137,11 +137,14 @@ fn metric(r: &Reader) -> Outcome {
     let name = quoted(p.text).map(str::to_string).or_else(|| {
         let start = p.colon?;
         let end = (start + 1..p.len())
-            .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current"))
+            .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current" | "now"))
             .unwrap_or(p.len());
         super::clean(p.slice(start..end))
     });
-    match (name, number("target"), number("current")) {
+    let current = ["current", "now", "currently", "at"]
+        .into_iter()
+        .find_map(|w| number(w));
+    match (name, number("target"), current) {
         (Some(name), Some(target), Some(current)) => Outcome::Line(
             Line::on("plan", "metric")
                 .quoted(&name)
