@@ -153,3 +153,85 @@ mod tests {
         assert_eq!(number_word("three"), Some(3));
     }
 }
+
+/// The command words a typo is corrected to: one edit (a letter missing, extra, wrong, or
+/// two swapped) from a word of five letters or more that is neither one of them nor a word
+/// the reader knows ([`is_vocab`]: `contact` stays `contact`, `ticket` stays `ticket`).
+const KEYWORDS: [&str; 40] = [
+    "health",
+    "healthy",
+    "renewal",
+    "renewals",
+    "stakeholder",
+    "stakeholders",
+    "expansion",
+    "account",
+    "accounts",
+    "champion",
+    "digest",
+    "portfolio",
+    "forecast",
+    "pipeline",
+    "customer",
+    "customers",
+    "sponsor",
+    "economic",
+    "adoption",
+    "usage",
+    "tickets",
+    "history",
+    "standup",
+    "weekly",
+    "escalations",
+    "subscribe",
+    "unsubscribe",
+    "snooze",
+    "churned",
+    "renewed",
+    "quarter",
+    "quarters",
+    "summary",
+    "status",
+    "indicator",
+    "indicators",
+    "upsell",
+    "opportunity",
+    "meeting",
+    "contract",
+];
+
+/// The command word `word` (lower case) was most likely meant as, when it is a typo of one.
+pub fn keyword_typo(word: &str) -> Option<&'static str> {
+    if word.len() < 5
+        || !word.bytes().all(|b| b.is_ascii_lowercase())
+        || KEYWORDS.contains(&word)
+        || is_vocab(word)
+    {
+        return None;
+    }
+    KEYWORDS
+        .into_iter()
+        .find(|k| super::typo::distance(word.as_bytes(), k.as_bytes(), 1) == Some(1))
+}
+
+#[cfg(test)]
+mod typo_tests {
+    use super::keyword_typo;
+
+    #[test]
+    fn command_words_typed_with_one_slip_are_read_as_meant() {
+        assert_eq!(keyword_typo("helth"), Some("health"));
+        assert_eq!(keyword_typo("renwal"), Some("renewal"));
+        assert_eq!(keyword_typo("stakehodlers"), Some("stakeholders"));
+        assert_eq!(keyword_typo("porfolio"), Some("portfolio"));
+    }
+
+    #[test]
+    fn known_words_short_words_and_keywords_stay_as_typed() {
+        for word in [
+            "contact", "ticket", "digests", "meetings", "health", "acme", "hooli",
+        ] {
+            assert_eq!(keyword_typo(word), None, "{word}");
+        }
+    }
+}

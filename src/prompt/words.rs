@@ -144,6 +144,12 @@ impl<'a> Prompt<'a> {
             .filter(|&c| !is_apostrophe(c))
             .flat_map(char::to_lowercase)
             .collect();
+        // `helth` reads as `health`; a capitalised word may be a name, and stays as typed.
+        let typed_lower = text[start..end].starts_with(|c: char| c.is_lowercase());
+        let lower = match super::vocab::keyword_typo(&lower).filter(|_| typed_lower) {
+            Some(keyword) => keyword.to_string(),
+            None => lower,
+        };
         self.words.push(Word {
             lower,
             start,
