@@ -218,9 +218,15 @@ pub fn title(p: &Prompt, skip: &[bool]) -> Option<(String, Range<usize>)> {
                 return Some((p.slice(i..end).to_string(), i..end));
             }
         }
-        if p.word(i) == "title" && free(i + 1) {
-            let end = capital_run(i + 1).max(i + 2).min(p.len());
-            return Some((p.slice(i + 1..end).to_string(), i..end));
+        if p.word(i) == "title" {
+            // `title is Chief Operating Officer`, `title: VP Sales`, `title now CFO`.
+            let from = (i + 1..p.len())
+                .find(|&j| !matches!(p.word(j), "is" | "to" | "now" | "as" | "of"))
+                .unwrap_or(p.len());
+            if from < p.len() && free(from) {
+                let end = capital_run(from).max(from + 1).min(p.len());
+                return Some((p.slice(from..end).to_string(), i..end));
+            }
         }
     }
     None

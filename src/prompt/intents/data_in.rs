@@ -31,7 +31,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if intake {
         return Some(Outcome::Line(Line::new("steward", "ingest").arg("status")));
     }
-    if p.any_phrase(&["core features", "core feature"]) {
+    if p.any_phrase(&["core features", "core feature"])
+        || (p.has("core") && p.any(&["feature", "features"]))
+    {
         return Some(Outcome::Line(Line::new("steward", "feature").arg("list")));
     }
     None
