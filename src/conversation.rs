@@ -2,8 +2,10 @@
 //! Discord mentions and DMs, and `/steward ask`. One reader, one behaviour: a prompt is read
 //! as a command line, which runs through [`App::execute`] like a typed command (a change
 //! echoes the line it was understood as); an unclear prompt gets the reader's question with
-//! the likely commands. Each conversation (tenant, channel, user) remembers the last account
-//! mentioned for follow-ups.
+//! the likely commands, numbered. Each conversation (tenant, channel, user) remembers the last
+//! account mentioned for follow-ups, and for 15 minutes the commands its last question
+//! offered: a reply of `2` runs the second, and `yes` runs the change awaiting confirmation —
+//! the explicit confirmation a prompt's subscriptions, settings, keys and deletes need.
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -17,9 +19,59 @@ use crate::reply::{Block, Reply, Span};
 /// Conversations remembered before stale ones are dropped.
 const MAX_CONVERSATIONS: usize = 4096;
 
-/// Follow-up memory per conversation: (tenant, channel, user).
+/// How long the commands a question offered can be picked by number or `yes`.
+const OFFER_MINUTES: i64 = crate::prompt::context::FOLLOW_UP_MINUTES;
+
+/// Memory per conversation: (tenant, channel, user).
 #[derive(Default)]
-pub struct Conversations(Mutex<HashMap<(TenantId, String, String), Context>>);
+pub struct Conversations(Mutex<HashMap<(TenantId, String, String), Memory>>);
+
+/// What one conversation remembers.
+#[derive(Default)]
+pub struct Memory {
+    context: Option<Context>,
+    offered: Option<Offered>,
+}
+
+/// The commands the last question offered, and the change awaiting confirmation among them.
+struct Offered {
+    options: Vec<String>,
+    confirm: Option<String>,
+    at: DateTime<Utc>,
+}
+
+/// A reply that picks an offered command: `1`…`9` (its number) or `yes` (the change awaiting
+/// confirmation).
+enum Pick {
+    Number(usize),
+    Yes,
+}
+
+fn pick(text: &str) -> Option<Pick> {
+    let word = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    match word.as_str() {
+        "yes" | "y" | "yes please" | "confirm" | "do it" => Some(Pick::Yes),
+        _ => word
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=9).contains(n))
+            .map(Pick::Number),
+    }
+}
+
+impl Offered {
+    /// The line `pick` chooses, while the offer is fresh.
+    fn line(&self, pick: &Pick, now: DateTime<Utc>) -> Option<String> {
+        let age = now.signed_duration_since(self.at);
+        if age < chrono::Duration::zero() || age > chrono::Duration::minutes(OFFER_MINUTES) {
+            return None;
+        }
+        match pick {
+            Pick::Number(n) => self.options.get(n - 1).cloned(),
+            Pick::Yes => self.confirm.clone(),
+        }
+    }
+}
 
 impl App {
     /// Answers one prompt from `actor` at `now`.
@@ -43,6 +95,24 @@ impl App {
             actor.channel.clone(),
             actor.user.0.clone(),
         );
+        let chosen = pick(text).and_then(|pick| {
+            let mut memory = self
+                .conversations
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            let line = memory.get(&key)?.offered.as_ref()?.line(&pick, now)?;
+            if let Some(remembered) = memory.get_mut(&key) {
+                remembered.offered = None;
+            }
+            Some(line)
+        });
+        if let Some(line) = chosen {
+            let mut reply = self.execute(actor, now, &line);
+            let echo = vec![Span::Text("Running ".into()), Span::Code(line)];
+            reply.blocks.insert(0, Block::Paragraph(echo));
+            return reply;
+        }
         let reading = {
             let book = book.read().unwrap_or_else(|p| p.into_inner());
             let today = self.today(&book, now);
@@ -51,13 +121,41 @@ impl App {
                 .0
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            let previous = memory.remove(&key);
-            let reading = prompt::read(text, &book, &actor.user, now, today, previous.as_ref());
-            if let Some(next) = Context::after(previous, &reading, now) {
-                memory.insert(key, next);
+            let previous = memory.remove(&key).unwrap_or_default();
+            let reading = prompt::read(
+                text,
+                &book,
+                &actor.user,
+                now,
+                today,
+                previous.context.as_ref(),
+            );
+            let offered = match &reading {
+                Reading::Clarify { options, .. } => Some(Offered {
+                    options: options.clone(),
+                    confirm: None,
+                    at: now,
+                }),
+                Reading::Confirm { options, line, .. } => Some(Offered {
+                    options: options.clone(),
+                    confirm: Some(line.clone()),
+                    at: now,
+                }),
+                _ => None,
+            };
+            let context = Context::after(previous.context, &reading, now);
+            if context.is_some() || offered.is_some() {
+                memory.insert(key, Memory { context, offered });
             }
             if memory.len() > MAX_CONVERSATIONS {
-                memory.retain(|_, c| c.fresh_account(now).is_some());
+                memory.retain(|_, m| {
+                    m.context
+                        .as_ref()
+                        .is_some_and(|c| c.fresh_account(now).is_some())
+                        || m.offered
+                            .as_ref()
+                            .is_some_and(|o| o.line(&Pick::Number(1), now).is_some())
+                });
             }
             reading
         };
@@ -70,12 +168,84 @@ impl App {
                 }
                 reply
             }
-            Reading::Clarify { question, options }
-            | Reading::Confirm {
-                question, options, ..
-            } => Reply::text(question)
-                .bullets(options.into_iter().map(|o| vec![Span::Code(o)]).collect()),
+            Reading::Clarify { question, options } => numbered(question, &options, None),
+            Reading::Confirm {
+                question,
+                options,
+                line,
+            } => numbered(question, &options, Some(&line)),
             Reading::OutOfScope { reply } => Reply::text(reply),
+        }
+    }
+}
+
+/// A question with its commands numbered, and how to pick one.
+fn numbered(question: String, options: &[String], confirm: Option<&str>) -> Reply {
+    let items = options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| vec![Span::Text(format!("{}. ", i + 1)), Span::Code(o.clone())])
+        .collect();
+    let how = match (options.len(), confirm) {
+        (0, _) => return Reply::text(question),
+        (_, Some(line)) => format!("Reply `yes` to run `{line}`, or a number to run that one."),
+        (1, None) => "Reply `1` to run it.".to_string(),
+        (n, None) => format!("Reply with a number (1–{n}) to run that one."),
+    };
+    Reply::text(question).bullets(items).line(how)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn offered(at: DateTime<Utc>) -> Offered {
+        Offered {
+            options: vec![
+                "/digest preview weekly".into(),
+                "/digest subscribe weekly".into(),
+            ],
+            confirm: Some("/digest subscribe weekly".into()),
+            at,
+        }
+    }
+
+    #[test]
+    fn numbers_and_yes_pick_within_fifteen_minutes() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("instant");
+        let offer = offered(at);
+        let yes = pick("Yes!").expect("yes");
+        assert_eq!(
+            offer.line(&yes, at).as_deref(),
+            Some("/digest subscribe weekly")
+        );
+        let one = pick(" 1 ").expect("one");
+        let late = at + chrono::Duration::minutes(15);
+        assert_eq!(
+            offer.line(&one, late).as_deref(),
+            Some("/digest preview weekly")
+        );
+        let too_late = late + chrono::Duration::seconds(1);
+        assert_eq!(offer.line(&yes, too_late), None);
+        assert_eq!(offer.line(&pick("3").expect("three"), at), None);
+    }
+
+    #[test]
+    fn other_replies_pick_nothing() {
+        for text in [
+            "0",
+            "10",
+            "yes, and add Jane",
+            "1 more thing",
+            "",
+            "١",
+            "yés",
+        ] {
+            assert!(pick(text).is_none(), "{text:?}");
         }
     }
 }

@@ -75,10 +75,10 @@ pub fn confirmation(command: &Command) -> Option<Confirm> {
 /// The question asked instead of running `line`, and the commands it offers.
 pub fn question(confirm: &Confirm, line: &str) -> (String, Vec<String>) {
     let question = format!(
-        "That {}, so I don't run it from a message. Run the command to confirm{}:",
+        "That {}, so I run it from a message only once you confirm{}:",
         confirm.what,
         if confirm.instead.is_some() {
-            ", or see it first"
+            " (or see it first)"
         } else {
             ""
         }
