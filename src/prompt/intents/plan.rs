@@ -143,7 +143,7 @@ fn metric(r: &Reader) -> Outcome {
     });
     let current = ["current", "now", "currently", "at"]
         .into_iter()
-        .find_map(|w| number(w));
+        .find_map(&number);
     match (name, number("target"), current) {
         (Some(name), Some(target), Some(current)) => Outcome::Line(
             Line::on("plan", "metric")
