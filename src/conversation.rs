@@ -60,10 +60,15 @@ fn pick(text: &str) -> Option<Pick> {
 }
 
 impl Offered {
+    /// Whether the offer may still be picked at `now`.
+    fn is_fresh(&self, now: DateTime<Utc>) -> bool {
+        let age = now.signed_duration_since(self.at);
+        age >= chrono::Duration::zero() && age <= chrono::Duration::minutes(OFFER_MINUTES)
+    }
+
     /// The line `pick` chooses, while the offer is fresh.
     fn line(&self, pick: &Pick, now: DateTime<Utc>) -> Option<String> {
-        let age = now.signed_duration_since(self.at);
-        if age < chrono::Duration::zero() || age > chrono::Duration::minutes(OFFER_MINUTES) {
+        if !self.is_fresh(now) {
             return None;
         }
         match pick {
@@ -152,9 +157,7 @@ impl App {
                     m.context
                         .as_ref()
                         .is_some_and(|c| c.fresh_account(now).is_some())
-                        || m.offered
-                            .as_ref()
-                            .is_some_and(|o| o.line(&Pick::Number(1), now).is_some())
+                        || m.offered.as_ref().is_some_and(|o| o.is_fresh(now))
                 });
             }
             reading

@@ -93,7 +93,7 @@ fn components(message: &str, names: &[(u64, String)], chosen: Option<u64>) -> Ve
         .iter()
         .take(MAX_OPTIONS)
         .map(|(id, name)| {
-            json!({"label": crate::slack::capture::first_chars(name, 100), "value": id.to_string(), "default": Some(*id) == chosen})
+            json!({"label": crate::render::slack::truncate(name, 100), "value": id.to_string(), "default": Some(*id) == chosen})
         })
         .collect();
     let mut rows = vec![json!({"type": 1, "components": [{
@@ -163,9 +163,9 @@ pub fn command(discord: &Discord, actor: &Actor, c: &CommandInteraction) -> Valu
             )
         })
         .collect();
-    let text = crate::slack::capture::first_chars(
+    let text = crate::render::slack::truncate(
         &plain_text(&message.content, &names),
-        crate::slack::capture::MAX_TEXT_CHARS,
+        crate::domain::account::MAX_LOGGED_MESSAGE_CHARS,
     );
     let author = message
         .author

@@ -81,6 +81,9 @@ impl ActivityKind {
     }
 }
 
+/// How much of a chat message *Log to account* keeps, in characters (issue #20).
+pub const MAX_LOGGED_MESSAGE_CHARS: usize = 500;
+
 /// Where a logged activity came from: a chat message captured with *Log to account*.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivitySource {

@@ -17,25 +17,13 @@ use super::api::Api;
 use super::commands::{ephemeral, follow_up};
 use super::interact::TRIGGER_LIFETIME;
 use super::{Origin, Slack};
-use crate::domain::account::{ActivityKind, ActivitySource};
+use crate::domain::account::{ActivityKind, ActivitySource, MAX_LOGGED_MESSAGE_CHARS};
+use crate::render::slack::truncate;
 
 /// The modal's `callback_id`.
 pub const LOG_MODAL: &str = "steward_log_modal";
-/// How much of a message is logged.
-pub const MAX_TEXT_CHARS: usize = 500;
 /// At most this many mentioned users are looked up for their names.
 const MAX_NAME_LOOKUPS: usize = 10;
-
-/// The first `max` characters of `text` (never cutting a character), `…` marking a cut.
-pub fn first_chars(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((end, _)) => {
-            let cut: String = text[..end].chars().take(max.saturating_sub(1)).collect();
-            format!("{cut}…")
-        }
-    }
-}
 
 /// The user ids mentioned in Slack message text (`<@U123>`, `<@U123|name>`).
 pub fn mentioned(text: &str) -> Vec<String> {
@@ -104,11 +92,11 @@ pub fn plain_text(text: &str, name_of: impl Fn(&str) -> Option<String>) -> Strin
 
 /// What rides along in the modal's `private_metadata` (at most 3,000 characters).
 fn metadata(channel: &str, ts: &str, author: &str, author_name: &str) -> String {
-    json!({"c": channel, "ts": ts, "a": author, "n": first_chars(author_name, 100)}).to_string()
+    json!({"c": channel, "ts": ts, "a": author, "n": truncate(author_name, 100)}).to_string()
 }
 
 fn option(text: &str) -> Value {
-    json!({"text": {"type": "plain_text", "text": first_chars(text, 75)}, "value": first_chars(text, 150)})
+    json!({"text": {"type": "plain_text", "text": truncate(text, 75)}, "value": truncate(text, 150)})
 }
 
 /// The modal: account (external select), kind, and the text to log.
@@ -136,7 +124,7 @@ pub fn log_modal(linked: Option<&str>, text: &str, private_metadata: String) -> 
         "type": "plain_text_input",
         "action_id": "value",
         "multiline": true,
-        "max_length": MAX_TEXT_CHARS,
+        "max_length": MAX_LOGGED_MESSAGE_CHARS,
     });
     if !text.trim().is_empty() {
         text_input["initial_value"] = json!(text);
@@ -204,9 +192,9 @@ pub async fn shortcut(slack: Arc<Slack>, payload: Value) {
                 .filter_map(|(id, name)| name.map(|n| (id, n))),
         );
     }
-    let text = first_chars(
+    let text = truncate(
         &plain_text(raw, |id| names.get(id).cloned()),
-        MAX_TEXT_CHARS,
+        MAX_LOGGED_MESSAGE_CHARS,
     );
     let author_name = names
         .get(&author)
@@ -278,7 +266,7 @@ pub fn log_line(values: &Value) -> Option<String> {
     Some(format!(
         "/account log {} {} type:{}",
         crate::command::quote(account),
-        crate::command::quote(&first_chars(&text, MAX_TEXT_CHARS)),
+        crate::command::quote(&truncate(&text, MAX_LOGGED_MESSAGE_CHARS)),
         kind.option()
     ))
 }
@@ -375,10 +363,10 @@ mod tests {
 
     #[test]
     fn text_is_cut_at_characters_and_mentions_become_names() {
-        assert_eq!(first_chars("héllo", 10), "héllo");
+        assert_eq!(truncate("héllo", 10), "héllo");
         let long = "é".repeat(600);
-        let cut = first_chars(&long, MAX_TEXT_CHARS);
-        assert_eq!(cut.chars().count(), MAX_TEXT_CHARS);
+        let cut = truncate(&long, MAX_LOGGED_MESSAGE_CHARS);
+        assert_eq!(cut.chars().count(), MAX_LOGGED_MESSAGE_CHARS);
         assert!(cut.ends_with('…'));
         let text = "Hi <@U1> and <@U2|bob>, see <#C9|renewals> and <https://acme.com|the deck> &amp; <!here> &lt;3";
         assert_eq!(mentioned(text), ["U1", "U2"]);

@@ -61,6 +61,8 @@ pub struct Reader<'a> {
     /// account is named, which is the one costly search).
     people: OnceCell<Vec<Known>>,
     target: OnceCell<Target>,
+    /// An owner named by a bare word: searched for (one pass over the book) when a rule asks.
+    owner_word: OnceCell<Option<String>>,
 }
 
 const PRONOUNS: [&str; 7] = ["it", "its", "they", "them", "their", "theirs", "theyre"];
@@ -104,6 +106,7 @@ impl<'a> Reader<'a> {
             context,
             people: OnceCell::new(),
             target: OnceCell::new(),
+            owner_word: OnceCell::new(),
         }
     }
 
@@ -240,6 +243,12 @@ impl<'a> Reader<'a> {
     /// a word of the account's name nor of a full name (`Jane Doe`). Searched only when a
     /// rule asks (one pass over the book's owners).
     pub fn owner_word(&self) -> Option<String> {
+        self.owner_word
+            .get_or_init(|| self.find_owner_word())
+            .clone()
+    }
+
+    fn find_owner_word(&self) -> Option<String> {
         let used = self.used();
         let words = &self.p.words;
         let full_name = |i: usize| {
