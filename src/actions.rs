@@ -1,7 +1,8 @@
 //! Purpose: what Steward offers to click, on every chat platform alike: which answers may be
 //! shared in the channel (those of commands that only read), which posts carry which account
 //! buttons ([`post_buttons`], the one place that decides it), the command line a press runs
-//! and who may press it ([`press`]), and the accounts a reply names. Slack and Discord render
+//! and who may press it ([`press`]), what pressing a question's offered command runs
+//! ([`pick_line`]), and the accounts a reply names. Slack and Discord render
 //! them and carry them their own way.
 
 use chrono::NaiveDate;
@@ -34,6 +35,13 @@ pub fn is_read_only(line: &str) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// The line a press of an offered command's button runs: the reply of its number, through
+/// the prompt reader (`crate::conversation`), so it runs only while its question is open and
+/// only for whom it was asked.
+pub fn pick_line(number: usize) -> String {
+    format!("/steward ask {number}")
 }
 
 /// A button's label: `Mark renewed`, or `Mark renewed — Acme Corp` when the post has buttons

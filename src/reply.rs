@@ -45,6 +45,20 @@ pub struct Reply {
     /// Pictures that come with the text (drawn by the adapter, after acknowledging); the
     /// text always says the same in words.
     pub pictures: Vec<Picture>,
+    /// The commands a question offers, numbered in its text; chat platforms add a button for
+    /// each, which picks it as a reply of its number would.
+    pub choices: Vec<Choice>,
+}
+
+/// A command a question offers (see [`Reply::choices`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Its number in the question, from 1: what a press picks.
+    pub number: usize,
+    /// The command line it runs.
+    pub line: String,
+    /// It is the change the question asks to confirm.
+    pub confirms: bool,
 }
 
 impl Reply {
@@ -53,6 +67,7 @@ impl Reply {
             tone: Tone::Answer,
             blocks: Vec::new(),
             pictures: Vec::new(),
+            choices: Vec::new(),
         }
     }
 
@@ -61,6 +76,7 @@ impl Reply {
             tone: Tone::Error,
             blocks: vec![Block::Paragraph(vec![Span::Text(message.into())])],
             pictures: Vec::new(),
+            choices: Vec::new(),
         }
     }
 

@@ -72,3 +72,62 @@ fn another_prompt_in_between_withdraws_the_offer() {
     assert_lacks(run.reply(3), &["Running"]);
     assert!(!run.reply(4).starts_with("error:"), "{}", run.reply(4));
 }
+
+#[test]
+fn a_number_no_open_question_offers_is_refused_and_runs_nothing() {
+    let s = Steward::new();
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2027-03-31\n\
+         remove Acme\n\
+         how healthy is Acme?\n\
+         1\n\
+         /account show Acme\n",
+    );
+    assert!(run.reply(3).starts_with("error:"), "{}", run.reply(3));
+    assert_has(run.reply(3), &["no open question offers that number"]);
+    assert_has(run.reply(4), &["Acme"]);
+    assert!(!run.reply(4).starts_with("error:"), "{}", run.reply(4));
+}
+
+#[test]
+fn why_tells_how_a_prompt_is_read_and_runs_nothing() {
+    let s = Steward::new();
+    let run = s.console(
+        "/account add Acme arr:50k renewal:2027-03-31\n\
+         why: Acme's NPS dropped to 5\n\
+         /health show Acme\n\
+         why: remove Acme\n\
+         Acme's NPS dropped to 5\n\
+         why?\n\
+         yes\n",
+    );
+    assert_has(
+        run.reply(1),
+        &[
+            "How I read “Acme's NPS dropped to 5”",
+            "Recognised by: the rules for health",
+            "Account: Acme — named",
+            "`/health set \"Acme\" nps:5` — a change",
+            "Nothing was run.",
+        ],
+    );
+    // Explained, not run: no NPS yet.
+    assert_lacks(run.reply(2), &["NPS 5", "nps: 5"]);
+    assert_has(
+        run.reply(3),
+        &[
+            "asks you to confirm `/account remove \"Acme\"`",
+            "Asked first because: a prompt never does this without a confirmation: it deletes it",
+        ],
+    );
+    // `why?` explains the prompt just run; `yes` has nothing to confirm after a `why:`.
+    assert_has(
+        run.reply(4),
+        &["Understood as `/health set \"Acme\" nps:5`"],
+    );
+    assert_has(
+        run.reply(5),
+        &["How I read “Acme's NPS dropped to 5”", "a change"],
+    );
+    assert_lacks(run.reply(6), &["Running"]);
+}

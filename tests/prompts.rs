@@ -235,12 +235,20 @@ fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
     );
 }
 
+/// The outsider sets (`outsiders.tsv`), measured alone.
+#[test]
+#[ignore = "a measurement: run with --ignored outsiders --nocapture"]
+fn outsiders_measured() {
+    evaluate(&load("outsiders.tsv"));
+}
+
 /// Every expected line of every set, the sealed one included, is a command the parser
 /// accepts: a set that names a command Steward lacks measures nothing.
 #[test]
 fn every_expected_line_is_a_command_the_parser_accepts() {
     let mut all = cases();
     all.extend(load("heldout.tsv"));
+    all.extend(load("outsiders.tsv"));
     let refused: Vec<String> = all
         .iter()
         .filter_map(|case| match &case.expected {

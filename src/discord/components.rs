@@ -1,5 +1,6 @@
 //! Purpose: Steward's buttons on Discord — 'Share in channel' under ephemeral answers that
-//! only read, and the account buttons [`crate::actions::post_buttons`] decides a post carries
+//! only read, a question's offered commands (`steward:pick:{n}` runs what a reply of the
+//! number would), and the account buttons [`crate::actions::post_buttons`] decides a post carries
 //! (the Slack adapter's set) — and what a click asks for: a line to run, a press of an
 //! account button (its line from [`crate::actions::press`], run through `App::execute`, so
 //! rights and the audit trail apply as if the user had typed it), or a question first. A
@@ -12,7 +13,8 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::{button_label, is_read_only, AccountButtons, Button, Style};
+use crate::actions::{button_label, is_read_only, pick_line, AccountButtons, Button, Style};
+use crate::reply::Choice;
 
 /// Discord's limits on `custom_id` and a button's label.
 pub const MAX_CUSTOM_ID: usize = 100;
@@ -25,6 +27,8 @@ const SECONDARY: u8 = 2;
 const SUCCESS: u8 = 3;
 
 const SHARE: &str = "steward:share:";
+/// A question's offered commands: this, then the command's number.
+const PICK: &str = "steward:pick:";
 /// Account buttons' custom ids start with this, then the button's word.
 const PREFIX: &str = "steward:";
 
@@ -71,6 +75,16 @@ pub fn click(custom_id_: &str) -> Click {
             }
         } else {
             Click::Unknown
+        };
+    }
+    if let Some(number) = custom_id_.strip_prefix(PICK) {
+        return match number.parse::<usize>().ok().filter(|n| (1..=9).contains(n)) {
+            Some(number) => Click::Run {
+                line: pick_line(number),
+                public: false,
+                replace: false,
+            },
+            None => Click::Unknown,
         };
     }
     let Some((word, name)) = custom_id_
@@ -132,6 +146,19 @@ pub fn share_row(line: &str) -> Option<Value> {
     button(SECONDARY, "Share in channel", format!("{SHARE}{line}")).map(|b| row(vec![b]))
 }
 
+/// The rows of a question's offered commands: a button each, labelled with its command, the
+/// change it asks to confirm in the primary style.
+pub fn choice_rows(choices: &[Choice]) -> Vec<Value> {
+    let buttons: Vec<Value> = choices
+        .iter()
+        .filter_map(|c| {
+            let style = if c.confirms { PRIMARY } else { SECONDARY };
+            button(style, &c.line, format!("{PICK}{}", c.number))
+        })
+        .collect();
+    buttons.chunks(ROW).map(|r| row(r.to_vec())).collect()
+}
+
 /// The confirm row for a [`Click::Confirm`].
 pub fn confirm_row(yes: &str, custom_id: &str) -> Value {
     row(button(SUCCESS, yes, custom_id.to_string())
@@ -180,6 +207,26 @@ mod tests {
                 link: None,
             })
             .collect()
+    }
+
+    #[test]
+    fn an_offered_command_is_picked_by_its_number_only() {
+        assert_eq!(
+            click("steward:pick:3"),
+            Click::Run {
+                line: "/steward ask 3".into(),
+                public: false,
+                replace: false,
+            }
+        );
+        for id in [
+            "steward:pick:0",
+            "steward:pick:12",
+            "steward:pick:",
+            "steward:pick:1 ",
+        ] {
+            assert_eq!(click(id), Click::Unknown, "{id}");
+        }
     }
 
     #[test]

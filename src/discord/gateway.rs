@@ -142,7 +142,11 @@ impl EventHandler for Handler {
             Err(refusal) => refusal,
         };
         let path = format!("/channels/{}/messages", message.channel_id);
-        for (i, mut body) in respond::bodies(&reply, false, &[]).into_iter().enumerate() {
+        let choices = super::components::choice_rows(&reply.choices);
+        for (i, mut body) in respond::bodies(&reply, false, &choices)
+            .into_iter()
+            .enumerate()
+        {
             if let Some(flags) = body.as_object_mut() {
                 flags.remove("flags");
             }

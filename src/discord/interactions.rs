@@ -344,11 +344,11 @@ async fn run(
 /// The answer's first message body and the rest (follow-ups); a share button under
 /// ephemeral answers that only read.
 fn answer_bodies(reply: &Reply, line: &str, how: &Answering) -> (Value, Vec<Value>) {
-    let share: Vec<Value> = match how.public || reply.is_error() {
-        true => Vec::new(),
-        false => components::share_row(line).into_iter().collect(),
-    };
-    let mut bodies = respond::bodies(reply, !how.public, &share).into_iter();
+    let mut rows = components::choice_rows(&reply.choices);
+    if !(how.public || reply.is_error()) {
+        rows.extend(components::share_row(line));
+    }
+    let mut bodies = respond::bodies(reply, !how.public, &rows).into_iter();
     let first = bodies
         .next()
         .unwrap_or_else(|| serde_json::json!({"content": "Done."}));

@@ -16,7 +16,7 @@
 //! [`intents`] the rules, one file per command group; [`line`] builds the line and says
 //! whether a command writes ([`is_write`]); [`guard`] the changes never made without the
 //! asker's confirmation (subscriptions, settings, keys, deletes); [`context`] the follow-up
-//! memory.
+//! memory; [`trace`] how a prompt was read, for `why:`.
 
 pub mod accounts;
 pub mod context;
@@ -25,6 +25,7 @@ pub mod guard;
 pub mod intents;
 pub mod line;
 pub mod people;
+pub mod trace;
 pub mod typo;
 pub mod values;
 pub mod vocab;
@@ -36,6 +37,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub use context::Context;
 use intents::{Outcome, Reader, Target, Via};
 pub use line::is_write;
+pub use trace::Trace;
 
 use crate::command::account::AccountCommand;
 use crate::command::health::HealthCommand;
@@ -81,17 +83,33 @@ pub fn read(
     today: NaiveDate,
     context: Option<&Context>,
 ) -> Reading {
+    read_traced(prompt, book, asker, now, today, context).0
+}
+
+/// [`read`], and how the reading came about ([`Trace`], what `why:` shows).
+pub fn read_traced(
+    prompt: &str,
+    book: &Book,
+    asker: &UserId,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    context: Option<&Context>,
+) -> (Reading, Trace) {
     let recent = context.and_then(|c| c.fresh_account(now));
     let reader = Reader::new(prompt, book, asker, today, recent);
-    match intents::decide(&reader) {
+    let (rule, outcome) = intents::decide(&reader);
+    let mut trace = Trace::new(prompt, rule);
+    let reading = match outcome {
         Outcome::Out(reply) => Reading::OutOfScope { reply },
         Outcome::Clarify { question, options } => Reading::Clarify { question, options },
-        Outcome::Line(line) => finish(&line, &reader),
-    }
+        Outcome::Line(line) => finish(&line, &reader, &mut trace),
+    };
+    trace.found(&reader);
+    (reading, trace)
 }
 
 /// Fills in the account, checks the line parses, and refuses to guess a write.
-fn finish(line: &line::Line, r: &Reader) -> Reading {
+fn finish(line: &line::Line, r: &Reader, trace: &mut Trace) -> Reading {
     // Only a line that needs an account asks for the target (which may search the book).
     let target = if line.needs_account {
         Some(r.target())
@@ -102,6 +120,7 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
         None => None,
         Some(Target::One { name, via }) => Some((name.clone(), *via)),
         Some(Target::Several(names)) => {
+            trace.hold("several accounts fit the name given");
             return Reading::Clarify {
                 question: format!("Which account do you mean: {}?", names.join(" or ")),
                 options: names
@@ -109,13 +128,14 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
                     .map(|n| line.render(n))
                     .filter(|l| parse(l, r.today).is_ok())
                     .collect(),
-            }
+            };
         }
         Some(Target::None) => {
+            trace.hold("the command needs an account, and none was named");
             return Reading::Clarify {
                 question: "Which account is that about?".into(),
                 options: vec![line.render("ACCOUNT")],
-            }
+            };
         }
     };
     let text = line.render(account.as_ref().map_or("", |a| a.0.as_str()));
@@ -123,6 +143,7 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
         Ok(parsed) => parsed,
         Err(e) => {
             let message = e.to_string();
+            trace.hold("the command it came to was refused by the parser");
             return Reading::Clarify {
                 question: message
                     .lines()
@@ -136,6 +157,10 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
     let writes = is_write(&parsed.command);
     if let Some(confirm) = guard::confirmation(&parsed.command) {
         let (question, options) = guard::question(&confirm, &text);
+        trace.hold(format!(
+            "a prompt never does this without a confirmation: it {}",
+            confirm.what
+        ));
         return Reading::Confirm {
             question,
             line: text,
@@ -144,6 +169,7 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
     }
     // A question, or a request to be shown something, only ever reads.
     if writes && ((r.p.is_question() && !r.p.is_polite()) || r.p.asks_to_see()) {
+        trace.hold("it is asked as a question or a request to see something, so it may only read");
         return Reading::Clarify {
             question: "That sounds like a question. Should I record it as this change?".into(),
             options: vec![text],
@@ -160,6 +186,7 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
             | Command::Account(AccountCommand::Remove { .. })
     );
     if writes && negated && sets {
+        trace.hold("it says \"not\", so it sets no value");
         return Reading::Clarify {
             question: "I read a \"not\" in there, so I won't change anything. Did you mean this?"
                 .into(),
@@ -168,6 +195,9 @@ fn finish(line: &line::Line, r: &Reader) -> Reading {
     }
     if let Some((name, Via::Implicit)) = &account {
         if writes {
+            trace.hold(
+                "a change needs its account named, and this one was only the conversation's last",
+            );
             return Reading::Clarify {
                 question: format!("Do you mean {name}? Say the account's name to make the change."),
                 options: vec![text],

@@ -1,4 +1,6 @@
-//! Purpose: Steward's buttons on Slack — 'Share in channel' on ephemeral answers, and the
+//! Purpose: Steward's buttons on Slack — 'Share in channel' on ephemeral answers, a
+//! question's offered commands (action id `steward_pick_{n}`: a press picks command `n` as a
+//! reply of the number would), and the
 //! account buttons [`crate::actions::post_buttons`] decides a post carries (reminders and
 //! escalations: 'Log follow-up', 'Mark renewed', 'Snooze a week'; an indicator's message:
 //! 'Show health', 'Start save play' or 'Log expansion', 'Snooze 14 days') — rendered as
@@ -9,9 +11,12 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::{button_label, is_read_only, AccountButtons, Button};
+use crate::actions::{button_label, is_read_only, pick_line, AccountButtons, Button};
+use crate::reply::Choice;
 
 pub const SHARE: &str = "steward_share";
+/// A question's offered commands: this, then the command's number.
+const PICK: &str = "steward_pick_";
 /// Account buttons' action ids start with this, then the button's word.
 const PREFIX: &str = "steward_";
 
@@ -51,11 +56,34 @@ pub fn share_block(line: &str) -> Option<Value> {
     })
 }
 
+/// The actions block of a question's offered commands: one button each, labelled with its
+/// command, the change it asks to confirm in the primary style.
+pub fn choices_block(choices: &[Choice]) -> Option<Value> {
+    let elements: Vec<Value> = choices
+        .iter()
+        .map(|c| {
+            let mut element = button(
+                &format!("{PICK}{}", c.number),
+                &c.line,
+                &c.number.to_string(),
+            );
+            if c.confirms {
+                element["style"] = json!("primary");
+            }
+            element
+        })
+        .collect();
+    (!elements.is_empty())
+        .then(|| json!({"type": "actions", "block_id": "steward_choices", "elements": elements}))
+}
+
 /// What a click asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Click {
     /// Run this line, which only reads, and answer in the channel.
     Share(String),
+    /// Run this line: a question's offered command picked (see [`pick_line`]).
+    Pick(String),
     /// Press an account button for the account named.
     Press(Button, String),
 }
@@ -65,6 +93,13 @@ pub enum Click {
 pub fn click(action_id: &str, value: &str) -> Option<Click> {
     if action_id == SHARE {
         return is_read_only(value).then(|| Click::Share(value.to_string()));
+    }
+    if let Some(number) = action_id.strip_prefix(PICK) {
+        let number = number
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=9).contains(n))?;
+        return Some(Click::Pick(pick_line(number)));
     }
     let button = Button::from_word(action_id.strip_prefix(PREFIX)?)?;
     Some(Click::Press(button, value.to_string()))
@@ -142,6 +177,18 @@ mod tests {
             Some(Click::Share("/account show Acme".into()))
         );
         assert_eq!(click(SHARE, "/account remove Acme"), None);
+        assert_eq!(
+            click("steward_pick_2", "2"),
+            Some(Click::Pick("/steward ask 2".into()))
+        );
+        for id in [
+            "steward_pick_0",
+            "steward_pick_10",
+            "steward_pick_x",
+            "steward_pick_",
+        ] {
+            assert_eq!(click(id, "1"), None, "{id}");
+        }
         assert_eq!(click("other", "x"), None);
         assert_eq!(click("steward_nothing", "x"), None);
     }

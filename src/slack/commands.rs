@@ -80,20 +80,27 @@ pub fn group_of<'a>(prefix: &str, command: &'a str) -> Option<&'a str> {
 }
 
 /// Message bodies for a reply: ephemeral (or in the channel), split within Slack's limits,
-/// with a 'Share in channel' button when `share_line` names a command that only reads.
+/// with a button for each command a question offers, and a 'Share in channel' button when
+/// `share_line` names a command that only reads.
 pub fn payloads(reply: &Reply, share_line: Option<&str>, in_channel: bool) -> Vec<Value> {
     let mut messages = render(reply);
     let share = share_line
         .filter(|_| !reply.is_error())
         .and_then(actions::share_block);
-    if let (Some(share), Some(last)) = (share, messages.last_mut()) {
+    for block in actions::choices_block(&reply.choices)
+        .into_iter()
+        .chain(share)
+    {
+        let Some(last) = messages.last_mut() else {
+            break;
+        };
         if last.blocks.len() < MAX_BLOCKS {
-            last.blocks.push(share);
+            last.blocks.push(block);
         } else {
             let text = last.text.clone();
             messages.push(crate::render::slack::SlackMessage {
                 text,
-                blocks: vec![share],
+                blocks: vec![block],
             });
         }
     }

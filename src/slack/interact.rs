@@ -147,6 +147,7 @@ async fn click(slack: Arc<Slack>, payload: Value) {
             api,
             match clicked {
                 actions::Click::Share(line) => Ok((line, true)),
+                actions::Click::Pick(line) => Ok((line, false)),
                 actions::Click::Press(button, name) => {
                     crate::actions::press(&slack.app, &actor, button, &name)
                         .map(|line| (line, false))

@@ -174,3 +174,47 @@ async fn long_answers_continue_in_ephemeral_follow_ups() {
     assert!(all.contains("29: A supplier"), "the whole answer arrives");
     h.fake.assert_clean();
 }
+
+/// Issue #21: "the question names the likely commands as buttons". `/steward ask` with a
+/// change that needs a confirmation offers each command as a button; a press runs it as its
+/// number typed would, once.
+#[tokio::test]
+async fn a_questions_commands_are_buttons_that_run_once() {
+    let h = Harness::start(Options::default()).await;
+    let asked = h
+        .command(
+            "steward",
+            "ask",
+            json!([s("prompt", "subscribe this channel to the weekly digest")]),
+        )
+        .await;
+    let buttons: Vec<serde_json::Value> = asked["data"]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|b| {
+            b["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("steward:pick:"))
+        })
+        .collect();
+    let labels: Vec<&str> = buttons.iter().filter_map(|b| b["label"].as_str()).collect();
+    assert_eq!(
+        labels,
+        ["/digest preview weekly", "/digest subscribe weekly"],
+        "{asked}"
+    );
+    assert_eq!(buttons[1]["style"], 1, "the change to confirm is primary");
+    let preview = buttons[0]["custom_id"].as_str().expect("custom id");
+    let (status, ran) = h.send(&h.payload(click(preview), JANE, MEMBER)).await;
+    assert_eq!(status, 200);
+    assert_valid(Op::Callback, &ran);
+    let text = text_of(&ran["data"]);
+    assert!(text.contains("Running `/digest preview weekly`"), "{text}");
+    let (_, again) = h.send(&h.payload(click(preview), JANE, MEMBER)).await;
+    assert!(
+        text_of(&again["data"]).contains("no open question offers that number"),
+        "{again}"
+    );
+}

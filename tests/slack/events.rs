@@ -1,10 +1,11 @@
 //! The Events API: `url_verification`, prompts by mention and DM, retries deduplicated (also
-//! across a restart), bots ignored, the App Home view.
+//! across a restart), bots ignored, a question's offered commands as buttons, the App Home
+//! view.
 
 use serde_json::{json, Value};
 
 use super::fake::Fake;
-use super::harness::{block_text, Harness, Options};
+use super::harness::{block_action, block_text, Harness, Options, ADMIN};
 use super::logs;
 
 fn envelope(event_id: &str, event: Value) -> Value {
@@ -118,6 +119,75 @@ async fn prompts_are_answered_once_even_when_slack_retries_or_steward_restarts()
         "Ev1, Ev5 and Ev6 answered once each: {posts:#?}"
     );
     fake.assert_clean();
+    h.stop().await;
+}
+
+/// Issue #21: "the question names the likely commands as buttons". A prompt that needs a
+/// confirmation gets one button per offered command; a press runs it once, as its number
+/// typed would, and a second press finds the question answered.
+#[tokio::test]
+async fn a_question_offers_its_commands_as_buttons_that_run_once() {
+    logs();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let h = Harness::start(
+        &dir.path().join("db"),
+        Fake::start().await,
+        Options::default(),
+    )
+    .await;
+    h.command("U1", "/account", "add \"Acme Corp\" arr:50k renewal:+100d")
+        .await;
+    h.event(
+        &envelope("EvQ", mention(ADMIN, "<@UBOT> remove Acme Corp")),
+        &[],
+    )
+    .await;
+    let posts = h.fake.wait_for("chat.postMessage", 1).await;
+    let buttons: Vec<&Value> = posts[0]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["block_id"] == "steward_choices")
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .collect();
+    let remove = buttons
+        .iter()
+        .find(|b| b["text"]["text"] == "/account remove \"Acme Corp\"")
+        .unwrap_or_else(|| panic!("a button for the removal: {:#}", posts[0]));
+    assert_eq!(
+        remove["style"], "primary",
+        "the change to confirm stands out"
+    );
+    let (action_id, value) = (
+        remove["action_id"].as_str().expect("action id"),
+        remove["value"].as_str().expect("value"),
+    );
+    for pressed in 1..=2 {
+        h.interaction(&block_action(
+            action_id,
+            value,
+            ADMIN,
+            &h.fake.response_url(),
+        ))
+        .await;
+        h.fake.wait_for("response_url", pressed).await;
+    }
+    let answers = h.fake.wait_for("response_url", 2).await;
+    let first = format!("{}{}", answers[0]["text"], block_text(&answers[0]));
+    assert!(
+        first.contains("Running `/account remove \"Acme Corp\"`"),
+        "{first}"
+    );
+    let second = format!("{}{}", answers[1]["text"], block_text(&answers[1]));
+    assert!(
+        second.contains("no open question offers that number"),
+        "{second}"
+    );
+    let shown = h.command("U1", "/account", "show \"Acme Corp\"").await;
+    assert!(
+        shown.to_string().contains("not found"),
+        "removed once: {shown}"
+    );
     h.stop().await;
 }
 

@@ -49,33 +49,40 @@ pub fn clarify(question: impl Into<String>, options: Vec<String>) -> Outcome {
 
 type Rule = fn(&Reader) -> Option<Outcome>;
 
-/// Tries the rules in order; the first that recognises the prompt decides.
-pub fn decide(r: &Reader) -> Outcome {
-    const RULES: [Rule; 21] = [
-        chat::off_topic,
-        admin::steward,
-        data_in::rule,
-        admin::help_first,
-        admin::digest,
-        account_new::add_or_reassign,
-        expansion::closed,
-        plan::done,
-        plan::with_text,
-        account::log,
-        atrisk::rule,
-        admin::portfolio,
-        qbr::rule,
-        plan::rule,
-        stakeholder::rule,
-        renewal::rule,
-        expansion::rule,
-        health::rule,
-        account::rule,
-        admin::help,
-        chat::fallback,
+/// Tries the rules in order; the first that recognises the prompt decides. Returns what it
+/// decided and the rule's name (for `why:`).
+pub fn decide(r: &Reader) -> (&'static str, Outcome) {
+    const RULES: [(&str, Rule); 21] = [
+        ("small talk or off topic", chat::off_topic),
+        ("Steward's own settings", admin::steward),
+        (
+            "data in: write keys, features, Zendesk, indicators",
+            data_in::rule,
+        ),
+        ("help, asked first", admin::help_first),
+        ("scheduled posts", admin::digest),
+        (
+            "a new account or a change of owner",
+            account_new::add_or_reassign,
+        ),
+        ("a closed expansion", expansion::closed),
+        ("a plan item done", plan::done),
+        ("a plan item with text", plan::with_text),
+        ("a logged touch (call, meeting, email, note)", account::log),
+        ("at-risk accounts and save plays", atrisk::rule),
+        ("portfolio figures", admin::portfolio),
+        ("QBRs", qbr::rule),
+        ("the account plan", plan::rule),
+        ("stakeholders", stakeholder::rule),
+        ("renewals", renewal::rule),
+        ("expansion", expansion::rule),
+        ("health", health::rule),
+        ("accounts", account::rule),
+        ("help", admin::help),
+        ("a last look for anything account-like", chat::fallback),
     ];
     RULES
         .iter()
-        .find_map(|rule| rule(r))
-        .unwrap_or_else(|| Outcome::Out(chat::POINTER.to_string()))
+        .find_map(|(name, rule)| rule(r).map(|outcome| (*name, outcome)))
+        .unwrap_or_else(|| ("nothing matched", Outcome::Out(chat::POINTER.to_string())))
 }

@@ -172,6 +172,16 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The target, if a rule asked for it (nothing is searched for).
+    pub fn target_found(&self) -> Option<&Target> {
+        self.target.get()
+    }
+
+    /// The stakeholders named, if a rule asked for them (nothing is searched for).
+    pub fn people_found(&self) -> &[Known] {
+        self.people.get().map_or(&[], Vec::as_slice)
+    }
+
     /// `its` / `their` before any free text refers to the conversation's account.
     fn context_via(&self) -> Via {
         // A pronoun in free text after a colon (`log a call: they want …`) is not a reference.
