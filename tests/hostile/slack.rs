@@ -142,7 +142,7 @@ proptest! {
             let action = &payload["actions"][0];
             if let (Some(id), Some(value)) = (action["action_id"].as_str(), action["value"].as_str()) {
                 match actions::click(id, value) {
-                    Some(actions::Click::Share(line)) => {
+                    Some(actions::Click::Share(line) | actions::Click::Pick(line)) => {
                         let _ = parse(&line, today());
                     }
                     Some(actions::Click::Press(button, name)) => {
