@@ -34,7 +34,8 @@ fn hit(date: NaiveDate, span: Range<usize>) -> Option<Hit> {
     Some(Hit { date, span })
 }
 
-fn date_at(p: &Prompt, i: usize, today: NaiveDate, toward: Toward, fy: u32) -> Option<Hit> {
+/// The date that starts at word `i`, if one does.
+pub fn date_at(p: &Prompt, i: usize, today: NaiveDate, toward: Toward, fy: u32) -> Option<Hit> {
     let w = p.word(i);
     if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
         return hit(d, i..i + 1);

@@ -9,7 +9,7 @@ use crate::command::plan::PlanCommand;
 use crate::command::portfolio::PortfolioCommand;
 use crate::command::qbr::QbrCommand;
 use crate::command::quote;
-use crate::command::quotes::is_quote_mark;
+use crate::command::quotes::{closes, is_quote_mark};
 use crate::command::renewal::RenewalCommand;
 use crate::command::stakeholder::StakeholderCommand;
 use crate::command::steward::{FeatureAction, IndicatorAction, KeyAction, StewardCommand};
@@ -25,6 +25,19 @@ pub struct Line {
     /// Further positionals, already quoted as needed.
     pub args: Vec<String>,
     pub opts: Vec<(&'static str, String)>,
+}
+
+/// `text` without the quotation marks around it, if the prompt quoted it (`"Vandelay
+/// Imports"`, `“budget freeze”`): the line quotes it again, once.
+fn unquoted(text: &str) -> &str {
+    let t = text.trim();
+    let mut chars = t.chars();
+    match (chars.next(), chars.next_back()) {
+        (Some(open), Some(close)) if t.chars().count() >= 2 && closes(open, close) => {
+            t[open.len_utf8()..t.len() - close.len_utf8()].trim()
+        }
+        _ => t,
+    }
 }
 
 impl Line {
@@ -54,13 +67,13 @@ impl Line {
 
     /// A name or free text, always quoted.
     pub fn quoted(mut self, value: &str) -> Line {
-        self.args.push(quote(value));
+        self.args.push(quote(unquoted(value)));
         self
     }
 
     /// `key:value`, the value quoted when it has spaces or quotes.
     pub fn opt(mut self, key: &'static str, value: impl AsRef<str>) -> Line {
-        let v = value.as_ref().trim();
+        let v = unquoted(value.as_ref());
         let needs = v.is_empty() || v.contains(|c: char| c.is_whitespace() || is_quote_mark(c));
         self.opts
             .push((key, if needs { quote(v) } else { v.to_string() }));

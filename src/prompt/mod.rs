@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod context;
 pub mod dates;
+pub mod extras;
 pub mod guard;
 pub mod intents;
 pub mod line;
@@ -138,7 +139,10 @@ fn finish(line: &line::Line, r: &Reader, trace: &mut Trace) -> Reading {
             };
         }
     };
-    let text = line.render(account.as_ref().map_or("", |a| a.0.as_str()));
+    let name = account.as_ref().map_or("", |a| a.0.as_str());
+    let mut line = line.clone();
+    extras::fill(&mut line, r, &|l| parse(&l.render(name), r.today).is_ok());
+    let text = line.render(name);
     let parsed = match parse(&text, r.today) {
         Ok(parsed) => parsed,
         Err(e) => {

@@ -1,0 +1,164 @@
+//! Purpose: options a prompt states beyond what its rule read — `email sam@x.com`, `high
+//! influence`, `she is neutral`, `400 seats`, `due friday`, `owned by omar` — found for any
+//! command from its declaration in `commands/` (option names, kinds and choices), so an
+//! option is understood the day it is declared. Only options the line lacks are added, each
+//! only if the line still parses with it; words inside the line's free text are left alone.
+
+use crate::command::spec::{self, Kind, OptionSpec};
+use crate::prompt::dates::{date_at, Toward};
+use crate::prompt::intents::Reader;
+use crate::prompt::line::Line;
+
+/// Words that may stand between an option's name and its value (`email: x`, `tier is 1`).
+const LINKS: [&str; 9] = ["is", "of", "at", "to", "as", "by", "for", "on", "be"];
+
+/// Adds to `line` the options of its command the prompt states and the line lacks; `parses`
+/// says whether a candidate line is a command the parser accepts.
+pub fn fill(line: &mut Line, r: &Reader, parses: &dyn Fn(&Line) -> bool) {
+    let Some(sub) = spec::group(line.group).and_then(|g| g.sub(line.sub)) else {
+        return;
+    };
+    let free = free_text(line);
+    let named: Vec<&OptionSpec> = sub.options.iter().filter(|o| !o.positional).collect();
+    for option in &named {
+        if line.opts.iter().any(|(key, _)| *key == option.name) {
+            continue;
+        }
+        let Some(value) = stated(option, &named, r, &free) else {
+            continue;
+        };
+        let mut tried = line.clone();
+        tried = tried.opt(option.name.as_str(), value);
+        if parses(&tried) {
+            *line = tried;
+        }
+    }
+}
+
+/// The free text the line carries (quoted positionals and text options), lower case: words
+/// in it belong to that text, not to further options.
+fn free_text(line: &Line) -> String {
+    line.args
+        .iter()
+        .chain(line.opts.iter().map(|(_, v)| v))
+        .filter(|v| v.contains(' '))
+        .map(|v| v.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The value the prompt gives `option`, if it states one plainly.
+fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> Option<String> {
+    let p = &r.p;
+    let key = option.name.replace('-', " ");
+    let words: Vec<&str> = key.split(' ').collect();
+    let in_free = |i: usize| !free.is_empty() && free.contains(&p.word(i).to_string());
+    // `<name> [link] <value>`, e.g. `email sam@x.com`, `influence: high`, `tier is 1`.
+    let at = (0..p.len()).find(|&i| {
+        words.iter().enumerate().all(|(k, w)| p.word(i + k) == *w)
+            && !(key.len() > 3 && in_free(i) && option.kind == Kind::String)
+    });
+    if let Some(at) = at {
+        let mut v = at + words.len();
+        while LINKS.contains(&p.word(v)) {
+            v += 1;
+        }
+        if let Some(value) = value_at(option, r, v) {
+            return Some(value);
+        }
+        // `<value> <name>`: `high influence`, `400 seats`.
+        let before = matches!(option.kind, Kind::Choice | Kind::Integer | Kind::Number);
+        if let Some(value) = at
+            .checked_sub(1)
+            .filter(|_| before)
+            .and_then(|b| value_at(option, r, b))
+        {
+            return Some(value);
+        }
+    }
+    if option.kind == Kind::User && option.name == "owner" && owned(r) {
+        return r.user().map(|user| format!("@{user}"));
+    }
+    choice_alone(option, all, r, free)
+}
+
+/// Ownership said in words: `omar owns it`, `owned by jane`, `I'll run it`, `jane drives it`.
+fn owned(r: &Reader) -> bool {
+    r.p.any(&["owns", "owned", "drives", "driving", "leads"])
+        || r.p.any_phrase(&[
+            "will own",
+            "ill own",
+            "i own",
+            "ill run",
+            "i will run",
+            "will run",
+        ])
+}
+
+/// The value of `option` written at word `i`.
+fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
+    let p = &r.p;
+    let word = p.words.get(i)?;
+    let raw = &p.text[word.start..word.end];
+    match option.kind {
+        Kind::Choice => choice_at(option, r, i),
+        Kind::Integer | Kind::Number | Kind::Percent | Kind::Money => {
+            r.nums.iter().find(|n| n.word == i).map(|_| raw.to_string())
+        }
+        Kind::Days => r.nums.iter().find(|n| n.word == i).map(|n| {
+            let unit = if p.word(i + 1).starts_with("week") {
+                "w"
+            } else {
+                "d"
+            };
+            format!("{}{unit}", n.value)
+        }),
+        Kind::Date => date_at(p, i, r.today, Toward::Future, r.fy).map(|hit| hit.date.to_string()),
+        Kind::User => r
+            .mentions
+            .iter()
+            .find(|m| m.0 == i)
+            .map(|m| m.1.clone())
+            .or_else(|| matches!(p.word(i), "me" | "myself").then(|| format!("@{}", r.asker.0))),
+        Kind::String if raw.contains('@') && option.name == "email" => Some(raw.to_string()),
+        _ => None,
+    }
+}
+
+/// One of `option`'s choices, written at word `i` (a two-word choice across two words).
+fn choice_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
+    let one = r.p.word(i);
+    let two = format!("{one} {}", r.p.word(i + 1));
+    option
+        .choices
+        .iter()
+        .find(|c| {
+            let c = c.replace('-', " ");
+            c == two || c == one
+        })
+        .cloned()
+}
+
+/// A choice named on its own, that belongs to `option` alone among the command's options:
+/// `she is neutral` (sentiment), `monthly` (engagement). Short or common words, and words of
+/// the line's free text, are not taken.
+fn choice_alone(
+    option: &OptionSpec,
+    all: &[&OptionSpec],
+    r: &Reader,
+    free: &str,
+) -> Option<String> {
+    if option.kind != Kind::Choice {
+        return None;
+    }
+    option.choices.iter().find_map(|choice| {
+        let distinctive = choice.len() >= 6 && !matches!(choice.as_str(), "unknown" | "other");
+        let shared = all
+            .iter()
+            .filter(|o| o.name != option.name)
+            .any(|o| o.choices.contains(choice));
+        let spoken = choice.replace('-', " ");
+        let said = r.p.has_phrase(&spoken) && !free.contains(&spoken);
+        (distinctive && !shared && said).then(|| choice.clone())
+    })
+}
