@@ -62,6 +62,9 @@ pub fn log(r: &Reader) -> Option<Outcome> {
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    if let Some(outcome) = channel(r) {
+        return Some(outcome);
+    }
     if p.any(&["history", "audit", "changelog"])
         || p.any_phrase(&[
             "who changed",
@@ -119,6 +122,28 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     }
     // An account named and nothing else recognised: the fallback shows it, or asks.
     None
+}
+
+/// `/account channel`: `link this channel to Acme`, `unlink this channel`, `which channels are
+/// linked to Hooli?`.
+fn channel(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if !p.any(&["channel", "channels"]) || p.any(&["digest", "standup", "post", "posts", "subscribe"]) {
+        return None;
+    }
+    let listing = p.has("channels") || p.is_question() || p.asks_to_see();
+    if p.any(&["unlink", "disconnect", "detach"]) {
+        return line(Line::new("account", "channel unlink"));
+    }
+    if listing && p.any(&["linked", "link", "links", "connected", "customer"]) {
+        return line(match r.names_account() {
+            true => Line::on("account", "channel list"),
+            false => Line::new("account", "channel list"),
+        });
+    }
+    let linking = p.any(&["link", "connect", "hook"])
+        || (p.has("this") && p.any(&["customer", "shared"]) && p.has("channel"));
+    linking.then(|| Outcome::Line(Line::on("account", "channel link")))
 }
 
 /// `/account set`: each field a prompt can name and where its value is.

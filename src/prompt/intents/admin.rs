@@ -319,18 +319,7 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
 /// take `renewals` for a list.
 pub fn help_first(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let outright = p.word(0) == "help"
-        || p.any_phrase(&[
-            "how do i",
-            "how can i",
-            "what can you do",
-            "what can i ask",
-            "what can i do",
-            "what commands",
-            "which commands",
-            "list of commands",
-            "how does this work",
-        ]);
+    let outright = p.word(0) == "help" || p.any_phrase(&HOW_DO_I);
     if outright {
         help(r)
     } else {
@@ -338,42 +327,79 @@ pub fn help_first(r: &Reader) -> Option<Outcome> {
     }
 }
 
+/// Ways of asking how something is done.
+const HOW_DO_I: [&str; 14] = [
+    "how do i",
+    "how can i",
+    "how would i",
+    "how to",
+    "how does this work",
+    "how do the",
+    "how does the",
+    "what can you do",
+    "what can i ask",
+    "what can i do",
+    "what commands",
+    "which commands",
+    "list of commands",
+    "what do you do",
+];
+
 pub fn help(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let asked = p.has("help")
-        || p.any_phrase(&[
-            "what can you do",
-            "what can i ask",
-            "what can i do",
-            "what commands",
-            "which commands",
-            "list of commands",
-            "how do i",
-            "how does this work",
-            "what do you do",
-        ]);
+    let asked = p.has("help") || p.any_phrase(&HOW_DO_I);
     if !asked || r.names_account() {
         return None;
     }
-    const TOPICS: [(&str, &str); 14] = [
+    const TOPICS: [(&str, &str); 19] = [
         ("renewal", "renewal"),
         ("renewals", "renewal"),
         ("qbr", "qbr"),
         ("qbrs", "qbr"),
-        ("account", "account"),
-        ("accounts", "account"),
         ("stakeholder", "stakeholder"),
         ("stakeholders", "stakeholder"),
         ("health", "health"),
         ("expansion", "expansion"),
+        ("opportunity", "expansion"),
+        ("opportunities", "expansion"),
+        ("upsell", "expansion"),
         ("plan", "plan"),
+        ("save", "atrisk"),
         ("risk", "atrisk"),
         ("portfolio", "portfolio"),
         ("digest", "digest"),
+        ("account", "account"),
+        ("accounts", "account"),
+        ("channel", "account"),
     ];
     let help = Line::new("steward", "help");
-    match TOPICS.iter().find(|(w, _)| p.has(w)) {
-        Some((_, topic)) => line(help.arg(*topic)),
+    let Some((_, topic)) = TOPICS.iter().find(|(w, _)| p.has(w)) else {
+        return line(help);
+    };
+    let help = help.arg(*topic);
+    // The subcommand, by its own name or a verb for it: `how do I extend a renewal`.
+    const VERBS: [(&str, &str); 6] = [
+        ("delete", "remove"),
+        ("create", "add"),
+        ("new", "add"),
+        ("start", "save"),
+        ("run", "save"),
+        ("log", "add"),
+    ];
+    let group = crate::command::spec::group(topic)?;
+    let named = group
+        .subcommands
+        .iter()
+        .map(|s| s.name.as_str())
+        .find(|name| *name != *topic && p.has(name))
+        .or_else(|| {
+            VERBS
+                .iter()
+                .find(|(verb, sub)| p.has(verb) && group.sub(sub).is_some())
+                .map(|(_, sub)| *sub)
+        });
+    match named {
+        Some(sub) => line(help.arg(sub)),
         None => line(help),
     }
 }
