@@ -225,6 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn a_value_the_prompt_quoted_is_quoted_once() {
+        for typed in [
+            "\"budget freeze\"",
+            "“budget freeze”",
+            " \"budget freeze\" ",
+        ] {
+            let line = Line::new("stakeholder", "set").opt("risk", typed);
+            assert_eq!(
+                line.render(""),
+                "/stakeholder set risk:\"budget freeze\"",
+                "{typed}"
+            );
+        }
+        let inner = Line::new("plan", "goal").quoted("cut costs, maps to \"analytics\"");
+        assert_eq!(
+            inner.render(""),
+            "/plan goal “cut costs, maps to \"analytics\"”"
+        );
+    }
+
+    #[test]
     fn every_declared_example_has_a_write_flag() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid");
         for g in crate::command::spec::groups() {

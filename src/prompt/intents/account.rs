@@ -128,7 +128,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
 /// linked to Hooli?`.
 fn channel(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    if !p.any(&["channel", "channels"]) || p.any(&["digest", "standup", "post", "posts", "subscribe"]) {
+    if !p.any(&["channel", "channels"])
+        || p.any(&["digest", "standup", "post", "posts", "subscribe"])
+    {
         return None;
     }
     let listing = p.has("channels") || p.is_question() || p.asks_to_see();

@@ -319,13 +319,22 @@ impl<'a> Reader<'a> {
             Some(c) if c < self.p.len() => c,
             _ => (from..self.p.len()).find(|&i| self.p.words[i].after_break)?,
         };
-        let text = &self.p.text[self.p.words[start].start..];
-        clean(text)
+        clean(&self.p.text[self.opening(start)?..])
     }
 
     /// Free text from word `i` on.
     pub fn text_from(&self, i: usize) -> Option<String> {
-        clean(&self.p.text[self.p.words.get(i)?.start..])
+        clean(&self.p.text[self.opening(i)?..])
+    }
+
+    /// Where word `i`'s text begins: at the quotation mark that opens it, if one does.
+    fn opening(&self, i: usize) -> Option<usize> {
+        let start = self.p.words.get(i)?.start;
+        let mark = self.p.text[..start]
+            .chars()
+            .next_back()
+            .filter(|c| crate::command::quotes::is_quote_mark(*c));
+        Some(start - mark.map_or(0, char::len_utf8))
     }
 
     /// The end of the account's words (0 when it was not named).
