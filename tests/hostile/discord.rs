@@ -124,6 +124,9 @@ proptest! {
     #[test]
     fn hostile_mentions_are_read_as_prompts(message in text::text()) {
         let prompt = prompts::without_mention(&format!("<@42> {message} <@!42>"), Some(42));
-        check_reading(&prompt, &steward::prompt::read(&prompt, book(), &asker(), now(), today(), None))?;
+        let (reading, trace) = steward::prompt::read_traced(&prompt, book(), &asker(), now(), today(), None);
+        check_reading(&prompt, &reading)?;
+        // `why:` explains any reading without a panic.
+        let _ = trace.explain(&reading);
     }
 }

@@ -41,6 +41,10 @@ const VOCABULARY: &[&str] = &[
     "quarters", "weeks", "days", "years", "months", "a", "in", "at", "by", "to", "with", "not",
     "goal", "risk", "mitigation", "metric", "action", "done", "extend", "churned because",
     "timezone", "Europe/Berlin", "currency", "fiscal year starts in", "digest every", "undo",
+    "why:", "why?", "business hours", "mon-fri", "Monday to Friday", "08:00-18:00", "09:00 to",
+    "write key called", "revoke the", "core feature", "event", "link this channel", "unlink",
+    "channels", "euros", "New York time", "manager", "in salesforce", "how do I", "email",
+    "influence", "sentiment", "owned by", "seats", "zendesk secret",
     // Outside ids.
     "domain", "website", "crm id", "salesforce id", "crm:", "domain:", "acme.com", "www.",
     "https://", "none",

@@ -37,22 +37,41 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     {
         return line(Line::new("steward", "whoami"));
     }
-    if p.word(0) == "undo"
-        || p.any_phrase(&["revert my last change", "undo my last change", "undo that"])
-    {
+    let takes_back = p.any_phrase(&["take back", "roll back", "revert what", "undo what"])
+        || (p.any(&["undo", "revert"]) && p.any(&["last", "that", "just"]));
+    if p.word(0) == "undo" || (takes_back && !r.names_account()) {
         return line(Line::new("steward", "undo"));
     }
     if p.any(&["timezone", "tz"]) || p.has_phrase("time zone") {
         if p.any(&["digest", "standup", "post", "posts"]) {
             return None;
         }
-        return match zone(r) {
+        return match zone(r).or_else(|| city_zone(r)) {
             Some(z) => line(Line::new("steward", "timezone").arg(z)),
             None => Some(clarify(
                 "Which time zone? Give its IANA name.",
                 vec!["/steward timezone Europe/Berlin".into()],
             )),
         };
+    }
+    if let Some(code) = currency_word(r) {
+        return line(Line::new("steward", "currency").arg(code));
+    }
+    if p.any_phrase(&[
+        "business hours",
+        "working hours",
+        "office hours",
+        "opening hours",
+    ]) {
+        return Some(match business_hours(r) {
+            Some((days, window)) => {
+                Outcome::Line(Line::new("steward", "hours").arg(days).arg(window))
+            }
+            None => clarify(
+                "Which days and hours? Give them like this:",
+                vec!["/steward hours mon-fri 08:00-18:00".into()],
+            ),
+        });
     }
     if p.has("currency") {
         let code = p.words.iter().find(|w| {
@@ -84,10 +103,17 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
             )),
         };
     }
-    if (p.any(&["manager", "manages"]) || p.has_phrase("reports to")) && r.mentions.len() >= 2 {
-        let (a, b) = (&r.mentions[0], &r.mentions[1]);
-        let first_is_user = p.words[a.0].possessive || p.has_phrase("reports to");
-        let (user, manager) = if first_is_user && !p.has("manages") {
+    let people = users_in(r);
+    let managing =
+        p.any(&["manager", "manages", "manage", "managed"]) || p.has_phrase("reports to");
+    if managing && people.len() >= 2 {
+        let (a, b) = (&people[0], &people[1]);
+        let first_is_user = p.words[a.0].possessive || p.any_phrase(&["reports to", "managed by"]);
+        let second_is_user = p.words[b.0].possessive;
+        let (user, manager) = if (first_is_user
+            || !(second_is_user || p.any(&["manages", "manage"])))
+            && !second_is_user
+        {
             (a, b)
         } else {
             (b, a)
@@ -101,8 +127,14 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     if p.any(&["indicator", "indicators"]) {
         return indicators(r);
     }
-    if p.has("crm") && !r.mentions.is_empty() {
+    if p.any(&["crm", "salesforce", "hubspot"]) && !r.mentions.is_empty() {
+        let email = p
+            .words
+            .iter()
+            .map(|w| &p.text[w.start..w.end])
+            .find(|w| w.contains('@') && !w.starts_with('@') && !w.starts_with("<@"));
         let alias = quoted(p.text)
+            .or(email)
             .map(str::to_string)
             .or_else(|| new_name(p, &r.base).map(|n| n.0))?;
         return line(
@@ -112,6 +144,114 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
         );
     }
     None
+}
+
+/// The chat users a prompt names, in order: mentions, and the bare names of accounts' owners
+/// (`omar is jane's manager`).
+fn users_in(r: &Reader) -> Vec<(usize, String)> {
+    let owners: std::collections::HashSet<String> = r
+        .book
+        .accounts()
+        .filter_map(|a| match &a.owner {
+            Some(crate::domain::person::Person::User(user)) => Some(user.0.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let mut people: Vec<(usize, String)> = r.mentions.clone();
+    for (i, w) in r.p.words.iter().enumerate() {
+        if !r.base[i] && owners.contains(&w.lower) {
+            people.push((i, w.lower.clone()));
+        }
+    }
+    people.sort_by_key(|(i, _)| *i);
+    people
+}
+
+/// A time zone named by its city (`New York time`, `Berlin`): the IANA zone whose last part
+/// is that city.
+fn city_zone(r: &Reader) -> Option<String> {
+    chrono_tz::TZ_VARIANTS.iter().find_map(|tz| {
+        let name = tz.name();
+        let (region, city) = name.rsplit_once('/')?;
+        let city = city.to_lowercase().replace('_', " ");
+        let continental = matches!(
+            region,
+            "America" | "Europe" | "Asia" | "Africa" | "Australia" | "Pacific"
+        );
+        (continental && city.len() >= 4 && r.p.has_phrase(&city)).then(|| name.to_string())
+    })
+}
+
+/// A currency named in words where amounts are meant to show in it (`show money in euros`).
+fn currency_word(r: &Reader) -> Option<&'static str> {
+    const WORDS: [(&str, &str); 8] = [
+        ("euros", "EUR"),
+        ("euro", "EUR"),
+        ("dollars", "USD"),
+        ("pounds", "GBP"),
+        ("sterling", "GBP"),
+        ("yen", "JPY"),
+        ("francs", "CHF"),
+        ("kronor", "SEK"),
+    ];
+    let p = &r.p;
+    let shows = p.any(&["show", "display", "amounts", "money", "currency", "figures"]);
+    if !shows || r.names_account() {
+        return None;
+    }
+    WORDS.iter().find(|(w, _)| p.has(w)).map(|(_, code)| *code)
+}
+
+/// Business days and window in words: `mon-fri 08:00-18:00`, `08:00 to 18:00, Monday to
+/// Friday`, `Monday, Tuesday and Thursday, 09:00 to 17:30`.
+fn business_hours(r: &Reader) -> Option<(String, String)> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let p = &r.p;
+    let day = |w: &str| {
+        let head = w.get(..3)?;
+        let spelled =
+            w.len() == 3 || w.ends_with("day") || w.starts_with("tues") || w.starts_with("thur");
+        DAYS.iter().position(|d| *d == head).filter(|_| spelled)
+    };
+    let times: Vec<&str> = p
+        .words
+        .iter()
+        .map(|w| &p.text[w.start..w.end])
+        .flat_map(|w| w.split('-'))
+        .filter(|t| {
+            t.len() == 5
+                && t.as_bytes()[2] == b':'
+                && t.chars().filter(char::is_ascii_digit).count() == 4
+        })
+        .collect();
+    let window = match times.as_slice() {
+        [from, to, ..] => format!("{from}-{to}"),
+        _ => return None,
+    };
+    if let Some(range) = p.words.iter().map(|w| &p.text[w.start..w.end]).find(|w| {
+        w.split_once('-').is_some_and(|(a, b)| {
+            day(&a.to_lowercase()).is_some() && day(&b.to_lowercase()).is_some()
+        })
+    }) {
+        return Some((range.to_lowercase(), window));
+    }
+    let named: Vec<(usize, usize)> = (0..p.len())
+        .filter_map(|i| day(p.word(i)).map(|d| (i, d)))
+        .collect();
+    let days = match named.as_slice() {
+        [(i, a), (j, b)]
+            if *j == i + 2 && matches!(p.word(i + 1), "to" | "through" | "thru" | "until") =>
+        {
+            format!("{}-{}", DAYS[*a], DAYS[*b])
+        }
+        [] => return None,
+        list => list
+            .iter()
+            .map(|(_, d)| DAYS[*d])
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    Some((days, window))
 }
 
 /// `mute the usage drop indicator`, `unmute seat ceiling indicators`, `which indicators are
