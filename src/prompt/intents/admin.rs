@@ -238,9 +238,18 @@ fn business_hours(r: &Reader) -> Option<(String, String)> {
     let named: Vec<(usize, usize)> = (0..p.len())
         .filter_map(|i| day(p.word(i)).map(|d| (i, d)))
         .collect();
+    let joined = |i: usize, j: usize| {
+        j == i + 1
+            && matches!(
+                p.text[p.words[i].end..p.words[j].start].trim(),
+                "-" | "–" | "—"
+            )
+    };
     let days = match named.as_slice() {
         [(i, a), (j, b)]
-            if *j == i + 2 && matches!(p.word(i + 1), "to" | "through" | "thru" | "until") =>
+            if joined(*i, *j)
+                || (*j == i + 2
+                    && matches!(p.word(i + 1), "to" | "through" | "thru" | "until")) =>
         {
             format!("{}-{}", DAYS[*a], DAYS[*b])
         }
@@ -513,7 +522,7 @@ pub fn help(r: &Reader) -> Option<Outcome> {
         ("channel", "account"),
     ];
     let help = Line::new("steward", "help");
-    let Some((_, topic)) = TOPICS.iter().find(|(w, _)| p.has(w)) else {
+    let Some((said, topic)) = TOPICS.iter().find(|(w, _)| p.has(w)) else {
         return line(help);
     };
     let help = help.arg(*topic);
@@ -531,7 +540,7 @@ pub fn help(r: &Reader) -> Option<Outcome> {
         .subcommands
         .iter()
         .map(|s| s.name.as_str())
-        .find(|name| *name != *topic && p.has(name))
+        .find(|name| *name != *topic && name != said && p.has(name))
         .or_else(|| {
             VERBS
                 .iter()

@@ -60,14 +60,50 @@ const OFF_TOPIC: [&str; 20] = [
     "bitcoin",
 ];
 
-/// Small talk and topics Steward does not cover (unless an account is named exactly).
+/// Work Steward does not do, whatever account it is for: writing and translating for the
+/// asker, booking, reminders of their own, other tools, market news.
+const TASKS: [&str; 24] = [
+    "write me",
+    "write an",
+    "write a",
+    "draft a",
+    "draft an",
+    "draft me",
+    "translate",
+    "book me a",
+    "book a flight",
+    "set an alarm",
+    "set me a",
+    "personal reminder",
+    "password",
+    "jira",
+    "stock price",
+    "share price",
+    "press coverage",
+    "in the news",
+    "linkedin",
+    "champions league",
+    "dentist",
+    "summarise the latest",
+    "summarize the latest",
+    "send an email",
+];
+
+/// Small talk, work Steward does not do ([`TASKS`]), and topics it does not cover (unless an
+/// account is named exactly).
 pub fn off_topic(r: &Reader) -> Option<Outcome> {
     let small_talk = r.p.words.iter().all(|w| {
         SMALL_TALK.contains(&w.lower.as_str()) || !w.lower.chars().any(char::is_alphanumeric)
     });
     let off = (r.p.any(&OFF_TOPIC) || r.p.has_phrase("what time is it"))
         && r.exact == crate::prompt::accounts::Named::None;
-    (small_talk || off).then(|| Outcome::Out(POINTER.to_string()))
+    // In the prompt's own request, not in the text it records (`add an action: draft a plan`).
+    let task = TASKS
+        .iter()
+        .filter_map(|t| r.p.phrase(t))
+        .any(|at| at < r.p.head())
+        && !r.p.any(&["key", "keys"]);
+    (small_talk || off || task).then(|| Outcome::Out(POINTER.to_string()))
 }
 
 /// Verbs of change: with one of these and nothing recognisable, ask rather than guess.
