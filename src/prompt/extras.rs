@@ -120,7 +120,13 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             .find(|m| m.0 == i)
             .map(|m| m.1.clone())
             .or_else(|| matches!(p.word(i), "me" | "myself").then(|| format!("@{}", r.asker.0))),
-        Kind::String if raw.contains('@') && option.name == "email" => Some(raw.to_string()),
+        Kind::String if option.name == "email" => raw.contains('@').then(|| raw.to_string()),
+        // One word standing alone: `industry travel, 60 seats`, `segment enterprise`.
+        Kind::String => {
+            let alone = p.words.get(i + 1).is_none_or(|next| next.after_break);
+            let word = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+            (alone && word && !LINKS.contains(&p.word(i))).then(|| raw.to_lowercase())
+        }
         _ => None,
     }
 }

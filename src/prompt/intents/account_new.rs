@@ -50,6 +50,8 @@ pub fn add_or_reassign(r: &Reader) -> Option<Outcome> {
             })
             .unwrap_or(p.len());
         p.slice(from..end)
+    } else if let Some(name) = added_with_terms(r) {
+        name
     } else {
         return None;
     };
@@ -88,6 +90,34 @@ pub fn add_or_reassign(r: &Reader) -> Option<Outcome> {
             vec![example_add(name)],
         ),
     })
+}
+
+/// A new account told with its terms and no `account` word: `add Soylent Foods, 80k ARR,
+/// renews 2027-01-31`, `we have signed a new customer, Soylent Foods, at $80k ARR, renewing
+/// …`, `Add Cyberdyne with an ARR of 250k renewing …`. Its name runs from after `add` (or
+/// the comma after `new customer`) to the first break, number or term word.
+fn added_with_terms<'a>(r: &Reader<'a>) -> Option<&'a str> {
+    let p = &r.p;
+    let terms =
+        (p.has("arr") || r.money().is_some()) && p.any(&["renewal", "renews", "renewing", "renew"]);
+    if !terms || r.exact != crate::prompt::accounts::Named::None {
+        return None;
+    }
+    let from = match (0..p.len()).find(|&i| matches!(p.word(i), "add" | "customer" | "account"))? {
+        i if p.word(i) == "add" => i + 1,
+        i => i + 1,
+    };
+    let end = (from..p.len())
+        .find(|&j| {
+            (j > from && p.words[j].after_break)
+                || r.nums.iter().any(|n| n.word == j)
+                || matches!(
+                    p.word(j),
+                    "with" | "arr" | "at" | "to" | "renewing" | "renews" | "renewal"
+                )
+        })
+        .unwrap_or(p.len());
+    (end > from).then(|| p.slice(from..end))
 }
 
 fn example_add(name: &str) -> String {

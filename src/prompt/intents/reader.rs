@@ -186,14 +186,25 @@ impl<'a> Reader<'a> {
     fn context_via(&self) -> Via {
         // A pronoun in free text after a colon (`log a call: they want …`) is not a reference.
         let p = &self.p;
-        let referred = p.words[..p.head()]
-            .iter()
-            .any(|w| PRONOUNS.contains(&w.lower.as_str()));
+        let head = &p.words[..p.head()];
+        let referred = head.iter().any(|w| PRONOUNS.contains(&w.lower.as_str()))
+            || (0..head.len()).any(|i| self.there_refers(i));
         if referred {
             Via::Pronoun
         } else {
             Via::Implicit
         }
+    }
+
+    /// `there` at word `i` points at the conversation's account (`add Kyle there`), rather
+    /// than opening a sentence (`is there`, `there are`).
+    fn there_refers(&self, i: usize) -> bool {
+        const BE: [&str; 6] = ["is", "are", "was", "were", "isnt", "arent"];
+        let p = &self.p;
+        i > 0
+            && p.word(i) == "there"
+            && !BE.contains(&p.word(i + 1))
+            && !BE.contains(&p.word(i - 1))
     }
 
     /// An account is named, or referred to with a pronoun — decided without searching for
