@@ -50,10 +50,8 @@ pub fn add_or_reassign(r: &Reader) -> Option<Outcome> {
             })
             .unwrap_or(p.len());
         p.slice(from..end)
-    } else if let Some(name) = added_with_terms(r) {
-        name
     } else {
-        return None;
+        added_with_terms(r)?
     };
     let name = name
         .trim_matches(crate::command::quotes::is_quote_mark)

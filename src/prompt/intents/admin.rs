@@ -110,13 +110,11 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
         let (a, b) = (&people[0], &people[1]);
         let first_is_user = p.words[a.0].possessive || p.any_phrase(&["reports to", "managed by"]);
         let second_is_user = p.words[b.0].possessive;
-        let (user, manager) = if (first_is_user
-            || !(second_is_user || p.any(&["manages", "manage"])))
-            && !second_is_user
-        {
-            (a, b)
-        } else {
+        let manages = p.any(&["manages", "manage"]) && !first_is_user;
+        let (user, manager) = if second_is_user || manages {
             (b, a)
+        } else {
+            (a, b)
         };
         return line(
             Line::new("steward", "manager")
