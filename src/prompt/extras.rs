@@ -66,13 +66,22 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
         if let Some(value) = value_at(option, r, v) {
             return Some(value);
         }
-        // `<value> <name>`: `high influence`, `400 seats`.
-        let before = matches!(option.kind, Kind::Choice | Kind::Integer | Kind::Number);
-        if let Some(value) = at
+        // `<value> <name>`: `high influence`, `400 seats`, `, healthcare industry,`.
+        let last = at + words.len() - 1;
+        let clause = p.words.get(last + 1).is_none_or(|w| w.after_break)
+            && at
+                .checked_sub(1)
+                .is_some_and(|b| b == 0 || p.words[b].after_break);
+        let before = match option.kind {
+            Kind::Choice | Kind::Integer | Kind::Number => true,
+            Kind::String => clause,
+            _ => false,
+        };
+        let value = at
             .checked_sub(1)
             .filter(|_| before)
-            .and_then(|b| value_at(option, r, b))
-        {
+            .and_then(|b| value_before(option, r, b));
+        if let Some(value) = value {
             return Some(value);
         }
     }
@@ -114,12 +123,19 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             format!("{}{unit}", n.value)
         }),
         Kind::Date => date_at(p, i, r.today, Toward::Future, r.fy).map(|hit| hit.date.to_string()),
-        Kind::User => r
-            .mentions
-            .iter()
-            .find(|m| m.0 == i)
-            .map(|m| m.1.clone())
-            .or_else(|| matches!(p.word(i), "me" | "myself").then(|| format!("@{}", r.asker.0))),
+        Kind::User => {
+            let named = r
+                .mentions
+                .iter()
+                .find(|m| m.0 == i)
+                .map(|m| m.1.clone())
+                .or_else(|| matches!(p.word(i), "me" | "myself").then(|| r.asker.0.clone()))
+                .or_else(|| {
+                    r.owner_word()
+                        .filter(|owner| owner.to_lowercase() == p.word(i))
+                });
+            named.map(|user| format!("@{user}"))
+        }
         Kind::String if option.name == "email" => raw.contains('@').then(|| raw.to_string()),
         // One word standing alone: `industry travel, 60 seats`, `segment enterprise`.
         Kind::String => {
@@ -128,6 +144,19 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             (alone && word && !LINKS.contains(&p.word(i))).then(|| raw.to_lowercase())
         }
         _ => None,
+    }
+}
+
+/// The value of `option` written at word `i`, just before its name.
+fn value_before(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
+    match option.kind {
+        Kind::String => {
+            let word = &r.p.words[i];
+            let raw = &r.p.text[word.start..word.end];
+            let plain = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+            (plain && !LINKS.contains(&word.lower.as_str())).then(|| raw.to_lowercase())
+        }
+        _ => value_at(option, r, i),
     }
 }
 
