@@ -166,11 +166,14 @@ fn allowed(len: usize) -> usize {
 /// starts some candidate phrase are looked at further; the typo distance is bounded and
 /// allocation-free, so a pass over 10,000 names stays well under a millisecond.
 fn scan(p: &Prompt, book: &Book, runs: &[Range<usize>]) -> (Named, Named) {
-    // Every sub-phrase starting a run, longest first: `stark retail` before `stark`.
+    // Every sub-phrase of a run, longest first from each word: `stark retail` before `stark`,
+    // and `vandelay` in `hand vandelay` (a verb the vocabulary lacks, then the name).
     let mut prefixes: Vec<(Range<usize>, String)> = Vec::new();
     for run in runs {
-        for end in (run.start + 1..=run.end).rev() {
-            prefixes.push((run.start..end, collapse(p.slice(run.start..end))));
+        for start in run.clone() {
+            for end in (start + 1..=run.end).rev() {
+                prefixes.push((start..end, collapse(p.slice(start..end))));
+            }
         }
     }
     // Typos: whole runs only (`alice wong` is tried, `alice` alone is likely a person).

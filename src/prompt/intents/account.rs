@@ -60,13 +60,22 @@ pub fn log(r: &Reader) -> Option<Outcome> {
     })
 }
 
-pub fn rule(r: &Reader) -> Option<Outcome> {
+/// `Acme's history`, `who changed Globex?`, `did anyone change Globex's renewal?` — a
+/// question about changes, before the rules that would read a change in it.
+pub fn history(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    if let Some(outcome) = channel(r) {
-        return Some(outcome);
-    }
+    let edited = p.any(&[
+        "change", "changed", "changes", "edit", "edited", "touched", "updated", "modified",
+    ]);
     if p.any(&["history", "audit", "changelog"])
+        || (edited && p.any(&["anyone", "someone", "anybody", "somebody"]))
         || p.any_phrase(&[
+            "been changed",
+            "been edited",
+            "been updated",
+            "made changes",
+            "recent changes",
+            "latest changes",
             "who changed",
             "what changed",
             "whats changed",
@@ -77,6 +86,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ])
     {
         return line(Line::on("account", "history"));
+    }
+    None
+}
+
+pub fn rule(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if let Some(outcome) = channel(r) {
+        return Some(outcome);
     }
     if p.any(&["remove", "delete", "drop"]) && r.people().is_empty() {
         // Only the account itself: `remove everyone from Acme` is not `remove Acme`.
@@ -151,9 +168,18 @@ fn channel(r: &Reader) -> Option<Outcome> {
 /// `/account set`: each field a prompt can name and where its value is.
 fn set(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    // `give Northwind to me`, `I'm taking over Northwind from omar`: the asker becomes owner.
+    let to_me = p.any_phrase(&[
+        "to me",
+        "im taking over",
+        "i am taking over",
+        "ill take over",
+        "i will take over",
+    ]);
     let handing = r.names_account()
-        && ((p.any(&["owned", "hand", "give", "belongs"]) && !p.any(&["me", "us"]))
-            || (p.has_phrase("taking over") && r.owner_word().is_some()));
+        && ((p.any(&["owned", "hand", "give", "belongs"]) && (!p.any(&["me", "us"]) || to_me))
+            || (p.has("over") && p.any(&["move", "hand", "pass", "switch"]))
+            || p.any_phrase(&["taking over", "take over"]));
     let changing = handing
         || p.any(&[
             "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer",
@@ -206,7 +232,8 @@ fn set(r: &Reader) -> Option<Outcome> {
         }
     }
     if handing || p.any(&["owner", "assign", "transfer"]) {
-        match r.user() {
+        let asker = to_me.then(|| r.asker.0.clone());
+        match asker.or_else(|| r.user()) {
             Some(u) => l = l.opt("owner", format!("@{u}")),
             None => wanted.push("owner"),
         }

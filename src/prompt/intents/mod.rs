@@ -52,7 +52,7 @@ type Rule = fn(&Reader) -> Option<Outcome>;
 /// Tries the rules in order; the first that recognises the prompt decides. Returns what it
 /// decided and the rule's name (for `why:`).
 pub fn decide(r: &Reader) -> (&'static str, Outcome) {
-    const RULES: [(&str, Rule); 21] = [
+    const RULES: [(&str, Rule); 22] = [
         ("small talk or off topic", chat::off_topic),
         ("Steward's own settings", admin::steward),
         (
@@ -60,6 +60,7 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
             data_in::rule,
         ),
         ("help, asked first", admin::help_first),
+        ("an account's history", account::history),
         ("scheduled posts", admin::digest),
         (
             "a new account or a change of owner",
