@@ -95,6 +95,92 @@ fn kind(r: &Reader) -> Option<&'static str> {
     }
 }
 
+/// An opportunity's number: `opp 7`, `opportunity #12`.
+fn number(r: &Reader) -> Option<u32> {
+    r.nums
+        .iter()
+        .find(|n| !n.percent && n.money.is_none())
+        .and_then(|n| n.whole())
+}
+
+/// MEDDIC's elements as said, longest first.
+const ELEMENTS: [(&str, &str); 8] = [
+    ("economic buyer", "economic-buyer"),
+    ("decision criteria", "decision-criteria"),
+    ("decision process", "decision-process"),
+    ("identify pain", "identify-pain"),
+    ("pain", "identify-pain"),
+    ("metrics", "metrics"),
+    ("metric", "metrics"),
+    ("champion", "champion"),
+];
+
+/// `opp 7 metrics: "cut onboarding from 10 to 4 days"`, `we don't know the decision process
+/// on opp 4`, `clear the champion on opportunity 7`; `what is the MEDDIC qualification on
+/// opp 12?` shows it.
+pub fn qualify(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if !p.any(&OPPORTUNITY) || r.names_account() {
+        return None;
+    }
+    let element = ELEMENTS
+        .iter()
+        .find(|(said, _)| p.has_phrase(said))
+        .map(|(_, e)| *e);
+    let asked = p.any(&["qualify", "qualification", "meddic"]);
+    if element.is_none() && !asked {
+        return None;
+    }
+    let Some(id) = number(r) else {
+        return Some(clarify(
+            "Which opportunity? Give its number (see `/expansion list`).",
+            vec!["/expansion list".into()],
+        ));
+    };
+    let Some(element) = element else {
+        return Some(if !p.any(&["qualify", "set", "update", "mark", "record"]) {
+            Outcome::Line(Line::new("expansion", "show").arg(id.to_string()))
+        } else {
+            clarify(
+                "Which MEDDIC element, and what do you know of it?",
+                vec![Line::new("expansion", "qualify")
+                    .arg(id.to_string())
+                    .opt("element", "metrics")
+                    .opt("note", "what we know")
+                    .render("")],
+            )
+        });
+    };
+    if p.is_question() && !p.any(&["know", "known", "clear"]) {
+        return Some(Outcome::Line(
+            Line::new("expansion", "show").arg(id.to_string()),
+        ));
+    }
+    let unknown = p.any_phrase(&[
+        "dont know",
+        "do not know",
+        "not known",
+        "no idea",
+        "dont yet know",
+    ]) || p.has("unknown");
+    let cleared = p.any(&["clear", "forget", "reset"]);
+    let known = match (unknown, cleared) {
+        (true, _) => Some("no"),
+        (false, true) => Some("clear"),
+        _ => None,
+    };
+    let note = crate::prompt::people::quoted(p.text)
+        .map(str::to_string)
+        .or_else(|| p.colon.and_then(|c| r.text_from(c)));
+    Some(Outcome::Line(
+        Line::new("expansion", "qualify")
+            .arg(id.to_string())
+            .opt("element", element)
+            .opt_if("known", known)
+            .opt_if("note", note.filter(|_| known.is_none())),
+    ))
+}
+
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     let growth = p.any(&[
@@ -110,7 +196,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     }
     // `show expansion 3`, `tell me about opportunity 5`: one opportunity by its number.
     if (p.has("expansion") || p.any(&OPPORTUNITY)) && !r.names_account() {
-        let id = r.nums.iter().find(|n| n.plain()).and_then(|n| n.whole());
+        let id = number(r);
         if let (Some(id), false) = (id, p.any(&["won", "lost", "qualify"])) {
             return Some(Outcome::Line(
                 Line::new("expansion", "show").arg(id.to_string()),

@@ -52,7 +52,7 @@ type Rule = fn(&Reader) -> Option<Outcome>;
 /// Tries the rules in order; the first that recognises the prompt decides. Returns what it
 /// decided and the rule's name (for `why:`).
 pub fn decide(r: &Reader) -> (&'static str, Outcome) {
-    const RULES: [(&str, Rule); 22] = [
+    const RULES: [(&str, Rule); 23] = [
         ("small talk or off topic", chat::off_topic),
         ("Steward's own settings", admin::steward),
         (
@@ -67,6 +67,7 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
             account_new::add_or_reassign,
         ),
         ("a closed expansion", expansion::closed),
+        ("an opportunity's MEDDIC", expansion::qualify),
         ("a plan item done", plan::done),
         ("a plan item with text", plan::with_text),
         ("a logged touch (call, meeting, email, note)", account::log),
