@@ -12,6 +12,9 @@ use crate::prompt::line::Line;
 /// Words that may stand between an option's name and its value (`email: x`, `tier is 1`).
 const LINKS: [&str; 9] = ["is", "of", "at", "to", "as", "by", "for", "on", "be"];
 
+/// Options said with another word than their name: `each hour is worth $3.9k`.
+const ALIASES: [(&str, &str); 1] = [("value-per-unit", "worth")];
+
 /// Adds to `line` the options of its command the prompt states and the line lacks; `parses`
 /// says whether a candidate line is a command the parser accepts.
 pub fn fill(line: &mut Line, r: &Reader, parses: &dyn Fn(&Line) -> bool) {
@@ -50,7 +53,13 @@ fn free_text(line: &Line) -> String {
 /// The value the prompt gives `option`, if it states one plainly.
 fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> Option<String> {
     let p = &r.p;
-    let key = option.name.replace('-', " ");
+    let key = ALIASES
+        .iter()
+        .find(|(name, _)| *name == option.name)
+        .map_or_else(
+            || option.name.replace('-', " "),
+            |(_, said)| said.to_string(),
+        );
     let words: Vec<&str> = key.split(' ').collect();
     let in_free = |i: usize| !free.is_empty() && free.contains(&p.word(i).to_string());
     // `<name> [link] <value>`, e.g. `email sam@x.com`, `influence: high`, `tier is 1`.
@@ -137,7 +146,9 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             named.map(|user| format!("@{user}"))
         }
         Kind::String if option.name == "email" => raw.contains('@').then(|| raw.to_string()),
-        // One word standing alone: `industry travel, 60 seats`, `segment enterprise`.
+        // A quoted phrase (`trigger "New EMEA unit"`), or one word standing alone (`industry
+        // travel, 60 seats`, `segment enterprise`).
+        Kind::String if quoted_at(r, i).is_some() => quoted_at(r, i),
         Kind::String => {
             let alone = p.words.get(i + 1).is_none_or(|next| next.after_break);
             let word = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
@@ -145,6 +156,14 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The quoted phrase that starts at word `i`, if its opening mark is right before it.
+fn quoted_at(r: &Reader, i: usize) -> Option<String> {
+    let start = r.p.words.get(i)?.start;
+    let mark = r.p.text[..start].chars().next_back()?;
+    let quoted = crate::command::quotes::quote_at(r.p.text, start - mark.len_utf8())?;
+    Some(r.p.text[quoted.inner].to_string())
 }
 
 /// The value of `option` written at word `i`, just before its name.
@@ -156,6 +175,8 @@ fn value_before(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             let plain = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
             (plain && !LINKS.contains(&word.lower.as_str())).then(|| raw.to_lowercase())
         }
+        // `lower is better`: the value, past a linking word.
+        Kind::Choice if LINKS.contains(&r.p.word(i)) && i > 0 => value_at(option, r, i - 1),
         _ => value_at(option, r, i),
     }
 }

@@ -31,7 +31,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "sent",
         "ready",
         "agreed",
-    ]);
+        "happened",
+        "had",
+    ]) || p.has_phrase("in place");
     let milestone = if p.has("triage") {
         Some("triage")
     } else if p.any_phrase(&[
@@ -39,6 +41,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "executive engagement",
         "exec outreach",
         "exec call",
+        "exec meeting",
+        "executive call",
+        "executive meeting",
     ]) {
         Some("exec")
     } else if p.any_phrase(&["root cause meeting", "root-cause meeting"]) {
@@ -54,7 +59,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if let Some(checkin) = checkin(r) {
         return Some(checkin);
     }
-    if (save_play || p.any(&["saved"]) || p.has_phrase("green again"))
+    let measured = p.any(&["metric", "track", "target"]);
+    if (save_play || (p.has("saved") && !measured) || p.has_phrase("green again"))
         && (p.any(&["resolve", "resolved", "close", "closed", "end", "saved"])
             || p.has_phrase("wrap up"))
     {

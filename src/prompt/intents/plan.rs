@@ -52,17 +52,25 @@ pub fn with_text(r: &Reader) -> Option<Outcome> {
 }
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
-    if let Some(outcome) = swot(r).or_else(|| competitor(r)) {
+    let p = &r.p;
+    // `which competitors are at Umbrella?`, `SWOT for Wayne Logistics`: the plan shows both.
+    let about_plan = p.any(&["competitors", "swot", "competition"]) && r.names_account();
+    if about_plan && p.colon.is_none() && (p.is_question() || p.asks_to_see() || p.len() <= 4) {
+        return Some(Outcome::Line(Line::on("plan", "show")));
+    }
+    if let Some(outcome) = remove(r).or_else(|| swot(r)).or_else(|| competitor(r)) {
         return Some(outcome);
     }
-    let p = &r.p;
     let head = |ws: &[&str]| p.head_any(ws);
     if head(&["metric", "track"]) || (p.has("target") && p.has("current")) {
         return Some(metric(r));
     }
     if head(&["goal", "goals", "objective", "priority"]) {
         return Some(match goal_text(r) {
-            Some(text) => Outcome::Line(Line::on("plan", "goal").quoted(&text)),
+            Some(text) => {
+                let (text, maps) = split_maps(&text);
+                Outcome::Line(Line::on("plan", "goal").quoted(&text).opt_if("maps", maps))
+            }
             None if p.is_question() => Outcome::Line(Line::on("plan", "show")),
             None => ask(
                 r,
@@ -103,6 +111,28 @@ fn ask(r: &Reader, question: &str, example: Line) -> Outcome {
         question,
         vec![example.render(r.account().unwrap_or("ACCOUNT"))],
     )
+}
+
+/// A goal's text and how our product maps to it: `cut costs, maps to "analytics"`,
+/// `expand into EMEA, which our "Multi-region workspaces" map to`.
+fn split_maps(text: &str) -> (String, Option<String>) {
+    let Some(at) = find_ignoring_case(text, " map").filter(|&at| {
+        text[at..]
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("map") || w.eq_ignore_ascii_case("maps"))
+    }) else {
+        return (text.to_string(), None);
+    };
+    let Some(quoted) = crate::prompt::people::quoted(text) else {
+        return (text.to_string(), None);
+    };
+    let cut = text[..at]
+        .rfind(',')
+        .filter(|_| !text[..at].contains(quoted))
+        .unwrap_or_else(|| text.find(',').unwrap_or(at));
+    let goal = super::clean(&text[..cut]).unwrap_or_else(|| text.to_string());
+    (goal, Some(quoted.to_string()))
 }
 
 /// `goal is to expand into EMEA`, `add a goal for Globex: cut onboarding time in half`.
@@ -226,19 +256,59 @@ fn swot(r: &Reader) -> Option<Outcome> {
     ))
 }
 
-/// `Initrode is a competitor at Acme Corp, high risk` → `/plan competitor`.
+/// `remove c1 from Acme's plan`, `drop goal g2 from the Globex plan`: a plan item by its id.
+fn remove(r: &Reader) -> Option<Outcome> {
+    let p = &r.p;
+    if !p.any(&["remove", "delete", "drop"]) {
+        return None;
+    }
+    let item = p.words.iter().map(|w| w.lower.as_str()).find(|w| {
+        let mut chars = w.chars();
+        matches!(chars.next(), Some('g' | 'm' | 'r' | 'c' | 's'))
+            && w.len() >= 2
+            && chars.all(|c| c.is_ascii_digit())
+    })?;
+    Some(Outcome::Line(Line::on("plan", "remove").arg(item)))
+}
+
+/// Words that say a competitor turned up, without the word `competitor`.
+const CIRCLING: [&str; 6] = [
+    "circling",
+    "showed up",
+    "shown up",
+    "sniffing around",
+    "pitching",
+    "is at",
+];
+
+/// `Initrode is a competitor at Acme Corp, high risk`, `add competitor Totango at Globex`,
+/// `Gainsight is circling Umbrella` → `/plan competitor`.
 fn competitor(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let at = p.find("competitor").or_else(|| p.find("competing"))?;
-    if !r.explicit() || p.is_question() {
+    let at = p
+        .find("competitor")
+        .or_else(|| p.find("competing"))
+        .or_else(|| CIRCLING.iter().find_map(|c| p.phrase(c)))?;
+    let churn = p.any(&[
+        "lost", "churned", "went", "moved", "switched", "left", "renew", "renewing",
+    ]);
+    if !r.explicit() || p.is_question() || churn {
         return None;
     }
     let used = r.used();
-    let name = (0..at)
-        .filter(|&i| !used[i] && p.words[i].capital)
+    let capital =
+        |i: usize| !used[i] && p.words[i].capital && !matches!(p.word(i), "add" | "new" | "i");
+    let before: Vec<String> = (0..at)
+        .filter(|&i| capital(i))
         .map(|i| p.slice(i..i + 1).to_string())
-        .collect::<Vec<_>>();
-    let name = super::clean(&name.join(" "))?;
+        .collect();
+    // `add competitor Totango at Globex`: the name follows the word.
+    let after = p
+        .words
+        .get(at + 1)
+        .filter(|_| before.is_empty() && p.word(at) == "competitor")
+        .map(|w| p.text[w.start..w.end].to_string());
+    let name = super::clean(&before.join(" ")).or(after)?;
     let risk = ["high", "medium", "low"].into_iter().find(|w| p.has(w));
     Some(Outcome::Line(
         Line::on("plan", "competitor")

@@ -29,12 +29,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             "is gone",
             "not renewing",
             "wont renew",
+            "not to renew",
         ])
         || lost_account;
     if churned {
-        return Some(match reason(r) {
-            Some(why) => Outcome::Line(Line::on("renewal", "churned").opt("reason", why)),
-            None => clarify(
+        return Some(match (reason(r), churn_kind(r)) {
+            (Some(why), _) => Outcome::Line(Line::on("renewal", "churned").opt("reason", why)),
+            (None, Some(kind)) => Outcome::Line(Line::on("renewal", "churned").opt("why", kind)),
+            (None, None) => clarify(
                 format!(
                     "Why did {} leave? I record churn with a reason.",
                     r.account().unwrap_or("the account")
@@ -56,7 +58,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         return line(Line::on("renewal", "show"));
     }
     if signed {
-        let until = ["through", "until", "till", "to"].iter().any(|w| p.has(w));
+        let until = ["through", "until", "till", "to"].iter().any(|w| p.has(w))
+            || p.has_phrase("next renewal");
         return line(
             Line::on("renewal", "renewed")
                 .opt_if("arr", r.money().map(|m| m.to_string()))
@@ -223,4 +226,24 @@ pub fn reached_out_and_heard(r: &Reader) -> bool {
                 "no response",
                 "nothing back",
             ]))
+}
+
+/// The kind of reason a churn names without saying more (`we lost Initech to a competitor`,
+/// `it came down to timing`).
+fn churn_kind(r: &Reader) -> Option<&'static str> {
+    const KINDS: [(&str, &str); 9] = [
+        ("competitor", "competitor"),
+        ("competition", "competitor"),
+        ("price", "price"),
+        ("pricing", "price"),
+        ("expensive", "price"),
+        ("budget", "budget"),
+        ("timing", "timing"),
+        ("relationship", "relationship"),
+        ("gap", "product-gap"),
+    ];
+    KINDS
+        .iter()
+        .find(|(w, _)| r.p.has(w))
+        .map(|(_, kind)| *kind)
 }
