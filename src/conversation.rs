@@ -54,10 +54,11 @@ impl Explained {
     }
 }
 
-/// Whether something remembered at `at` may still be used at `now`.
+/// Whether something remembered at `at` may still be used at `now`: for less than 15
+/// minutes, as the conversation's account.
 fn fresh(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     let age = now.signed_duration_since(at);
-    age >= chrono::Duration::zero() && age <= chrono::Duration::minutes(OFFER_MINUTES)
+    age >= chrono::Duration::zero() && age < chrono::Duration::minutes(OFFER_MINUTES)
 }
 
 /// What a prompt asks of `why`: how `prompt` would be read, or how the last one was.
@@ -342,7 +343,7 @@ mod tests {
             Some("/digest subscribe weekly")
         );
         let one = pick(" 1 ").expect("one");
-        let late = at + chrono::Duration::minutes(15);
+        let late = at + chrono::Duration::minutes(15) - chrono::Duration::seconds(1);
         assert_eq!(
             offer.line(&one, late).as_deref(),
             Some("/digest preview weekly")

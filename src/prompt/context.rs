@@ -16,10 +16,11 @@ pub struct Context {
 }
 
 impl Context {
-    /// The account a follow-up at `now` may refer to: mentioned at most 15 minutes ago.
+    /// The account a follow-up at `now` may refer to: mentioned less than 15 minutes ago
+    /// (at 15 minutes it is stale).
     pub fn fresh_account(&self, now: DateTime<Utc>) -> Option<&str> {
         let age = now.signed_duration_since(self.at);
-        let fresh = age >= Duration::zero() && age <= Duration::minutes(FOLLOW_UP_MINUTES);
+        let fresh = age >= Duration::zero() && age < Duration::minutes(FOLLOW_UP_MINUTES);
         self.account.as_deref().filter(|_| fresh)
     }
 
@@ -58,11 +59,9 @@ mod tests {
             account: Some("Acme Corp".into()),
             at,
         };
-        assert_eq!(
-            ctx.fresh_account(at + Duration::minutes(15)),
-            Some("Acme Corp")
-        );
-        assert_eq!(ctx.fresh_account(at + Duration::minutes(16)), None);
+        let last = at + Duration::minutes(15) - Duration::seconds(1);
+        assert_eq!(ctx.fresh_account(last), Some("Acme Corp"));
+        assert_eq!(ctx.fresh_account(at + Duration::minutes(15)), None);
         let reading = Reading::Command {
             line: "/account show \"Globex\"".into(),
             writes: false,

@@ -107,10 +107,40 @@ pub fn off_topic(r: &Reader) -> Option<Outcome> {
 }
 
 /// Verbs of change: with one of these and nothing recognisable, ask rather than guess.
-const CHANGE: [&str; 22] = [
-    "update", "set", "change", "make", "move", "assign", "mark", "add", "remove", "delete", "edit",
-    "log", "put", "renew", "extend", "schedule", "start", "close", "drop", "bump", "record",
+const CHANGE: [&str; 33] = [
+    "update",
+    "set",
+    "change",
+    "make",
+    "move",
+    "assign",
+    "mark",
+    "add",
+    "remove",
+    "delete",
+    "edit",
+    "log",
+    "put",
+    "renew",
+    "extend",
+    "schedule",
+    "start",
+    "close",
+    "drop",
+    "bump",
+    "record",
     "reset",
+    "give",
+    "hand",
+    "snooze",
+    "pause",
+    "reassign",
+    "subscribe",
+    "link",
+    "hold",
+    "mute",
+    "unmute",
+    "qualify",
 ];
 
 /// Words about accounts in general.
@@ -136,7 +166,7 @@ const DOMAIN: [&str; 16] = [
 /// The last rule: an account with nothing else is a request to see it; account words without
 /// a recognisable request get a question; anything else is out of scope.
 pub fn fallback(r: &Reader) -> Option<Outcome> {
-    let change = r.p.any(&CHANGE) && !r.p.is_question();
+    let change = r.p.any(&CHANGE) && !r.p.is_question() && !r.p.asks_to_see();
     let valued = r.nums.iter().any(|n| n.percent || n.money.is_some());
     let numbered = !r.nums.is_empty();
     match r.target() {
@@ -157,8 +187,9 @@ pub fn fallback(r: &Reader) -> Option<Outcome> {
         }
         _ => {}
     }
-    let pronoun_value = numbered && r.p.any(&["it", "its", "their", "them"]);
-    if change || valued || pronoun_value || r.p.any(&DOMAIN) {
+    // `give it to omar`, `how healthy are they` with no account in the conversation.
+    let pronoun = r.p.any(&["it", "its", "their", "them", "they"]);
+    if change || valued || pronoun || r.p.any(&DOMAIN) {
         return Some(clarify(
             "I couldn't tell which account and what to do. Name the account and what changed, \
              e.g. \"Acme's NPS dropped to 5\".",
