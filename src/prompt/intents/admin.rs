@@ -336,7 +336,11 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
         "alerts",
         "escalations",
         "would",
-    ])) || (p.has("reminders") && p.has("preview"));
+    ])) || (p.has("reminders") && p.has("preview"))
+        || (p.any(&["post", "posts", "preview"]) && post_kind(r).is_some())
+        || (p.has("scheduled") && p.any(&["post", "posts", "posting"]))
+        || (p.any_phrase(&["go out", "goes out", "going out", "would go"])
+            && p.any(&["digest", "escalations", "reminders", "standup"]));
     if !about || r.names_account() {
         return None;
     }
@@ -350,14 +354,27 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
             ),
         });
     }
-    let listing = p.has_phrase("set up") || (p.has("scheduled") && p.has("channel"));
+    let listing = p.has_phrase("set up")
+        || p.has("scheduled")
+        || (p.has("when") && p.any(&["next", "does", "do"]));
     if p.any(&["digests", "subscriptions"]) || (listing && p.is_question()) {
         return line(Line::new("digest", "list"));
     }
-    if p.has("preview") || p.has_phrase("look like") || p.any_phrase(&["would say", "would post"]) {
+    let would_say = p.has("would") && p.any(&["say", "look", "show", "contain", "include", "go"]);
+    if p.has("preview") || p.has_phrase("look like") || would_say {
         return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
     }
-    let k = kind?;
+    let Some(k) = kind else {
+        return p.any(&["subscribe", "subscription"]).then(|| {
+            clarify(
+                "Which scheduled post should this channel get?",
+                ["weekly", "standup", "renewals", "escalations"]
+                    .iter()
+                    .map(|k| format!("/digest subscribe {k}"))
+                    .collect(),
+            )
+        });
+    };
     // A post named with nothing about where or when it goes (`the standup list`, `this week's
     // digest`) is asked to be seen, not subscribed to.
     let schedules = p.any(&[
@@ -380,7 +397,7 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
             .arg(k)
             .opt_if("day", days(r))
             .opt_if("time", time(r))
-            .opt_if("tz", zone(r)),
+            .opt_if("tz", zone(r).or_else(|| city_zone(r))),
     )
 }
 
