@@ -347,8 +347,10 @@ fn list(r: &Reader) -> Option<Outcome> {
         "account",
         "customer",
         "client",
-    ]) || (p.has("book") && (p.has("my") || named_owner.is_some()))
-        || owns;
+    ]) || (p.has("book") && (p.has("my") || named_owner.is_some() || p.has("entire")))
+        || owns
+        // `my red ones?`: a band of one's own accounts.
+        || (p.has("my") && p.any(&["ones", "red", "yellow", "green"]));
     if !about || r.names_account() {
         return None;
     }
@@ -358,13 +360,23 @@ fn list(r: &Reader) -> Option<Outcome> {
         .find("tier")
         .and_then(|i| after(p, &r.nums, i, r.used()))
         .and_then(|n| n.whole());
+    let unknown = p.any_phrase(&["do not know", "dont know", "no health", "not known"]);
     let band = ["red", "yellow", "green", "unknown"]
         .into_iter()
-        .find(|b| p.has(b));
+        .find(|b| p.has(b))
+        .or_else(|| (unknown && p.has("health")).then_some("unknown"));
+    const ORDINALS: [(&str, u32); 4] = [("second", 2), ("third", 3), ("fourth", 4), ("next", 2)];
     let page = p
         .find("page")
         .and_then(|i| after(p, &r.nums, i, r.used()))
-        .and_then(|n| n.whole());
+        .and_then(|n| n.whole())
+        .or_else(|| {
+            let at = p.find("page")?.checked_sub(1)?;
+            ORDINALS
+                .iter()
+                .find(|(w, _)| p.word(at) == *w)
+                .map(|(_, n)| *n)
+        });
     line(
         Line::new("account", "list")
             .opt_if("owner", owner.map(|o| format!("@{o}")))

@@ -39,7 +39,17 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if !asked {
         return None;
     }
-    if r.account().is_none() && p.any(&["accounts", "which", "customers"]) {
+    let listing = p.any(&[
+        "accounts",
+        "which",
+        "customers",
+        "my",
+        "ones",
+        "own",
+        "owns",
+        "book",
+    ]) || r.owner_word().is_some();
+    if r.account().is_none() && listing {
         return None;
     }
     let band = ["red", "yellow", "green"].into_iter().find(|b| p.has(b));
