@@ -94,6 +94,13 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
             return Some(value);
         }
     }
+    if option.name == "email" {
+        // `e-mail address … is raj@acme.com`: an address is an e-mail whatever it is called.
+        let address = p.words.iter().map(|w| &p.text[w.start..w.end]).find(|w| {
+            w.contains('@') && w.contains('.') && !w.starts_with('@') && !w.starts_with('<')
+        });
+        return address.map(str::to_string);
+    }
     if option.kind == Kind::User && option.name == "owner" && owned(r) {
         return r.user().map(|user| format!("@{user}"));
     }
@@ -175,8 +182,8 @@ fn value_before(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             let plain = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
             (plain && !LINKS.contains(&word.lower.as_str())).then(|| raw.to_lowercase())
         }
-        // `lower is better`: the value, past a linking word.
-        Kind::Choice if LINKS.contains(&r.p.word(i)) && i > 0 => value_at(option, r, i - 1),
+        // `lower is better`, `@richard on slack`: the value, past a linking word.
+        _ if LINKS.contains(&r.p.word(i)) && i > 0 => value_at(option, r, i - 1),
         _ => value_at(option, r, i),
     }
 }

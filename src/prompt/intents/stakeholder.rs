@@ -23,8 +23,13 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "contacts",
         "contact",
         "people",
+        "ppl",
         "grid",
+        "mapped",
     ]) || p.any_phrase(&[
+        "on their side",
+        "on our side",
+        "who r the",
         "who do we know",
         "who should i talk",
         "single threaded",
@@ -182,6 +187,13 @@ fn known(r: &Reader, k: &Known) -> Option<Outcome> {
     }
     if p.has_phrase("relationship owner") {
         l = l.opt_if("owner", r.mentions.first().map(|m| format!("@{}", m.1)));
+    }
+    if l.opts.is_empty() && !p.is_question() {
+        // Whatever else the prompt states of the person that `/stakeholder set` declares:
+        // `Raj's email is raj@acme.com`, `jane owns the relationship`, `we talk monthly`.
+        let today = r.today;
+        let parses = |l: &Line| crate::command::parse(&l.render(&k.account), today).is_ok();
+        crate::prompt::extras::fill(&mut l, r, &parses);
     }
     if !l.opts.is_empty() {
         return Some(Outcome::Line(l));
