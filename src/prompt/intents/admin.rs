@@ -122,7 +122,12 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
                 .opt("manager", format!("@{}", manager.1)),
         );
     }
-    if p.any(&["indicator", "indicators"]) {
+    let names_indicator = IndicatorKind::ALL
+        .into_iter()
+        .any(|k| p.has_phrase(k.name()));
+    if p.any(&["indicator", "indicators"])
+        || (names_indicator && p.any(&["mute", "unmute", "silence", "unsilence"]))
+    {
         return indicators(r);
     }
     if p.any(&["crm", "salesforce", "hubspot"]) && !r.mentions.is_empty() {
@@ -266,7 +271,7 @@ fn business_hours(r: &Reader) -> Option<(String, String)> {
 fn indicators(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     if p.any(&["snooze", "pause", "hold"]) {
-        return line(Line::on("health", "snooze"));
+        return line(Line::on("health", "snooze").opt_if("days", snooze_days(r)));
     }
     let kind = IndicatorKind::ALL
         .into_iter()
@@ -275,6 +280,9 @@ fn indicators(r: &Reader) -> Option<Outcome> {
         "unmute"
     } else if p.any(&["mute", "silence", "stop"]) {
         "mute"
+    } else if r.names_account() {
+        // `which indicators are open on Hooli?`: the account's health lists them.
+        return line(Line::on("health", "show"));
     } else {
         return line(Line::new("steward", "indicator").arg("list"));
     };
@@ -292,6 +300,22 @@ fn indicators(r: &Reader) -> Option<Outcome> {
             vec![format!("/steward indicator {action} \"usage drop\"")],
         )),
     }
+}
+
+/// How long to hold an account's indicator messages, in days: `for a week`, `for 3 days`,
+/// `until tomorrow`, `two weeks`.
+fn snooze_days(r: &Reader) -> Option<String> {
+    let p = &r.p;
+    if p.any_phrase(&["until tomorrow", "a day", "one day", "for today"]) {
+        return Some("1".into());
+    }
+    let weeks = (0..p.len()).find(|&i| p.word(i).starts_with("week"))?;
+    let count = match p.word(weeks.checked_sub(1)?) {
+        "a" | "one" | "1" => 1,
+        "two" | "2" => 2,
+        _ => return None,
+    };
+    Some((7 * count).to_string())
 }
 
 /// Which scheduled post a prompt is about.
