@@ -156,6 +156,11 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
         // A quoted phrase (`trigger "New EMEA unit"`), or one word standing alone (`industry
         // travel, 60 seats`, `segment enterprise`).
         Kind::String if quoted_at(r, i).is_some() => quoted_at(r, i),
+        // An amount a string option takes as typed (`worth $3.9k`).
+        Kind::String if r.nums.iter().any(|n| n.word == i && n.money.is_some()) => {
+            let dollar = p.text[..word.start].ends_with('$');
+            Some(format!("{}{raw}", if dollar { "$" } else { "" }))
+        }
         Kind::String => {
             let alone = p.words.get(i + 1).is_none_or(|next| next.after_break);
             let word = raw.chars().all(|c| c.is_alphanumeric() || c == '-');

@@ -26,7 +26,17 @@ pub fn log(r: &Reader) -> Option<Outcome> {
         "had a call",
         "phone call",
     ]);
-    if !marker || (p.colon.is_none() && p.is_question()) || super::renewal::reached_out_and_heard(r)
+    // `root cause meeting with Hooli happened` is a save play's milestone, not a meeting log.
+    let milestone = p.any_phrase(&[
+        "root cause meeting",
+        "exec call",
+        "executive call",
+        "executive meeting",
+    ]);
+    if !marker
+        || milestone
+        || (p.colon.is_none() && p.is_question())
+        || super::renewal::reached_out_and_heard(r)
     {
         return None;
     }

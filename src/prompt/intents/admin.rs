@@ -475,7 +475,10 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
     if r.names_account() {
         return None;
     }
-    if p.has("forecast") {
+    let projected = p.any_phrase(&["expected revenue", "projected revenue", "revenue outlook"])
+        || (p.any(&["expect", "expected", "project", "projected"])
+            && p.any(&["quarters", "arr", "revenue"]));
+    if p.has("forecast") || projected {
         let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
         return line(Line::new("portfolio", "forecast").opt_if(
             "quarters",
@@ -489,6 +492,12 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
             "won and lost",
             "win or lose",
             "won or lost",
+            "winning and losing",
+            "losing deals",
+            "losing to",
+            "lose deals",
+            "why we lose",
+            "why we win",
         ]);
     if won_lost {
         let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));

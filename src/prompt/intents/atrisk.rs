@@ -20,7 +20,13 @@ const CAUSES: [(&str, &str); 9] = [
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let save_play = p.has_phrase("save play") || p.has_phrase("save plan");
+    let save_play = p.any_phrase(&[
+        "save play",
+        "save plan",
+        "run the save",
+        "the save",
+        "a save",
+    ]);
     let done = p.any(&[
         "done",
         "complete",
@@ -64,7 +70,12 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         && (p.any(&["resolve", "resolved", "close", "closed", "end", "saved"])
             || p.has_phrase("wrap up"))
     {
-        return Some(Outcome::Line(Line::on("atrisk", "resolve")));
+        // `force-resolve`, `close it although it is still yellow`: resolved while not green.
+        let forced = p.any(&["force", "forced", "although", "anyway", "regardless"])
+            || p.any_phrase(&["even though", "still yellow", "still red"]);
+        return Some(Outcome::Line(
+            Line::on("atrisk", "resolve").opt_if("force", forced.then_some("yes")),
+        ));
     }
     if save_play {
         let cause = CAUSES.iter().find(|(w, _)| p.has(w)).map(|(_, c)| *c);
