@@ -109,7 +109,7 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
 
 /// Ownership said in words: `omar owns it`, `owned by jane`, `I'll run it`, `jane drives it`.
 fn owned(r: &Reader) -> bool {
-    r.p.any(&["owns", "owned", "drives", "driving", "leads"])
+    r.p.any(&["owns", "owned", "drives", "driving", "driven", "leads", "led"])
         || r.p.any_phrase(&[
             "will own",
             "ill own",

@@ -27,12 +27,23 @@ pub fn log(r: &Reader) -> Option<Outcome> {
         "phone call",
     ]);
     // `root cause meeting with Hooli happened` is a save play's milestone, not a meeting log.
-    let milestone = p.any_phrase(&[
-        "root cause meeting",
-        "exec call",
-        "executive call",
-        "executive meeting",
-    ]);
+    // `log a $40k module upsell at Umbrella`: an opportunity, not a touch.
+    let opportunity = r.money().is_some()
+        && p.any(&[
+            "upsell",
+            "expansion",
+            "opportunity",
+            "crosssell",
+            "cross",
+            "module",
+        ]);
+    let milestone = opportunity
+        || p.any_phrase(&[
+            "root cause meeting",
+            "exec call",
+            "executive call",
+            "executive meeting",
+        ]);
     if !marker
         || milestone
         || (p.colon.is_none() && p.is_question())

@@ -195,7 +195,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         return Some(Outcome::Line(Line::on("expansion", "ready")));
     }
     // `show expansion 3`, `tell me about opportunity 5`: one opportunity by its number.
-    if (p.has("expansion") || p.any(&OPPORTUNITY)) && !r.names_account() {
+    if (p.has("expansion") || p.any(&OPPORTUNITY)) && !r.names_account() && !p.has("page") {
         let id = number(r);
         if let (Some(id), false) = (id, p.any(&["won", "lost", "qualify"])) {
             return Some(Outcome::Line(

@@ -34,7 +34,11 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "planned",
         "on",
         "for",
-    ]);
+        "in",
+        "put",
+        "diary",
+        "calendar",
+    ]) && !p.any(&["prep", "prepare", "deck"]);
     if held || (past.is_some() && past == future && past < Some(r.today)) {
         return Some(Outcome::Line(
             Line::on("qbr", "done").opt_if("date", r.past_date()),
@@ -44,6 +48,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if let Some(date) = future.filter(|_| planning || scheduling) {
         let no = p.any_phrase(&[
             "not confirmed",
+            "not yet confirmed",
+            "hasnt confirmed",
             "unconfirmed",
             "without the sponsor",
             "no sponsor",

@@ -60,6 +60,10 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             }
         }
     }
+    // `add a cross-sell opportunity at Hooli worth 1.2M`: an opportunity, not a person.
+    if p.any(&["opportunity", "upsell", "expansion", "crosssell", "cross"]) && r.money().is_some() {
+        return None;
+    }
     let adding = p.any(&["add", "joined", "new", "hired"]) || role(p).is_some();
     if let (Some((name, span)), Some((role, _))) = (new_name(p, r.used()), role(p)) {
         if span.start >= p.head() || p.colon.is_none() || p.head_any(&["stakeholder", "add"]) {
