@@ -235,11 +235,22 @@ fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
     );
 }
 
-/// The outsider sets (`outsiders.tsv`), measured alone.
+/// The outsider sets (`outsiders.tsv`): read at 65.0 % before any rule was written for
+/// them, tuned since; this holds what was reached (never a wrong write, and no class lost).
 #[test]
-#[ignore = "a measurement: run with --ignored outsiders --nocapture"]
-fn outsiders_measured() {
-    evaluate(&load("outsiders.tsv"));
+fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
+    let result = evaluate(&load("outsiders.tsv"));
+    assert!(result.n >= 700, "the outsider sets have {} prompts", result.n);
+    assert!(
+        result.wrong_writes.is_empty(),
+        "prompts that must not write wrote:\n{}",
+        result.wrong_writes.join("\n")
+    );
+    assert!(
+        result.accuracy >= 91.0,
+        "outsider accuracy {:.1}% is below 91%",
+        result.accuracy
+    );
 }
 
 /// Every expected line of every set, the sealed one included, is a command the parser
@@ -264,7 +275,7 @@ fn every_expected_line_is_a_command_the_parser_accepts() {
 #[test]
 fn every_command_reading_is_a_line_the_parser_accepts() {
     let book = fixture();
-    for case in cases() {
+    for case in cases().into_iter().chain(load("outsiders.tsv")) {
         if let Reading::Command { line, writes, .. } = read_case(&case, &book) {
             let parsed =
                 parse(&line, today()).unwrap_or_else(|e| panic!("{:?} → {line}: {e}", case.prompt));
