@@ -240,7 +240,11 @@ fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
 #[test]
 fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
     let result = evaluate(&load("outsiders.tsv"));
-    assert!(result.n >= 700, "the outsider sets have {} prompts", result.n);
+    assert!(
+        result.n >= 700,
+        "the outsider sets have {} prompts",
+        result.n
+    );
     assert!(
         result.wrong_writes.is_empty(),
         "prompts that must not write wrote:\n{}",

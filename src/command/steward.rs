@@ -34,7 +34,8 @@ pub enum StewardCommand {
         code: String,
     },
     FiscalYear {
-        month: String,
+        /// 1–12.
+        month: u32,
     },
     Undo,
     /// `/steward forget [confirm:yes]`: delete the whole tenant (after an uninstall).
@@ -149,7 +150,7 @@ pub fn from_invocation(inv: &Invocation) -> Result<StewardCommand, ParseError> {
             prompt: inv.req_text("prompt")?,
         },
         "fiscal-year" => StewardCommand::FiscalYear {
-            month: inv.req_text("month")?,
+            month: crate::domain::tenant::parse_fiscal_month(&inv.req_text("month")?)?,
         },
         "apikey" => StewardCommand::ApiKey(key_action(inv)?),
         "feature" => StewardCommand::Feature(feature_action(inv)?),

@@ -115,3 +115,53 @@ mod tests {
         }
     }
 }
+
+/// Months as settings show them, from January.
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// The month a fiscal year starts in, as typed: `4`, `apr`, `April`.
+pub fn parse_fiscal_month(text: &str) -> Result<u32, DomainError> {
+    let lower = text.trim().to_lowercase();
+    lower
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+        .or_else(|| {
+            MONTH_NAMES
+                .iter()
+                .position(|full| lower.len() >= 3 && full.starts_with(&lower))
+                .map(|i| i as u32 + 1)
+        })
+        .ok_or_else(|| {
+            DomainError::invalid(
+                "month",
+                format!("\"{text}\" is not a month"),
+                "/steward fiscal-year 2 or /steward fiscal-year feb",
+            )
+        })
+}
+
+/// Full month names, for reading `april` as well as `apr`.
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month's short name as settings show it (`apr`), from its number (1–12).
+pub fn month_name(month: u32) -> Option<&'static str> {
+    MONTHS
+        .get(usize::try_from(month).ok()?.checked_sub(1)?)
+        .copied()
+}

@@ -15,10 +15,6 @@ use crate::domain::error::DomainError;
 use crate::domain::person::Person;
 use crate::reply::{t, Reply, Span};
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
 pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcome, DomainError> {
     let mut settings = book.settings.clone();
     let reply = match command {
@@ -127,39 +123,14 @@ pub fn handle(command: &StewardCommand, ctx: &Ctx, book: &Book) -> Result<Outcom
             ))
         }
         StewardCommand::FiscalYear { month } => {
-            let lower = month.to_lowercase();
-            let number = lower
-                .parse::<u32>()
-                .ok()
-                .filter(|m| (1..=12).contains(m))
-                .or_else(|| {
-                    MONTHS
-                        .iter()
-                        .position(|m| lower.starts_with(m))
-                        .map(|i| i as u32 + 1)
-                })
-                .ok_or_else(|| {
-                    DomainError::invalid(
-                        "month",
-                        format!("\"{month}\" is not a month"),
-                        "/steward fiscal-year 2 or /steward fiscal-year feb",
-                    )
-                })?;
-            settings.fiscal_year_start = number;
+            settings.fiscal_year_start = *month;
             Reply::text(format!(
                 "The fiscal year now starts in {}.",
-                month_name(number).unwrap_or_default()
+                crate::domain::tenant::month_name(*month).unwrap_or_default()
             ))
         }
     };
     Ok(Outcome::write(reply, vec![Change::PutSettings(settings)]))
-}
-
-/// A month's short name as settings show it (`apr`), from its number (1–12).
-pub fn month_name(month: u32) -> Option<&'static str> {
-    MONTHS
-        .get(usize::try_from(month).ok()?.checked_sub(1)?)
-        .copied()
 }
 
 /// Takes back the asker's last change, unless someone changed the same account since.

@@ -109,15 +109,16 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
 
 /// Ownership said in words: `omar owns it`, `owned by jane`, `I'll run it`, `jane drives it`.
 fn owned(r: &Reader) -> bool {
-    r.p.any(&["owns", "owned", "drives", "driving", "driven", "leads", "led"])
-        || r.p.any_phrase(&[
-            "will own",
-            "ill own",
-            "i own",
-            "ill run",
-            "i will run",
-            "will run",
-        ])
+    r.p.any(&[
+        "owns", "owned", "drives", "driving", "driven", "leads", "led",
+    ]) || r.p.any_phrase(&[
+        "will own",
+        "ill own",
+        "i own",
+        "ill run",
+        "i will run",
+        "will run",
+    ])
 }
 
 /// The value of `option` written at word `i`.

@@ -42,7 +42,7 @@ pub fn value(book: &Book, format: Format, raw: &str) -> Line {
         Format::Month => shown(
             raw.parse()
                 .ok()
-                .and_then(crate::handlers::steward::month_name)
+                .and_then(crate::domain::tenant::month_name)
                 .map(str::to_string),
         ),
         Format::Weekdays => shown(serde_json::from_str::<Days>(raw).ok().map(Days::describe)),

@@ -91,10 +91,18 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     }
     let fiscal = p.has_phrase("fiscal year") || p.has("fy");
     if fiscal && p.any(&["starts", "start", "begins", "begin", "starting"]) {
+        let numbered = p.find("month").and_then(|i| {
+            r.nums
+                .iter()
+                .find(|n| n.word == i + 1)
+                .and_then(|n| n.whole())
+                .filter(|m| (1..=12).contains(m))
+        });
         let m = p
             .words
             .iter()
-            .find_map(|w| month(&w.lower).filter(|_| w.lower != "may" || w.capital));
+            .find_map(|w| month(&w.lower).filter(|_| w.lower != "may" || w.capital))
+            .or(numbered);
         return match m {
             Some(m) => line(Line::new("steward", "fiscal-year").arg(m.to_string())),
             None => Some(clarify(
