@@ -92,30 +92,6 @@ impl Default for TenantSettings {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tenant_forms() {
-        for ok in [
-            "local",
-            "slack:T1",
-            "slack:E1:T1",
-            "discord:123",
-            "acme-team",
-        ] {
-            assert_eq!(
-                TenantId::parse(ok).map(|t| t.to_string()),
-                Ok(ok.to_string())
-            );
-        }
-        for bad in ["", "two words", "a\0b", &"x".repeat(129)] {
-            assert!(TenantId::parse(bad).is_err(), "{bad:?}");
-        }
-    }
-}
-
 /// Months as settings show them, from January.
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -164,4 +140,46 @@ pub fn month_name(month: u32) -> Option<&'static str> {
     MONTHS
         .get(usize::try_from(month).ok()?.checked_sub(1)?)
         .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_forms() {
+        for ok in [
+            "local",
+            "slack:T1",
+            "slack:E1:T1",
+            "discord:123",
+            "acme-team",
+        ] {
+            assert_eq!(
+                TenantId::parse(ok).map(|t| t.to_string()),
+                Ok(ok.to_string())
+            );
+        }
+        for bad in ["", "two words", "a\0b", &"x".repeat(129)] {
+            assert!(TenantId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_fiscal_month_is_read_by_number_or_name() {
+        for (typed, month) in [
+            ("4", 4),
+            ("apr", 4),
+            ("April", 4),
+            ("sept", 9),
+            (" 12 ", 12),
+        ] {
+            assert_eq!(parse_fiscal_month(typed).ok(), Some(month), "{typed}");
+        }
+        for typed in ["0", "13", "ap", "aprl", "", "🙂", "4.5"] {
+            assert!(parse_fiscal_month(typed).is_err(), "{typed}");
+        }
+        assert_eq!(month_name(4), Some("apr"));
+        assert_eq!(month_name(13), None);
+    }
 }

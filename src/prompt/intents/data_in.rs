@@ -106,7 +106,11 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
 /// phrase, else one word.
 fn named_after(r: &Reader, markers: &[&str]) -> Option<String> {
     let p = &r.p;
-    let at = (0..p.len()).find(|&i| markers.contains(&p.word(i)))? + 1;
+    // The last of markers in a row: `feature called Dashboards`.
+    let mut at = (0..p.len()).find(|&i| markers.contains(&p.word(i)))? + 1;
+    while markers.contains(&p.word(at)) {
+        at += 1;
+    }
     let word = p.words.get(at)?;
     let before = p.text[..word.start].chars().next_back();
     if let Some(quoted) =
