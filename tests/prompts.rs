@@ -257,6 +257,13 @@ fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
     );
 }
 
+/// The second pair of outsider sets (`outsiders2.tsv`), measured alone.
+#[test]
+#[ignore = "a measurement: run with --ignored second_outsiders --nocapture"]
+fn second_outsiders_measured() {
+    evaluate(&load("outsiders2.tsv"));
+}
+
 /// Every expected line of every set, the sealed one included, is a command the parser
 /// accepts: a set that names a command Steward lacks measures nothing.
 #[test]
@@ -264,6 +271,7 @@ fn every_expected_line_is_a_command_the_parser_accepts() {
     let mut all = cases();
     all.extend(load("heldout.tsv"));
     all.extend(load("outsiders.tsv"));
+    all.extend(load("outsiders2.tsv"));
     let refused: Vec<String> = all
         .iter()
         .filter_map(|case| match &case.expected {
