@@ -174,14 +174,17 @@ fn finish(line: &line::Line, r: &Reader, trace: &mut Trace) -> Reading {
     // A question, or a request to be shown something, only ever reads.
     if writes && ((r.p.is_question() && !r.p.is_polite()) || r.p.asks_to_see()) {
         trace.hold("it is asked as a question or a request to see something, so it may only read");
-        return Reading::Clarify {
+        return Reading::Confirm {
             question: "That sounds like a question. Should I record it as this change?".into(),
-            options: vec![text],
+            options: vec![text.clone()],
+            line: text,
         };
     }
-    // `Acme's NPS is not 5`, `don't change the owner`: never a value set.
-    let negated =
-        r.p.any(&["not", "dont", "never", "isnt", "wasnt", "arent", "shouldnt"]);
+    // `Acme's NPS is not 5`, `don't change the owner`: never a value set — unless the "not"
+    // corrects a number (`32k, not 30k`).
+    const NOT: [&str; 7] = ["not", "dont", "never", "isnt", "wasnt", "arent", "shouldnt"];
+    let negated = (0..r.p.len())
+        .any(|i| NOT.contains(&r.p.word(i)) && !r.nums.iter().any(|n| n.word == i + 1));
     let sets = matches!(
         parsed.command,
         Command::Health(HealthCommand::Set { .. })
@@ -191,10 +194,11 @@ fn finish(line: &line::Line, r: &Reader, trace: &mut Trace) -> Reading {
     );
     if writes && negated && sets {
         trace.hold("it says \"not\", so it sets no value");
-        return Reading::Clarify {
+        return Reading::Confirm {
             question: "I read a \"not\" in there, so I won't change anything. Did you mean this?"
                 .into(),
-            options: vec![text],
+            options: vec![text.clone()],
+            line: text,
         };
     }
     if let Some((name, Via::Implicit)) = &account {
@@ -202,9 +206,10 @@ fn finish(line: &line::Line, r: &Reader, trace: &mut Trace) -> Reading {
             trace.hold(
                 "a change needs its account named, and this one was only the conversation's last",
             );
-            return Reading::Clarify {
-                question: format!("Do you mean {name}? Say the account's name to make the change."),
-                options: vec![text],
+            return Reading::Confirm {
+                question: format!("Do you mean {name}? Reply yes to make the change there."),
+                options: vec![text.clone()],
+                line: text,
             };
         }
     }
