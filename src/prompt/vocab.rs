@@ -235,3 +235,29 @@ mod typo_tests {
         }
     }
 }
+
+/// Chat shorthand and spelling variants read as the word they stand for: `accts` as
+/// `accounts`, `wks` as `weeks`, `pls` as `please`, `organisation` as `organization`.
+pub fn expanded(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "acct" => "account",
+        "accts" => "accounts",
+        "wk" => "week",
+        "wks" => "weeks",
+        "qtr" => "quarter",
+        "qtrs" => "quarters",
+        "mos" => "months",
+        "yr" => "year",
+        "yrs" => "years",
+        "pls" | "plz" => "please",
+        "ppl" => "people",
+        "u" => "you",
+        "r" => "are",
+        "ur" => "your",
+        "thru" => "through",
+        "tmrw" | "tmr" | "tomorow" => "tomorrow",
+        "mgr" => "manager",
+        "organisation" => "organization",
+        _ => return None,
+    })
+}

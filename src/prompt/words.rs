@@ -148,7 +148,7 @@ impl<'a> Prompt<'a> {
         let typed_lower = text[start..end].starts_with(|c: char| c.is_lowercase());
         let lower = match super::vocab::keyword_typo(&lower).filter(|_| typed_lower) {
             Some(keyword) => keyword.to_string(),
-            None => lower,
+            None => super::vocab::expanded(&lower).map_or(lower, str::to_string),
         };
         self.words.push(Word {
             lower,

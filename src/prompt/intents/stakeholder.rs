@@ -29,7 +29,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     ]) || p.any_phrase(&[
         "on their side",
         "on our side",
-        "who r the",
+        "who are the",
         "who do we know",
         "who should i talk",
         "single threaded",
