@@ -13,10 +13,9 @@ fn line(l: Line) -> Option<Outcome> {
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    if p.any(&["snooze", "mute", "silence"])
-        && p.any(&["renewal", "renewals", "reminder", "reminders"])
-        && r.explicit()
-    {
+    let hush = p.any(&["snooze", "mute", "silence", "nagging", "pestering"])
+        || p.any_phrase(&["stop reminding", "stop nagging", "stop pinging"]);
+    if hush && p.any(&["renewal", "renewals", "reminder", "reminders"]) && r.explicit() {
         return line(Line::on("renewal", "snooze"));
     }
     let lost_account = p
@@ -33,7 +32,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ])
         || lost_account;
     if churned {
-        return Some(match (reason(r), churn_kind(r)) {
+        // `Vandelay churned — budget`: a reason of one word that names a kind is the kind.
+        let reason = reason(r).filter(|text| churn_kind_of(text).is_none() || text.contains(' '));
+        return Some(match (reason, churn_kind(r)) {
             (Some(why), _) => Outcome::Line(Line::on("renewal", "churned").opt("reason", why)),
             (None, Some(kind)) => Outcome::Line(Line::on("renewal", "churned").opt("why", kind)),
             (None, None) => clarify(
@@ -62,6 +63,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             || p.has_phrase("next renewal");
         return line(
             Line::on("renewal", "renewed")
+                .opt_if("why", renewal_kind(r))
                 .opt_if("arr", r.money().map(|m| m.to_string()))
                 .opt_if(
                     "date",
@@ -71,15 +73,18 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
                 ),
         );
     }
-    let renewal_word = p.any(&[
-        "renewal",
-        "renew",
-        "renews",
-        "renewing",
-        "renewals",
-        "contract",
-        "contracts",
-    ]);
+    // `Umbrella has 300 seats on contract now`: the account's seats, not its renewal.
+    let seats = p.any(&["seats", "seat", "licenses", "licences"]) && !r.nums.is_empty();
+    let renewal_word = !seats
+        && p.any(&[
+            "renewal",
+            "renew",
+            "renews",
+            "renewing",
+            "renewals",
+            "contract",
+            "contracts",
+        ]);
     let followed = p.any(&["chased", "pinged", "nudged", "followup"])
         || p.has_phrase("follow up")
         || p.has_phrase("followed up")
@@ -246,4 +251,21 @@ fn churn_kind(r: &Reader) -> Option<&'static str> {
         .iter()
         .find(|(w, _)| r.p.has(w))
         .map(|(_, kind)| *kind)
+}
+
+/// The kind a one-word reason names (`budget`, `price`).
+fn churn_kind_of(text: &str) -> Option<&'static str> {
+    let word = text.trim().to_lowercase();
+    ["price", "budget", "timing", "competitor", "relationship"]
+        .into_iter()
+        .find(|kind| *kind == word)
+}
+
+/// The kind of reason a renewal names: `we won it on price`, `the value was proven`.
+fn renewal_kind(r: &Reader) -> Option<&'static str> {
+    let p = &r.p;
+    if p.has("value") && p.any(&["proven", "proved", "proof", "delivered"]) {
+        return Some("value-proven");
+    }
+    churn_kind(r)
 }
