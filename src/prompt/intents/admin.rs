@@ -524,7 +524,12 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
 /// take `renewals` for a list.
 pub fn help_first(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let outright = p.word(0) == "help" || p.any_phrase(&HOW_DO_I);
+    // `how does renewal extend work?`, `what does the atrisk command do?`
+    let last = p.word(p.len().saturating_sub(1));
+    let works = (p.word(0) == "how" && matches!(last, "work" | "works"))
+        || (p.word(0) == "what" && p.any(&["command", "commands"]) && last == "do");
+    let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
+    let outright = p.word(0) == "help" || works || may_i || p.any_phrase(&HOW_DO_I);
     if outright {
         help(r)
     } else {
@@ -552,11 +557,16 @@ const HOW_DO_I: [&str; 14] = [
 
 pub fn help(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
-    let asked = p.has("help") || p.any_phrase(&HOW_DO_I);
-    if !asked || r.names_account() {
+    let last = p.word(p.len().saturating_sub(1));
+    let works = matches!(last, "work" | "works" | "do") && p.any(&["how", "what"]);
+    // `can I remove Acme?`: asking whether one may, not asking to.
+    let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
+    let asked = p.has("help") || works || may_i || p.any_phrase(&HOW_DO_I);
+    if !asked || (r.names_account() && !may_i) {
         return None;
     }
-    const TOPICS: [(&str, &str); 19] = [
+    const TOPICS: [(&str, &str); 20] = [
+        ("atrisk", "atrisk"),
         ("renewal", "renewal"),
         ("renewals", "renewal"),
         ("qbr", "qbr"),
@@ -578,10 +588,11 @@ pub fn help(r: &Reader) -> Option<Outcome> {
         ("channel", "account"),
     ];
     let help = Line::new("steward", "help");
-    let Some((said, topic)) = TOPICS.iter().find(|(w, _)| p.has(w)) else {
+    let named = r.names_account().then_some(("account", "account"));
+    let Some((said, topic)) = TOPICS.iter().copied().find(|(w, _)| p.has(w)).or(named) else {
         return line(help);
     };
-    let help = help.arg(*topic);
+    let help = help.arg(topic);
     // The subcommand, by its own name or a verb for it: `how do I extend a renewal`.
     const VERBS: [(&str, &str); 6] = [
         ("delete", "remove"),
@@ -596,7 +607,7 @@ pub fn help(r: &Reader) -> Option<Outcome> {
         .subcommands
         .iter()
         .map(|s| s.name.as_str())
-        .find(|name| *name != *topic && name != said && p.has(name))
+        .find(|name| *name != topic && *name != said && p.has(name))
         .or_else(|| {
             VERBS
                 .iter()

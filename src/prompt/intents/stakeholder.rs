@@ -120,7 +120,9 @@ fn known(r: &Reader, k: &Known) -> Option<Outcome> {
     if !account_ok {
         return None;
     }
-    if p.any(&LEFT)
+    // `has gone cold`, `gone quiet`: a mood, not a departure.
+    let cooled = p.any_phrase(&["gone cold", "gone quiet", "gone dark", "gone silent"]);
+    if (p.any(&LEFT) && !cooled)
         || p.has("lost")
         || p.any_phrase(&[
             "no longer",
