@@ -13,11 +13,18 @@ pub fn add_or_reassign(r: &Reader) -> Option<Outcome> {
     let everything =
         p.any(&["all", "everything"]) && p.any(&["move", "transfer", "hand", "give", "reassign"]);
     if (p.has("reassign") || everything) && !r.names_account() {
-        let to = r
-            .mentions
+        let people = super::admin::users_in(r);
+        let to_me = p
+            .any_phrase(&["to me", "over to me"])
+            .then(|| (p.len(), r.asker.0.clone()));
+        let to = people
             .iter()
-            .find(|m| m.0 > 0 && p.word(m.0 - 1) == "to");
-        let from = r.mentions.iter().find(|m| Some(m.0) != to.map(|t| t.0));
+            .find(|m| m.0 > 0 && p.word(m.0 - 1) == "to")
+            .cloned()
+            .or(to_me);
+        let from = people
+            .iter()
+            .find(|m| Some(m.0) != to.as_ref().map(|t| t.0));
         return Some(match (from, to) {
             (Some(f), Some(t)) => Outcome::Line(
                 Line::new("account", "reassign")

@@ -37,12 +37,23 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     {
         return line(Line::new("steward", "whoami"));
     }
+    // `wipe everything Steward has stored for this workspace`: forgetting the whole book.
+    let wipe = p.any(&["wipe", "erase", "delete", "forget", "purge"])
+        && p.any(&["everything", "all"])
+        && p.any(&["steward", "workspace", "data", "stored"]);
+    if wipe && !r.names_account() {
+        return line(Line::new("steward", "forget"));
+    }
     let takes_back = p.any_phrase(&["take back", "roll back", "revert what", "undo what"])
         || (p.any(&["undo", "revert"]) && p.any(&["last", "that", "just"]));
     if p.word(0) == "undo" || (takes_back && !r.names_account()) {
         return line(Line::new("steward", "undo"));
     }
-    if p.any(&["timezone", "tz"]) || p.has_phrase("time zone") {
+    // `we're on New York time now`: a city's time for the whole team.
+    let city_time = p.has("time")
+        && !p.any(&["digest", "standup", "post", "posts", "qbr"])
+        && city_zone(r).is_some();
+    if p.any(&["timezone", "tz"]) || p.has_phrase("time zone") || city_time {
         if p.any(&["digest", "standup", "post", "posts"]) {
             return None;
         }
@@ -159,7 +170,7 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
 
 /// The chat users a prompt names, in order: mentions, and the bare names of accounts' owners
 /// (`omar is jane's manager`).
-fn users_in(r: &Reader) -> Vec<(usize, String)> {
+pub fn users_in(r: &Reader) -> Vec<(usize, String)> {
     let owners: std::collections::HashSet<String> = r
         .book
         .accounts()
@@ -210,8 +221,23 @@ fn currency_word(r: &Reader) -> Option<&'static str> {
     if !shows || r.names_account() {
         return None;
     }
-    WORDS.iter().find(|(w, _)| p.has(w)).map(|(_, code)| *code)
+    WORDS
+        .iter()
+        .find(|(w, _)| p.has(w))
+        .map(|(_, code)| *code)
+        .or_else(|| {
+            // `show amounts in GBP`: a code typed in capitals after `in`.
+            let at = p.find("in")? + 1;
+            let typed = p.words.get(at).map(|w| &p.text[w.start..w.end])?;
+            let code = typed.len() == 3 && typed.chars().all(|c| c.is_ascii_uppercase());
+            ISO_CODES.iter().find(|c| code && **c == typed).copied()
+        })
 }
+
+/// Currency codes a prompt may name in capitals.
+const ISO_CODES: [&str; 12] = [
+    "USD", "EUR", "GBP", "JPY", "CHF", "SEK", "NOK", "DKK", "CAD", "AUD", "INR", "BRL",
+];
 
 /// Business days and window in words: `mon-fri 08:00-18:00`, `08:00 to 18:00, Monday to
 /// Friday`, `Monday, Tuesday and Thursday, 09:00 to 17:30`.
@@ -389,11 +415,13 @@ pub fn digest(r: &Reader) -> Option<Outcome> {
     let listing = p.has_phrase("set up")
         || p.has("scheduled")
         || (p.has("when") && p.any(&["next", "does", "do"]));
-    if p.any(&["digests", "subscriptions"]) || (listing && p.is_question()) {
+    let subscribed = p.any(&["subscribed", "subscriptions"]) && p.is_question();
+    if p.any(&["digests", "subscriptions"]) || subscribed || (listing && p.is_question()) {
         return line(Line::new("digest", "list"));
     }
     let would_say = p.has("would") && p.any(&["say", "look", "show", "contain", "include", "go"]);
-    if p.has("preview") || p.has_phrase("look like") || would_say {
+    let see = p.asks_to_see() && !p.any(&["every", "subscribe", "here", "channel"]);
+    if p.has("preview") || p.has_phrase("look like") || would_say || see {
         return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
     }
     let Some(k) = kind else {
@@ -487,7 +515,10 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
         || (p.any(&["expect", "expected", "project", "projected"])
             && p.any(&["quarters", "arr", "revenue"]));
     if p.has("forecast") || projected {
-        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
+        let this_quarter = p.has_phrase("this quarter").then_some((1, "quarter"));
+        let quarters = (0..p.len())
+            .find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"))
+            .or(this_quarter);
         return line(Line::new("portfolio", "forecast").opt_if(
             "quarters",
             quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
@@ -502,6 +533,7 @@ pub fn portfolio(r: &Reader) -> Option<Outcome> {
             "won or lost",
             "winning and losing",
             "losing deals",
+            "beating us",
             "losing to",
             "lose deals",
             "why we lose",
