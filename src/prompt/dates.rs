@@ -53,6 +53,9 @@ pub fn date_at(p: &Prompt, i: usize, today: NaiveDate, toward: Toward, fy: u32) 
         "today" | "tonight" => return hit(today, i..i + 1),
         "tomorrow" => return hit(today.succ_opt()?, i..i + 1),
         "yesterday" => return hit(today.pred_opt()?, i..i + 1),
+        // End of month, end of quarter: chat shorthand.
+        "eom" => return hit(month_end(today), i..i + 1),
+        "eoq" => return hit(Quarter::containing(today, fy).end, i..i + 1),
         "this" if matches!(p.word(i + 1), "morning" | "afternoon" | "evening") => {
             return hit(today, i..i + 2)
         }
@@ -90,18 +93,26 @@ pub fn date_at(p: &Prompt, i: usize, today: NaiveDate, toward: Toward, fy: u32) 
     month_day(p, i, today, toward)
 }
 
-/// `6/30`, `1/15/2027` (month first).
+/// `6/30`, `1/15/2027` (month first), and day first where the first number cannot be a
+/// month: `15/4`, `31/12/2026`, `31.10.2026` (dots only with a year: `1.5` is a number).
 fn slashed(w: &str, today: NaiveDate, toward: Toward) -> Option<NaiveDate> {
+    let dotted = w.split('.').count() == 3;
     let parts: Vec<u32> = w
-        .split('/')
+        .split(if dotted { '.' } else { '/' })
         .map(|x| x.parse().ok())
         .collect::<Option<_>>()?;
+    // Month first unless that cannot be (`15/4`), or the date is dotted (`31.10.2026`).
+    let month_day = |a: u32, b: u32| if a > 12 || dotted { (b, a) } else { (a, b) };
     match parts[..] {
-        [m, d, y] => {
+        [a, b, y] => {
             let y = i32::try_from(y).ok()?;
+            let (m, d) = month_day(a, b);
             NaiveDate::from_ymd_opt(if y < 100 { y + 2000 } else { y }, m, d)
         }
-        [m, d] => yearless(m, d, today, toward),
+        [a, b] if !dotted => {
+            let (m, d) = month_day(a, b);
+            yearless(m, d, today, toward)
+        }
         _ => None,
     }
 }
@@ -252,6 +263,21 @@ mod tests {
     /// Monday 2 March 2026, fiscal year from February.
     fn date(text: &str, toward: Toward) -> Option<NaiveDate> {
         find_date(&Prompt::new(text), day(2026, 3, 2), toward, 2).map(|h| h.date)
+    }
+
+    #[test]
+    fn numeric_dates_are_day_first_only_where_month_first_cannot_be() {
+        let future = |text| date(text, Toward::Future);
+        assert_eq!(future("due 6/30"), Some(day(2026, 6, 30)));
+        assert_eq!(future("due 15/6"), Some(day(2026, 6, 15)));
+        assert_eq!(future("renews 31/12/2026"), Some(day(2026, 12, 31)));
+        assert_eq!(future("renews 31.10.2026"), Some(day(2026, 10, 31)));
+        assert_eq!(future("renews 4/20"), Some(day(2026, 4, 20)));
+        assert_eq!(future("due eom"), Some(day(2026, 3, 31)));
+        assert_eq!(future("due eoq"), Some(day(2026, 4, 30)));
+        for none in ["1.5 seats", "31/31", "13.13.2026", "0/5"] {
+            assert_eq!(future(none), None, "{none}");
+        }
     }
 
     #[test]
