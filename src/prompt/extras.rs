@@ -69,6 +69,10 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
     });
     if let Some(at) = at {
         let mut v = at + words.len();
+        // `reason: signed a 2-year renewal`: a string option's value runs to the clause's end.
+        if let Some(value) = after_colon(option, r, v) {
+            return Some(value);
+        }
         while LINKS.contains(&p.word(v)) {
             v += 1;
         }
@@ -169,6 +173,24 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The rest of the clause after `<name>:` for a string option: word `v` follows the name,
+/// and a colon stands between them.
+fn after_colon(option: &OptionSpec, r: &Reader, v: usize) -> Option<String> {
+    let p = &r.p;
+    if option.kind != Kind::String || v == 0 {
+        return None;
+    }
+    let (name, first) = (p.words.get(v - 1)?, p.words.get(v)?);
+    // `edge: native CRM sync`, `our edge is native CRM sync`.
+    if !p.text[name.end..first.start].contains(':') && name.lower != "is" {
+        return None;
+    }
+    let end = (v + 1..p.len())
+        .find(|&j| p.words[j].after_break)
+        .unwrap_or(p.len());
+    quoted_at(r, v).or_else(|| super::intents::clean(p.slice(v..end)))
 }
 
 /// The quoted phrase that starts at word `i`, if its opening mark is right before it.

@@ -267,8 +267,31 @@ fn remove(r: &Reader) -> Option<Outcome> {
         matches!(chars.next(), Some('g' | 'm' | 'r' | 'c' | 's'))
             && w.len() >= 2
             && chars.all(|c| c.is_ascii_digit())
-    })?;
-    Some(Outcome::Line(Line::on("plan", "remove").arg(item)))
+    });
+    const ITEMS: [&str; 8] = [
+        "goal",
+        "metric",
+        "risk",
+        "competitor",
+        "action",
+        "swot",
+        "item",
+        "strength",
+    ];
+    match item {
+        Some(item) => Some(Outcome::Line(Line::on("plan", "remove").arg(item))),
+        // `delete the competitor from the Hooli plan`: which one?
+        None if p.has("plan") && p.any(&ITEMS) => Some(clarify(
+            "Which item? Give its id from the plan (g1, m1, r1, c1, s1).",
+            vec![
+                Line::on("plan", "show").render(r.account().unwrap_or("ACCOUNT")),
+                Line::on("plan", "remove")
+                    .arg("c1")
+                    .render(r.account().unwrap_or("ACCOUNT")),
+            ],
+        )),
+        None => None,
+    }
 }
 
 /// Words that say a competitor turned up, without the word `competitor`.
@@ -292,7 +315,7 @@ fn competitor(r: &Reader) -> Option<Outcome> {
     let churn = p.any(&[
         "lost", "churned", "went", "moved", "switched", "left", "renew", "renewing",
     ]);
-    if !r.explicit() || p.is_question() || churn {
+    if r.account().is_none() || p.is_question() || churn {
         return None;
     }
     let used = r.used();
@@ -302,11 +325,16 @@ fn competitor(r: &Reader) -> Option<Outcome> {
         .filter(|&i| capital(i))
         .map(|i| p.slice(i..i + 1).to_string())
         .collect();
-    // `add competitor Totango at Globex`: the name follows the word.
+    // `add competitor Totango at Globex`, `competitor at Umbrella: Totango`: the name follows
+    // the word, or the colon.
+    let from = match p.colon {
+        Some(colon) if colon > at => colon,
+        _ => at + 1,
+    };
     let after = p
         .words
-        .get(at + 1)
-        .filter(|_| before.is_empty() && p.word(at) == "competitor")
+        .get(from)
+        .filter(|w| before.is_empty() && p.word(at) == "competitor" && !used[from] && w.capital)
         .map(|w| p.text[w.start..w.end].to_string());
     let name = super::clean(&before.join(" ")).or(after)?;
     let risk = ["high", "medium", "low"].into_iter().find(|w| p.has(w));
