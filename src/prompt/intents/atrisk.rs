@@ -39,6 +39,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "agreed",
         "happened",
         "had",
+        "engaged",
     ]) || p.has_phrase("in place");
     let milestone = if p.has("triage") {
         Some("triage")
@@ -48,6 +49,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "exec outreach",
         "exec call",
         "exec meeting",
+        "exec engaged",
+        "executive engaged",
         "executive call",
         "executive meeting",
     ]) {

@@ -13,7 +13,8 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
     let won = p.any(&["won", "win"]);
     let lost = p.any(&["lost", "lose", "dead"]) || p.has_phrase("fell through");
     let named = |w: &str| OPPORTUNITY.contains(&w) || w == "expansion";
-    if !(won || lost) || !p.words.iter().any(|w| named(&w.lower)) {
+    let hashed = r.nums.iter().any(|n| n.hash);
+    if !(won || lost) || !(hashed || p.words.iter().any(|w| named(&w.lower))) {
         return None;
     }
     let id = r
@@ -32,9 +33,11 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
             .iter()
             .find(|n| n.whole() == Some(id))
             .map_or(0, |n| n.word);
+        // `lost, budget`: one word that names a kind is the kind, not a reason in words.
         let reason = (at + 1..p.len())
             .find(|&i| p.words[i].after_break)
-            .and_then(|i| r.text_from(i));
+            .and_then(|i| r.text_from(i))
+            .filter(|text| text.contains(' ') || why(r).is_none());
         return Some(Outcome::Line(
             Line::new("expansion", "lost")
                 .arg(id.to_string())

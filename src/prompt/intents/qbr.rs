@@ -60,6 +60,10 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
                 "sponsor attending",
                 "sponsor will attend",
                 "sponsor is coming",
+                "confirmed shes coming",
+                "confirmed hes coming",
+                "confirmed theyre coming",
+                "sponsor confirmed",
             ]);
         let sponsor = if no {
             Some("no")
