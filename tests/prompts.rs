@@ -219,7 +219,7 @@ fn prompts_read_as_expected() {
 /// nor the other sets, and never tuned against — its misses are read for classes of
 /// failure, never fixed one prompt at a time. Issue #21's goal: ≥ 97 % with no wrong write.
 #[test]
-#[ignore = "issue #21 is open: measured 2026-12-07: 55.3 % with 3 wrong writes before the #21 work of that day, 67.4 % with none after; run with --ignored sealed to measure"]
+#[ignore = "issue #21 is open: measured 2026-12-07: 55.3 % with 3 wrong writes before the #21 work, 67.4 % (session 6), 81.8 % (session 7), never a wrong write since; run with --ignored sealed to measure"]
 fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
     let result = evaluate(&load("heldout.tsv"));
     assert!(result.n >= 150, "the sealed set has {} prompts", result.n);
@@ -257,11 +257,26 @@ fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
     );
 }
 
-/// The second pair of outsider sets (`outsiders2.tsv`), measured alone.
+/// The second pair of outsider sets (`outsiders2.tsv`): read at 85.9 % before any rule was
+/// written for them, tuned since; this holds what was reached.
 #[test]
-#[ignore = "a measurement: run with --ignored second_outsiders --nocapture"]
-fn second_outsiders_measured() {
-    evaluate(&load("outsiders2.tsv"));
+fn second_outsider_sets_read_at_92_percent_without_a_wrong_write() {
+    let result = evaluate(&load("outsiders2.tsv"));
+    assert!(
+        result.n >= 600,
+        "the second outsider sets have {} prompts",
+        result.n
+    );
+    assert!(
+        result.wrong_writes.is_empty(),
+        "prompts that must not write wrote:\n{}",
+        result.wrong_writes.join("\n")
+    );
+    assert!(
+        result.accuracy >= 92.0,
+        "second outsider accuracy {:.1}% is below 92%",
+        result.accuracy
+    );
 }
 
 /// Every expected line of every set, the sealed one included, is a command the parser
@@ -287,7 +302,10 @@ fn every_expected_line_is_a_command_the_parser_accepts() {
 #[test]
 fn every_command_reading_is_a_line_the_parser_accepts() {
     let book = fixture();
-    for case in cases().into_iter().chain(load("outsiders.tsv")) {
+    let outsiders = load("outsiders.tsv")
+        .into_iter()
+        .chain(load("outsiders2.tsv"));
+    for case in cases().into_iter().chain(outsiders) {
         if let Reading::Command { line, writes, .. } = read_case(&case, &book) {
             let parsed =
                 parse(&line, today()).unwrap_or_else(|e| panic!("{:?} → {line}: {e}", case.prompt));
