@@ -238,7 +238,7 @@ fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
 /// The outsider sets (`outsiders.tsv`): read at 65.0 % before any rule was written for
 /// them, tuned since; this holds what was reached (never a wrong write, and no class lost).
 #[test]
-fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
+fn outsider_sets_read_at_93_percent_without_a_wrong_write() {
     let result = evaluate(&load("outsiders.tsv"));
     assert!(
         result.n >= 700,
@@ -251,8 +251,8 @@ fn outsider_sets_read_at_91_percent_without_a_wrong_write() {
         result.wrong_writes.join("\n")
     );
     assert!(
-        result.accuracy >= 91.0,
-        "outsider accuracy {:.1}% is below 91%",
+        result.accuracy >= 93.0,
+        "outsider accuracy {:.1}% is below 93%",
         result.accuracy
     );
 }
