@@ -35,7 +35,7 @@ pub enum Outcome {
 /// Trims separators and closing punctuation; `None` when nothing is left.
 pub fn clean(text: &str) -> Option<String> {
     let t = text
-        .trim_start_matches(|c: char| c.is_whitespace() || ",:;-—–".contains(c))
+        .trim_start_matches(|c: char| c.is_whitespace() || ",:;-—–=>→".contains(c))
         .trim_end_matches(|c: char| c.is_whitespace() || ".!?,;".contains(c));
     (!t.is_empty()).then(|| t.to_string())
 }

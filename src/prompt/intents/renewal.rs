@@ -147,8 +147,10 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     let moved = p.any(&[
         "set", "move", "moved", "push", "pushed", "change", "changed", "update", "updated",
     ]);
+    // `renewal date -> 30/9`, `renewal date = 2026-10-31`, `renewal date should be April 15`.
+    let arrow = ["->", "=", "→", "=>"].iter().any(|a| p.text.contains(a));
     let stated = r.date(Toward::Future).is_some()
-        && (p.any(&["is", "to", "ends", "expires"]) || p.has_phrase("renews on"));
+        && (p.any(&["is", "to", "ends", "expires", "be"]) || p.has_phrase("renews on") || arrow);
     let dated = renewal_word
         && !p.any(&["renewals", "renewing", "contracts"])
         && (r.window().is_none() || moved || stated);
