@@ -136,7 +136,15 @@ impl<'a> Reader<'a> {
                 Named::One { name, .. } => Some(name.as_str()),
                 _ => None,
             };
-            find_known(&self.p, self.book, account, self.used())
+            // No account named: the conversation's account first (`Lena is now positive` after
+            // talking about Wayne Logistics), then the whole book.
+            let context = self
+                .context
+                .filter(|_| account.is_none() && *self.named() == Named::None);
+            context
+                .map(|c| find_known(&self.p, self.book, Some(c), self.used()))
+                .filter(|found| !found.is_empty())
+                .unwrap_or_else(|| find_known(&self.p, self.book, account, self.used()))
         })
     }
 
