@@ -194,6 +194,29 @@ fn known(r: &Reader, k: &Known) -> Option<Outcome> {
     if p.has_phrase("relationship owner") {
         l = l.opt_if("owner", r.mentions.first().map(|m| format!("@{}", m.1)));
     }
+    // `we talk to Alice monthly`, `engagement with Alice: quarterly`: how often, not one contact.
+    const EVERY: [&str; 6] = [
+        "daily",
+        "weekly",
+        "fortnightly",
+        "biweekly",
+        "monthly",
+        "quarterly",
+    ];
+    let cadence = EVERY.iter().find(|w| p.has(w)).filter(|_| {
+        p.any(&[
+            "engage",
+            "engagement",
+            "talk",
+            "meet",
+            "speak",
+            "sync",
+            "basis",
+        ]) && !p.is_question()
+    });
+    if let Some(every) = cadence.filter(|_| l.opts.is_empty()) {
+        l = l.opt("engagement", every);
+    }
     if l.opts.is_empty() && !p.is_question() {
         // Whatever else the prompt states of the person that `/stakeholder set` declares:
         // `Raj's email is raj@acme.com`, `jane owns the relationship`, `we talk monthly`.
