@@ -158,18 +158,21 @@ fn value_at(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             named.map(|user| format!("@{user}"))
         }
         Kind::String if option.name == "email" => raw.contains('@').then(|| raw.to_string()),
-        // A quoted phrase (`trigger "New EMEA unit"`), or one word standing alone (`industry
-        // travel, 60 seats`, `segment enterprise`).
+        // A quoted phrase (`trigger "New EMEA unit"`).
         Kind::String if quoted_at(r, i).is_some() => quoted_at(r, i),
         // An amount a string option takes as typed (`worth $3.9k`).
         Kind::String if r.nums.iter().any(|n| n.word == i && n.money.is_some()) => {
             let dollar = p.text[..word.start].ends_with('$');
             Some(format!("{}{raw}", if dollar { "$" } else { "" }))
         }
+        // A short clause, as typed: `industry SaaS, 60 seats`, `title IT Director, …`.
         Kind::String => {
-            let alone = p.words.get(i + 1).is_none_or(|next| next.after_break);
-            let word = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
-            (alone && word && !LINKS.contains(&p.word(i))).then(|| raw.to_lowercase())
+            let end = (i + 1..p.len())
+                .find(|&j| p.words[j].after_break)
+                .unwrap_or(p.len());
+            let plain = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+            (end - i <= 3 && plain && !LINKS.contains(&p.word(i)))
+                .then(|| p.slice(i..end).to_string())
         }
         _ => None,
     }
@@ -208,7 +211,7 @@ fn value_before(option: &OptionSpec, r: &Reader, i: usize) -> Option<String> {
             let word = &r.p.words[i];
             let raw = &r.p.text[word.start..word.end];
             let plain = raw.chars().all(|c| c.is_alphanumeric() || c == '-');
-            (plain && !LINKS.contains(&word.lower.as_str())).then(|| raw.to_lowercase())
+            (plain && !LINKS.contains(&word.lower.as_str())).then(|| raw.to_string())
         }
         // `lower is better`, `@richard on slack`: the value, past a linking word.
         _ if LINKS.contains(&r.p.word(i)) && i > 0 => value_at(option, r, i - 1),
