@@ -139,6 +139,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// Everything Steward is configured with.
 pub struct Config {
     pub db: PathBuf,
+    /// `STEWARD_DATABASE_URL` or `database_url`: a PostgreSQL database instead of sled (the
+    /// URL may hold a password).
+    pub database_url: Option<SecretString>,
     pub listen: String,
     /// `None` while `STEWARD_ADMINS` is unset: the console user is then admin of the console.
     pub admins: Option<Admins>,
@@ -166,6 +169,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     db: Option<String>,
+    database_url: Option<String>,
     listen: Option<String>,
     admins: Option<String>,
     timezone: Option<String>,
@@ -316,6 +320,8 @@ impl Config {
             db: PathBuf::from(
                 get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into()),
             ),
+            database_url: get("STEWARD_DATABASE_URL", &from_file.database_url)
+                .map(SecretString::from),
             listen: get("STEWARD_LISTEN", &from_file.listen)
                 .unwrap_or_else(|| "127.0.0.1:3000".into()),
             admins,
@@ -349,6 +355,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -372,6 +379,16 @@ mod tests {
         ])
         .expect("valid");
         assert_eq!(config.db, PathBuf::from("/tmp/x"));
+        assert!(config.database_url.is_none());
+        let url = "postgres://steward:pw@db:5432/steward";
+        let postgres = load(&[("STEWARD_DATABASE_URL", url)]).expect("valid");
+        assert_eq!(
+            postgres
+                .database_url
+                .as_ref()
+                .map(|u| u.expose_secret().to_string()),
+            Some(url.to_string())
+        );
         assert!(config.has_chat());
         assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
         assert_eq!(config.ingest_rate.get(), 2_000);

@@ -18,12 +18,14 @@ pub mod backend;
 pub mod bulk;
 pub mod channels;
 mod commit;
+pub mod copy;
 mod durable;
 mod forget;
 pub mod ingest;
 pub mod installs;
 pub mod keys;
 pub mod ledger;
+pub mod location;
 pub mod record;
 pub mod sealed;
 pub mod seen;
@@ -56,6 +58,12 @@ pub enum StoreError {
     NotSteward { path: String, why: String },
     #[error("the database was written by a newer Steward (schema {found}); upgrade steward")]
     NewerSchema { found: u32 },
+    #[error("the database URL is not a PostgreSQL URL; expected e.g. postgres://steward:PASSWORD@db.example.com:5432/steward")]
+    BadDatabaseUrl,
+    /// Another replica committed to the tenant since its book was read: nothing was written,
+    /// and the book was read again (see `fresh`).
+    #[error("the tenant changed in another replica meanwhile; nothing was saved, try again")]
+    Conflict,
     #[error("a stored record is damaged: {0}")]
     Corrupt(String),
     /// The database itself failed (I/O, connection); the backend's own error inside.
@@ -164,14 +172,7 @@ impl Store {
         let mut from = b"t\0".to_vec();
         // One look-up per tenant: from the first key of one, skip past its whole prefix.
         while let Some(key) = self.backend.first_key_from(&from)? {
-            let Some(rest) = key.strip_prefix(b"t\0") else {
-                break;
-            };
-            let Some(end) = rest.iter().position(|b| *b == 0) else {
-                break;
-            };
-            let name = String::from_utf8_lossy(&rest[..end]).to_string();
-            let Ok(tenant) = TenantId::parse(&name) else {
+            let Some(tenant) = keys::tenant_of(&key) else {
                 break;
             };
             from = keys::tenant(&tenant);
@@ -179,6 +180,11 @@ impl Store {
             tenants.push(tenant);
         }
         Ok(tenants)
+    }
+
+    /// Where the database is, for messages (never a password).
+    pub fn location(&self) -> &str {
+        self.backend.location()
     }
 
     /// Flushes everything written so far (used on shutdown).
