@@ -538,7 +538,10 @@ fn images_dir(dir: &std::path::Path) -> Result<(), Failure> {
 
 /// `steward serve`, with daily backups.
 fn serve(app: App, config: &Config) -> Result<(), Failure> {
-    let app = std::sync::Arc::new(app.with_backups(config.backup_dir.clone()));
+    let app = std::sync::Arc::new(
+        app.with_backups(config.backup_dir.clone())
+            .with_cadence(config.cadence),
+    );
     runtime()?.block_on(crate::serve::run(app, config))
 }
 

@@ -151,6 +151,9 @@ pub struct Config {
     pub slack_prefix: String,
     pub unsafe_trace: bool,
     pub http: HttpTimeouts,
+    /// How often `serve`'s scheduler looks (`STEWARD_SCHEDULER_TICK`) and a replica that
+    /// does not run it asks for the leadership (`STEWARD_LEADER_POLL`).
+    pub cadence: crate::scheduler::runner::Cadence,
     /// Requests per second one events API write key may send (`STEWARD_INGEST_RATE`).
     pub ingest_rate: NonZeroU32,
     pub slack: Option<SlackConfig>,
@@ -183,6 +186,8 @@ struct FileConfig {
     header_timeout: Option<String>,
     body_timeout: Option<String>,
     shutdown_grace: Option<String>,
+    scheduler_tick: Option<String>,
+    leader_poll: Option<String>,
     ingest_rate: Option<String>,
     public_url: Option<String>,
     slack_client_id: Option<String>,
@@ -247,6 +252,19 @@ impl Config {
                 "STEWARD_SHUTDOWN_GRACE",
                 &from_file.shutdown_grace,
                 defaults.grace,
+            )?,
+        };
+        let cadence_defaults = crate::scheduler::runner::Cadence::default();
+        let cadence = crate::scheduler::runner::Cadence {
+            tick: duration(
+                "STEWARD_SCHEDULER_TICK",
+                &from_file.scheduler_tick,
+                cadence_defaults.tick,
+            )?,
+            leader_poll: duration(
+                "STEWARD_LEADER_POLL",
+                &from_file.leader_poll,
+                cadence_defaults.leader_poll,
             )?,
         };
         let ingest_rate = match get("STEWARD_INGEST_RATE", &from_file.ingest_rate) {
@@ -334,6 +352,7 @@ impl Config {
             slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
             unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
             http,
+            cadence,
             ingest_rate,
             slack,
             discord,
@@ -461,6 +480,15 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_millis(200));
         assert_eq!(config.http.body, Duration::from_millis(1500));
         assert_eq!(config.http.grace, Duration::from_secs(3));
+        let cadence = load(&[
+            ("STEWARD_SCHEDULER_TICK", "250ms"),
+            ("STEWARD_LEADER_POLL", "1s"),
+        ])
+        .expect("valid")
+        .cadence;
+        assert_eq!(cadence.tick, Duration::from_millis(250));
+        assert_eq!(cadence.leader_poll, Duration::from_secs(1));
+        assert!(load(&[("STEWARD_LEADER_POLL", "never")]).is_err());
         for bad in ["0", "-1s", "soon", "NaN", "inf", "2h", ""] {
             assert!(parse_duration(bad).is_none(), "{bad:?} accepted");
         }

@@ -43,9 +43,9 @@ pub struct PostRecord {
     pub state: PostState,
 }
 
-/// Records staged for one atomic write.
+/// Records staged for one atomic write, and the tenant they belong to.
 #[derive(Debug, Default)]
-pub struct BulkBatch(WriteBatch);
+pub struct BulkBatch(WriteBatch, Option<TenantId>);
 
 impl Store {
     /// Encodes an account into `batch` (encoding is most of a write's CPU; doing it here lets
@@ -59,6 +59,7 @@ impl Store {
         batch
             .0
             .put(keys::account(tenant, account.id), encode(account)?);
+        batch.1 = Some(tenant.clone());
         Ok(())
     }
 
@@ -73,6 +74,7 @@ impl Store {
             keys::audit(tenant, entry.account, self.backend.generate_id()?),
             encode(entry)?,
         );
+        batch.1 = Some(tenant.clone());
         Ok(())
     }
 
@@ -80,13 +82,17 @@ impl Store {
     /// import, which `/steward undo` cannot take back, so nothing older may be undone across it.
     pub fn stage_forget_undo(&self, batch: &mut BulkBatch, tenant: &TenantId, actor: &UserId) {
         batch.0.delete(keys::undo(tenant, actor));
+        batch.1 = Some(tenant.clone());
     }
 
     /// Applies `batch` atomically and returns once it is durable: the caller may then
     /// acknowledge it (DECISIONS 1). The cached `Book` is not touched; call
     /// [`Store::forget_book`] when the bulk load is done.
     pub fn write_bulk(&self, batch: BulkBatch) -> Result<(), StoreError> {
-        self.apply_durably(batch.0)
+        match &batch.1 {
+            Some(tenant) => self.apply_over_book(tenant, batch.0),
+            None => self.apply_durably(batch.0),
+        }
     }
 
     /// Restores a whole tenant from an export in one atomic durable batch: settings,
@@ -121,7 +127,7 @@ impl Store {
             );
         }
         records.intake.stage(tenant, &mut batch)?;
-        self.apply_durably(batch)?;
+        self.apply_over_book(tenant, batch)?;
         self.forget_book(tenant);
         self.forget_intake_tables(tenant);
         Ok(())
@@ -187,6 +193,10 @@ impl Store {
     /// one else holds the old book.
     pub fn forget_book(&self, tenant: &TenantId) {
         self.books
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tenant);
+        self.generations
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(tenant);

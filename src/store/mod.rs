@@ -21,6 +21,7 @@ mod commit;
 pub mod copy;
 mod durable;
 mod forget;
+mod fresh;
 pub mod ingest;
 pub mod installs;
 pub mod keys;
@@ -74,6 +75,8 @@ pub enum StoreError {
 pub struct Store {
     backend: Box<dyn Backend>,
     books: Mutex<HashMap<TenantId, Arc<RwLock<Book>>>>,
+    /// The generation each book in memory was read at (shared backends, see `fresh`).
+    generations: Mutex<HashMap<TenantId, fresh::Generation>>,
     intake: ingest::Intake,
 }
 
@@ -92,27 +95,37 @@ impl Store {
         Ok(Store {
             backend,
             books: Mutex::new(HashMap::new()),
+            generations: Mutex::new(HashMap::new()),
             intake: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The tenant's book, loaded from the database on first use.
+    /// The tenant's book, loaded from the database on first use; on a database other
+    /// replicas write too, read again first if one of them changed it (see `fresh`).
     pub fn book(&self, tenant: &TenantId) -> Result<Arc<RwLock<Book>>, StoreError> {
         let mut books = self.books.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(book) = books.get(tenant) {
-            return Ok(book.clone());
+        if let Some(book) = books.get(tenant).cloned() {
+            drop(books);
+            return match self.backend.shared() {
+                true => self.fresh(tenant, book),
+                false => Ok(book),
+            };
         }
-        let book = Arc::new(RwLock::new(self.load(tenant)?));
+        let (book, generation) = self.load_current(tenant)?;
+        let book = Arc::new(RwLock::new(book));
         books.insert(tenant.clone(), book.clone());
+        self.set_loaded_generation(tenant, generation);
         Ok(book)
     }
 
     /// Reads the tenant's book again from the database, in place (everyone holding it sees
     /// the fresh copy): after a commit that failed half-way, memory matches the disk again.
     pub fn reload(&self, tenant: &TenantId) -> Result<(), StoreError> {
-        let fresh = self.load(tenant)?;
         let book = self.book(tenant)?;
-        *book.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        let mut book = book.write().unwrap_or_else(|p| p.into_inner());
+        let (fresh, generation) = self.load_current(tenant)?;
+        *book = fresh;
+        self.set_loaded_generation(tenant, generation);
         Ok(())
     }
 
@@ -185,6 +198,16 @@ impl Store {
     /// Where the database is, for messages (never a password).
     pub fn location(&self) -> &str {
         self.backend.location()
+    }
+
+    /// Ready to serve: the database answers and its schema is current (`GET /readyz`).
+    pub fn check_ready(&self) -> Result<(), StoreError> {
+        self.backend.check_ready()
+    }
+
+    /// Whether this process runs the scheduler now (see [`Backend::try_lead`]).
+    pub fn try_lead(&self) -> Result<bool, StoreError> {
+        self.backend.try_lead()
     }
 
     /// Flushes everything written so far (used on shutdown).
