@@ -9,6 +9,10 @@ use std::sync::Once;
 /// The variable naming the test server (`postgres://user@host:port/database`).
 pub const URL_VAR: &str = "STEWARD_TEST_DATABASE_URL";
 
+fn base_url() -> String {
+    std::env::var(URL_VAR).unwrap_or_default()
+}
+
 /// The URL of a new, empty schema on the test server (the connection's `search_path`), or
 /// `None` when no server is configured.
 pub fn fresh_schema_url() -> Option<String> {
@@ -29,20 +33,26 @@ pub fn fresh_schema_url() -> Option<String> {
             .map(|d| d.subsec_nanos())
             .unwrap_or_default()
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime for the test's set-up");
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-            .await
-            .expect("connect to the test PostgreSQL server");
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .await
-            .expect("create the test's schema");
-    });
+    let create = format!("CREATE SCHEMA {schema}");
+    // On a thread of its own: the caller may be inside a runtime (an async test).
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the test's set-up");
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&base_url(), tokio_postgres::NoTls)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            tokio::spawn(connection);
+            client
+                .batch_execute(&create)
+                .await
+                .expect("create the test's schema");
+        });
+    })
+    .join()
+    .expect("the schema is made");
     let joiner = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{joiner}options=-csearch_path%3D{schema}"))
 }
