@@ -63,17 +63,23 @@ impl Store {
         Ok(())
     }
 
-    /// Encodes an audit entry, as given (actor, time, command), into `batch`.
-    pub fn stage_audit(
+    /// Encodes audit entries, as given (actor, time, command), into `batch`, in order (their
+    /// ids drawn together).
+    pub fn stage_audits(
         &self,
         batch: &mut BulkBatch,
         tenant: &TenantId,
-        entry: &AuditEntry,
+        entries: Vec<AuditEntry>,
     ) -> Result<(), StoreError> {
-        batch.0.put(
-            keys::audit(tenant, entry.account, self.backend.generate_id()?),
-            encode(entry)?,
-        );
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let ids = self.backend.generate_ids(entries.len())?;
+        for (entry, id) in entries.iter().zip(ids) {
+            batch
+                .0
+                .put(keys::audit(tenant, entry.account, id), encode(entry)?);
+        }
         batch.1 = Some(tenant.clone());
         Ok(())
     }
@@ -108,17 +114,13 @@ impl Store {
         for account in records.accounts {
             batch.put(keys::account(tenant, account.id), encode(&account)?);
         }
-        for event in &records.outcomes {
-            batch.put(
-                keys::outcome(tenant, self.backend.generate_id()?),
-                encode(event)?,
-            );
+        let ids = self.backend.generate_ids(records.outcomes.len())?;
+        for (event, id) in records.outcomes.iter().zip(ids) {
+            batch.put(keys::outcome(tenant, id), encode(event)?);
         }
-        for entry in records.audit {
-            batch.put(
-                keys::audit(tenant, entry.account, self.backend.generate_id()?),
-                encode(&entry)?,
-            );
+        let ids = self.backend.generate_ids(records.audit.len())?;
+        for (entry, id) in records.audit.into_iter().zip(ids) {
+            batch.put(keys::audit(tenant, entry.account, id), encode(&entry)?);
         }
         for post in &records.posts {
             batch.put(

@@ -111,6 +111,8 @@ fn primitives_keep_the_contract() {
         assert_eq!(backend.count_prefix(b"").expect("count"), 7 + marker);
         assert_eq!(backend.get(b"once").expect("get"), Some(b"first".to_vec()));
         ids.extend((0..5).map(|_| backend.generate_id().expect("id")));
+        ids.extend(backend.generate_ids(3).expect("ids"));
+        ids.push(backend.generate_id().expect("id"));
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
     });
 }

@@ -151,6 +151,12 @@ pub trait Backend: Send + Sync {
     /// A fresh id (see the contract above).
     fn generate_id(&self) -> Result<u64, StoreError>;
 
+    /// `n` fresh ids in increasing order, as [`Backend::generate_id`] would give them one by
+    /// one; a networked backend draws them in one round trip (a bulk import's audit entries).
+    fn generate_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
+        (0..n).map(|_| self.generate_id()).collect()
+    }
+
     /// Makes every later [`Backend::generate_id`] larger than `id`: after records were copied
     /// in from another database, new audit entries and events sort after theirs.
     fn advance_ids_past(&self, id: u64) -> Result<(), StoreError>;

@@ -344,6 +344,21 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn generate_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.with_client(move |client| async move {
+            let sql = "SELECT nextval('steward_ids') FROM generate_series(1::bigint, $1)";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let rows = client.query(&statement, &[&n]).await.map_err(pg_error)?;
+            let mut ids: Vec<u64> = rows
+                .iter()
+                .map(|row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+                .collect();
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
     fn flush(&self) -> Result<(), StoreError> {
         Ok(())
     }
