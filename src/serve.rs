@@ -39,7 +39,7 @@ pub struct Liveness {
 async fn healthz(State(live): State<Arc<Liveness>>) -> (StatusCode, &'static str) {
     let beat = live.last_run.load(Ordering::Relaxed);
     let alive = chrono::Utc::now().timestamp() - beat <= ALIVE_WITHIN_SECS;
-    let db_open = live.app.store.tenants().is_ok();
+    let db_open = live.app.store.check_open().is_ok();
     if alive && db_open {
         (StatusCode::OK, "ok")
     } else {

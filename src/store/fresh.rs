@@ -80,7 +80,7 @@ impl Store {
         // Another thread may have read it again meanwhile.
         if self.loaded_generation(tenant).as_ref() != Some(&self.stored_generation(tenant)?) {
             let (fresh, generation) = self.load_current(tenant)?;
-            *book = fresh;
+            book.replace_with(fresh);
             self.set_loaded_generation(tenant, generation);
         }
         drop(book);
@@ -111,7 +111,7 @@ impl Store {
             return Ok(());
         }
         let (fresh, generation) = self.load_current(&tenant)?;
-        *book = fresh;
+        book.replace_with(fresh);
         self.set_loaded_generation(&tenant, generation);
         Err(StoreError::Conflict)
     }
