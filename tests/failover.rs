@@ -4,8 +4,11 @@
 //! and every post seen exactly once. Skipped, saying why, without
 //! `STEWARD_TEST_DATABASE_URL`; prints `postgres case:` for `.ci/run`.
 
-#[allow(dead_code)]
 #[path = "common/api_specs.rs"]
+#[expect(
+    dead_code,
+    reason = "the test uses the stand-in's checks, not the conformance tests' require"
+)]
 mod api_specs;
 #[path = "slack/fake.rs"]
 mod fake;
@@ -14,6 +17,10 @@ mod harness;
 #[path = "common/postgres.rs"]
 mod postgres;
 #[path = "common/served.rs"]
+#[expect(
+    dead_code,
+    reason = "this test starts replicas on PostgreSQL, not serve on a sled database"
+)]
 mod served;
 #[path = "slack/spec.rs"]
 mod spec;

@@ -24,6 +24,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[path = "common/served.rs"]
+#[expect(
+    dead_code,
+    reason = "this test starts one serve on a sled database of its own, not replicas"
+)]
 mod served;
 
 use served::Served;

@@ -25,6 +25,10 @@ mod harness;
 #[path = "../common/postgres.rs"]
 mod postgres;
 #[path = "../common/served.rs"]
+#[expect(
+    dead_code,
+    reason = "the benchmark starts replicas on PostgreSQL, not serve on a sled database"
+)]
 mod served;
 #[path = "../slack/spec.rs"]
 mod spec;

@@ -2,8 +2,6 @@
 //! 127.0.0.1:0 with a clean environment, its address read from its log, its stderr kept, and
 //! stopped with SIGTERM (or killed when the test ends).
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;

@@ -25,6 +25,7 @@
 
 mod bridge;
 pub mod schema;
+mod shape;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,7 @@ use tokio_postgres::{Client, NoTls};
 use super::{Backend, Entry, Swap, WriteBatch};
 use crate::store::StoreError;
 use bridge::Bridge;
+use shape::{bounds, location, split, Writes};
 
 /// The `tracing` target the driver logs under.
 pub const LOG_TARGET: &str = "tokio_postgres";
@@ -134,7 +136,11 @@ impl PostgresBackend {
     }
 
     fn write(&self, batch: WriteBatch, lazily: bool) -> Result<(), StoreError> {
-        let (deletes, keys, values) = split(batch);
+        let Writes {
+            deletes,
+            keys,
+            values,
+        } = split(batch);
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg_error)?;
             if lazily {
@@ -255,7 +261,11 @@ impl Backend for PostgresBackend {
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        let (deletes, keys, values) = split(batch);
+        let Writes {
+            deletes,
+            keys,
+            values,
+        } = split(batch);
         self.with_client(move |client| async move {
             let statement = client.prepare_cached(WRITE).await.map_err(pg_error)?;
             client
@@ -271,7 +281,11 @@ impl Backend for PostgresBackend {
     }
 
     fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError> {
-        let (deletes, keys, values) = split(batch);
+        let Writes {
+            deletes,
+            keys,
+            values,
+        } = split(batch);
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg_error)?;
             // Under READ COMMITTED an UPDATE waits for a concurrent writer of the row and then
@@ -413,73 +427,6 @@ async fn connect(config: &tokio_postgres::Config) -> Result<Client, StoreError> 
     Ok(client)
 }
 
-/// `postgres://host:port/database`: where the database is, without user or password.
-fn location(config: &tokio_postgres::Config) -> String {
-    let host = match config.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(host)) => host.clone(),
-        Some(tokio_postgres::config::Host::Unix(path)) => path.display().to_string(),
-        None => "localhost".into(),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    let database = config
-        .get_dbname()
-        .or(config.get_user())
-        .unwrap_or_default();
-    format!("postgres://{host}:{port}/{database}")
-}
-
-/// The keys with `prefix` are those from `prefix` (inclusive) to its successor (exclusive):
-/// the prefix with trailing 0xff bytes dropped and its last byte incremented; `None` when
-/// there is no such key (the prefix is empty or all 0xff).
-fn bounds(prefix: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
-    let mut to = prefix.to_vec();
-    while let Some(last) = to.pop() {
-        if last < 0xff {
-            to.push(last + 1);
-            return (prefix.to_vec(), Some(to));
-        }
-    }
-    (prefix.to_vec(), None)
-}
-
-/// The batch as the arrays of [`WRITE`]: keys to delete, keys and values to upsert.
-fn split(batch: WriteBatch) -> (Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
-    let (mut deletes, mut keys, mut values) = (Vec::new(), Vec::new(), Vec::new());
-    for (key, value) in batch.into_writes() {
-        match value {
-            Some(value) => {
-                keys.push(key);
-                values.push(value);
-            }
-            None => deletes.push(key),
-        }
-    }
-    (deletes, keys, values)
-}
-
 pub(super) fn pg_error(error: tokio_postgres::Error) -> StoreError {
     StoreError::Backend(Box::new(error))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_prefix_scan_ends_at_the_prefix_successor() {
-        assert_eq!(bounds(b"ab"), (b"ab".to_vec(), Some(b"ac".to_vec())));
-        assert_eq!(bounds(b"a\xff"), (b"a\xff".to_vec(), Some(b"b".to_vec())));
-        assert_eq!(bounds(b"\xff\xff"), (b"\xff\xff".to_vec(), None));
-        assert_eq!(bounds(b""), (Vec::new(), None));
-    }
-
-    #[test]
-    fn the_location_never_shows_the_password() {
-        let config: tokio_postgres::Config = "postgres://steward:hunter2@db.internal:5433/prod"
-            .parse()
-            .expect("valid URL");
-        let shown = location(&config);
-        assert_eq!(shown, "postgres://db.internal:5433/prod");
-        assert!(!shown.contains("hunter2"));
-    }
 }
