@@ -1,17 +1,19 @@
 //! Purpose: the store — every tenant's records under its own key prefix in one database,
-//! reached only through the [`Backend`] trait (sled today, [`backend::sled`]). Reads are
-//! served from each tenant's [`Book`] in memory; a change is acknowledged only after the
-//! backend made it durable, so a process killed right after an answer loses nothing.
+//! reached only through the [`Backend`] trait: embedded sled ([`backend::sled`], one process)
+//! or PostgreSQL ([`backend::postgres`], several replicas on one database; where a database is:
+//! [`location`]). Reads are served from each tenant's [`Book`] in memory; a change is
+//! acknowledged only after the backend made it durable, so a process killed right after an
+//! answer loses nothing.
 //!
 //! The logic lives here once for every backend: the key layout ([`keys`]), record encoding
-//! ([`record`]), the marker and numbered commits (`durable`), commits with their audit
-//! entries and undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]),
-//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and
-//! received data ([`ingest`]).
-//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and write
-//! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant),
-//! and sealed secrets (`sealed`: [`Store::zendesk_secret`]); Slack installations and OAuth
-//! states ([`installs`]); forgetting a tenant (`forget`).
+//! ([`record`]), the marker and numbered commits (`durable`), books kept fresh and commits
+//! guarded when replicas share the database (`fresh`), commits with their audit entries and
+//! undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]), the post ledger
+//! ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]), received data
+//! ([`ingest`]), write keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds
+//! a key's tenant), sealed secrets (`sealed`: [`Store::zendesk_secret`]); Slack installations
+//! and OAuth states ([`installs`]); forgetting a tenant (`forget`); copying a whole database
+//! between backends ([`copy`]).
 
 pub mod audit;
 pub mod backend;

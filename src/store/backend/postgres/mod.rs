@@ -49,6 +49,10 @@ const POOL_SIZE: usize = 16;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The leadership lock, one per schema (one deployment per schema).
 const LEADER_LOCK: &str = "hashtext('steward leader ' || current_schema())";
+/// The server's TCP keepalive probes of the leader's session: idle 5 s, then 3 probes 5 s
+/// apart.
+const LEADER_KEEPALIVES: &str =
+    "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
 
 const WRITE: &str = "WITH gone AS (DELETE FROM kv WHERE key = ANY($1::bytea[])) \
      INSERT INTO kv (key, value) SELECT * FROM unnest($2::bytea[], $3::bytea[]) \
@@ -397,7 +401,15 @@ impl Backend for PostgresBackend {
                 }
             }
             if slot.is_none() {
-                *slot = Some((connect(&config).await?, false));
+                let session = connect(&config).await?;
+                // A leader whose machine vanishes sends no goodbye: the server probes the
+                // idle session and ends it (and the lock) within about 20 s, so another
+                // replica leads within 30 s. Ignored on a Unix socket, where none is needed.
+                session
+                    .batch_execute(LEADER_KEEPALIVES)
+                    .await
+                    .map_err(pg_error)?;
+                *slot = Some((session, false));
             }
             let Some((client, held)) = slot.as_mut() else {
                 return Ok(false);
