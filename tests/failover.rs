@@ -29,8 +29,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use fake::{Canned, Fake, BOT_TOKEN};
-use harness::{command_form, sign, SECRET};
+use fake::{Canned, Fake};
+use harness::{command_form, replica_env, sign, SECRET};
 use served::Served;
 use steward::domain::tenant::TenantId;
 use steward::store::backend::postgres::PostgresBackend;
@@ -44,16 +44,11 @@ const AFTER: usize = 4;
 const LEADS: &str = "this replica runs the scheduler now";
 
 fn replica(url: &str, fake: &Fake) -> Served {
-    Served::start_replica(&[
-        ("STEWARD_DATABASE_URL", url.to_string()),
-        ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
-        ("SLACK_SIGNING_SECRET", SECRET.to_string()),
-        ("SLACK_API_URL", fake.api_url()),
-        ("STEWARD_ADMINS", "U1".to_string()),
-        // Looks often and takes over quickly, so the test waits on events, not minutes.
-        ("STEWARD_SCHEDULER_TICK", "100ms".to_string()),
-        ("STEWARD_LEADER_POLL", "100ms".to_string()),
-    ])
+    let mut env = replica_env(url, fake);
+    // Looks often and takes over quickly, so the test waits on events, not minutes.
+    env.push(("STEWARD_SCHEDULER_TICK", "100ms".to_string()));
+    env.push(("STEWARD_LEADER_POLL", "100ms".to_string()));
+    Served::start_replica(&env)
 }
 
 /// A slash command signed as Slack signs it, sent to `served`; its answer.

@@ -37,8 +37,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use fake::{Fake, BOT_TOKEN};
-use harness::{command_form, sign, SECRET};
+use fake::Fake;
+use harness::{command_form, replica_env, sign, SECRET};
 use served::Served;
 
 const IMPORT_GOAL: Duration = Duration::from_secs(10);
@@ -46,14 +46,9 @@ const SHOW_GOAL_P99: Duration = Duration::from_millis(20);
 const VISIBLE_GOAL_P99: Duration = Duration::from_secs(1);
 
 fn replica(url: &str, fake: &Fake) -> Served {
-    Served::start_replica(&[
-        ("STEWARD_DATABASE_URL", url.to_string()),
-        ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
-        ("SLACK_SIGNING_SECRET", SECRET.to_string()),
-        ("SLACK_API_URL", fake.api_url()),
-        ("STEWARD_ADMINS", "U1".to_string()),
-        ("RUST_LOG", "warn,steward::serve=info".to_string()),
-    ])
+    let mut env = replica_env(url, fake);
+    env.push(("RUST_LOG", "warn,steward::serve=info".to_string()));
+    Served::start_replica(&env)
 }
 
 /// A signed slash command from `user`, ready to send.

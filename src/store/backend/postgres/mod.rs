@@ -140,11 +140,7 @@ impl PostgresBackend {
     }
 
     fn write(&self, batch: WriteBatch, lazily: bool) -> Result<(), StoreError> {
-        let Writes {
-            deletes,
-            keys,
-            values,
-        } = split(batch);
+        let writes = split(batch);
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg_error)?;
             if lazily {
@@ -152,13 +148,23 @@ impl PostgresBackend {
                     .await
                     .map_err(pg_error)?;
             }
-            let statement = tx.prepare_cached(WRITE).await.map_err(pg_error)?;
-            tx.execute(&statement, &[&deletes, &keys, &values])
-                .await
-                .map_err(pg_error)?;
+            run_writes(&tx, &writes).await?;
             tx.commit().await.map_err(pg_error)
         })
     }
+}
+
+/// Runs [`WRITE`] with the batch's arrays on a session or in a transaction.
+async fn run_writes(
+    client: &impl deadpool_postgres::GenericClient,
+    writes: &Writes,
+) -> Result<(), StoreError> {
+    let statement = client.prepare_cached(WRITE).await.map_err(pg_error)?;
+    client
+        .execute(&statement, &[&writes.deletes, &writes.keys, &writes.values])
+        .await
+        .map_err(pg_error)?;
+    Ok(())
 }
 
 impl Backend for PostgresBackend {
@@ -265,19 +271,9 @@ impl Backend for PostgresBackend {
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        let Writes {
-            deletes,
-            keys,
-            values,
-        } = split(batch);
-        self.with_client(move |client| async move {
-            let statement = client.prepare_cached(WRITE).await.map_err(pg_error)?;
-            client
-                .execute(&statement, &[&deletes, &keys, &values])
-                .await
-                .map_err(pg_error)?;
-            Ok(())
-        })
+        let writes = split(batch);
+        // One statement: atomic on its own, one round trip.
+        self.with_client(move |client| async move { run_writes(&client, &writes).await })
     }
 
     fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {
@@ -285,11 +281,7 @@ impl Backend for PostgresBackend {
     }
 
     fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError> {
-        let Writes {
-            deletes,
-            keys,
-            values,
-        } = split(batch);
+        let writes = split(batch);
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg_error)?;
             // Under READ COMMITTED an UPDATE waits for a concurrent writer of the row and then
@@ -314,10 +306,7 @@ impl Backend for PostgresBackend {
                 tx.rollback().await.map_err(pg_error)?;
                 return Ok(false);
             }
-            let statement = tx.prepare_cached(WRITE).await.map_err(pg_error)?;
-            tx.execute(&statement, &[&deletes, &keys, &values])
-                .await
-                .map_err(pg_error)?;
+            run_writes(&tx, &writes).await?;
             tx.commit().await.map_err(pg_error)?;
             Ok(true)
         })
