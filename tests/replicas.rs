@@ -475,3 +475,28 @@ fn the_command_line_imports_exports_and_migrates_on_postgres() {
     );
     assert_eq!(listed, exported);
 }
+
+#[test]
+fn tls_to_the_server_is_verified_against_the_authority_given() {
+    let Some(url) = database("tls") else {
+        return;
+    };
+    let Ok(authority) = std::env::var("STEWARD_TEST_DATABASE_CA") else {
+        eprintln!("TLS case skipped: STEWARD_TEST_DATABASE_CA is unset (.ci/run sets it)");
+        return;
+    };
+    // The server requires nothing: that this opens at all says the session is TLS.
+    let verified = format!("{url}&sslmode=verify-full&sslrootcert={authority}");
+    let store = replica(&verified);
+    store.check_ready().expect("ready over TLS");
+    // Without the authority the server's certificate is not trusted, and nothing opens.
+    let refused = PostgresBackend::open(&format!("{url}&sslmode=require"))
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|e| e.contains("invalid peer certificate")),
+        "{refused:?}"
+    );
+}

@@ -21,22 +21,25 @@
 //!   write too: the store reads each tenant's generation through, see `store::fresh`).
 //!
 //! The URL may hold a password: it is kept only inside the driver's config, and
-//! [`Backend::location`] shows host, port and database.
+//! [`Backend::location`] shows host, port and database. `sslmode=require` in it means TLS
+//! ([`tls`]).
 
 mod bridge;
 pub mod schema;
 mod shape;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::{Client, NoTls};
+use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::Client;
 
 use super::{Backend, Entry, Swap, WriteBatch};
 use crate::store::StoreError;
 use bridge::Bridge;
 use shape::{bounds, location, split, Writes};
+use tls::Tls;
 
 /// The `tracing` target the driver logs under.
 pub const LOG_TARGET: &str = "tokio_postgres";
@@ -63,6 +66,7 @@ pub struct PostgresBackend {
     bridge: Bridge,
     pool: Pool,
     config: tokio_postgres::Config,
+    tls: Tls,
     location: String,
     existed: bool,
     /// The dedicated session that holds (or tries for) the leadership lock, and whether it
@@ -80,15 +84,16 @@ impl PostgresBackend {
 
     /// [`PostgresBackend::open`], also saying which migrations it applied.
     pub fn open_migrated(url: &str) -> Result<(PostgresBackend, Vec<u32>), StoreError> {
+        let (url, root) = tls::split_url(url);
         let mut config: tokio_postgres::Config =
             url.parse().map_err(|_| StoreError::BadDatabaseUrl)?;
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("steward");
         let location = location(&config);
         let bridge = Bridge::start()?;
-        let manager = Manager::from_config(
+        let tls = Tls::of(&config, root.as_deref())?;
+        let manager = tls.manager(
             config.clone(),
-            NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -100,9 +105,9 @@ impl PostgresBackend {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Backend(Box::new(e)))?;
-        let session = config.clone();
+        let (session, transport) = (config.clone(), tls.clone());
         let migrated = bridge.run(async move {
-            let mut client = connect(&session).await?;
+            let mut client = transport.connect(&session).await?;
             schema::migrate(&mut client).await
         })?;
         // The first migration writes Steward's marker with the schema: a schema that was
@@ -114,6 +119,7 @@ impl PostgresBackend {
                 bridge,
                 pool,
                 config,
+                tls,
                 location,
                 existed,
                 leader: Arc::new(tokio::sync::Mutex::new(None)),
@@ -378,7 +384,7 @@ impl Backend for PostgresBackend {
 
     fn try_lead(&self) -> Result<bool, StoreError> {
         let leader = self.leader.clone();
-        let config = self.config.clone();
+        let (config, tls) = (self.config.clone(), self.tls.clone());
         self.bridge.run(async move {
             let mut slot = leader.lock().await;
             if let Some((client, held)) = slot.as_ref() {
@@ -390,7 +396,7 @@ impl Backend for PostgresBackend {
                 }
             }
             if slot.is_none() {
-                let session = connect(&config).await?;
+                let session = tls.connect(&config).await?;
                 // A leader whose machine vanishes sends no goodbye: the server probes the
                 // idle session and ends it (and the lock) within about 20 s, so another
                 // replica leads within 30 s. Ignored on a Unix socket, where none is needed.
@@ -417,17 +423,18 @@ impl Backend for PostgresBackend {
     }
 }
 
-/// A dedicated session (not pooled), its connection driven on the current runtime.
-async fn connect(config: &tokio_postgres::Config) -> Result<Client, StoreError> {
-    let (client, connection) = config.connect(NoTls).await.map_err(pg_error)?;
-    tokio::spawn(async move {
-        if let Err(error) = connection.await {
-            tracing::debug!(%error, "a PostgreSQL session ended");
-        }
-    });
-    Ok(client)
-}
-
+/// The driver's error with its causes, which say what went wrong ("error performing TLS
+/// handshake: invalid peer certificate: UnknownIssuer"); the driver never puts the password
+/// in either.
 pub(super) fn pg_error(error: tokio_postgres::Error) -> StoreError {
-    StoreError::Backend(Box::new(error))
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text = format!("{text}: {said}");
+        }
+        cause = inner.source();
+    }
+    StoreError::Backend(text.into())
 }
