@@ -127,6 +127,21 @@ async fn drive(connection: impl std::future::Future<Output = Result<(), tokio_po
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn hostile_urls_split_and_keep_everything_but_the_root_certificate(text in "\\PC*") {
+            let (url, root) = split_url(&text);
+            if !text.contains("sslrootcert=") && !text.contains("sslmode=verify-") {
+                prop_assert_eq!(url, text);
+                prop_assert!(root.is_none());
+            } else {
+                // Only ever shorter: a pair taken out, a verifying mode named `require`.
+                prop_assert!(url.len() <= text.len());
+            }
+        }
+    }
 
     #[test]
     fn the_root_certificate_is_taken_out_of_the_url_and_verifying_modes_mean_require() {
