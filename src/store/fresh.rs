@@ -17,9 +17,15 @@
 //! run, decides the command once more on the fresh book. No lock spans a network round trip
 //! or a crashed replica, and a conflict costs only the rare loser a second try.
 //!
+//! Received data is guarded the same way by the tenant's intake generation (`ingest`), undo
+//! purges by comparing the generation with itself (`undo`), and a post by claiming its ledger
+//! record with a compare-and-swap (`ledger`).
+//!
 //! What stays per replica, by design: the rate limiter of the events API (each replica
-//! admits its own share), the Socket Mode and gateway connections, and the cache of names for
-//! autocompletion; none of them is a promise about stored data.
+//! admits its own share), a prompt's follow-up memory (a *yes* goes to the replica that
+//! asked), the Socket Mode and gateway connections, and the caches of Slack users' access and
+//! of names for autocompletion (the latter keyed by the book's generation); none of them is a
+//! promise about stored data.
 
 use std::sync::{Arc, RwLock};
 
