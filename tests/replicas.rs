@@ -358,9 +358,19 @@ fn a_whole_database_moves_from_sled_to_postgres_and_back() {
         sled.store.first_sight(&tenant(), "Ev1", now()).ok(),
         Some(true)
     );
+    let other = TenantId::parse("discord:42").expect("valid tenant");
+    let sent = PostState::Sent { at: now() };
+    sled.store
+        .set_post_state(&other, "weekly@C9", "2026-03-02", &sent)
+        .expect("ledger");
     let postgres = replica(&url);
     let copied = sled.store.copy_into(&postgres).expect("copied");
-    assert_eq!(copied.tenants.len(), 1);
+    assert_eq!(copied.tenants.len(), 2, "{copied:?}");
+    assert_eq!(
+        postgres.post_state(&other, "weekly@C9", "2026-03-02").ok(),
+        Some(Some(sent)),
+        "the post ledger came along"
+    );
     assert_eq!(accounts(&postgres), accounts(&sled.store));
     assert_eq!(
         postgres.first_sight(&tenant(), "Ev1", now()).ok(),
