@@ -53,6 +53,8 @@ pub struct App {
     pub timezone: Tz,
     /// The key secrets are sealed with before they are stored (none: they cannot be).
     pub keyring: Keyring,
+    /// How often `serve`'s scheduler looks, and asks for the leadership.
+    pub cadence: crate::scheduler::runner::Cadence,
 }
 
 impl App {
@@ -65,6 +67,7 @@ impl App {
             conversations: Default::default(),
             backup_dir: None,
             keyring: Keyring::none(),
+            cadence: Default::default(),
         }
     }
 
@@ -77,6 +80,12 @@ impl App {
     /// The same app, writing daily backups to `dir` while it serves.
     pub fn with_backups(mut self, dir: std::path::PathBuf) -> Self {
         self.backup_dir = Some(dir);
+        self
+    }
+
+    /// The scheduler's cadence (`STEWARD_SCHEDULER_TICK`, `STEWARD_LEADER_POLL`).
+    pub fn with_cadence(mut self, cadence: crate::scheduler::runner::Cadence) -> Self {
+        self.cadence = cadence;
         self
     }
 
@@ -139,6 +148,7 @@ impl App {
         match fault::catch("command", || self.try_execute(actor, now, line, source)) {
             Ok(Ok(reply)) => reply,
             Ok(Err(Failure::User(message))) => Reply::error(message),
+            Ok(Err(Failure::Conflict)) => Reply::error(StoreError::Conflict.to_string()),
             Ok(Err(Failure::Internal(error, changed))) => {
                 let reference = fault::reference();
                 tracing::error!(%reference, tenant = %actor.tenant, %error, ?changed, "command failed");
@@ -216,7 +226,16 @@ impl App {
         }
         let mut book = book.write().unwrap_or_else(|p| p.into_inner());
         let outcome = handlers::handle(&parsed.command, &ctx, &book)?;
-        self.commit(&mut book, actor, &parsed, now, outcome)
+        match self.commit(&mut book, actor, &parsed, now, outcome) {
+            // Another replica committed to the tenant since its book was read: nothing was
+            // written and the book was read again (`store::fresh`), so the command is decided
+            // once more on what is stored now. A second conflict is the asker's to retry.
+            Err(Failure::Conflict) => {
+                let outcome = handlers::handle(&parsed.command, &ctx, &book)?;
+                self.commit(&mut book, actor, &parsed, now, outcome)
+            }
+            done => done,
+        }
     }
 
     fn commit(
@@ -231,7 +250,10 @@ impl App {
         // A failed write may have reached the database before it failed (a flush error).
         self.store
             .commit(book, &actor.user, &parsed.text, now, outcome.changes)
-            .map_err(|e| Failure::Internal(e.to_string(), fault::Changed::Maybe))?;
+            .map_err(|e| match e {
+                StoreError::Conflict => Failure::Conflict,
+                e => Failure::Internal(e.to_string(), fault::Changed::Maybe),
+            })?;
         self.changes.notify_one();
         let mut reply = outcome.reply;
         for channel in outcome.purge_channels {
@@ -280,6 +302,8 @@ enum Failure {
     /// Logged; the asker sees an apology with a reference, saying whether anything may
     /// have been changed.
     Internal(String, fault::Changed),
+    /// Another replica committed to the tenant first; nothing was written.
+    Conflict,
 }
 
 impl From<DomainError> for Failure {

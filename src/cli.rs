@@ -19,7 +19,9 @@ use crate::scheduler::port::PrintPort;
 use crate::scheduler::Scheduler;
 use crate::secrets::Keyring;
 use crate::serve::ChatPorts;
-use crate::store::Store;
+use crate::store::backend::postgres::PostgresBackend;
+use crate::store::backend::Backend;
+use crate::store::location::Location;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,7 +30,8 @@ use crate::store::Store;
     about = "Account-management bot for Slack, Discord and the console"
 )]
 pub struct Cli {
-    /// sled database path [env: STEWARD_DB] [default: ./steward.db]
+    /// sled database path [env: STEWARD_DB] [default: ./steward.db]; given, it wins over
+    /// STEWARD_DATABASE_URL
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
     /// Tenant to act in: local, slack:TEAM, discord:GUILD or any plain name
@@ -98,6 +101,16 @@ pub enum Cmd {
     },
     /// Run the chat adapters, the HTTP listener and the scheduler until SIGINT/SIGTERM
     Serve,
+    /// Apply the database's migrations (PostgreSQL; they also run at every start); with
+    /// --from and --to, copy a whole database between backends and verify the counts
+    Migrate {
+        /// The database to copy: sled:PATH or postgres://…
+        #[arg(long, value_name = "URL", requires = "to")]
+        from: Option<String>,
+        /// Where to copy it (must be empty), or alone the database to migrate
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+    },
     /// Write keys for the events API (as `/steward apikey`, for the console tenant and scripts)
     Apikey {
         #[command(subcommand)]
@@ -192,14 +205,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         .map_err(|e| e.to_string())?;
     let tenant = cli.tenant.clone();
     let clock = move || cli.now.unwrap_or_else(Utc::now);
+    // `--db` wins; else STEWARD_DATABASE_URL; else STEWARD_DB or its default.
+    let location = || match (&cli.db, &config.database_url) {
+        (Some(path), _) => Location::Sled(path.clone()),
+        (None, Some(url)) => Location::Postgres(url.clone()),
+        (None, None) => Location::Sled(config.db.clone()),
+    };
     let open = || -> Result<App, Failure> {
-        let path = cli.db.clone().unwrap_or_else(|| config.db.clone());
-        let store = Store::open(&path).map_err(|e| e.to_string())?;
+        let location = location();
+        let store = location.open().map_err(|e| e.to_string())?;
         // Undo plans that expired while Steward was not running are purged before anything else.
         store
             .purge_expired_undo_everywhere(clock())
             .map_err(|e| e.to_string())?;
-        let keyring = Keyring::new(config.secret_key.clone(), &path);
+        // Replicas on one PostgreSQL database share STEWARD_SECRET_KEY: a key file beside
+        // one of them would seal what the others cannot open.
+        let keyring = match (location.sled_path(), config.secret_key.clone()) {
+            (Some(path), given) => Keyring::new(given, path),
+            (None, Some(key)) => Keyring::new(Some(key), std::path::Path::new("")),
+            (None, None) => Keyring::none(),
+        };
         Ok(App::new(store, config.admins.clone(), config.timezone).with_keyring(keyring))
     };
     let actor = Actor {
@@ -306,6 +331,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Cmd::Ingest { file }) => ingest(&open()?, &actor.tenant, &file, clock()),
         Some(Cmd::Serve) => serve(open()?, &config),
+        Some(Cmd::Migrate { from, to }) => match (from, to) {
+            (Some(from), Some(to)) => crate::transfer::copy::run(&from, &to),
+            (None, to) => {
+                let target = match to {
+                    Some(text) => Location::parse(&text).map_err(|e| e.to_string())?,
+                    None => location(),
+                };
+                migrate(&target)
+            }
+            (Some(_), None) => Err("--from needs --to: where to copy the database".into()),
+        },
         Some(Cmd::Apikey { action }) => {
             let line = match &action {
                 KeyCmd::Create { name } => format!("/steward apikey create {}", quote(name)),
@@ -395,6 +431,34 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// `steward migrate`: applies the PostgreSQL schema's missing migrations and says which.
+fn migrate(target: &Location) -> Result<(), Failure> {
+    let Location::Postgres(url) = target else {
+        println!("a sled database needs no migrations: its records carry their own version");
+        return Ok(());
+    };
+    let (backend, applied) =
+        PostgresBackend::open_migrated(secrecy::ExposeSecret::expose_secret(url))
+            .map_err(|e| e.to_string())?;
+    let version = crate::store::backend::postgres::schema::known_version();
+    match applied.as_slice() {
+        [] => println!(
+            "{} is at schema version {version}: nothing to apply",
+            backend.location()
+        ),
+        applied => println!(
+            "{} migrated to schema version {version} (applied {})",
+            backend.location(),
+            applied
+                .iter()
+                .map(|v| format!("V{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+    Ok(())
+}
+
 /// The first line of standard input, without its line ending.
 fn first_line_of_stdin() -> Result<String, Failure> {
     let mut line = String::new();
@@ -474,7 +538,10 @@ fn images_dir(dir: &std::path::Path) -> Result<(), Failure> {
 
 /// `steward serve`, with daily backups.
 fn serve(app: App, config: &Config) -> Result<(), Failure> {
-    let app = std::sync::Arc::new(app.with_backups(config.backup_dir.clone()));
+    let app = std::sync::Arc::new(
+        app.with_backups(config.backup_dir.clone())
+            .with_cadence(config.cadence),
+    );
     runtime()?.block_on(crate::serve::run(app, config))
 }
 

@@ -139,6 +139,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// Everything Steward is configured with.
 pub struct Config {
     pub db: PathBuf,
+    /// `STEWARD_DATABASE_URL` or `database_url`: a PostgreSQL database instead of sled (the
+    /// URL may hold a password).
+    pub database_url: Option<SecretString>,
     pub listen: String,
     /// `None` while `STEWARD_ADMINS` is unset: the console user is then admin of the console.
     pub admins: Option<Admins>,
@@ -148,6 +151,9 @@ pub struct Config {
     pub slack_prefix: String,
     pub unsafe_trace: bool,
     pub http: HttpTimeouts,
+    /// How often `serve`'s scheduler looks (`STEWARD_SCHEDULER_TICK`) and a replica that
+    /// does not run it asks for the leadership (`STEWARD_LEADER_POLL`).
+    pub cadence: crate::scheduler::runner::Cadence,
     /// Requests per second one events API write key may send (`STEWARD_INGEST_RATE`).
     pub ingest_rate: NonZeroU32,
     pub slack: Option<SlackConfig>,
@@ -166,6 +172,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     db: Option<String>,
+    database_url: Option<String>,
     listen: Option<String>,
     admins: Option<String>,
     timezone: Option<String>,
@@ -179,6 +186,8 @@ struct FileConfig {
     header_timeout: Option<String>,
     body_timeout: Option<String>,
     shutdown_grace: Option<String>,
+    scheduler_tick: Option<String>,
+    leader_poll: Option<String>,
     ingest_rate: Option<String>,
     public_url: Option<String>,
     slack_client_id: Option<String>,
@@ -243,6 +252,19 @@ impl Config {
                 "STEWARD_SHUTDOWN_GRACE",
                 &from_file.shutdown_grace,
                 defaults.grace,
+            )?,
+        };
+        let cadence_defaults = crate::scheduler::runner::Cadence::default();
+        let cadence = crate::scheduler::runner::Cadence {
+            tick: duration(
+                "STEWARD_SCHEDULER_TICK",
+                &from_file.scheduler_tick,
+                cadence_defaults.tick,
+            )?,
+            leader_poll: duration(
+                "STEWARD_LEADER_POLL",
+                &from_file.leader_poll,
+                cadence_defaults.leader_poll,
             )?,
         };
         let ingest_rate = match get("STEWARD_INGEST_RATE", &from_file.ingest_rate) {
@@ -316,6 +338,8 @@ impl Config {
             db: PathBuf::from(
                 get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into()),
             ),
+            database_url: get("STEWARD_DATABASE_URL", &from_file.database_url)
+                .map(SecretString::from),
             listen: get("STEWARD_LISTEN", &from_file.listen)
                 .unwrap_or_else(|| "127.0.0.1:3000".into()),
             admins,
@@ -328,6 +352,7 @@ impl Config {
             slack_prefix: get("STEWARD_SLACK_PREFIX", &from_file.slack_prefix).unwrap_or_default(),
             unsafe_trace: env("STEWARD_UNSAFE_TRACE").as_deref() == Some("1"),
             http,
+            cadence,
             ingest_rate,
             slack,
             discord,
@@ -349,6 +374,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -372,6 +398,16 @@ mod tests {
         ])
         .expect("valid");
         assert_eq!(config.db, PathBuf::from("/tmp/x"));
+        assert!(config.database_url.is_none());
+        let url = "postgres://steward:pw@db:5432/steward";
+        let postgres = load(&[("STEWARD_DATABASE_URL", url)]).expect("valid");
+        assert_eq!(
+            postgres
+                .database_url
+                .as_ref()
+                .map(|u| u.expose_secret().to_string()),
+            Some(url.to_string())
+        );
         assert!(config.has_chat());
         assert_eq!(config.timezone, chrono_tz::Europe::Berlin);
         assert_eq!(config.ingest_rate.get(), 2_000);
@@ -444,6 +480,15 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_millis(200));
         assert_eq!(config.http.body, Duration::from_millis(1500));
         assert_eq!(config.http.grace, Duration::from_secs(3));
+        let cadence = load(&[
+            ("STEWARD_SCHEDULER_TICK", "250ms"),
+            ("STEWARD_LEADER_POLL", "1s"),
+        ])
+        .expect("valid")
+        .cadence;
+        assert_eq!(cadence.tick, Duration::from_millis(250));
+        assert_eq!(cadence.leader_poll, Duration::from_secs(1));
+        assert!(load(&[("STEWARD_LEADER_POLL", "never")]).is_err());
         for bad in ["0", "-1s", "soon", "NaN", "inf", "2h", ""] {
             assert!(parse_duration(bad).is_none(), "{bad:?} accepted");
         }

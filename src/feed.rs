@@ -286,6 +286,8 @@ fn changes(
     now: DateTime<Utc>,
 ) -> Result<Vec<Change>, StoreError> {
     let accounts: Vec<&Account> = book.active().collect();
+    let freshness = store.all_freshness(&book.tenant)?;
+    let freshness = &freshness;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let per_thread = accounts.len().div_ceil(threads).max(1);
     let parts: Vec<Result<Vec<Change>, StoreError>> = std::thread::scope(|scope| {
@@ -295,7 +297,9 @@ fn changes(
                 scope.spawn(move || {
                     let mut changes = Vec::new();
                     for account in part {
-                        let fresh = store.freshness(&book.tenant, account.id)?;
+                        let Some(fresh) = freshness.get(&account.id).copied() else {
+                            continue;
+                        };
                         if fresh.latest().is_none() {
                             continue;
                         }

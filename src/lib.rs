@@ -17,7 +17,7 @@
 //! - [`feed`]: health fed by received data — an account's data signals, the daily recompute,
 //!   weekly active users and the week's usage movers.
 //! - [`store`]: tenant-prefixed records, audit trail, durable before acknowledging — over one
-//!   backend trait (sled today).
+//!   backend trait: embedded sled, or PostgreSQL shared by several replicas.
 //! - [`actions`]: what answers and posts offer to click, alike on Slack and Discord, and who
 //!   may press an account owner's buttons.
 //! - [`app`]: the service adapters call: parse → rights → handle → commit.

@@ -39,7 +39,7 @@ pub struct Liveness {
 async fn healthz(State(live): State<Arc<Liveness>>) -> (StatusCode, &'static str) {
     let beat = live.last_run.load(Ordering::Relaxed);
     let alive = chrono::Utc::now().timestamp() - beat <= ALIVE_WITHIN_SECS;
-    let db_open = live.app.store.tenants().is_ok();
+    let db_open = live.app.store.check_open().is_ok();
     if alive && db_open {
         (StatusCode::OK, "ok")
     } else {
@@ -47,10 +47,24 @@ async fn healthz(State(live): State<Arc<Liveness>>) -> (StatusCode, &'static str
     }
 }
 
+/// For load balancers and Kubernetes' readiness probe: 200 once the database answers and its
+/// schema is the one this binary knows (a replica left behind by a rolling upgrade's
+/// migration stops taking requests); else 503 with the reason (never a password).
+async fn readyz(State(live): State<Arc<Liveness>>) -> (StatusCode, String) {
+    match live.app.store.check_ready() {
+        Ok(()) => (StatusCode::OK, "ready".into()),
+        Err(error) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {error}"),
+        ),
+    }
+}
+
 /// The routes served on `STEWARD_LISTEN`.
 pub fn router(live: Arc<Liveness>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .with_state(live)
 }
 

@@ -24,6 +24,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[path = "common/served.rs"]
+#[expect(
+    dead_code,
+    reason = "this test starts one serve on a sled database of its own, not replicas"
+)]
 mod served;
 
 use served::Served;
@@ -31,7 +35,7 @@ use served::Served;
 const SLACK_SECRET: &str = "hostile-signing-secret";
 const DISCORD_SEED: [u8; 32] = [7; 32];
 
-/// Alive, `/healthz` answering, and no panic logged.
+/// Alive, `/healthz` and `/readyz` answering, and no panic logged.
 async fn assert_alive_and_calm(served: &mut Served) {
     assert!(
         matches!(served.child.try_wait(), Ok(None)),
@@ -40,6 +44,8 @@ async fn assert_alive_and_calm(served: &mut Served) {
     );
     let (status, body) = request(served.addr, get("/healthz")).await;
     assert_eq!((status, body.as_str()), (200, "ok"), "{}", served.log());
+    let (status, body) = request(served.addr, get("/readyz")).await;
+    assert_eq!((status, body.as_str()), (200, "ready"), "{}", served.log());
     assert!(!served.log().contains("panicked"), "{}", served.log());
 }
 

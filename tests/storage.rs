@@ -15,6 +15,8 @@ mod contract;
 mod installs;
 #[path = "storage/intake.rs"]
 mod intake;
+#[path = "common/postgres.rs"]
+mod postgres;
 #[path = "storage/records.rs"]
 mod records;
 #[path = "storage/side.rs"]

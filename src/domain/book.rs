@@ -263,6 +263,15 @@ impl Book {
         self.generation
     }
 
+    /// Takes on `fresh` (the book read again from the database) in place. Counted as a
+    /// change, so what compares [`Book::generation`] (a cache, a recompute deciding under a
+    /// shared lock) looks again.
+    pub fn replace_with(&mut self, fresh: Book) {
+        let generation = self.generation + 1;
+        *self = fresh;
+        self.generation = generation;
+    }
+
     /// Applies a change that the store has made durable.
     pub fn apply(&mut self, change: Change) {
         self.generation += 1;
@@ -361,6 +370,23 @@ mod tests {
             book.apply(Change::PutAccount(Box::new(a)));
         }
         book
+    }
+
+    #[test]
+    fn a_book_read_again_in_place_counts_as_a_change() {
+        let mut b = book();
+        let before = b.generation();
+        let mut fresh = book();
+        fresh.apply(Change::RemoveAccount(AccountId(1)));
+        b.replace_with(fresh);
+        assert!(
+            b.generation() > before,
+            "caches keyed by the generation look again"
+        );
+        assert!(
+            b.account(AccountId(1)).is_none(),
+            "the fresh state is taken on"
+        );
     }
 
     #[test]

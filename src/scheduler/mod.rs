@@ -480,6 +480,7 @@ impl Scheduler<'_> {
     ) {
         let store = &self.app.store;
         let (sub, period) = (due.subscription.as_str(), due.period.as_str());
+        let planned = due.mode.clone();
         let (first_at, attempts) = match due.mode {
             Mode::Recover { claimed_at } => match port
                 .find_marker(&due.target, &marker(tenant, sub, period, claimed_at))
@@ -520,11 +521,24 @@ impl Scheduler<'_> {
             Mode::Retry { first_at, attempts } => (first_at, attempts),
             Mode::Fresh => (now, 0),
         };
-        if let Err(error) =
-            store.set_post_state(tenant, sub, period, &PostState::Claimed { at: now })
-        {
-            tracing::error!(%tenant, %error, "could not claim a post; not posting it");
-            return;
+        let claimed = store.claim_post(
+            tenant,
+            sub,
+            period,
+            |state| Mode::of(state, now).as_ref() == Some(&planned),
+            &PostState::Claimed { at: now },
+        );
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(%tenant, subscription = sub, period, "another scheduler took this post meanwhile; not posting it");
+                report.skipped += 1;
+                return;
+            }
+            Err(error) => {
+                tracing::error!(%tenant, %error, "could not claim a post; not posting it");
+                return;
+            }
         }
         let post = Post {
             marker: marker(tenant, sub, period, now),

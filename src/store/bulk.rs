@@ -43,9 +43,9 @@ pub struct PostRecord {
     pub state: PostState,
 }
 
-/// Records staged for one atomic write.
+/// Records staged for one atomic write, and the tenant they belong to.
 #[derive(Debug, Default)]
-pub struct BulkBatch(WriteBatch);
+pub struct BulkBatch(WriteBatch, Option<TenantId>);
 
 impl Store {
     /// Encodes an account into `batch` (encoding is most of a write's CPU; doing it here lets
@@ -59,20 +59,28 @@ impl Store {
         batch
             .0
             .put(keys::account(tenant, account.id), encode(account)?);
+        batch.1 = Some(tenant.clone());
         Ok(())
     }
 
-    /// Encodes an audit entry, as given (actor, time, command), into `batch`.
-    pub fn stage_audit(
+    /// Encodes audit entries, as given (actor, time, command), into `batch`, in order (their
+    /// ids drawn together).
+    pub fn stage_audits(
         &self,
         batch: &mut BulkBatch,
         tenant: &TenantId,
-        entry: &AuditEntry,
+        entries: Vec<AuditEntry>,
     ) -> Result<(), StoreError> {
-        batch.0.put(
-            keys::audit(tenant, entry.account, self.backend.generate_id()?),
-            encode(entry)?,
-        );
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let ids = self.backend.generate_ids(entries.len())?;
+        for (entry, id) in entries.iter().zip(ids) {
+            batch
+                .0
+                .put(keys::audit(tenant, entry.account, id), encode(entry)?);
+        }
+        batch.1 = Some(tenant.clone());
         Ok(())
     }
 
@@ -80,13 +88,17 @@ impl Store {
     /// import, which `/steward undo` cannot take back, so nothing older may be undone across it.
     pub fn stage_forget_undo(&self, batch: &mut BulkBatch, tenant: &TenantId, actor: &UserId) {
         batch.0.delete(keys::undo(tenant, actor));
+        batch.1 = Some(tenant.clone());
     }
 
     /// Applies `batch` atomically and returns once it is durable: the caller may then
     /// acknowledge it (DECISIONS 1). The cached `Book` is not touched; call
     /// [`Store::forget_book`] when the bulk load is done.
     pub fn write_bulk(&self, batch: BulkBatch) -> Result<(), StoreError> {
-        self.apply_durably(batch.0)
+        match &batch.1 {
+            Some(tenant) => self.apply_over_book(tenant, batch.0),
+            None => self.apply_durably(batch.0),
+        }
     }
 
     /// Restores a whole tenant from an export in one atomic durable batch: settings,
@@ -102,17 +114,13 @@ impl Store {
         for account in records.accounts {
             batch.put(keys::account(tenant, account.id), encode(&account)?);
         }
-        for event in &records.outcomes {
-            batch.put(
-                keys::outcome(tenant, self.backend.generate_id()?),
-                encode(event)?,
-            );
+        let ids = self.backend.generate_ids(records.outcomes.len())?;
+        for (event, id) in records.outcomes.iter().zip(ids) {
+            batch.put(keys::outcome(tenant, id), encode(event)?);
         }
-        for entry in records.audit {
-            batch.put(
-                keys::audit(tenant, entry.account, self.backend.generate_id()?),
-                encode(&entry)?,
-            );
+        let ids = self.backend.generate_ids(records.audit.len())?;
+        for (entry, id) in records.audit.into_iter().zip(ids) {
+            batch.put(keys::audit(tenant, entry.account, id), encode(&entry)?);
         }
         for post in &records.posts {
             batch.put(
@@ -121,7 +129,7 @@ impl Store {
             );
         }
         records.intake.stage(tenant, &mut batch)?;
-        self.apply_durably(batch)?;
+        self.apply_over_book(tenant, batch)?;
         self.forget_book(tenant);
         self.forget_intake_tables(tenant);
         Ok(())
@@ -187,6 +195,10 @@ impl Store {
     /// one else holds the old book.
     pub fn forget_book(&self, tenant: &TenantId) {
         self.books
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tenant);
+        self.generations
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(tenant);

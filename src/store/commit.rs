@@ -103,7 +103,8 @@ impl Store {
             };
             batch.put(keys::undo(&tenant, actor), encode(&plan)?);
         }
-        self.apply_durably(batch)?;
+        // On a conflict with another replica nothing was written, and `book` was read again.
+        self.apply_to_book(book, batch)?;
         for change in changes {
             book.apply(change);
         }

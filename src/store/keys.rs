@@ -10,6 +10,8 @@
 //! meta\0slack\0stateused\0{sha256 hex}            the claim of a `state` being used (once, across replicas)
 //! t\0{tenant}\0acct\0{id:016x}                  an account aggregate
 //! t\0{tenant}\0settings                         tenant settings
+//! t\0{tenant}\0gen                              the id of the last commit that changed the book (shared backends)
+//! t\0{tenant}\0ingen                            the id of the last received-data commit (shared backends)
 //! t\0{tenant}\0outcome\0{seq:016x}              renewal outcome events
 //! t\0{tenant}\0audit\0{account:016x}\0{seq:016x} audit trail (account 0: tenant-wide)
 //! t\0{tenant}\0post\0{subscription}\0{period}  scheduled-post ledger
@@ -49,6 +51,24 @@ pub fn tenant(tenant: &TenantId) -> Vec<u8> {
     key.extend_from_slice(tenant.as_str().as_bytes());
     key.push(0);
     key
+}
+
+/// The tenant whose prefix `key` is under, if any.
+pub fn tenant_of(key: &[u8]) -> Option<TenantId> {
+    let rest = key.strip_prefix(b"t\0")?;
+    let end = rest.iter().position(|b| *b == 0)?;
+    TenantId::parse(std::str::from_utf8(&rest[..end]).ok()?).ok()
+}
+
+/// The tenant's generation: the id of its last commit that changed its book, read through by
+/// replicas sharing the database (`store::fresh`).
+pub fn generation(t: &TenantId) -> Vec<u8> {
+    under(t, "gen")
+}
+
+/// The tenant's intake generation: the id of its last received-data commit.
+pub fn intake_generation(t: &TenantId) -> Vec<u8> {
+    under(t, "ingen")
 }
 
 fn under(t: &TenantId, kind: &str) -> Vec<u8> {

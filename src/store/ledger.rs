@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::backend::WriteBatch;
+use super::backend::{Swap, WriteBatch};
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::tenant::TenantId;
@@ -56,7 +56,8 @@ impl Store {
     }
 
     /// Records a state, durably before returning. Overwrites whatever was recorded: a post
-    /// goes out once because one scheduler at a time reads a period's state, then claims it.
+    /// goes out once because it is claimed first ([`Store::claim_post`]), and only its
+    /// claimant records what became of it.
     pub fn set_post_state(
         &self,
         tenant: &TenantId,
@@ -67,6 +68,37 @@ impl Store {
         let mut batch = WriteBatch::default();
         batch.put(keys::post(tenant, subscription, period), encode(state)?);
         self.backend.apply(batch)
+    }
+
+    /// Claims a period for posting: records `claimed` only if the period's state still passes
+    /// `unchanged` (what the scheduler planned on), as one compare-and-swap on the ledger
+    /// record; `false` (nothing written) when another scheduler changed it meanwhile. The
+    /// ledger key is unique (the primary key on PostgreSQL), so of two schedulers claiming one
+    /// period — two leaders by mistake, or a leader that lost its lock mid-run — exactly one
+    /// posts.
+    pub fn claim_post(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        period: &str,
+        unchanged: impl Fn(Option<&PostState>) -> bool,
+        claimed: &PostState,
+    ) -> Result<bool, StoreError> {
+        let key = keys::post(tenant, subscription, period);
+        let stored = self.backend.get(&key)?;
+        let state: Option<PostState> = stored
+            .as_ref()
+            .map(|bytes| decode(&key, bytes))
+            .transpose()?;
+        if !unchanged(state.as_ref()) {
+            return Ok(false);
+        }
+        let swap = Swap {
+            key,
+            expected: stored,
+            new: encode(claimed)?,
+        };
+        self.backend.apply_if(WriteBatch::default(), swap)
     }
 
     /// Forgets a period (an escalation whose cause cleared can fire again).

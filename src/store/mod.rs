@@ -1,29 +1,34 @@
 //! Purpose: the store — every tenant's records under its own key prefix in one database,
-//! reached only through the [`Backend`] trait (sled today, [`backend::sled`]). Reads are
-//! served from each tenant's [`Book`] in memory; a change is acknowledged only after the
-//! backend made it durable, so a process killed right after an answer loses nothing.
+//! reached only through the [`Backend`] trait: embedded sled ([`backend::sled`], one process)
+//! or PostgreSQL ([`backend::postgres`], several replicas on one database; where a database is:
+//! [`location`]). Reads are served from each tenant's [`Book`] in memory; a change is
+//! acknowledged only after the backend made it durable, so a process killed right after an
+//! answer loses nothing.
 //!
 //! The logic lives here once for every backend: the key layout ([`keys`]), record encoding
-//! ([`record`]), the marker and numbered commits (`durable`), commits with their audit
-//! entries and undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]),
-//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and
-//! received data ([`ingest`]).
-//! the post ledger ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]) and write
-//! keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds a key's tenant),
-//! and sealed secrets (`sealed`: [`Store::zendesk_secret`]); Slack installations and OAuth
-//! states ([`installs`]); forgetting a tenant (`forget`).
+//! ([`record`]), the marker and numbered commits (`durable`), books kept fresh and commits
+//! guarded when replicas share the database (`fresh`), commits with their audit entries and
+//! undo plans (`commit`), the audit trail ([`audit`]), undo purges ([`undo`]), the post ledger
+//! ([`ledger`]), seen chat events ([`seen`]), bulk writes ([`bulk`]), received data
+//! ([`ingest`]), write keys for the events API (`writekeys`: [`Store::write_key_tenant`] finds
+//! a key's tenant), sealed secrets (`sealed`: [`Store::zendesk_secret`]); Slack installations
+//! and OAuth states ([`installs`]); forgetting a tenant (`forget`); copying a whole database
+//! between backends ([`copy`]).
 
 pub mod audit;
 pub mod backend;
 pub mod bulk;
 pub mod channels;
 mod commit;
+pub mod copy;
 mod durable;
 mod forget;
+mod fresh;
 pub mod ingest;
 pub mod installs;
 pub mod keys;
 pub mod ledger;
+pub mod location;
 pub mod record;
 pub mod sealed;
 pub mod seen;
@@ -56,6 +61,12 @@ pub enum StoreError {
     NotSteward { path: String, why: String },
     #[error("the database was written by a newer Steward (schema {found}); upgrade steward")]
     NewerSchema { found: u32 },
+    #[error("the database URL is not a PostgreSQL URL; expected e.g. postgres://steward:PASSWORD@db.example.com:5432/steward")]
+    BadDatabaseUrl,
+    /// Another replica committed to the tenant since its book was read: nothing was written,
+    /// and the book was read again (see `fresh`).
+    #[error("the tenant changed in another replica meanwhile; nothing was saved, try again")]
+    Conflict,
     #[error("a stored record is damaged: {0}")]
     Corrupt(String),
     /// The database itself failed (I/O, connection); the backend's own error inside.
@@ -66,6 +77,8 @@ pub enum StoreError {
 pub struct Store {
     backend: Box<dyn Backend>,
     books: Mutex<HashMap<TenantId, Arc<RwLock<Book>>>>,
+    /// The generation each book in memory was read at (shared backends, see `fresh`).
+    generations: Mutex<HashMap<TenantId, fresh::Generation>>,
     intake: ingest::Intake,
 }
 
@@ -84,27 +97,37 @@ impl Store {
         Ok(Store {
             backend,
             books: Mutex::new(HashMap::new()),
+            generations: Mutex::new(HashMap::new()),
             intake: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The tenant's book, loaded from the database on first use.
+    /// The tenant's book, loaded from the database on first use; on a database other
+    /// replicas write too, read again first if one of them changed it (see `fresh`).
     pub fn book(&self, tenant: &TenantId) -> Result<Arc<RwLock<Book>>, StoreError> {
         let mut books = self.books.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(book) = books.get(tenant) {
-            return Ok(book.clone());
+        if let Some(book) = books.get(tenant).cloned() {
+            drop(books);
+            return match self.backend.shared() {
+                true => self.fresh(tenant, book),
+                false => Ok(book),
+            };
         }
-        let book = Arc::new(RwLock::new(self.load(tenant)?));
+        let (book, generation) = self.load_current(tenant)?;
+        let book = Arc::new(RwLock::new(book));
         books.insert(tenant.clone(), book.clone());
+        self.set_loaded_generation(tenant, generation);
         Ok(book)
     }
 
     /// Reads the tenant's book again from the database, in place (everyone holding it sees
     /// the fresh copy): after a commit that failed half-way, memory matches the disk again.
     pub fn reload(&self, tenant: &TenantId) -> Result<(), StoreError> {
-        let fresh = self.load(tenant)?;
         let book = self.book(tenant)?;
-        *book.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        let mut book = book.write().unwrap_or_else(|p| p.into_inner());
+        let (fresh, generation) = self.load_current(tenant)?;
+        book.replace_with(fresh);
+        self.set_loaded_generation(tenant, generation);
         Ok(())
     }
 
@@ -164,14 +187,7 @@ impl Store {
         let mut from = b"t\0".to_vec();
         // One look-up per tenant: from the first key of one, skip past its whole prefix.
         while let Some(key) = self.backend.first_key_from(&from)? {
-            let Some(rest) = key.strip_prefix(b"t\0") else {
-                break;
-            };
-            let Some(end) = rest.iter().position(|b| *b == 0) else {
-                break;
-            };
-            let name = String::from_utf8_lossy(&rest[..end]).to_string();
-            let Ok(tenant) = TenantId::parse(&name) else {
+            let Some(tenant) = keys::tenant_of(&key) else {
                 break;
             };
             from = keys::tenant(&tenant);
@@ -179,6 +195,27 @@ impl Store {
             tenants.push(tenant);
         }
         Ok(tenants)
+    }
+
+    /// Where the database is, for messages (never a password).
+    pub fn location(&self) -> &str {
+        self.backend.location()
+    }
+
+    /// The database answers (one read of its marker): what `GET /healthz` asks, cheaply
+    /// however many tenants there are.
+    pub fn check_open(&self) -> Result<(), StoreError> {
+        self.backend.get(keys::MARKER).map(drop)
+    }
+
+    /// Ready to serve: the database answers and its schema is current (`GET /readyz`).
+    pub fn check_ready(&self) -> Result<(), StoreError> {
+        self.backend.check_ready()
+    }
+
+    /// Whether this process runs the scheduler now (see [`Backend::try_lead`]).
+    pub fn try_lead(&self) -> Result<bool, StoreError> {
+        self.backend.try_lead()
     }
 
     /// Flushes everything written so far (used on shutdown).

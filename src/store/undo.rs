@@ -6,13 +6,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::backend::WriteBatch;
+use super::backend::{Swap, WriteBatch};
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::account::AccountId;
 use crate::domain::audit::UndoPlan;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+
+/// How often a purge reads the plans again after other replicas' commits.
+const PURGE_TRIES: usize = 5;
 
 impl Store {
     /// Purges the tenant's expired undo plans, durably; returns how many.
@@ -21,12 +24,9 @@ impl Store {
         tenant: &TenantId,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let mut batch = WriteBatch::default();
-        let purged = self.stage_undo_purge(tenant, &mut batch, |plan| plan.is_expired(now))?;
-        if purged > 0 {
-            self.apply_durably(batch)?;
-        }
-        Ok(purged)
+        self.purge_unless_committed(tenant, |batch| {
+            self.stage_undo_purge(tenant, batch, |plan| plan.is_expired(now))
+        })
     }
 
     /// [`Store::purge_expired_undo`] for every tenant (at start).
@@ -48,19 +48,57 @@ impl Store {
         keep: &UserId,
     ) -> Result<usize, StoreError> {
         let kept = keys::undo(tenant, keep);
-        let mut batch = WriteBatch::default();
-        let mut purged = 0;
-        for (key, bytes) in self.backend.scan_prefix(&keys::undos(tenant))? {
-            let plan: UndoPlan = decode(&key, &bytes)?;
-            if key != kept && plan.touches(account) {
-                batch.put(key, encode(&plan.purged())?);
-                purged += 1;
+        self.purge_unless_committed(tenant, |batch| {
+            let mut purged = 0;
+            for (key, bytes) in self.backend.scan_prefix(&keys::undos(tenant))? {
+                let plan: UndoPlan = decode(&key, &bytes)?;
+                if key != kept && plan.touches(account) {
+                    batch.put(key, encode(&plan.purged())?);
+                    purged += 1;
+                }
+            }
+            Ok(purged)
+        })
+    }
+
+    /// Stages with `stage` and applies a purge of plans; returns how many. On a database
+    /// other replicas write, the purge is applied only if no commit to the tenant landed since
+    /// the plans were read (a commit may have replaced one with a newer plan, which the purge
+    /// must not overwrite): the tenant's generation is compare-and-swapped with itself, and
+    /// the plans are read again when it moved.
+    fn purge_unless_committed(
+        &self,
+        tenant: &TenantId,
+        stage: impl Fn(&mut WriteBatch) -> Result<usize, StoreError>,
+    ) -> Result<usize, StoreError> {
+        for _ in 0..PURGE_TRIES {
+            let generation = match self.backend.shared() {
+                true => Some(self.stored_generation(tenant)?),
+                false => None,
+            };
+            let mut batch = WriteBatch::default();
+            let purged = stage(&mut batch)?;
+            if purged == 0 {
+                return Ok(0);
+            }
+            let Some(generation) = generation else {
+                self.apply_durably(batch)?;
+                return Ok(purged);
+            };
+            let new = match &generation {
+                Some(same) => same.clone(),
+                None => self.backend.generate_id()?.to_be_bytes().to_vec(),
+            };
+            let swap = Swap {
+                key: keys::generation(tenant),
+                expected: generation,
+                new,
+            };
+            if self.backend.apply_if(batch, swap)? {
+                return Ok(purged);
             }
         }
-        if purged > 0 {
-            self.apply_durably(batch)?;
-        }
-        Ok(purged)
+        Err(StoreError::Conflict)
     }
 
     /// Stages the purge of the tenant's plans that `expired` says are past, into `batch`

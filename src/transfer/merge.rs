@@ -204,9 +204,11 @@ impl Run<'_> {
                 store.stage_account(&mut batch, self.request.tenant, account)?;
             }
         }
-        for entry in self.audit.drain(..) {
-            store.stage_audit(&mut batch, self.request.tenant, &entry)?;
-        }
+        store.stage_audits(
+            &mut batch,
+            self.request.tenant,
+            std::mem::take(&mut self.audit),
+        )?;
         Ok(batch)
     }
 }

@@ -8,6 +8,7 @@
 //! stderr carries only a failure that stops the import.
 
 mod columns;
+pub mod copy;
 mod csv_import;
 mod export;
 mod json;

@@ -29,6 +29,15 @@ impl Served {
     /// [`Served::start`] on the database `db`, keeping `dir` (its working directory) alive
     /// as long as it runs.
     pub fn start_on(dir: tempfile::TempDir, db: &Path, env: &[(&str, String)]) -> Served {
+        Served::spawn(dir, Some(db), env)
+    }
+
+    /// A replica: `steward serve` on the database `env` names (`STEWARD_DATABASE_URL`).
+    pub fn start_replica(env: &[(&str, String)]) -> Served {
+        Served::spawn(tempfile::tempdir().expect("temp dir"), None, env)
+    }
+
+    fn spawn(dir: tempfile::TempDir, db: Option<&Path>, env: &[(&str, String)]) -> Served {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
         cmd.env_clear().current_dir(dir.path());
         for name in ["PATH", "HOME"] {
@@ -42,9 +51,10 @@ impl Served {
         for (name, value) in env {
             cmd.env(name, value);
         }
-        cmd.arg("--db")
-            .arg(db)
-            .arg("serve")
+        if let Some(db) = db {
+            cmd.arg("--db").arg(db);
+        }
+        cmd.arg("serve")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -88,6 +98,24 @@ impl Served {
 
     pub fn log(&self) -> String {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Waits until the log holds `text` (at most `within`); whether it did.
+    pub fn wait_for_log(&self, text: &str, within: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if self.log().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// `kill -9`: the process ends at once, nothing flushed or closed by it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM; the time until the process exited, and its exit code.

@@ -38,6 +38,18 @@ pub fn sign(secret: &str, ts: &str, body: &[u8]) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// The environment of a `steward serve` replica on the PostgreSQL database `url`, Slack over
+/// HTTP against `fake`, requests signed with [`SECRET`], and `U1` an admin.
+pub fn replica_env(url: &str, fake: &Fake) -> Vec<(&'static str, String)> {
+    vec![
+        ("STEWARD_DATABASE_URL", url.to_string()),
+        ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("SLACK_SIGNING_SECRET", SECRET.to_string()),
+        ("SLACK_API_URL", fake.api_url()),
+        ("STEWARD_ADMINS", "U1".to_string()),
+    ]
+}
+
 /// A running Steward with the Slack adapter over HTTP.
 pub struct Harness {
     pub fake: Fake,

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use steward::store::backend::postgres::PostgresBackend;
 use steward::store::backend::sled::SledBackend;
-use steward::store::backend::{Backend, Entry, WriteBatch};
+use steward::store::backend::{Backend, Entry, Swap, WriteBatch};
 use steward::store::StoreError;
 
 /// One database. Open it again only after dropping the last opening (sled admits one holder).
@@ -20,10 +21,36 @@ pub type Empty = fn() -> Box<dyn Database>;
 
 /// Every backend, with a maker of empty databases for it.
 pub fn backends() -> Vec<(&'static str, Empty)> {
-    vec![
+    let mut backends: Vec<(&'static str, Empty)> = vec![
         ("sled", SledDatabase::empty),
         ("memory", MemoryDatabase::empty),
-    ]
+    ];
+    if std::env::var(super::postgres::URL_VAR).is_ok_and(|v| !v.is_empty()) {
+        backends.push(("postgres", PostgresDatabase::empty));
+    } else {
+        // Says why, once.
+        let _ = super::postgres::fresh_schema_url();
+    }
+    backends
+}
+
+/// A schema of its own on the test PostgreSQL server.
+pub struct PostgresDatabase {
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    fn empty() -> Box<dyn Database> {
+        Box::new(PostgresDatabase {
+            url: super::postgres::fresh_schema_url().expect("a test PostgreSQL server"),
+        })
+    }
+}
+
+impl Database for PostgresDatabase {
+    fn open(&self) -> Box<dyn Backend> {
+        Box::new(PostgresBackend::open(&self.url).expect("open PostgreSQL"))
+    }
 }
 
 struct SledDatabase {
@@ -125,6 +152,33 @@ impl Backend for MemoryBackend {
         self.existed
     }
 
+    fn shared(&self) -> bool {
+        false
+    }
+
+    fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError> {
+        let mut memory = lock(&self.memory);
+        if memory.records.get(&swap.key) != swap.expected.as_ref() {
+            return Ok(false);
+        }
+        memory.records.insert(swap.key, swap.new);
+        for (key, value) in batch.into_writes() {
+            match value {
+                Some(value) => memory.records.insert(key, value),
+                None => memory.records.remove(&key),
+            };
+        }
+        Ok(true)
+    }
+
+    fn try_lead(&self) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    fn check_ready(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(lock(&self.memory).records.get(key).cloned())
     }
@@ -184,6 +238,12 @@ impl Backend for MemoryBackend {
         let mut memory = lock(&self.memory);
         memory.next_id += 1;
         Ok(memory.next_id)
+    }
+
+    fn advance_ids_past(&self, id: u64) -> Result<(), StoreError> {
+        let mut memory = lock(&self.memory);
+        memory.next_id = memory.next_id.max(id);
+        Ok(())
     }
 
     fn flush(&self) -> Result<(), StoreError> {

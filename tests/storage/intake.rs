@@ -70,6 +70,9 @@ fn messages_fold_into_the_rollups_of_the_account_they_name() {
         assert_eq!(seats.map(|s| s.seats), Some(20));
         let fresh = store.freshness(&t, AccountId(1)).expect("read");
         assert_eq!(fresh.activity, Some(at(0) - Duration::minutes(59)));
+        let every = store.all_freshness(&t).expect("read");
+        assert_eq!(every.len(), 1, "only the account that received data");
+        assert_eq!(every.get(&AccountId(1)), Some(&fresh));
         let unmatched = store.unmatched_ids(&t).expect("read");
         assert_eq!(unmatched.len(), 1);
         assert_eq!(

@@ -170,7 +170,9 @@ fn bulk_batches_commit_and_a_tenant_restores_whole() {
                     after: (id * 1_000).to_string(),
                 }],
             };
-            store.stage_audit(&mut batch, &a, &entry).expect("stage");
+            store
+                .stage_audits(&mut batch, &a, vec![entry])
+                .expect("stage");
         }
         store.stage_forget_undo(&mut batch, &a, &importer);
         store.write_bulk(batch).expect("write");

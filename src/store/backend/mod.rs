@@ -1,9 +1,11 @@
 //! Purpose: the one seam between the store and a database — [`Backend`], the few primitives
 //! the store needs, over plain owned bytes, and [`WriteBatch`], what one atomic durable write
 //! holds. Keys, encoding, books, audit, undo, ledger, seen ids and bulk batches are written
-//! once in `store` over this trait; a backend implements only the primitives. Today there is
-//! one, [`sled::SledBackend`]; a PostgreSQL backend (several replicas on one database) is next.
+//! once in `store` over this trait; a backend implements only the primitives: the embedded
+//! [`sled::SledBackend`] (one process), and [`postgres::PostgresBackend`] (several replicas on
+//! one database).
 
+pub mod postgres;
 pub mod sled;
 
 use std::collections::BTreeMap;
@@ -12,7 +14,11 @@ use super::StoreError;
 
 /// Log targets of the backends' own crates, off unless `RUST_LOG` names them: they report
 /// recovery problems themselves, and the store turns those into one clear error.
-pub const QUIET_LOG_TARGETS: [&str; 1] = [sled::LOG_TARGET];
+pub const QUIET_LOG_TARGETS: [&str; 3] = [
+    sled::LOG_TARGET,
+    postgres::LOG_TARGET,
+    postgres::MIGRATIONS_LOG_TARGET,
+];
 
 /// One stored record: its key and its encoded value.
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -50,6 +56,15 @@ impl WriteBatch {
     }
 }
 
+/// The guard of [`Backend::apply_if`]: `key` must hold `expected` (`None`: be absent), and
+/// then holds `new`, in the same atomic write as the batch.
+#[derive(Debug, Clone)]
+pub struct Swap {
+    pub key: Vec<u8>,
+    pub expected: Option<Vec<u8>>,
+    pub new: Vec<u8>,
+}
+
 /// What the store needs from a database.
 ///
 /// # Contract
@@ -84,6 +99,12 @@ pub trait Backend: Send + Sync {
     /// password).
     fn location(&self) -> &str;
 
+    /// Whether other processes may write the database while this one has it open (several
+    /// replicas on one PostgreSQL database). Then the store reads each tenant's generation
+    /// through before serving its book from memory, and guards its commits with it
+    /// (`store::fresh`).
+    fn shared(&self) -> bool;
+
     /// Whether the database held data before this process opened it. A database that existed
     /// but lacks Steward's marker record lost everything, and is refused (DECISIONS 25).
     fn existed(&self) -> bool;
@@ -117,6 +138,11 @@ pub trait Backend: Send + Sync {
     /// crash, like the copies of pending message ids.
     fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError>;
 
+    /// [`Backend::apply`], only if `swap.key` holds `swap.expected`; `false` (and nothing
+    /// written) when it did not. The check and the writes are one atomic step, so of two
+    /// processes swapping from the same value exactly one succeeds.
+    fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError>;
+
     /// Stores `value` under `key` unless the key already holds one, durably; `false` (and
     /// nothing written) when it did. Of two processes racing for one key, exactly one gets
     /// `true`: this is what makes a chat event handled once however many replicas see it.
@@ -124,6 +150,16 @@ pub trait Backend: Send + Sync {
 
     /// A fresh id (see the contract above).
     fn generate_id(&self) -> Result<u64, StoreError>;
+
+    /// `n` fresh ids in increasing order, as [`Backend::generate_id`] would give them one by
+    /// one; a networked backend draws them in one round trip (a bulk import's audit entries).
+    fn generate_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
+        (0..n).map(|_| self.generate_id()).collect()
+    }
+
+    /// Makes every later [`Backend::generate_id`] larger than `id`: after records were copied
+    /// in from another database, new audit entries and events sort after theirs.
+    fn advance_ids_past(&self, id: u64) -> Result<(), StoreError>;
 
     /// Makes everything written so far durable (on shutdown). A backend whose every write is
     /// durable when it returns may do nothing.
@@ -147,4 +183,15 @@ pub trait Backend: Send + Sync {
     /// Notes `commit` outside the database after the batch carrying it was applied. Best
     /// effort: a failure is logged, and only weakens the check at the next open.
     fn note_commit(&self, commit: u64);
+
+    /// Whether this process is the scheduler's leader: the one that posts and recomputes.
+    /// Asked again every few seconds; once `true`, it stays so while the process lives and
+    /// the database session holding it does (a killed leader's lock is released at once, so
+    /// another replica takes over at its next try). A backend one process holds exclusively
+    /// always leads.
+    fn try_lead(&self) -> Result<bool, StoreError>;
+
+    /// Ready to serve (`GET /readyz`): the database answers, and its schema is the one this
+    /// binary knows.
+    fn check_ready(&self) -> Result<(), StoreError>;
 }

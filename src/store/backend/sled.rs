@@ -24,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Backend, Entry, WriteBatch};
+use super::{Backend, Entry, Swap, WriteBatch};
 use crate::store::StoreError;
 
 /// The `tracing` target sled logs under.
@@ -116,6 +116,10 @@ impl Backend for SledBackend {
         self.existed
     }
 
+    fn shared(&self) -> bool {
+        false
+    }
+
     fn message_ids(&self) -> &dyn Backend {
         match &self.message_ids {
             Some(ids) => ids.as_ref(),
@@ -184,6 +188,32 @@ impl Backend for SledBackend {
         self.db.apply_batch(writes).map_err(backend_error)
     }
 
+    fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError> {
+        let writes: Vec<_> = batch.into_writes().collect();
+        // A sled transaction is serializable: the check and the writes are one step.
+        let applied = self.db.transaction(|tx| {
+            if tx.get(&swap.key)?.as_deref() != swap.expected.as_deref() {
+                return ::sled::transaction::abort(());
+            }
+            tx.insert(swap.key.as_slice(), swap.new.as_slice())?;
+            for (key, value) in &writes {
+                match value {
+                    Some(value) => tx.insert(key.as_slice(), value.as_slice())?,
+                    None => tx.remove(key.as_slice())?,
+                };
+            }
+            Ok(())
+        });
+        match applied {
+            Ok(()) => {
+                self.db.flush().map_err(backend_error)?;
+                Ok(true)
+            }
+            Err(::sled::transaction::TransactionError::Abort(())) => Ok(false),
+            Err(::sled::transaction::TransactionError::Storage(error)) => Err(backend_error(error)),
+        }
+    }
+
     fn insert_if_absent(&self, key: &[u8], value: Vec<u8>) -> Result<bool, StoreError> {
         // Expecting "absent" makes the swap fail if the key holds anything; sled applies the
         // comparison and the write as one step, so two racing threads cannot both insert.
@@ -201,6 +231,13 @@ impl Backend for SledBackend {
         self.db.generate_id().map_err(backend_error)
     }
 
+    fn advance_ids_past(&self, id: u64) -> Result<(), StoreError> {
+        // sled has no way to set its counter: ids are drawn until past `id` (an atomic
+        // increment each, persisted every million).
+        while self.generate_id()? <= id {}
+        Ok(())
+    }
+
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map_err(backend_error)?;
         Ok(())
@@ -210,6 +247,15 @@ impl Backend for SledBackend {
         std::fs::read_to_string(self.dir.join(COMMIT_FILE))
             .ok()
             .and_then(|text| text.trim().parse().ok())
+    }
+
+    fn try_lead(&self) -> Result<bool, StoreError> {
+        // The database is this process's alone (sled's file lock): nobody else schedules.
+        Ok(true)
+    }
+
+    fn check_ready(&self) -> Result<(), StoreError> {
+        Ok(())
     }
 
     fn note_commit(&self, commit: u64) {

@@ -30,6 +30,8 @@ use crate::ingest::{Fact, Message};
 use pending::PendingIds;
 use tables::Tables;
 
+/// How often a delivery is taken again after another replica's commit for the tenant.
+const MAX_CONFLICTS: u32 = 30;
 /// Message ids are remembered by the week they arrived in; this week's and last week's are
 /// checked, so a retry is recognised for at least 7 days.
 const WEEK_SECS: i64 = 7 * 24 * 3600;
@@ -75,18 +77,38 @@ impl Store {
             intake.entry(tenant.clone()).or_default().clone()
         };
         let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-        let tables = match guard.take() {
-            Some(tables) => tables,
-            None => {
-                pending::settle(self.backend.as_ref(), tenant)?;
-                Tables::load(self.backend.as_ref(), tenant)?
+        // Replicas sharing the database each keep tables in memory: the intake generation,
+        // read through and compare-and-swapped by each commit, tells when another replica
+        // took a delivery for the tenant meanwhile (tables, rollups and ids read again, the
+        // delivery taken again on them), as the book's generation does for commands.
+        let mut conflicts = 0;
+        loop {
+            let stale = match (&*guard, self.backend.shared()) {
+                (Some(tables), true) => {
+                    tables.generation != self.backend.get(&keys::intake_generation(tenant))?
+                }
+                _ => false,
+            };
+            let mut tables = match guard.take() {
+                Some(tables) if !stale => tables,
+                _ => {
+                    pending::settle(self.backend.as_ref(), tenant)?;
+                    Tables::load(self.backend.as_ref(), tenant)?
+                }
+            };
+            match self.ingest_with(&mut tables, tenant, delivery) {
+                Err(StoreError::Conflict) if conflicts < MAX_CONFLICTS => {
+                    conflicts += 1;
+                    back_off(conflicts);
+                }
+                // Kept only after a successful commit: on error the tables are read again.
+                Ok(receipt) => {
+                    *guard = Some(tables);
+                    return Ok(receipt);
+                }
+                Err(error) => return Err(error),
             }
-        };
-        let mut tables = tables;
-        let receipt = self.ingest_with(&mut tables, tenant, delivery)?;
-        // Kept only after a successful commit: on error the tables are read again next time.
-        *guard = Some(tables);
-        Ok(receipt)
+        }
     }
 
     /// Drops the tenant's intake tables from memory after a bulk write (a restore), so the
@@ -140,7 +162,7 @@ impl Store {
                 batch.delete(copied);
             }
         }
-        self.apply_durably(batch)?;
+        self.apply_intake(tenant, tables, batch)?;
         tables.saved();
         // On error the tables are dropped, and the next delivery settles the pending record.
         ids.copy(self.backend.as_ref(), tenant)?;
@@ -392,4 +414,16 @@ impl Work {
         entry.0 += 1;
         entry.1 = entry.1.max(at);
     }
+}
+
+/// Waits a random while, longer after each conflict, before a delivery is taken again: two
+/// replicas that lost to each other do not meet again at once, and a replica whose next
+/// delivery is ready cannot starve the other one.
+fn back_off(conflicts: u32) {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let most = u64::from(conflicts.min(10)) * 2_000;
+    std::thread::sleep(std::time::Duration::from_micros(random % most.max(1)));
 }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use crate::domain::account::AccountId;
 use crate::domain::signals::Interner;
 use crate::domain::tenant::TenantId;
-use crate::store::backend::{Backend, WriteBatch};
-use crate::store::{keys, StoreError};
+use crate::store::backend::{Backend, Swap, WriteBatch};
+use crate::store::{keys, Store, StoreError};
 
 pub(in crate::store) struct Tables {
     pub users: Interner,
@@ -22,10 +22,45 @@ pub(in crate::store) struct Tables {
     pub unmatched_ids: usize,
     /// Pending message-id records already copied (see `pending`): deleted by the next commit.
     pub copied: Vec<Vec<u8>>,
+    /// The tenant's intake generation these tables were read at (shared backends; see
+    /// `Store::ingest`).
+    pub generation: Option<Vec<u8>>,
+}
+
+impl Store {
+    /// Applies an intake commit; on a shared backend guarded by the intake generation the
+    /// tables were read at, and moving it on ([`StoreError::Conflict`]: nothing written).
+    pub(super) fn apply_intake(
+        &self,
+        tenant: &TenantId,
+        tables: &mut Tables,
+        batch: WriteBatch,
+    ) -> Result<(), StoreError> {
+        if !self.backend.shared() {
+            return self.apply_durably(batch);
+        }
+        let new = self.backend.generate_id()?.to_be_bytes().to_vec();
+        let swap = Swap {
+            key: keys::intake_generation(tenant),
+            expected: tables.generation.clone(),
+            new: new.clone(),
+        };
+        if !self.backend.apply_if(batch, swap)? {
+            return Err(StoreError::Conflict);
+        }
+        tables.generation = Some(new);
+        Ok(())
+    }
 }
 
 impl Tables {
     pub fn load(backend: &dyn Backend, tenant: &TenantId) -> Result<Tables, StoreError> {
+        // Read first: a commit landing during the load leaves the tables marked older than
+        // they are (read again), never newer.
+        let generation = match backend.shared() {
+            true => backend.get(&keys::intake_generation(tenant))?,
+            false => None,
+        };
         let users = table(backend, &keys::ingest_users(tenant))?;
         let events = table(backend, &keys::ingest_events(tenant))?;
         let mut links: HashMap<u32, Vec<AccountId>> = HashMap::new();
@@ -44,6 +79,7 @@ impl Tables {
             links,
             unmatched_ids,
             copied: Vec::new(),
+            generation,
         })
     }
 

@@ -1,0 +1,440 @@
+//! Purpose: the PostgreSQL backend — Steward's records in one `kv(key bytea primary key,
+//! value bytea)` table of a PostgreSQL database that several Steward replicas share, reached
+//! with tokio-postgres through a deadpool pool on the backend's own runtime ([`bridge`]).
+//! Owns the SQL behind each [`Backend`] primitive, opening (URL, migrations: [`schema`]),
+//! readiness, and the scheduler's leadership (a session advisory lock).
+//!
+//! How each primitive maps (the contract is in [`super::Backend`]):
+//! - bytea compares bytewise whatever the collation, so a prefix scan is
+//!   `key >= prefix AND key < successor(prefix) ORDER BY key` on the primary key's index.
+//! - [`Backend::apply`] is one statement (deletes and upserts from arrays: one round trip,
+//!   atomic on its own), acknowledged by the server only once its commit record is flushed
+//!   (`synchronous_commit` as configured, `on` by default); [`Backend::apply_lazily`] is the
+//!   same in a transaction with `SET LOCAL synchronous_commit = off`: atomic, durable within
+//!   the WAL writer's delay.
+//! - [`Backend::insert_if_absent`] is `INSERT … ON CONFLICT DO NOTHING`: the primary key
+//!   decides which of two replicas wins. [`Backend::apply_if`] guards a batch with one such
+//!   compare-and-swap in the same transaction.
+//! - [`Backend::generate_id`] is a sequence: unique and increasing across sessions.
+//! - No commit note: PostgreSQL does not lose a committed transaction on recovery, so
+//!   [`Backend::noted_commit`] is `None`, and [`Backend::shared`] is true (other replicas
+//!   write too: the store reads each tenant's generation through, see `store::fresh`).
+//!
+//! The URL may hold a password: it is kept only inside the driver's config, and
+//! [`Backend::location`] shows host, port and database. `sslmode=require` in it means TLS
+//! ([`tls`]).
+
+mod bridge;
+pub mod schema;
+mod shape;
+mod tls;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::Client;
+
+use super::{Backend, Entry, Swap, WriteBatch};
+use crate::store::StoreError;
+use bridge::Bridge;
+use shape::{bounds, location, split, Writes};
+use tls::Tls;
+
+/// The `tracing` target the driver logs under.
+pub const LOG_TARGET: &str = "tokio_postgres";
+/// The `tracing` target refinery logs each migration under (`steward migrate` says what it
+/// applied itself).
+pub const MIGRATIONS_LOG_TARGET: &str = "refinery_core";
+/// Connections one replica keeps: requests mostly read memory, and a write is one round trip.
+const POOL_SIZE: usize = 16;
+/// How long connecting, or waiting for a pooled connection, may take before it is an error.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The leadership lock, one per schema (one deployment per schema).
+const LEADER_LOCK: &str = "hashtext('steward leader ' || current_schema())";
+/// The server's TCP keepalive probes of the leader's session: idle 5 s, then 3 probes 5 s
+/// apart.
+const LEADER_KEEPALIVES: &str =
+    "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
+
+const WRITE: &str = "WITH gone AS (DELETE FROM kv WHERE key = ANY($1::bytea[])) \
+     INSERT INTO kv (key, value) SELECT * FROM unnest($2::bytea[], $3::bytea[]) \
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value";
+
+/// A PostgreSQL database shared by the replicas.
+pub struct PostgresBackend {
+    bridge: Bridge,
+    pool: Pool,
+    config: tokio_postgres::Config,
+    tls: Tls,
+    location: String,
+    existed: bool,
+    /// The dedicated session that holds (or tries for) the leadership lock, and whether it
+    /// holds it.
+    leader: Arc<tokio::sync::Mutex<Option<(Client, bool)>>>,
+}
+
+impl PostgresBackend {
+    /// Connects to `url` (`postgres://user:password@host:port/database`), applies the
+    /// migrations it lacks, and refuses a schema newer than this binary.
+    pub fn open(url: &str) -> Result<PostgresBackend, StoreError> {
+        let (backend, _) = PostgresBackend::open_migrated(url)?;
+        Ok(backend)
+    }
+
+    /// [`PostgresBackend::open`], also saying which migrations it applied.
+    pub fn open_migrated(url: &str) -> Result<(PostgresBackend, Vec<u32>), StoreError> {
+        let (url, root) = tls::split_url(url);
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|_| StoreError::BadDatabaseUrl)?;
+        config.connect_timeout(CONNECT_TIMEOUT);
+        config.application_name("steward");
+        let location = location(&config);
+        let bridge = Bridge::start()?;
+        let tls = Tls::of(&config, root.as_deref())?;
+        let manager = tls.manager(
+            config.clone(),
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(CONNECT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+        let (session, transport) = (config.clone(), tls.clone());
+        let migrated = bridge.run(async move {
+            let mut client = transport.connect(&session).await?;
+            schema::migrate(&mut client).await
+        })?;
+        // The first migration writes Steward's marker with the schema: a schema that was
+        // there before is a database that held Steward's data.
+        let existed = migrated.before.is_some();
+        let applied = migrated.applied;
+        Ok((
+            PostgresBackend {
+                bridge,
+                pool,
+                config,
+                tls,
+                location,
+                existed,
+                leader: Arc::new(tokio::sync::Mutex::new(None)),
+            },
+            applied,
+        ))
+    }
+
+    /// Runs `work` with a pooled connection on the backend's runtime.
+    fn with_client<T, F, Fut>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(deadpool_postgres::Object) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T, StoreError>> + Send,
+    {
+        let pool = self.pool.clone();
+        self.bridge.run(async move {
+            let client = pool
+                .get()
+                .await
+                .map_err(|e| StoreError::Backend(Box::new(e)))?;
+            work(client).await
+        })
+    }
+
+    fn write(&self, batch: WriteBatch, lazily: bool) -> Result<(), StoreError> {
+        let writes = split(batch);
+        self.with_client(move |mut client| async move {
+            let tx = client.transaction().await.map_err(pg_error)?;
+            if lazily {
+                tx.batch_execute("SET LOCAL synchronous_commit = off")
+                    .await
+                    .map_err(pg_error)?;
+            }
+            run_writes(&tx, &writes).await?;
+            tx.commit().await.map_err(pg_error)
+        })
+    }
+}
+
+/// Runs [`WRITE`] with the batch's arrays on a session or in a transaction.
+async fn run_writes(
+    client: &impl deadpool_postgres::GenericClient,
+    writes: &Writes,
+) -> Result<(), StoreError> {
+    let statement = client.prepare_cached(WRITE).await.map_err(pg_error)?;
+    client
+        .execute(&statement, &[&writes.deletes, &writes.keys, &writes.values])
+        .await
+        .map_err(pg_error)?;
+    Ok(())
+}
+
+impl Backend for PostgresBackend {
+    fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn existed(&self) -> bool {
+        self.existed
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn message_ids(&self) -> &dyn Backend {
+        self
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = key.to_vec();
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached("SELECT value FROM kv WHERE key = $1")
+                .await
+                .map_err(pg_error)?;
+            let row = client
+                .query_opt(&statement, &[&key])
+                .await
+                .map_err(pg_error)?;
+            Ok(row.map(|row| row.get(0)))
+        })
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
+        let (from, to) = bounds(prefix);
+        self.with_client(move |client| async move {
+            let rows = match &to {
+                Some(to) => {
+                    let sql = "SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key";
+                    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+                    client.query(&statement, &[&from, to]).await
+                }
+                None => {
+                    let sql = "SELECT key, value FROM kv WHERE key >= $1 ORDER BY key";
+                    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+                    client.query(&statement, &[&from]).await
+                }
+            }
+            .map_err(pg_error)?;
+            Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
+    fn scan_prefix_rev(
+        &self,
+        prefix: &[u8],
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let (from, to) = bounds(prefix);
+        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_client(move |client| async move {
+            let to = to.unwrap_or_default();
+            // An empty upper bound stands for "none" (no key sorts below the empty string).
+            let sql = "SELECT key, value FROM kv WHERE key >= $1 AND (key < $2 OR $2 = ''::bytea) \
+                       ORDER BY key DESC OFFSET $3 LIMIT $4";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let rows = client
+                .query(&statement, &[&from, &to, &skip, &limit])
+                .await
+                .map_err(pg_error)?;
+            Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
+    fn count_prefix(&self, prefix: &[u8]) -> Result<usize, StoreError> {
+        let (from, to) = bounds(prefix);
+        self.with_client(move |client| async move {
+            let to = to.unwrap_or_default();
+            let sql = "SELECT count(*) FROM kv WHERE key >= $1 AND (key < $2 OR $2 = ''::bytea)";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let count: i64 = client
+                .query_one(&statement, &[&from, &to])
+                .await
+                .map_err(pg_error)?
+                .get(0);
+            Ok(usize::try_from(count).unwrap_or(0))
+        })
+    }
+
+    fn first_key_from(&self, from: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let from = from.to_vec();
+        self.with_client(move |client| async move {
+            let sql = "SELECT key FROM kv WHERE key >= $1 ORDER BY key LIMIT 1";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let row = client
+                .query_opt(&statement, &[&from])
+                .await
+                .map_err(pg_error)?;
+            Ok(row.map(|row| row.get(0)))
+        })
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        let writes = split(batch);
+        // One statement: atomic on its own, one round trip.
+        self.with_client(move |client| async move { run_writes(&client, &writes).await })
+    }
+
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.write(batch, true)
+    }
+
+    fn apply_if(&self, batch: WriteBatch, swap: Swap) -> Result<bool, StoreError> {
+        let writes = split(batch);
+        self.with_client(move |mut client| async move {
+            let tx = client.transaction().await.map_err(pg_error)?;
+            // Under READ COMMITTED an UPDATE waits for a concurrent writer of the row and then
+            // re-checks its condition on the row as committed: a compare-and-swap.
+            let swapped = match &swap.expected {
+                Some(expected) => {
+                    let sql = "UPDATE kv SET value = $2 WHERE key = $1 AND value = $3";
+                    let statement = tx.prepare_cached(sql).await.map_err(pg_error)?;
+                    tx.execute(&statement, &[&swap.key, &swap.new, expected])
+                        .await
+                        .map_err(pg_error)?
+                }
+                None => {
+                    let sql = "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+                    let statement = tx.prepare_cached(sql).await.map_err(pg_error)?;
+                    tx.execute(&statement, &[&swap.key, &swap.new])
+                        .await
+                        .map_err(pg_error)?
+                }
+            };
+            if swapped != 1 {
+                tx.rollback().await.map_err(pg_error)?;
+                return Ok(false);
+            }
+            run_writes(&tx, &writes).await?;
+            tx.commit().await.map_err(pg_error)?;
+            Ok(true)
+        })
+    }
+
+    fn insert_if_absent(&self, key: &[u8], value: Vec<u8>) -> Result<bool, StoreError> {
+        let key = key.to_vec();
+        self.with_client(move |client| async move {
+            let sql = "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let inserted = client
+                .execute(&statement, &[&key, &value])
+                .await
+                .map_err(pg_error)?;
+            Ok(inserted == 1)
+        })
+    }
+
+    fn generate_id(&self) -> Result<u64, StoreError> {
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached("SELECT nextval('steward_ids')")
+                .await
+                .map_err(pg_error)?;
+            let id: i64 = client
+                .query_one(&statement, &[])
+                .await
+                .map_err(pg_error)?
+                .get(0);
+            Ok(u64::try_from(id).unwrap_or(0))
+        })
+    }
+
+    fn advance_ids_past(&self, id: u64) -> Result<(), StoreError> {
+        let id = i64::try_from(id).unwrap_or(i64::MAX);
+        self.with_client(move |client| async move {
+            // Never backwards: another replica may have drawn ids past `id` already.
+            let sql =
+                "SELECT setval('steward_ids', greatest($1, (SELECT last_value FROM steward_ids)))";
+            client.query_one(sql, &[&id]).await.map_err(pg_error)?;
+            Ok(())
+        })
+    }
+
+    fn generate_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.with_client(move |client| async move {
+            let sql = "SELECT nextval('steward_ids') FROM generate_series(1::bigint, $1)";
+            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+            let rows = client.query(&statement, &[&n]).await.map_err(pg_error)?;
+            let mut ids: Vec<u64> = rows
+                .iter()
+                .map(|row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+                .collect();
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn noted_commit(&self) -> Option<u64> {
+        None
+    }
+
+    fn note_commit(&self, _commit: u64) {}
+
+    fn try_lead(&self) -> Result<bool, StoreError> {
+        let leader = self.leader.clone();
+        let (config, tls) = (self.config.clone(), self.tls.clone());
+        self.bridge.run(async move {
+            let mut slot = leader.lock().await;
+            if let Some((client, held)) = slot.as_ref() {
+                // The session is the lock: if it is gone, so is the leadership.
+                match client.simple_query("SELECT 1").await {
+                    Ok(_) if *held => return Ok(true),
+                    Ok(_) => {}
+                    Err(_) => *slot = None,
+                }
+            }
+            if slot.is_none() {
+                let session = tls.connect(&config).await?;
+                // A leader whose machine vanishes sends no goodbye: the server probes the
+                // idle session and ends it (and the lock) within about 20 s, so another
+                // replica leads within 30 s. Ignored on a Unix socket, where none is needed.
+                session
+                    .batch_execute(LEADER_KEEPALIVES)
+                    .await
+                    .map_err(pg_error)?;
+                *slot = Some((session, false));
+            }
+            let Some((client, held)) = slot.as_mut() else {
+                return Ok(false);
+            };
+            *held = client
+                .query_one(&format!("SELECT pg_try_advisory_lock({LEADER_LOCK})"), &[])
+                .await
+                .map_err(pg_error)?
+                .get(0);
+            Ok(*held)
+        })
+    }
+
+    fn check_ready(&self) -> Result<(), StoreError> {
+        self.with_client(|client| async move { schema::check_current(&client).await })
+    }
+}
+
+/// The driver's error with its causes, which say what went wrong ("error performing TLS
+/// handshake: invalid peer certificate: UnknownIssuer"); the driver never puts the password
+/// in either.
+pub(super) fn pg_error(error: tokio_postgres::Error) -> StoreError {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text = format!("{text}: {said}");
+        }
+        cause = inner.source();
+    }
+    StoreError::Backend(text.into())
+}

@@ -1,0 +1,138 @@
+//! Purpose: books in memory when several replicas write one database ([`Backend::shared`]) —
+//! each tenant's *generation* (`keys::generation`: the id of the last commit that changed its
+//! book), read through before a book is served from memory, and compare-and-swapped by every
+//! commit.
+//!
+//! Why read through rather than LISTEN/NOTIFY: the read is one primary-key look-up (measured
+//! at 0.33 ms a `book()` in a debug build over loopback TCP, on two busy cores; small beside a
+//! chat round trip), and it makes a write on one replica visible on the next request to any
+//! other — 0 s, where invalidation messages would be "soon", and lost with a dropped listening
+//! session. A stale book is read again in place, like [`Store::reload`].
+//!
+//! Why compare-and-swap rather than a per-tenant lock held around each command: a command is
+//! decided on the book in memory and committed in one write; with the generation it was read
+//! at as the guard of that write ([`Backend::apply_if`]), a commit computed from a stale book
+//! (two replicas both allocating account 7) cannot win. The loser writes nothing, reads the
+//! book again here, and gets [`StoreError::Conflict`]; `App::execute`, the one place commands
+//! run, decides the command once more on the fresh book. No lock spans a network round trip
+//! or a crashed replica, and a conflict costs only the rare loser a second try.
+//!
+//! Received data is guarded the same way by the tenant's intake generation (`ingest`), undo
+//! purges by comparing the generation with itself (`undo`), and a post by claiming its ledger
+//! record with a compare-and-swap (`ledger`).
+//!
+//! What stays per replica, by design: the rate limiter of the events API (each replica
+//! admits its own share), a prompt's follow-up memory (a *yes* goes to the replica that
+//! asked), the Socket Mode and gateway connections, and the caches of Slack users' access and
+//! of names for autocompletion (the latter keyed by the book's generation); none of them is a
+//! promise about stored data.
+
+use std::sync::{Arc, RwLock};
+
+use super::backend::Swap;
+use super::{keys, Store, StoreError};
+use crate::domain::book::Book;
+use crate::domain::tenant::TenantId;
+
+/// A generation as stored (absent before the tenant's first commit).
+pub(super) type Generation = Option<Vec<u8>>;
+
+impl Store {
+    /// The tenant's generation in the database.
+    pub(super) fn stored_generation(&self, tenant: &TenantId) -> Result<Generation, StoreError> {
+        self.backend.get(&keys::generation(tenant))
+    }
+
+    /// The generation the tenant's book in memory was read at.
+    fn loaded_generation(&self, tenant: &TenantId) -> Option<Generation> {
+        self.generations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(tenant)
+            .cloned()
+    }
+
+    pub(super) fn set_loaded_generation(&self, tenant: &TenantId, generation: Generation) {
+        self.generations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tenant.clone(), generation);
+    }
+
+    /// The book and the generation it was read at: the generation first, so a commit landing
+    /// during the read leaves the book marked older than it is (read again next time), never
+    /// newer.
+    pub(super) fn load_current(&self, tenant: &TenantId) -> Result<(Book, Generation), StoreError> {
+        let generation = if self.backend.shared() {
+            self.stored_generation(tenant)?
+        } else {
+            None
+        };
+        Ok((self.load(tenant)?, generation))
+    }
+
+    /// `cached`, read again in place first if another replica committed to the tenant since
+    /// it was read.
+    pub(super) fn fresh(
+        &self,
+        tenant: &TenantId,
+        cached: Arc<RwLock<Book>>,
+    ) -> Result<Arc<RwLock<Book>>, StoreError> {
+        let stored = self.stored_generation(tenant)?;
+        if self.loaded_generation(tenant).as_ref() == Some(&stored) {
+            return Ok(cached);
+        }
+        let mut book = cached.write().unwrap_or_else(|p| p.into_inner());
+        // Another thread may have read it again meanwhile.
+        if self.loaded_generation(tenant).as_ref() != Some(&self.stored_generation(tenant)?) {
+            let (fresh, generation) = self.load_current(tenant)?;
+            book.replace_with(fresh);
+            self.set_loaded_generation(tenant, generation);
+        }
+        drop(book);
+        Ok(cached)
+    }
+
+    /// Applies a commit that changes the tenant's book. On a shared backend it is guarded by
+    /// the generation `book` was read at and moves it on; on a conflict nothing is written,
+    /// `book` is read again, and the answer is [`StoreError::Conflict`]. Elsewhere it is a
+    /// numbered commit ([`Store::apply_durably`]).
+    pub(super) fn apply_to_book(
+        &self,
+        book: &mut Book,
+        batch: super::backend::WriteBatch,
+    ) -> Result<(), StoreError> {
+        if !self.backend.shared() {
+            return self.apply_durably(batch);
+        }
+        let tenant = book.tenant.clone();
+        let new = self.backend.generate_id()?.to_be_bytes().to_vec();
+        let swap = Swap {
+            key: keys::generation(&tenant),
+            expected: self.loaded_generation(&tenant).flatten(),
+            new: new.clone(),
+        };
+        if self.backend.apply_if(batch, swap)? {
+            self.set_loaded_generation(&tenant, Some(new));
+            return Ok(());
+        }
+        let (fresh, generation) = self.load_current(&tenant)?;
+        book.replace_with(fresh);
+        self.set_loaded_generation(&tenant, generation);
+        Err(StoreError::Conflict)
+    }
+
+    /// Applies a bulk write to the tenant's records (an import, a restore) unconditionally:
+    /// on a shared backend it moves the generation on, so every replica reads the book again.
+    pub(super) fn apply_over_book(
+        &self,
+        tenant: &TenantId,
+        mut batch: super::backend::WriteBatch,
+    ) -> Result<(), StoreError> {
+        if self.backend.shared() {
+            let new = self.backend.generate_id()?.to_be_bytes().to_vec();
+            batch.put(keys::generation(tenant), new);
+        }
+        self.apply_durably(batch)
+    }
+}
