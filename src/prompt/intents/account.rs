@@ -2,15 +2,11 @@
 //! set (ARR, seats, owner, tier, crm id, domain, …), history, log (calls, meetings, notes),
 //! add, remove, reassign.
 
-use super::{clarify, Outcome, Reader};
+use super::{clarify, line, Outcome, Reader};
 use crate::command::quotes::is_quote_mark;
 use crate::domain::outside_id::{CrmId, WebDomain};
 use crate::prompt::line::Line;
 use crate::prompt::values::{after, before, fmt_number};
-
-fn line(l: Line) -> Option<Outcome> {
-    Some(Outcome::Line(l))
-}
 
 /// `log a call with Acme: …`, `note for Initech: …`, `met with Globex today, they loved it`.
 pub fn log(r: &Reader) -> Option<Outcome> {

@@ -1,20 +1,16 @@
-//! Purpose: prompts for `/steward` (help, whoami, managers, owner aliases, time zone, currency,
-//! fiscal year, indicators), `/digest` (scheduled posts in this channel) and `/portfolio`.
+//! Purpose: prompts for `/steward`'s own settings — whoami, undo, forget, managers, owner
+//! aliases, time zone, currency, fiscal year, business hours — and indicators; and the words
+//! the other admin rules share (a time zone, the users named).
 
-use super::{clarify, Outcome, Reader};
+use super::{clarify, line, Outcome, Reader};
 use crate::domain::schedule::parse_zone;
 use crate::domain::signals::IndicatorKind;
-use crate::prompt::dates::count_unit;
 use crate::prompt::line::Line;
 use crate::prompt::people::{new_name, quoted};
-use crate::prompt::vocab::{month, weekday};
-
-fn line(l: Line) -> Option<Outcome> {
-    Some(Outcome::Line(l))
-}
+use crate::prompt::vocab::month;
 
 /// An IANA zone word (`Europe/Berlin`, `UTC`), as typed.
-fn zone(r: &Reader) -> Option<String> {
+pub(super) fn zone(r: &Reader) -> Option<String> {
     r.p.words.iter().find_map(|w| {
         let raw = &r.p.text[w.start..w.end];
         let ianaish = raw.contains('/') && raw.starts_with(|c: char| c.is_ascii_uppercase());
@@ -170,7 +166,7 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
 
 /// The chat users a prompt names, in order: mentions, and the bare names of accounts' owners
 /// (`omar is jane's manager`).
-pub fn users_in(r: &Reader) -> Vec<(usize, String)> {
+pub(super) fn users_in(r: &Reader) -> Vec<(usize, String)> {
     let owners: std::collections::HashSet<String> = r
         .book
         .accounts()
@@ -191,7 +187,7 @@ pub fn users_in(r: &Reader) -> Vec<(usize, String)> {
 
 /// A time zone named by its city (`New York time`, `Berlin`): the IANA zone whose last part
 /// is that city.
-fn city_zone(r: &Reader) -> Option<String> {
+pub(super) fn city_zone(r: &Reader) -> Option<String> {
     chrono_tz::TZ_VARIANTS.iter().find_map(|tz| {
         let name = tz.name();
         let (region, city) = name.rsplit_once('/')?;
@@ -350,304 +346,4 @@ fn snooze_days(r: &Reader) -> Option<String> {
         _ => return None,
     };
     Some((7 * count).to_string())
-}
-
-/// Which scheduled post a prompt is about.
-fn post_kind(r: &Reader) -> Option<&'static str> {
-    let p = &r.p;
-    if p.has("standup") {
-        Some("standup")
-    } else if p.any(&["escalations", "escalation"]) {
-        Some("escalations")
-    } else if p.any(&["renewals", "renewal"]) {
-        Some("renewals")
-    } else if p.any(&["weekly", "digest"]) {
-        Some("weekly")
-    } else {
-        None
-    }
-}
-
-pub fn digest(r: &Reader) -> Option<Outcome> {
-    let p = &r.p;
-    let about = p.any(&[
-        "digest",
-        "digests",
-        "standup",
-        "subscribe",
-        "unsubscribe",
-        "subscription",
-        "subscriptions",
-    ]) || (p.any(&[
-        "post",
-        "posts",
-        "posting",
-        "send",
-        "sending",
-        "stop",
-        "scheduled",
-    ]) && p.any(&[
-        "here",
-        "channel",
-        "every",
-        "reminders",
-        "alerts",
-        "escalations",
-        "would",
-    ])) || (p.has("reminders") && p.has("preview"))
-        || (p.any(&["post", "posts", "preview"]) && post_kind(r).is_some())
-        || (p.has("scheduled") && p.any(&["post", "posts", "posting"]))
-        || (p.any_phrase(&["go out", "goes out", "going out", "would go"])
-            && p.any(&["digest", "escalations", "reminders", "standup"]));
-    if !about || r.names_account() {
-        return None;
-    }
-    let kind = post_kind(r);
-    if p.any(&["unsubscribe", "stop", "cancel"]) || p.any_phrase(&["turn off", "no more"]) {
-        return Some(match kind {
-            Some(k) => Outcome::Line(Line::new("digest", "unsubscribe").arg(k)),
-            None => clarify(
-                "Which posts should stop?",
-                vec!["/digest unsubscribe weekly".into()],
-            ),
-        });
-    }
-    let listing = p.has_phrase("set up")
-        || p.has("scheduled")
-        || (p.has("when") && p.any(&["next", "does", "do"]));
-    let subscribed = p.any(&["subscribed", "subscriptions"]) && p.is_question();
-    if p.any(&["digests", "subscriptions"]) || subscribed || (listing && p.is_question()) {
-        return line(Line::new("digest", "list"));
-    }
-    let would_say = p.has("would") && p.any(&["say", "look", "show", "contain", "include", "go"]);
-    let see = p.asks_to_see() && !p.any(&["every", "subscribe", "here", "channel"]);
-    if p.has("preview") || p.has_phrase("look like") || would_say || see {
-        return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
-    }
-    let Some(k) = kind else {
-        return p.any(&["subscribe", "subscription"]).then(|| {
-            clarify(
-                "Which scheduled post should this channel get?",
-                ["weekly", "standup", "renewals", "escalations"]
-                    .iter()
-                    .map(|k| format!("/digest subscribe {k}"))
-                    .collect(),
-            )
-        });
-    };
-    // A post named with nothing about where or when it goes (`the standup list`, `this week's
-    // digest`) is asked to be seen, not subscribed to.
-    let schedules = p.any(&[
-        "subscribe",
-        "post",
-        "posts",
-        "posting",
-        "send",
-        "sending",
-        "here",
-        "channel",
-        "every",
-    ]) || days(r).is_some()
-        || time(r).is_some();
-    if !schedules {
-        return line(Line::new("digest", "preview").arg(k));
-    }
-    line(
-        Line::new("digest", "subscribe")
-            .arg(k)
-            .opt_if("day", days(r))
-            .opt_if("time", time(r))
-            .opt_if("tz", zone(r).or_else(|| city_zone(r))),
-    )
-}
-
-/// `every weekday`, `on Fridays`, `mon-fri`, `mondays and wednesdays`.
-fn days(r: &Reader) -> Option<String> {
-    let p = &r.p;
-    if p.any(&["weekday", "weekdays"]) {
-        return Some("weekdays".into());
-    }
-    if p.any(&["daily"]) || p.has_phrase("every day") {
-        return Some("daily".into());
-    }
-    const SHORT: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let found: Vec<&str> = p
-        .words
-        .iter()
-        .filter_map(|w| weekday(w.lower.trim_end_matches('s')).or_else(|| weekday(&w.lower)))
-        .map(|d| SHORT[d as usize])
-        .collect();
-    match found.as_slice() {
-        [] => None,
-        [a, b] if p.any(&["to", "through", "thru"]) => Some(format!("{a}-{b}")),
-        days => Some(days.join(",")),
-    }
-}
-
-/// `at 9:30`, `at 4pm`, `9am` → `09:30`, `16:00`, `09:00`.
-fn time(r: &Reader) -> Option<String> {
-    r.p.words.iter().enumerate().find_map(|(i, w)| {
-        let t = w.lower.as_str();
-        let (body, pm) = match (t.strip_suffix("pm"), t.strip_suffix("am")) {
-            (Some(b), _) => (b, Some(true)),
-            (_, Some(b)) => (b, Some(false)),
-            _ => (t, None),
-        };
-        let after_at = i > 0 && r.p.word(i - 1) == "at";
-        if pm.is_none() && !body.contains(':') && !after_at {
-            return None;
-        }
-        let (h, m) = body.split_once(':').unwrap_or((body, "0"));
-        let (mut h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        if pm == Some(true) && h < 12 {
-            h += 12;
-        }
-        (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
-    })
-}
-
-pub fn portfolio(r: &Reader) -> Option<Outcome> {
-    let p = &r.p;
-    if r.names_account() {
-        return None;
-    }
-    let projected = p.any_phrase(&["expected revenue", "projected revenue", "revenue outlook"])
-        || (p.any(&["expect", "expected", "project", "projected"])
-            && p.any(&["quarters", "arr", "revenue"]));
-    if p.has("forecast") || projected {
-        let this_quarter = p.has_phrase("this quarter").then_some((1, "quarter"));
-        let quarters = (0..p.len())
-            .find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"))
-            .or(this_quarter);
-        return line(Line::new("portfolio", "forecast").opt_if(
-            "quarters",
-            quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
-        ));
-    }
-    let won_lost = p.any(&["winloss", "wins", "losses"])
-        || p.any_phrase(&[
-            "win loss",
-            "win/loss",
-            "won and lost",
-            "win or lose",
-            "won or lost",
-            "winning and losing",
-            "losing deals",
-            "beating us",
-            "losing to",
-            "lose deals",
-            "why we lose",
-            "why we win",
-        ]);
-    if won_lost {
-        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
-        return line(Line::new("portfolio", "winloss").opt_if(
-            "quarters",
-            quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
-        ));
-    }
-    let summary = p.any(&["nrr", "grr", "retention", "portfolio"])
-        || p.any_phrase(&["total arr", "book of business"])
-        || (p.has("book") && p.any(&["overall", "looking", "across", "whole", "total"]));
-    summary.then(|| Outcome::Line(Line::new("portfolio", "summary")))
-}
-
-/// Help asked for outright (`help with renewals`, `how do I …`), before the rules that would
-/// take `renewals` for a list.
-pub fn help_first(r: &Reader) -> Option<Outcome> {
-    let p = &r.p;
-    // `how does renewal extend work?`, `what does the atrisk command do?`
-    let last = p.word(p.len().saturating_sub(1));
-    let works = (p.word(0) == "how" && matches!(last, "work" | "works"))
-        || (p.word(0) == "what" && p.any(&["command", "commands"]) && last == "do");
-    let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
-    let outright = p.word(0) == "help" || works || may_i || p.any_phrase(&HOW_DO_I);
-    if outright {
-        help(r)
-    } else {
-        None
-    }
-}
-
-/// Ways of asking how something is done.
-const HOW_DO_I: [&str; 14] = [
-    "how do i",
-    "how can i",
-    "how would i",
-    "how to",
-    "how does this work",
-    "how do the",
-    "how does the",
-    "what can you do",
-    "what can i ask",
-    "what can i do",
-    "what commands",
-    "which commands",
-    "list of commands",
-    "what do you do",
-];
-
-pub fn help(r: &Reader) -> Option<Outcome> {
-    let p = &r.p;
-    let last = p.word(p.len().saturating_sub(1));
-    let works = matches!(last, "work" | "works" | "do") && p.any(&["how", "what"]);
-    // `can I remove Acme?`: asking whether one may, not asking to.
-    let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
-    let asked = p.has("help") || works || may_i || p.any_phrase(&HOW_DO_I);
-    if !asked || (r.names_account() && !may_i) {
-        return None;
-    }
-    const TOPICS: [(&str, &str); 20] = [
-        ("atrisk", "atrisk"),
-        ("renewal", "renewal"),
-        ("renewals", "renewal"),
-        ("qbr", "qbr"),
-        ("qbrs", "qbr"),
-        ("stakeholder", "stakeholder"),
-        ("stakeholders", "stakeholder"),
-        ("health", "health"),
-        ("expansion", "expansion"),
-        ("opportunity", "expansion"),
-        ("opportunities", "expansion"),
-        ("upsell", "expansion"),
-        ("plan", "plan"),
-        ("save", "atrisk"),
-        ("risk", "atrisk"),
-        ("portfolio", "portfolio"),
-        ("digest", "digest"),
-        ("account", "account"),
-        ("accounts", "account"),
-        ("channel", "account"),
-    ];
-    let help = Line::new("steward", "help");
-    let named = r.names_account().then_some(("account", "account"));
-    let Some((said, topic)) = TOPICS.iter().copied().find(|(w, _)| p.has(w)).or(named) else {
-        return line(help);
-    };
-    let help = help.arg(topic);
-    // The subcommand, by its own name or a verb for it: `how do I extend a renewal`.
-    const VERBS: [(&str, &str); 6] = [
-        ("delete", "remove"),
-        ("create", "add"),
-        ("new", "add"),
-        ("start", "save"),
-        ("run", "save"),
-        ("log", "add"),
-    ];
-    let group = crate::command::spec::group(topic)?;
-    let named = group
-        .subcommands
-        .iter()
-        .map(|s| s.name.as_str())
-        .find(|name| *name != topic && *name != said && p.has(name))
-        .or_else(|| {
-            VERBS
-                .iter()
-                .find(|(verb, sub)| p.has(verb) && group.sub(sub).is_some())
-                .map(|(_, sub)| *sub)
-        });
-    match named {
-        Some(sub) => line(help.arg(sub)),
-        None => line(help),
-    }
 }

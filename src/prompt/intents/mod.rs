@@ -8,9 +8,12 @@ mod admin;
 mod atrisk;
 mod chat;
 mod data_in;
+mod digest;
 mod expansion;
 mod health;
+mod help;
 mod plan;
+mod portfolio;
 mod qbr;
 mod reader;
 mod renewal;
@@ -40,6 +43,11 @@ pub fn clean(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// A rule's decision: this line.
+fn line(l: Line) -> Option<Outcome> {
+    Some(Outcome::Line(l))
+}
+
 pub fn clarify(question: impl Into<String>, options: Vec<String>) -> Outcome {
     Outcome::Clarify {
         question: question.into(),
@@ -59,9 +67,9 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
             "data in: write keys, features, Zendesk, indicators",
             data_in::rule,
         ),
-        ("help, asked first", admin::help_first),
+        ("help, asked first", help::help_first),
         ("an account's history", account::history),
-        ("scheduled posts", admin::digest),
+        ("scheduled posts", digest::rule),
         (
             "a new account or a change of owner",
             account_new::add_or_reassign,
@@ -72,7 +80,7 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
         ("a plan item with text", plan::with_text),
         ("a logged touch (call, meeting, email, note)", account::log),
         ("at-risk accounts and save plays", atrisk::rule),
-        ("portfolio figures", admin::portfolio),
+        ("portfolio figures", portfolio::rule),
         ("QBRs", qbr::rule),
         ("the account plan", plan::rule),
         ("stakeholders", stakeholder::rule),
@@ -80,7 +88,7 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
         ("expansion", expansion::rule),
         ("health", health::rule),
         ("accounts", account::rule),
-        ("help", admin::help),
+        ("help", help::rule),
         ("a last look for anything account-like", chat::fallback),
     ];
     RULES

@@ -2,14 +2,10 @@
 //! where one renewal stands, follow-ups, extensions, renewed and churned — and a renewal date
 //! moved (`/account set … renewal:`).
 
-use super::{clarify, Outcome, Reader, Via};
+use super::{clarify, line, Outcome, Reader, Via};
 use crate::prompt::dates::Toward;
 use crate::prompt::line::Line;
 use crate::prompt::vocab::number_word;
-
-fn line(l: Line) -> Option<Outcome> {
-    Some(Outcome::Line(l))
-}
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
