@@ -235,48 +235,35 @@ fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
     );
 }
 
-/// The outsider sets (`outsiders.tsv`): read at 65.0 % before any rule was written for
-/// them, tuned since; this holds what was reached (never a wrong write, and no class lost).
-#[test]
-fn outsider_sets_read_at_93_percent_without_a_wrong_write() {
-    let result = evaluate(&load("outsiders.tsv"));
-    assert!(
-        result.n >= 700,
-        "the outsider sets have {} prompts",
-        result.n
-    );
+/// What an outsider set was tuned to: at least `n` prompts, `accuracy` or better, and never a
+/// wrong write.
+fn holds(file: &'static str, n: usize, accuracy: f64) {
+    let result = evaluate(&load(file));
+    assert!(result.n >= n, "{file} has {} prompts", result.n);
     assert!(
         result.wrong_writes.is_empty(),
         "prompts that must not write wrote:\n{}",
         result.wrong_writes.join("\n")
     );
     assert!(
-        result.accuracy >= 93.0,
-        "outsider accuracy {:.1}% is below 93%",
+        result.accuracy >= accuracy,
+        "{file}: accuracy {:.1}% is below {accuracy}%",
         result.accuracy
     );
 }
 
+/// The outsider sets (`outsiders.tsv`): read at 65.0 % before any rule was written for
+/// them, tuned since; this holds what was reached (never a wrong write, and no class lost).
+#[test]
+fn outsider_sets_read_at_93_percent_without_a_wrong_write() {
+    holds("outsiders.tsv", 700, 93.0);
+}
+
 /// The second pair of outsider sets (`outsiders2.tsv`): read at 85.9 % before any rule was
-/// written for them, tuned since; this holds what was reached.
+/// written for them, tuned since.
 #[test]
 fn second_outsider_sets_read_at_92_percent_without_a_wrong_write() {
-    let result = evaluate(&load("outsiders2.tsv"));
-    assert!(
-        result.n >= 600,
-        "the second outsider sets have {} prompts",
-        result.n
-    );
-    assert!(
-        result.wrong_writes.is_empty(),
-        "prompts that must not write wrote:\n{}",
-        result.wrong_writes.join("\n")
-    );
-    assert!(
-        result.accuracy >= 92.0,
-        "second outsider accuracy {:.1}% is below 92%",
-        result.accuracy
-    );
+    holds("outsiders2.tsv", 600, 92.0);
 }
 
 /// Every expected line of every set, the sealed one included, is a command the parser

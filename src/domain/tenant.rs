@@ -104,12 +104,7 @@ pub fn parse_fiscal_month(text: &str) -> Result<u32, DomainError> {
         .parse::<u32>()
         .ok()
         .filter(|m| (1..=12).contains(m))
-        .or_else(|| {
-            MONTH_NAMES
-                .iter()
-                .position(|full| lower.len() >= 3 && full.starts_with(&lower))
-                .map(|i| i as u32 + 1)
-        })
+        .or_else(|| month_number(&lower))
         .ok_or_else(|| {
             DomainError::invalid(
                 "month",
@@ -117,6 +112,15 @@ pub fn parse_fiscal_month(text: &str) -> Result<u32, DomainError> {
                 "/steward fiscal-year 2 or /steward fiscal-year feb",
             )
         })
+}
+
+/// The month (1–12) a lower-case word names: its full name or a beginning of it of three
+/// letters or more (`apr`, `april`, `sept`).
+pub fn month_number(word: &str) -> Option<u32> {
+    MONTH_NAMES
+        .iter()
+        .position(|full| word.len() >= 3 && full.starts_with(word))
+        .map(|i| i as u32 + 1)
 }
 
 /// Full month names, for reading `april` as well as `apr`.

@@ -82,30 +82,7 @@ pub fn number_word(word: &str) -> Option<u32> {
 
 /// `jan`, `january`, `sept` → 1, 1, 9.
 pub fn month(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if word.len() < 3 {
-        return None;
-    }
-    if word == "sept" {
-        return Some(9);
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == word || (word.len() == 3 && m.starts_with(word)))
-        .map(|i| i as u32 + 1)
+    crate::domain::tenant::month_number(word)
 }
 
 /// `mon`, `tues`, `thursday` → 0 (Monday) … 6 (Sunday).
