@@ -30,8 +30,7 @@ pub fn fill(line: &mut Line, r: &Reader, parses: &dyn Fn(&Line) -> bool) {
         let Some(value) = stated(option, &named, r, &free) else {
             continue;
         };
-        let mut tried = line.clone();
-        tried = tried.opt(option.name.as_str(), value);
+        let tried = line.clone().opt(option.name.as_str(), value);
         if parses(&tried) {
             *line = tried;
         }
@@ -61,7 +60,7 @@ fn stated(option: &OptionSpec, all: &[&OptionSpec], r: &Reader, free: &str) -> O
             |(_, said)| said.to_string(),
         );
     let words: Vec<&str> = key.split(' ').collect();
-    let in_free = |i: usize| !free.is_empty() && free.contains(&p.word(i).to_string());
+    let in_free = |i: usize| !free.is_empty() && free.contains(p.word(i));
     // `<name> [link] <value>`, e.g. `email sam@x.com`, `influence: high`, `tier is 1`.
     let at = (0..p.len()).find(|&i| {
         words.iter().enumerate().all(|(k, w)| p.word(i + k) == *w)

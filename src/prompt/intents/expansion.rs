@@ -4,6 +4,7 @@
 use super::{clarify, Outcome, Reader};
 use crate::prompt::dates::Toward;
 use crate::prompt::line::Line;
+use crate::prompt::words::Prompt;
 
 const OPPORTUNITY: [&str; 5] = ["opportunity", "opp", "opps", "opportunities", "deal"];
 
@@ -37,25 +38,25 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
         let reason = (at + 1..p.len())
             .find(|&i| p.words[i].after_break)
             .and_then(|i| r.text_from(i))
-            .filter(|text| text.contains(' ') || why(r).is_none());
+            .filter(|text| text.contains(' ') || reason_kind(&r.p).is_none());
         return Some(Outcome::Line(
             Line::new("expansion", "lost")
                 .arg(id.to_string())
                 // A reason in words carries its kind (the command reads it from them).
-                .opt_if("why", reason.is_none().then(|| why(r)).flatten())
+                .opt_if("why", reason.is_none().then(|| reason_kind(&r.p)).flatten())
                 .opt_if("reason", reason),
         ));
     }
     Some(Outcome::Line(
         Line::new("expansion", "won")
             .arg(id.to_string())
-            .opt_if("why", why(r)),
+            .opt_if("why", reason_kind(&r.p)),
     ))
 }
 
-/// The kind of reason a won or lost opportunity names: `lost 6 to budget` → `budget`.
-fn why(r: &Reader) -> Option<&'static str> {
-    let p = &r.p;
+/// The kind of reason an outcome names (`why:` of a won or lost opportunity, a renewal or a
+/// churn): `lost 6 to budget` → `budget`, `went with a competitor` → `competitor`.
+pub(super) fn reason_kind(p: &Prompt) -> Option<&'static str> {
     if p.any(&["budget", "budgets", "funding"]) {
         Some("budget")
     } else if p.any(&["price", "pricing", "expensive", "cost"]) {
@@ -64,7 +65,7 @@ fn why(r: &Reader) -> Option<&'static str> {
         Some("competitor")
     } else if p.any(&["timing", "postponed"]) || p.has_phrase("next year") {
         Some("timing")
-    } else if p.any_phrase(&["product gap", "missing feature", "feature gap"]) {
+    } else if p.has("gap") || p.has_phrase("missing feature") {
         Some("product-gap")
     } else if p.has("relationship") {
         Some("relationship")

@@ -2,10 +2,12 @@
 //! where one renewal stands, follow-ups, extensions, renewed and churned — and a renewal date
 //! moved (`/account set … renewal:`).
 
+use super::expansion::reason_kind;
 use super::{clarify, line, Outcome, Reader, Via};
 use crate::prompt::dates::Toward;
 use crate::prompt::line::Line;
 use crate::prompt::vocab::number_word;
+use crate::prompt::words::Prompt;
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
@@ -30,7 +32,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if churned {
         // `Vandelay churned — budget`: a reason of one word that names a kind is the kind.
         let reason = reason(r).filter(|text| churn_kind_of(text).is_none() || text.contains(' '));
-        return Some(match (reason, churn_kind(r)) {
+        return Some(match (reason, reason_kind(&r.p)) {
             (Some(why), _) => Outcome::Line(Line::on("renewal", "churned").opt("reason", why)),
             (None, Some(kind)) => Outcome::Line(Line::on("renewal", "churned").opt("why", kind)),
             (None, None) => clarify(
@@ -231,32 +233,10 @@ pub fn reached_out_and_heard(r: &Reader) -> bool {
             ]))
 }
 
-/// The kind of reason a churn names without saying more (`we lost Initech to a competitor`,
-/// `it came down to timing`).
-fn churn_kind(r: &Reader) -> Option<&'static str> {
-    const KINDS: [(&str, &str); 9] = [
-        ("competitor", "competitor"),
-        ("competition", "competitor"),
-        ("price", "price"),
-        ("pricing", "price"),
-        ("expensive", "price"),
-        ("budget", "budget"),
-        ("timing", "timing"),
-        ("relationship", "relationship"),
-        ("gap", "product-gap"),
-    ];
-    KINDS
-        .iter()
-        .find(|(w, _)| r.p.has(w))
-        .map(|(_, kind)| *kind)
-}
-
 /// The kind a one-word reason names (`budget`, `price`).
 fn churn_kind_of(text: &str) -> Option<&'static str> {
-    let word = text.trim().to_lowercase();
-    ["price", "budget", "timing", "competitor", "relationship"]
-        .into_iter()
-        .find(|kind| *kind == word)
+    let p = Prompt::new(text);
+    (p.len() == 1).then(|| reason_kind(&p)).flatten()
 }
 
 /// The kind of reason a renewal names: `we won it on price`, `the value was proven`.
@@ -265,5 +245,5 @@ fn renewal_kind(r: &Reader) -> Option<&'static str> {
     if p.has("value") && p.any(&["proven", "proved", "proof", "delivered"]) {
         return Some("value-proven");
     }
-    churn_kind(r)
+    reason_kind(p)
 }
