@@ -272,6 +272,13 @@ impl Book {
         self.generation = generation;
     }
 
+    /// Takes on the outcome events as stored, after another replica changed them. Counted as
+    /// a change, like [`Book::apply`].
+    pub fn replace_outcomes(&mut self, outcomes: Vec<OutcomeEvent>) {
+        self.generation += 1;
+        self.outcomes = outcomes;
+    }
+
     /// Applies a change that the store has made durable.
     pub fn apply(&mut self, change: Change) {
         self.generation += 1;

@@ -7,7 +7,8 @@
 //! at 0.33 ms a `book()` in a debug build over loopback TCP, on two busy cores; small beside a
 //! chat round trip), and it makes a write on one replica visible on the next request to any
 //! other — 0 s, where invalidation messages would be "soon", and lost with a dropped listening
-//! session. A stale book is read again in place, like [`Store::reload`].
+//! session. A stale book is caught up in place with the change records of the commits it
+//! missed (`catchup`), or read again whole like [`Store::reload`] when they are gone.
 //!
 //! Why compare-and-swap rather than a per-tenant lock held around each command: a command is
 //! decided on the book in memory and committed in one write; with the generation it was read
@@ -83,8 +84,20 @@ impl Store {
             return Ok(cached);
         }
         let mut book = cached.write().unwrap_or_else(|p| p.into_inner());
-        // Another thread may have read it again meanwhile.
-        if self.loaded_generation(tenant).as_ref() != Some(&self.stored_generation(tenant)?) {
+        // Another thread may have caught it up meanwhile.
+        let stored = self.stored_generation(tenant)?;
+        let loaded = self.loaded_generation(tenant);
+        if loaded.as_ref() == Some(&stored) {
+            drop(book);
+            return Ok(cached);
+        }
+        let caught_up = match &loaded {
+            Some(loaded) => self.catch_up(&mut book, loaded, &stored)?,
+            None => false,
+        };
+        if caught_up {
+            self.set_loaded_generation(tenant, stored);
+        } else {
             let (fresh, generation) = self.load_current(tenant)?;
             book.replace_with(fresh);
             self.set_loaded_generation(tenant, generation);
@@ -100,16 +113,18 @@ impl Store {
     pub(super) fn apply_to_book(
         &self,
         book: &mut Book,
-        batch: super::backend::WriteBatch,
+        mut batch: super::backend::WriteBatch,
     ) -> Result<(), StoreError> {
         if !self.backend.shared() {
             return self.apply_durably(batch);
         }
         let tenant = book.tenant.clone();
         let new = self.backend.generate_id()?.to_be_bytes().to_vec();
+        let expected = self.loaded_generation(&tenant).flatten();
+        self.stage_book_change(&tenant, expected.clone(), &new, &mut batch)?;
         let swap = Swap {
             key: keys::generation(&tenant),
-            expected: self.loaded_generation(&tenant).flatten(),
+            expected,
             new: new.clone(),
         };
         if self.backend.apply_if(batch, swap)? {

@@ -66,6 +66,13 @@ pub fn generation(t: &TenantId) -> Vec<u8> {
     under(t, "gen")
 }
 
+/// One of the tenant's change records (`store::catchup`), by ring slot.
+pub fn book_change(t: &TenantId, slot: u64) -> Vec<u8> {
+    let mut key = under(t, "bookchg\0");
+    key.extend_from_slice(format!("{slot:02x}").as_bytes());
+    key
+}
+
 /// The tenant's intake generation: the id of its last received-data commit.
 pub fn intake_generation(t: &TenantId) -> Vec<u8> {
     under(t, "ingen")

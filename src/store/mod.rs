@@ -18,6 +18,7 @@
 pub mod audit;
 pub mod backend;
 pub mod bulk;
+mod catchup;
 pub mod channels;
 mod commit;
 pub mod copy;

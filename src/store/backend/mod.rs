@@ -46,6 +46,11 @@ impl WriteBatch {
         self.writes.insert(key, None);
     }
 
+    /// The keys written or deleted, in key order.
+    pub fn keys(&self) -> impl Iterator<Item = &Vec<u8>> {
+        self.writes.keys()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty()
     }
