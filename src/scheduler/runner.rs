@@ -115,6 +115,10 @@ pub async fn run(
             leading = leads;
         }
         let sleep = if leads {
+            // The round decides on every commit made so far, on any replica.
+            if let Err(error) = app.store.settle() {
+                tracing::warn!(%error, "other replicas' last commits may be missing from this round");
+            }
             let round = round(&app, ports.as_ref(), now);
             let wake =
                 crate::fault::catch_async("scheduler round", crate::fault::Changed::Maybe, round)

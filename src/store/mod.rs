@@ -121,6 +121,13 @@ impl Store {
         Ok(book)
     }
 
+    /// Returns once every commit made before the call, on any replica, is known here: the
+    /// next [`Store::book`] serves it (see `fresh`). Immediate on a database no other process
+    /// writes.
+    pub fn settle(&self) -> Result<(), StoreError> {
+        self.backend.settle()
+    }
+
     /// Reads the tenant's book again from the database, in place (everyone holding it sees
     /// the fresh copy): after a commit that failed half-way, memory matches the disk again.
     pub fn reload(&self, tenant: &TenantId) -> Result<(), StoreError> {

@@ -117,6 +117,21 @@ pub trait Backend: Send + Sync {
     /// The value stored under `key`.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// The value under a tenant's generation key (`store::keys::generation`), whose every
+    /// write the backend may hear announced: then from memory, with no round trip, and behind
+    /// another process's write only until its announcement arrives (PostgreSQL's NOTIFY, a
+    /// millisecond or so); otherwise, and by default, [`Backend::get`].
+    fn get_announced(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(key)
+    }
+
+    /// Returns once every write committed before the call, by any process, is what
+    /// [`Backend::get_announced`] answers: its announcement was heard. Nothing to wait for
+    /// (the default) where that reads through.
+    fn settle(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Every record whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
 

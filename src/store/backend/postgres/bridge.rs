@@ -32,6 +32,13 @@ impl Bridge {
         })
     }
 
+    /// Runs `future` on the backend's runtime in the background, until the runtime stops.
+    pub fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
+        if let Some(runtime) = &self.runtime {
+            runtime.spawn(future);
+        }
+    }
+
     /// Runs `future` on the backend's runtime and waits for its result.
     pub fn run<T, F>(&self, future: F) -> Result<T, StoreError>
     where

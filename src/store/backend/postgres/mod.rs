@@ -18,7 +18,9 @@
 //! - [`Backend::generate_id`] is a sequence: unique and increasing across sessions.
 //! - No commit note: PostgreSQL does not lose a committed transaction on recovery, so
 //!   [`Backend::noted_commit`] is `None`, and [`Backend::shared`] is true (other replicas
-//!   write too: the store reads each tenant's generation through, see `store::fresh`).
+//!   write too, see `store::fresh`).
+//! - [`Backend::get_announced`] answers from what the replica heard on its listening session
+//!   ([`watch`]): a trigger announces every write of a tenant's generation with NOTIFY.
 //!
 //! The URL may hold a password: it is kept only inside the driver's config, and
 //! [`Backend::location`] shows host, port and database. `sslmode=require` in it means TLS
@@ -28,6 +30,7 @@ mod bridge;
 pub mod schema;
 mod shape;
 mod tls;
+mod watch;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +43,7 @@ use crate::store::StoreError;
 use bridge::Bridge;
 use shape::{bounds, location, split, Writes};
 use tls::Tls;
+use watch::{Known, Watch};
 
 /// The `tracing` target the driver logs under.
 pub const LOG_TARGET: &str = "tokio_postgres";
@@ -69,6 +73,8 @@ pub struct PostgresBackend {
     tls: Tls,
     location: String,
     existed: bool,
+    /// The generations other replicas announced ([`watch`]).
+    watch: Arc<Watch>,
     /// The dedicated session that holds (or tries for) the leadership lock, and whether it
     /// holds it.
     leader: Arc<tokio::sync::Mutex<Option<(Client, bool)>>>,
@@ -114,6 +120,9 @@ impl PostgresBackend {
         // there before is a database that held Steward's data.
         let existed = migrated.before.is_some();
         let applied = migrated.applied;
+        let watch = Arc::new(Watch::default());
+        bridge.spawn(watch::listen(watch.clone(), config.clone(), tls.clone()));
+        watch.wait_started(CONNECT_TIMEOUT);
         Ok((
             PostgresBackend {
                 bridge,
@@ -122,6 +131,7 @@ impl PostgresBackend {
                 tls,
                 location,
                 existed,
+                watch,
                 leader: Arc::new(tokio::sync::Mutex::new(None)),
             },
             applied,
@@ -203,6 +213,36 @@ impl Backend for PostgresBackend {
                 .map_err(pg_error)?;
             Ok(row.map(|row| row.get(0)))
         })
+    }
+
+    fn get_announced(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.watch.known(key) {
+            Known::Value(value) => Ok(value),
+            Known::Unknown { session } => {
+                let value = self.get(key)?;
+                self.watch.remember(key, value.clone(), session);
+                Ok(value)
+            }
+            Known::Deaf => self.get(key),
+        }
+    }
+
+    fn settle(&self) -> Result<(), StoreError> {
+        let Some(marker) = self.watch.sync_marker() else {
+            return Ok(());
+        };
+        let sent = marker.clone();
+        self.with_client(move |client| async move {
+            let sql = "SELECT pg_notify('steward_' || md5(current_schema()), $1)";
+            client.execute(sql, &[&sent]).await.map_err(pg_error)?;
+            Ok(())
+        })?;
+        match self.watch.wait_for(&marker, CONNECT_TIMEOUT) {
+            true => Ok(()),
+            false => Err(StoreError::Backend(
+                "other replicas' commits were not heard within 10 s".into(),
+            )),
+        }
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {

@@ -12,7 +12,8 @@ use rustls::pki_types::CertificateDer;
 
 use deadpool_postgres::{Manager, ManagerConfig};
 use tokio_postgres::config::SslMode;
-use tokio_postgres::{Client, NoTls};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_postgres::{AsyncMessage, Client, Connection, NoTls, Notification};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_error;
@@ -116,6 +117,53 @@ impl Tls {
             }
         }
     }
+
+    /// A dedicated session whose notifications arrive on the returned receiver.
+    pub async fn connect_listening(
+        &self,
+        config: &tokio_postgres::Config,
+    ) -> Result<(Client, tokio::sync::mpsc::UnboundedReceiver<Notification>), StoreError> {
+        match self {
+            Tls::Plain => {
+                let (client, connection) = config.connect(NoTls).await.map_err(pg_error)?;
+                Ok((client, forward(connection)))
+            }
+            Tls::Verified(tls) => {
+                let (client, connection) = config.connect(tls.clone()).await.map_err(pg_error)?;
+                Ok((client, forward(connection)))
+            }
+        }
+    }
+}
+
+/// Forwards the notifications a session hears (LISTEN) to the receiver, which closes when the
+/// session ends.
+fn forward<S, T>(
+    mut connection: Connection<S, T>,
+) -> tokio::sync::mpsc::UnboundedReceiver<Notification>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (heard, receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                Some(Ok(AsyncMessage::Notification(notification))) => {
+                    if heard.send(notification).is_err() {
+                        break;
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => {
+                    tracing::debug!(%error, "a listening PostgreSQL session ended");
+                    break;
+                }
+                None => break,
+            }
+        }
+    });
+    receiver
 }
 
 async fn drive(connection: impl std::future::Future<Output = Result<(), tokio_postgres::Error>>) {
