@@ -62,7 +62,7 @@ const OFF_TOPIC: [&str; 20] = [
 
 /// Work Steward does not do, whatever account it is for: writing and translating for the
 /// asker, booking, reminders of their own, other tools, market news.
-const TASKS: [&str; 24] = [
+const TASKS: [&str; 38] = [
     "write me",
     "write an",
     "write a",
@@ -87,6 +87,20 @@ const TASKS: [&str; 24] = [
     "summarise the latest",
     "summarize the latest",
     "send an email",
+    "set up a zoom",
+    "set up a call",
+    "set up a meeting",
+    "zoom call",
+    "schedule a meeting",
+    "schedule a call",
+    "schedule a 1:1",
+    "my calendar",
+    "slide deck",
+    "slack status",
+    "personal email",
+    "google",
+    "usd to",
+    "write the",
 ];
 
 /// Small talk, work Steward does not do ([`TASKS`]), and topics it does not cover (unless an
@@ -103,7 +117,10 @@ pub fn off_topic(r: &Reader) -> Option<Outcome> {
         .filter_map(|t| r.p.phrase(t))
         .any(|at| at < r.p.head())
         && !r.p.any(&["key", "keys"]);
-    (small_talk || off || task).then(|| Outcome::Out(POINTER.to_string()))
+    // `look up Acme in Salesforce`: another tool's search.
+    let elsewhere = r.p.has_phrase("look up")
+        && r.p.any(&["salesforce", "hubspot", "linkedin", "crm", "web"]);
+    (small_talk || off || task || elsewhere).then(|| Outcome::Out(POINTER.to_string()))
 }
 
 /// Verbs of change: with one of these and nothing recognisable, ask rather than guess.

@@ -14,7 +14,12 @@ pub fn help_first(r: &Reader) -> Option<Outcome> {
     let works = (p.word(0) == "how" && matches!(last, "work" | "works"))
         || (p.word(0) == "what" && p.any(&["command", "commands"]) && last == "do");
     let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
-    let outright = p.word(0) == "help" || works || may_i || p.any_phrase(&HOW_DO_I);
+    let outright = p.word(0) == "help"
+        || works
+        || may_i
+        || p.any_phrase(&HOW_DO_I)
+        || hypothetical(r).is_some()
+        || meaning(r).is_some();
     if outright {
         rule(r)
     } else {
@@ -40,17 +45,95 @@ const HOW_DO_I: [&str; 14] = [
     "what do you do",
 ];
 
+/// Ways of asking what would happen, whatever account is named: `what happens if I delete
+/// Acme?`, `is there a way to snooze renewal reminders?`.
+const HYPOTHETICAL: [&str; 5] = [
+    "what happens if i",
+    "what happens when i",
+    "what would happen if i",
+    "is there a way to",
+    "is it possible to",
+];
+
+/// Where the task of a hypothetical question begins.
+fn hypothetical(r: &Reader) -> Option<usize> {
+    HYPOTHETICAL
+        .iter()
+        .find_map(|h| r.p.phrase(h).map(|at| at + h.split(' ').count()))
+}
+
+/// `what does health snooze do?`, `what does departed mean for a stakeholder?`, `how is the
+/// health score calculated?`, `what's a write key?`: where the thing asked about begins.
+fn meaning(r: &Reader) -> Option<usize> {
+    let p = &r.p;
+    let last = p.word(p.len().saturating_sub(1));
+    let explained = (p.word(0) == "what"
+        && p.word(1) == "does"
+        && (p.any(&["mean", "means"]) || last == "do" || p.has_phrase("give me")))
+        .then_some(2);
+    let computed = (p.word(0) == "how"
+        && p.any(&["calculated", "computed", "scored", "worked", "decided"]))
+    .then_some(2);
+    let defined = (matches!(p.word(0), "whats" | "what's")
+        && p.word(1) == "a"
+        && !r.names_account())
+    .then_some(2)
+    .or_else(|| (p.word(0) == "what" && p.word(1) == "is" && p.word(2) == "a").then_some(3));
+    explained.or(computed).or(defined)
+}
+
+/// The command a help question asks about, read as a prompt of its own: `how do I log a call`
+/// → `log a call` reads as `/account log`. Only a command that does something names a
+/// subcommand here (a list is left to the topic words below); Steward's own subcommands are
+/// topics.
+fn asked_about(r: &Reader, from: usize) -> Option<(&'static str, &'static str)> {
+    let task = r.text_from(from)?;
+    let own = Reader::new(&task, r.book, r.asker, r.today, None);
+    let Outcome::Line(l) = super::decide(&own).1 else {
+        return None;
+    };
+    const GENERIC: [&str; 6] = ["list", "show", "history", "help", "status", "preview"];
+    match (l.group, l.sub) {
+        ("steward", "help") => None,
+        ("steward", sub) => Some(("steward", sub)),
+        (_, sub) if GENERIC.contains(&sub) => None,
+        (group, sub) => Some((group, sub)),
+    }
+}
+
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     let last = p.word(p.len().saturating_sub(1));
     let works = matches!(last, "work" | "works" | "do") && p.any(&["how", "what"]);
     // `can I remove Acme?`: asking whether one may, not asking to.
     let may_i = p.any_phrase(&["can i", "may i", "am i allowed to"]) && p.is_question();
-    let asked = p.has("help") || works || may_i || p.any_phrase(&HOW_DO_I);
-    if !asked || (r.names_account() && !may_i) {
+    let hypothetical = hypothetical(r);
+    let meaning = meaning(r);
+    let asked = p.has("help")
+        || works
+        || may_i
+        || p.any_phrase(&HOW_DO_I)
+        || hypothetical.is_some()
+        || meaning.is_some();
+    if !asked || (r.names_account() && !may_i && hypothetical.is_none()) {
         return None;
     }
-    const TOPICS: [(&str, &str); 20] = [
+    let how_do_i = HOW_DO_I
+        .iter()
+        .find_map(|h| p.phrase(h).map(|at| at + h.split(' ').count()));
+    // `what's a QBR?` asks what the group is for, not how one of its commands works.
+    // So does `how do I use the qbr commands`.
+    let defines =
+        (meaning.is_some() && matches!(p.word(0), "whats" | "what's" | "what")) || p.has("commands");
+    let task = hypothetical.or(meaning).or(how_do_i);
+    if let Some((group, sub)) = task.and_then(|from| asked_about(r, from)) {
+        let help = Line::new("steward", "help").arg(group);
+        return match group == "steward" || !defines {
+            true => line(help.arg(sub)),
+            false => line(help),
+        };
+    }
+    const TOPICS: [(&str, &str); 30] = [
         ("atrisk", "atrisk"),
         ("renewal", "renewal"),
         ("renewals", "renewal"),
@@ -71,6 +154,16 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ("account", "account"),
         ("accounts", "account"),
         ("channel", "account"),
+        ("call", "account"),
+        ("meeting", "account"),
+        ("book", "account"),
+        ("zendesk", "steward"),
+        ("hours", "steward"),
+        ("indicator", "steward"),
+        ("indicators", "steward"),
+        ("key", "steward"),
+        ("undo", "steward"),
+        ("english", "steward"),
     ];
     let help = Line::new("steward", "help");
     let named = r.names_account().then_some(("account", "account"));
@@ -79,7 +172,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     };
     let help = help.arg(topic);
     // The subcommand, by its own name or a verb for it: `how do I extend a renewal`.
-    const VERBS: [(&str, &str); 6] = [
+    const VERBS: [(&str, &str); 13] = [
+        ("lost", "churned"),
+        ("churn", "churned"),
+        ("hand", "reassign"),
+        ("snooze", "snooze"),
+        ("key", "apikey"),
+        ("english", "ask"),
+        ("log", "log"),
         ("delete", "remove"),
         ("create", "add"),
         ("new", "add"),

@@ -62,12 +62,12 @@ type Rule = fn(&Reader) -> Option<Outcome>;
 pub fn decide(r: &Reader) -> (&'static str, Outcome) {
     const RULES: [(&str, Rule); 23] = [
         ("small talk or off topic", chat::off_topic),
+        ("help, asked first", help::help_first),
         ("Steward's own settings", admin::steward),
         (
             "data in: write keys, features, Zendesk, indicators",
             data_in::rule,
         ),
-        ("help, asked first", help::help_first),
         ("an account's history", account::history),
         ("scheduled posts", digest::rule),
         (
