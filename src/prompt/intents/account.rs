@@ -6,7 +6,7 @@ use super::{clarify, line, Outcome, Reader};
 use crate::command::quotes::is_quote_mark;
 use crate::domain::outside_id::{CrmId, WebDomain};
 use crate::prompt::line::Line;
-use crate::prompt::values::{after, before, fmt_number};
+use crate::prompt::values::{after, before, fmt_number, Num};
 
 /// `log a call with Acme: …`, `note for Initech: …`, `met with Globex today, they loved it`.
 pub fn log(r: &Reader) -> Option<Outcome> {
@@ -205,6 +205,10 @@ fn set(r: &Reader) -> Option<Outcome> {
     if !r.explicit() && !changing {
         return None;
     }
+    // `is Pied Piper tier 3?`: asking what is stored, not saying what should be.
+    if p.is_question() && !changing && matches!(p.word(0), "is" | "are" | "does" | "do" | "has") {
+        return None;
+    }
     let mut l = Line::on("account", "set");
     let mut wanted: Vec<&str> = Vec::new();
     if let Some(i) = p.find("rename") {
@@ -226,18 +230,37 @@ fn set(r: &Reader) -> Option<Outcome> {
         && !p.any(&["more", "extra", "additional"])
         && !r.nums.iter().any(|n| n.percent)
     {
-        let n = r.nums.iter().find(|n| n.plain()).and_then(|n| n.whole());
-        let key = if p.has("active") {
-            "active-seats"
-        } else {
-            "seats"
-        };
-        match n {
-            Some(v) => l = l.opt(key, v.to_string()),
-            None => wanted.push(key),
+        let plain: Vec<&Num> = r.nums.iter().filter(|n| n.plain()).collect();
+        match (plain.as_slice(), p.find("active")) {
+            // `200 seats and 150 of them active`, `300 seats, 240 active weekly`: the number
+            // nearest `active` is the active seats, the other the seats bought.
+            ([a, b, ..], Some(active)) => {
+                let (near, other) = match a.word.abs_diff(active) <= b.word.abs_diff(active) {
+                    true => (a, b),
+                    false => (b, a),
+                };
+                for (key, n) in [("seats", other), ("active-seats", near)] {
+                    match n.whole() {
+                        Some(v) => l = l.opt(key, v.to_string()),
+                        None => wanted.push(key),
+                    }
+                }
+            }
+            (numbers, active) => {
+                let key = match active {
+                    Some(_) => "active-seats",
+                    None => "seats",
+                };
+                match numbers.first().and_then(|n| n.whole()) {
+                    Some(v) => l = l.opt(key, v.to_string()),
+                    None => wanted.push(key),
+                }
+            }
         }
     }
-    if p.any(&["tiering", "auto"]) || p.has_phrase("tier auto") {
+    let computed = p.has("tier")
+        && p.any(&["automatic", "automatically", "compute", "computed", "recompute"]);
+    if p.any(&["tiering", "auto"]) || p.has_phrase("tier auto") || computed {
         l = l.opt("tier", "auto");
     } else if let Some(i) = p.find("tier") {
         match after(p, &r.nums, i, r.used())
@@ -281,7 +304,8 @@ fn set(r: &Reader) -> Option<Outcome> {
         return line(l);
     }
     let field = wanted.first()?;
-    if p.is_question() && !changing {
+    // `northwind arr`: a field named with no value and no verb of change asks to see it.
+    if !changing && !p.any_phrase(&["should be", "needs to be", "ought to be"]) {
         return None;
     }
     let name = r.account().unwrap_or("ACCOUNT");
