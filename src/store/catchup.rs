@@ -54,7 +54,9 @@ impl BookRecord {
             return Some(BookRecord::Outcomes);
         }
         if let Some(name) = key.strip_prefix(keys::write_keys(tenant).as_slice()) {
-            return Some(BookRecord::WriteKey(String::from_utf8_lossy(name).into_owned()));
+            return Some(BookRecord::WriteKey(
+                String::from_utf8_lossy(name).into_owned(),
+            ));
         }
         let hex = key.strip_prefix(keys::accounts(tenant).as_slice())?;
         let id = u64::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;

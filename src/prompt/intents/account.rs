@@ -259,7 +259,13 @@ fn set(r: &Reader) -> Option<Outcome> {
         }
     }
     let computed = p.has("tier")
-        && p.any(&["automatic", "automatically", "compute", "computed", "recompute"]);
+        && p.any(&[
+            "automatic",
+            "automatically",
+            "compute",
+            "computed",
+            "recompute",
+        ]);
     if p.any(&["tiering", "auto"]) || p.has_phrase("tier auto") || computed {
         l = l.opt("tier", "auto");
     } else if let Some(i) = p.find("tier") {
@@ -395,16 +401,19 @@ fn list(r: &Reader) -> Option<Outcome> {
     if !about || r.names_account() {
         return None;
     }
-    let mine = p.has("my") || (owns && p.has("i")) || p.has_phrase("i have");
+    // `which accounts are mine`, `wich accounts r mine`.
+    let mine = p.has("my") || (owns && p.has("i")) || p.has_phrase("i have") || p.has("mine");
     let owner = named_owner.or_else(|| mine.then(|| r.asker.0.clone()));
     let tier = p
         .find("tier")
         .and_then(|i| after(p, &r.nums, i, r.used()))
         .and_then(|n| n.whole());
     let unknown = p.any_phrase(&["do not know", "dont know", "no health", "not known"]);
+    // Traffic-light words as people say them: amber is yellow.
     let band = ["red", "yellow", "green", "unknown"]
         .into_iter()
         .find(|b| p.has(b))
+        .or_else(|| p.any(&["amber", "orange"]).then_some("yellow"))
         .or_else(|| (unknown && p.has("health")).then_some("unknown"));
     const ORDINALS: [(&str, u32); 4] = [("second", 2), ("third", 3), ("fourth", 4), ("next", 2)];
     let page = p

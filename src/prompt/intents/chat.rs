@@ -119,7 +119,8 @@ pub fn off_topic(r: &Reader) -> Option<Outcome> {
         && !r.p.any(&["key", "keys"]);
     // `look up Acme in Salesforce`: another tool's search.
     let elsewhere = r.p.has_phrase("look up")
-        && r.p.any(&["salesforce", "hubspot", "linkedin", "crm", "web"]);
+        && r.p
+            .any(&["salesforce", "hubspot", "linkedin", "crm", "web"]);
     (small_talk || off || task || elsewhere).then(|| Outcome::Out(POINTER.to_string()))
 }
 

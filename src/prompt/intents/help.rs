@@ -70,7 +70,7 @@ fn meaning(r: &Reader) -> Option<usize> {
     let explained = (p.word(0) == "what"
         && p.word(1) == "does"
         && (p.any(&["mean", "means"]) || last == "do" || p.has_phrase("give me")))
-        .then_some(2);
+    .then_some(2);
     let computed = (p.word(0) == "how"
         && p.any(&["calculated", "computed", "scored", "worked", "decided"]))
     .then_some(2);
@@ -123,8 +123,8 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         .find_map(|h| p.phrase(h).map(|at| at + h.split(' ').count()));
     // `what's a QBR?` asks what the group is for, not how one of its commands works.
     // So does `how do I use the qbr commands`.
-    let defines =
-        (meaning.is_some() && matches!(p.word(0), "whats" | "what's" | "what")) || p.has("commands");
+    let defines = (meaning.is_some() && matches!(p.word(0), "whats" | "what's" | "what"))
+        || p.has("commands");
     let task = hypothetical.or(meaning).or(how_do_i);
     if let Some((group, sub)) = task.and_then(|from| asked_about(r, from)) {
         let help = Line::new("steward", "help").arg(group);

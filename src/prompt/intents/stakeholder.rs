@@ -229,8 +229,10 @@ fn known(r: &Reader, k: &Known) -> Option<Outcome> {
     }
     // `call Richard for me`, `email Maria`: asking Steward to reach out, which it does not do;
     // a contact to record is told in the past (`called Richard`).
-    if matches!(p.word(0), "call" | "email" | "phone" | "ring" | "text" | "ping" | "meet")
-        && p.word(1) != "with"
+    if matches!(
+        p.word(0),
+        "call" | "email" | "phone" | "ring" | "text" | "ping" | "meet"
+    ) && p.word(1) != "with"
         && !p.is_question()
     {
         return Some(Outcome::Out(super::chat::POINTER.to_string()));

@@ -11,9 +11,9 @@ use crate::domain::account::{Account, AccountId};
 use crate::domain::book::{Book, Change};
 use crate::domain::money::Money;
 use crate::domain::outcome::{OutcomeEvent, OutcomeKind};
-use crate::domain::writekey::WriteKeyRecord;
 use crate::domain::person::UserId;
 use crate::domain::tenant::TenantId;
+use crate::domain::writekey::WriteKeyRecord;
 use crate::store::backend::sled::SledBackend;
 use crate::store::backend::{Backend, Entry, Swap, WriteBatch};
 use crate::store::{keys, Store, StoreError};
@@ -202,9 +202,18 @@ fn a_stale_book_reads_only_what_other_replicas_changed() {
     r.commit("/account rename", vec![account(1, "Acme Corp", 150)]);
     r.commit(
         "/account add Initech; remove Globex",
-        vec![account(3, "Initech", 30), Change::RemoveAccount(AccountId(2))],
+        vec![
+            account(3, "Initech", 30),
+            Change::RemoveAccount(AccountId(2)),
+        ],
     );
-    let mut settings = r.a.book(&tenant()).expect("book").read().expect("lock").settings.clone();
+    let mut settings =
+        r.a.book(&tenant())
+            .expect("book")
+            .read()
+            .expect("lock")
+            .settings
+            .clone();
     settings.timezone = Some("Europe/Paris".into());
     r.commit("/steward timezone", vec![Change::PutSettings(settings)]);
     let lost = OutcomeEvent {

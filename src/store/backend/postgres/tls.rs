@@ -11,8 +11,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 
 use deadpool_postgres::{Manager, ManagerConfig};
-use tokio_postgres::config::SslMode;
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_postgres::config::SslMode;
 use tokio_postgres::{AsyncMessage, Client, Connection, NoTls, Notification};
 use tokio_postgres_rustls::MakeRustlsConnect;
 

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::tls::Tls;
 use super::pg_error;
+use super::tls::Tls;
 use crate::store::StoreError;
 
 /// How long a replica waits before listening again after its session ended.
@@ -151,7 +151,10 @@ impl Watch {
             (Some(key), Some(Ok(value))) => {
                 self.heard().values.insert(key, Some(value));
             }
-            _ => tracing::warn!(payload, "an announcement that is not a key and value in hex"),
+            _ => tracing::warn!(
+                payload,
+                "an announcement that is not a key and value in hex"
+            ),
         }
     }
 }
@@ -225,7 +228,10 @@ mod tests {
         watch.listening();
         watch.remember(b"j", Some(b"old".to_vec()), session);
         assert!(matches!(watch.known(b"j"), Known::Unknown { .. }));
-        assert!(matches!(watch.known(b"k"), Known::Unknown { .. }), "a new session forgets");
+        assert!(
+            matches!(watch.known(b"k"), Known::Unknown { .. }),
+            "a new session forgets"
+        );
     }
 
     proptest! {
