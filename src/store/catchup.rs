@@ -10,8 +10,9 @@
 //!
 //! The records are kept in a ring of [`SLOTS`] per tenant, by generation, so they need no
 //! pruning: a record overwritten by a later commit, one never written (a bulk import, a
-//! restore, a tenant forgotten) or a chain longer than [`SLOTS`] steps sends the replica back
-//! to reading the whole book, which is always correct.
+//! restore, a tenant forgotten), one of a commit too large to list ([`MOST_KEYS`]) or a chain
+//! longer than [`SLOTS`] steps sends the replica back to reading the whole book, which is
+//! always correct.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,9 @@ use crate::domain::tenant::TenantId;
 
 /// How many change records a tenant keeps, and so the longest chain followed.
 pub(super) const SLOTS: u64 = 64;
+/// The most records a change record lists; a commit writing more (the daily recompute of a
+/// large book) is read whole, which is then no slower than a look-up per record.
+const MOST_KEYS: usize = 1_000;
 
 /// What one commit changed in a tenant's book.
 #[derive(Debug, Serialize, Deserialize)]
@@ -33,8 +37,8 @@ struct BookChange {
     generation: Vec<u8>,
     /// The generation it replaced.
     previous: Generation,
-    /// The keys of book records it put or deleted.
-    keys: Vec<Vec<u8>>,
+    /// The keys of book records it put or deleted (`None`: too many to list).
+    keys: Option<Vec<Vec<u8>>>,
 }
 
 /// A book record that a commit may touch, as the book knows it.
@@ -79,11 +83,12 @@ impl Store {
         generation: &[u8],
         batch: &mut WriteBatch,
     ) -> Result<(), StoreError> {
-        let keys = batch
+        let keys: Vec<Vec<u8>> = batch
             .keys()
             .filter(|key| BookRecord::of(tenant, key).is_some())
             .cloned()
             .collect();
+        let keys = (keys.len() <= MOST_KEYS).then_some(keys);
         let record = BookChange {
             generation: generation.to_vec(),
             previous,
@@ -119,7 +124,10 @@ impl Store {
             if record.generation != at {
                 return Ok(false);
             }
-            changed.extend(record.keys);
+            let Some(keys) = record.keys else {
+                return Ok(false);
+            };
+            changed.extend(keys);
             if &record.previous == loaded {
                 self.read_changed(book, changed)?;
                 return Ok(true);

@@ -264,6 +264,22 @@ fn a_chain_longer_than_the_ring_reads_the_whole_book() {
 }
 
 #[test]
+fn a_commit_too_large_to_list_has_the_book_read_whole() {
+    let r = replicas();
+    r.commit("/account add Acme", vec![account(1, "Acme", 100)]);
+    let _ = r.b.book(&tenant()).expect("book");
+    let read_whole = r.whole_reads();
+    let many = (2..=super::MOST_KEYS as u64 + 2)
+        .map(|id| account(id, &format!("Account {id}"), id))
+        .collect();
+    r.commit("/steward recompute", many);
+    let (b, fresh) = r.b_and_fresh();
+    assert_eq!(r.whole_reads(), read_whole + 1);
+    same_book(&b, &fresh);
+    assert_eq!(b.len(), super::MOST_KEYS + 2);
+}
+
+#[test]
 fn a_bulk_write_leaves_no_change_record_and_the_book_is_read_whole() {
     let r = replicas();
     r.commit("/account add Acme", vec![account(1, "Acme", 100)]);
