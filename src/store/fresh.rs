@@ -1,6 +1,6 @@
 //! Purpose: books in memory when several replicas write one database ([`Backend::shared`]) —
 //! each tenant's *generation* (`keys::generation`: the id of the last commit that changed its
-//! book), read through before a book is served from memory, and compare-and-swapped by every
+//! book), checked before a book is served from memory, and compare-and-swapped by every
 //! commit.
 //!
 //! How a replica knows its book is current: the backend hears every write of a generation
@@ -14,12 +14,12 @@
 //! replicas`, two cores), against a goal of 20 ms. An announcement arrives within about a
 //! millisecond; while no session listens, reads go through again. Nothing here decides a
 //! write: a commit decided on a book that was behind loses its compare-and-swap (below).
-
+//!
 //! Why compare-and-swap rather than a per-tenant lock held around each command: a command is
 //! decided on the book in memory and committed in one write; with the generation it was read
 //! at as the guard of that write ([`Backend::apply_if`]), a commit computed from a stale book
-//! (two replicas both allocating account 7) cannot win. The loser writes nothing, reads the
-//! book again here, and gets [`StoreError::Conflict`]; `App::execute`, the one place commands
+//! (two replicas both allocating account 7) cannot win. The loser writes nothing, is caught
+//! up here, and gets [`StoreError::Conflict`]; `App::execute`, the one place commands
 //! run, decides the command once more on the fresh book. No lock spans a network round trip
 //! or a crashed replica, and a conflict costs only the rare loser a second try.
 //!
