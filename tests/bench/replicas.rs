@@ -40,11 +40,11 @@ use axum::body::Bytes;
 use axum::http::Request;
 use chrono::Utc;
 use fake::Fake;
+use harness::{command_form, replica_env, sign, SECRET};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use harness::{command_form, replica_env, sign, SECRET};
 use served::Served;
 
 const IMPORT_GOAL: Duration = Duration::from_secs(10);

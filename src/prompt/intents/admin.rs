@@ -29,6 +29,9 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
         "am i an admin",
         "am i admin",
         "my manager",
+        "rights do i have",
+        "permissions do i have",
+        "what can i change",
     ]) || p.has("whoami")
     {
         return line(Line::new("steward", "whoami"));
@@ -40,8 +43,14 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     if wipe && !r.names_account() {
         return line(Line::new("steward", "forget"));
     }
-    let takes_back = p.any_phrase(&["take back", "roll back", "revert what", "undo what"])
-        || (p.any(&["undo", "revert"]) && p.any(&["last", "that", "just"]));
+    let takes_back = p.any_phrase(&[
+        "take back",
+        "take that back",
+        "roll back",
+        "revert what",
+        "undo what",
+        "scratch that",
+    ]) || (p.any(&["undo", "revert"]) && p.any(&["last", "that", "just"]));
     if p.word(0) == "undo" || (takes_back && !r.names_account()) {
         return line(Line::new("steward", "undo"));
     }
@@ -140,10 +149,29 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     let names_indicator = IndicatorKind::ALL
         .into_iter()
         .any(|k| p.has_phrase(k.name()));
+    let switched = p.any(&["off", "on"]) && p.any(&["turn", "switch", "alerts", "alert"]);
     if p.any(&["indicator", "indicators"])
-        || (names_indicator && p.any(&["mute", "unmute", "silence", "unsilence"]))
+        || (names_indicator && (p.any(&["mute", "unmute", "silence", "unsilence"]) || switched))
     {
         return indicators(r);
+    }
+    // `map jane.doe@ourco.com to jane`, `the CRM owner "Jane Doe" is jane`: a CRM owner's
+    // name or e-mail for a chat user, named by mention or by a user who owns accounts.
+    let mapping = p.word(0) == "map" || p.any_phrase(&["crm owner", "owner in salesforce"]);
+    if mapping && r.mentions.is_empty() && !r.names_account() {
+        let user = people.last().map(|u| u.1.clone());
+        let email = p
+            .words
+            .iter()
+            .map(|w| &p.text[w.start..w.end])
+            .find(|w| w.contains('@') && !w.starts_with('@'));
+        if let (Some(user), Some(alias)) = (user, quoted(p.text).or(email)) {
+            return line(
+                Line::new("steward", "owner")
+                    .quoted(alias)
+                    .opt("user", format!("@{user}")),
+            );
+        }
     }
     if p.any(&["crm", "salesforce", "hubspot"]) && !r.mentions.is_empty() {
         let email = p
@@ -306,9 +334,12 @@ fn indicators(r: &Reader) -> Option<Outcome> {
     let kind = IndicatorKind::ALL
         .into_iter()
         .find(|k| p.has_phrase(k.name()) || p.has(k.key()));
-    let action = if p.any(&["unmute", "unsilence", "resume"]) {
+    // `turn the gone quiet indicator back on`, `turn the ticket spike indicator off`.
+    let switched_on = p.has("on") && p.any(&["turn", "switch", "back"]);
+    let switched_off = p.any(&["off", "disable"]) && !switched_on;
+    let action = if p.any(&["unmute", "unsilence", "resume"]) || switched_on {
         "unmute"
-    } else if p.any(&["mute", "silence", "stop"]) {
+    } else if p.any(&["mute", "silence", "stop"]) || switched_off {
         "mute"
     } else if r.names_account() {
         // `which indicators are open on Hooli?`: the account's health lists them.

@@ -118,19 +118,29 @@ fn named_after(r: &Reader, markers: &[&str]) -> Option<String> {
     {
         return Some(p.text[quoted.inner].to_string());
     }
-    let raw = &p.text[word.start..word.end];
-    (!matches!(
+    if matches!(
         p.word(at),
         "the" | "a" | "an" | "core" | "key" | "event" | "events"
-    ))
-    .then(|| raw.to_string())
+    ) {
+        return None;
+    }
+    // Unquoted, the name runs to the next break: `called Segment prod`,
+    // `named rudderstack-staging`, `feature Dashboards, proven by …`.
+    let end = (at + 1..p.len())
+        .find(|&i| p.words[i].after_break)
+        .map_or(p.text.len(), |i| p.words[i - 1].end);
+    super::clean(&p.text[word.start..end])
 }
 
 /// The word before `marker` that names it (`revoke the analytics key`, `the Dashboards core
 /// feature`).
 fn named_before(r: &Reader, marker: &str) -> Option<String> {
     let p = &r.p;
-    let at = p.find(marker)?.checked_sub(1)?;
+    let mut at = p.find(marker)?.checked_sub(1)?;
+    // `the analytics write key`: past the words of the marker's own name.
+    while matches!(p.word(at), "write" | "api") {
+        at = at.checked_sub(1)?;
+    }
     let word = &p.words[at];
     let common = matches!(
         word.lower.as_str(),

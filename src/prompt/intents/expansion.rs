@@ -38,7 +38,8 @@ pub fn closed(r: &Reader) -> Option<Outcome> {
         let reason = (at + 1..p.len())
             .find(|&i| p.words[i].after_break)
             .and_then(|i| r.text_from(i))
-            .filter(|text| text.contains(' ') || reason_kind(&r.p).is_none());
+            .and_then(unlabelled)
+            .filter(|text| bare_kind(text).is_none());
         return Some(Outcome::Line(
             Line::new("expansion", "lost")
                 .arg(id.to_string())
@@ -72,6 +73,49 @@ pub(super) fn reason_kind(p: &Prompt) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The kind a reason in words names and nothing more (`no budget`, `it came down to price`,
+/// `went with a competitor`, `product gap`): `why:` says it all. A reason that tells more
+/// (`budget cuts`, `budget moved to next year`) stays in words.
+pub(super) fn bare_kind(text: &str) -> Option<&'static str> {
+    const FILLER: [&str; 24] = [
+        "no", "the", "a", "an", "it", "its", "came", "down", "to", "went", "with", "was", "is",
+        "issue", "because", "of", "due", "they", "them", "chose", "picked", "just", "our", "their",
+    ];
+    const KIND_WORDS: [&str; 13] = [
+        "budget",
+        "budgets",
+        "funding",
+        "price",
+        "pricing",
+        "expensive",
+        "cost",
+        "competitor",
+        "competition",
+        "timing",
+        "product",
+        "gap",
+        "relationship",
+    ];
+    let p = Prompt::new(text);
+    let more = p
+        .words
+        .iter()
+        .any(|w| !FILLER.contains(&w.lower.as_str()) && !KIND_WORDS.contains(&w.lower.as_str()));
+    (!more).then(|| reason_kind(&p)).flatten()
+}
+
+/// A reason as typed, without a label before it (`reason: budget moved` → `budget moved`).
+pub(super) fn unlabelled(text: String) -> Option<String> {
+    let lower = text.to_lowercase();
+    for label in ["reason:", "reason -", "why:", "because"] {
+        if let Some(rest) = lower.strip_prefix(label) {
+            let rest = &text[text.len() - rest.len()..];
+            return super::clean(rest);
+        }
+    }
+    Some(text)
 }
 
 /// The kind of growth a prompt describes.

@@ -74,12 +74,15 @@ fn meaning(r: &Reader) -> Option<usize> {
     let computed = (p.word(0) == "how"
         && p.any(&["calculated", "computed", "scored", "worked", "decided"]))
     .then_some(2);
-    let defined = (matches!(p.word(0), "whats" | "what's")
-        && p.word(1) == "a"
-        && !r.names_account())
-    .then_some(2)
-    .or_else(|| (p.word(0) == "what" && p.word(1) == "is" && p.word(2) == "a").then_some(3));
-    explained.or(computed).or(defined)
+    explained.or(computed).or(defined(r))
+}
+
+/// `what's a write key?`, `what is a QBR in Steward?`: where the thing defined begins.
+fn defined(r: &Reader) -> Option<usize> {
+    let p = &r.p;
+    (matches!(p.word(0), "whats" | "what's") && p.word(1) == "a" && !r.names_account())
+        .then_some(2)
+        .or_else(|| (p.word(0) == "what" && p.word(1) == "is" && p.word(2) == "a").then_some(3))
 }
 
 /// The command a help question asks about, read as a prompt of its own: `how do I log a call`
@@ -92,7 +95,9 @@ fn asked_about(r: &Reader, from: usize) -> Option<(&'static str, &'static str)> 
     let Outcome::Line(l) = super::decide(&own).1 else {
         return None;
     };
-    const GENERIC: [&str; 6] = ["list", "show", "history", "help", "status", "preview"];
+    const GENERIC: [&str; 7] = [
+        "list", "show", "history", "help", "status", "preview", "summary",
+    ];
     match (l.group, l.sub) {
         ("steward", "help") => None,
         ("steward", sub) => Some(("steward", sub)),
@@ -123,8 +128,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         .find_map(|h| p.phrase(h).map(|at| at + h.split(' ').count()));
     // `what's a QBR?` asks what the group is for, not how one of its commands works.
     // So does `how do I use the qbr commands`.
-    let defines = (meaning.is_some() && matches!(p.word(0), "whats" | "what's" | "what"))
-        || p.has("commands");
+    let defines = defined(r).is_some() || p.has("commands");
     let task = hypothetical.or(meaning).or(how_do_i);
     if let Some((group, sub)) = task.and_then(|from| asked_about(r, from)) {
         let help = Line::new("steward", "help").arg(group);
@@ -133,7 +137,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             false => line(help),
         };
     }
-    const TOPICS: [(&str, &str); 30] = [
+    const TOPICS: [(&str, &str); 34] = [
         ("atrisk", "atrisk"),
         ("renewal", "renewal"),
         ("renewals", "renewal"),
@@ -164,10 +168,14 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ("key", "steward"),
         ("undo", "steward"),
         ("english", "steward"),
+        ("swot", "plan"),
+        ("competitor", "plan"),
+        ("qualify", "expansion"),
+        ("meddic", "expansion"),
     ];
     let help = Line::new("steward", "help");
     let named = r.names_account().then_some(("account", "account"));
-    let Some((said, topic)) = TOPICS.iter().copied().find(|(w, _)| p.has(w)).or(named) else {
+    let Some((_, topic)) = TOPICS.iter().copied().find(|(w, _)| p.has(w)).or(named) else {
         return line(help);
     };
     let help = help.arg(topic);
@@ -192,7 +200,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         .subcommands
         .iter()
         .map(|s| s.name.as_str())
-        .find(|name| *name != topic && *name != said && p.has(name))
+        .find(|name| *name != topic && p.has(name))
         .or_else(|| {
             VERBS
                 .iter()

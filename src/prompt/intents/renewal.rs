@@ -2,12 +2,11 @@
 //! where one renewal stands, follow-ups, extensions, renewed and churned — and a renewal date
 //! moved (`/account set … renewal:`).
 
-use super::expansion::reason_kind;
+use super::expansion::{bare_kind, reason_kind, unlabelled};
 use super::{clarify, line, Outcome, Reader, Via};
 use crate::prompt::dates::Toward;
 use crate::prompt::line::Line;
 use crate::prompt::vocab::number_word;
-use crate::prompt::words::Prompt;
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
@@ -31,7 +30,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         || lost_account;
     if churned {
         // `Vandelay churned — budget`: a reason of one word that names a kind is the kind.
-        let reason = reason(r).filter(|text| churn_kind_of(text).is_none() || text.contains(' '));
+        let reason = reason(r)
+            .and_then(unlabelled)
+            .filter(|text| bare_kind(text).is_none());
         return Some(match (reason, reason_kind(&r.p)) {
             (Some(why), _) => Outcome::Line(Line::on("renewal", "churned").opt("reason", why)),
             (None, Some(kind)) => Outcome::Line(Line::on("renewal", "churned").opt("why", kind)),
@@ -231,12 +232,6 @@ pub fn reached_out_and_heard(r: &Reader) -> bool {
                 "no response",
                 "nothing back",
             ]))
-}
-
-/// The kind a one-word reason names (`budget`, `price`).
-fn churn_kind_of(text: &str) -> Option<&'static str> {
-    let p = Prompt::new(text);
-    (p.len() == 1).then(|| reason_kind(&p)).flatten()
 }
 
 /// The kind of reason a renewal names: `we won it on price`, `the value was proven`.
