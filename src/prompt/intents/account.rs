@@ -86,6 +86,8 @@ pub fn history(r: &Reader) -> Option<Outcome> {
     ]);
     if p.any(&["history", "audit", "changelog"])
         || (edited && p.any(&["anyone", "someone", "anybody", "somebody"]))
+        // `did jane change anything on Umbrella?`
+        || (edited && p.word(0) == "did")
         || p.any_phrase(&[
             "been changed",
             "been edited",
@@ -100,9 +102,13 @@ pub fn history(r: &Reader) -> Option<Outcome> {
             "who touched",
             "who edited",
             "who updated",
+            "change log",
+            "who reassigned",
+            "who added",
+            "who removed",
         ])
     {
-        return line(Line::on("account", "history"));
+        return line(Line::on("account", "history").opt_if("page", page(r)));
     }
     None
 }
@@ -415,9 +421,20 @@ fn list(r: &Reader) -> Option<Outcome> {
         .find(|b| p.has(b))
         .or_else(|| p.any(&["amber", "orange"]).then_some("yellow"))
         .or_else(|| (unknown && p.has("health")).then_some("unknown"));
+    line(
+        Line::new("account", "list")
+            .opt_if("owner", owner.map(|o| format!("@{o}")))
+            .opt_if("tier", tier.map(|t| t.to_string()))
+            .opt_if("health", band)
+            .opt_if("page", page(r)),
+    )
+}
+
+/// The page asked for: `page 2`, `the second page`.
+fn page(r: &Reader) -> Option<String> {
+    let p = &r.p;
     const ORDINALS: [(&str, u32); 4] = [("second", 2), ("third", 3), ("fourth", 4), ("next", 2)];
-    let page = p
-        .find("page")
+    p.find("page")
         .and_then(|i| after(p, &r.nums, i, r.used()))
         .and_then(|n| n.whole())
         .or_else(|| {
@@ -426,12 +443,6 @@ fn list(r: &Reader) -> Option<Outcome> {
                 .iter()
                 .find(|(w, _)| p.word(at) == *w)
                 .map(|(_, n)| *n)
-        });
-    line(
-        Line::new("account", "list")
-            .opt_if("owner", owner.map(|o| format!("@{o}")))
-            .opt_if("tier", tier.map(|t| t.to_string()))
-            .opt_if("health", band)
-            .opt_if("page", page.map(|n| n.to_string())),
-    )
+        })
+        .map(|n| n.to_string())
 }

@@ -40,6 +40,11 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
     let wipe = p.any(&["wipe", "erase", "delete", "forget", "purge"])
         && p.any(&["everything", "all"])
         && p.any(&["steward", "workspace", "data", "stored"]);
+    // `what would steward delete if we forgot this workspace?`: what forgetting would take,
+    // which `/steward forget` shows without `confirm:yes`.
+    let what_forgetting_takes = p.any(&["forgot", "forgetting", "uninstalled", "uninstall"])
+        && p.any(&["delete", "deleted", "lose", "remove", "removed"]);
+    let wipe = wipe || what_forgetting_takes;
     if wipe && !r.names_account() {
         return line(Line::new("steward", "forget"));
     }
@@ -128,6 +133,16 @@ pub fn steward(r: &Reader) -> Option<Outcome> {
         };
     }
     let people = users_in(r);
+    // `set my manager to jane`: the asker's own manager.
+    if p.has_phrase("my manager") && p.any(&["set", "is", "change", "make"]) {
+        if let Some(manager) = people.last() {
+            return line(
+                Line::new("steward", "manager")
+                    .arg(format!("@{}", r.asker.0))
+                    .opt("manager", format!("@{}", manager.1)),
+            );
+        }
+    }
     let managing =
         p.any(&["manager", "manages", "manage", "managed"]) || p.has_phrase("reports to");
     if managing && people.len() >= 2 {

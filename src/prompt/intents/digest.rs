@@ -69,12 +69,15 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     let listing = p.has_phrase("set up")
         || p.has("scheduled")
         || (p.has("when") && p.any(&["next", "does", "do"]));
-    let subscribed = p.any(&["subscribed", "subscriptions"]) && p.is_question();
+    let subscribed = (p.any(&["subscribed", "subscriptions"]) && p.is_question())
+        || p.any_phrase(&["subscribed to", "get the digest", "gets the digest"]);
     if p.any(&["digests", "subscriptions"]) || subscribed || (listing && p.is_question()) {
         return line(Line::new("digest", "list"));
     }
     let would_say = p.has("would") && p.any(&["say", "look", "show", "contain", "include", "go"]);
-    let see = p.asks_to_see() && !p.any(&["every", "subscribe", "here", "channel"]);
+    // `what's in the monday digest?`, `what will the renewals reminder post today?`
+    let contents = p.any_phrase(&["whats in", "what is in", "what will"]);
+    let see = (p.asks_to_see() || contents) && !p.any(&["every", "subscribe", "here", "channel"]);
     if p.has("preview") || p.has_phrase("look like") || would_say || see {
         return line(Line::new("digest", "preview").arg(kind.unwrap_or("weekly")));
     }

@@ -102,7 +102,8 @@ fn asked_about(r: &Reader, from: usize) -> Option<(&'static str, &'static str)> 
         ("steward", "help") => None,
         ("steward", sub) => Some(("steward", sub)),
         (_, sub) if GENERIC.contains(&sub) => None,
-        (group, sub) => Some((group, sub)),
+        // `account channel link`: the help is the subcommand's (`account channel`).
+        (group, sub) => Some((group, sub.split(' ').next().unwrap_or(sub))),
     }
 }
 
@@ -137,7 +138,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             false => line(help),
         };
     }
-    const TOPICS: [(&str, &str); 34] = [
+    const TOPICS: [(&str, &str); 35] = [
         ("atrisk", "atrisk"),
         ("renewal", "renewal"),
         ("renewals", "renewal"),
@@ -172,6 +173,7 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ("competitor", "plan"),
         ("qualify", "expansion"),
         ("meddic", "expansion"),
+        ("departed", "stakeholder"),
     ];
     let help = Line::new("steward", "help");
     let named = r.names_account().then_some(("account", "account"));

@@ -37,9 +37,18 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
             "lose deals",
             "why we lose",
             "why we win",
+            "win reasons",
+            "loss reasons",
+            "churn reasons",
+            "losing renewals",
+            "beat us",
+            "contractions",
         ]);
     if won_lost {
-        let quarters = (0..p.len()).find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"));
+        // `this quarter`, `this quarter only`: the one quarter under way.
+        let quarters = (0..p.len())
+            .find_map(|i| count_unit(p, i).filter(|(_, u)| *u == "quarter"))
+            .or_else(|| p.has_phrase("this quarter").then_some((1, "quarter")));
         return line(Line::new("portfolio", "winloss").opt_if(
             "quarters",
             quarters.map(|(n, _)| n.clamp(1, 12).to_string()),
