@@ -30,6 +30,15 @@ pub fn fill(line: &mut Line, r: &Reader, parses: &dyn Fn(&Line) -> bool) {
         let Some(value) = stated(option, &named, r, &free) else {
             continue;
         };
+        // A number the line already gives another option is that option's (`340 seats
+        // active weekly` is 340 active seats, not also 340 seats).
+        let numeric = matches!(
+            option.kind,
+            Kind::Integer | Kind::Number | Kind::Percent | Kind::Money
+        );
+        if numeric && line.opts.iter().any(|(_, v)| *v == value) {
+            continue;
+        }
         let tried = line.clone().opt(option.name.as_str(), value);
         if parses(&tried) {
             *line = tried;
