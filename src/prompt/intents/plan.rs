@@ -117,22 +117,45 @@ fn ask(r: &Reader, question: &str, example: Line) -> Outcome {
 /// `expand into EMEA, which our "Multi-region workspaces" map to`.
 fn split_maps(text: &str) -> (String, Option<String>) {
     let Some(at) = find_ignoring_case(text, " map").filter(|&at| {
-        text[at..]
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| w.eq_ignore_ascii_case("map") || w.eq_ignore_ascii_case("maps"))
+        text[at..].split_whitespace().next().is_some_and(|w| {
+            ["map", "maps", "mapped"]
+                .iter()
+                .any(|m| w.eq_ignore_ascii_case(m))
+        })
     }) else {
         return (text.to_string(), None);
     };
-    let Some(quoted) = crate::prompt::people::quoted(text) else {
+    let after = &text[at..];
+    let clause = text[..at].rfind(',').map_or(0, |c| c + 1);
+    // A quoted capability after the map word, or in the map word's clause before it (`which
+    // our "Multi-region workspaces" map to`), else the words after `maps to` (`we map to it
+    // with multi-region workspaces`).
+    let before = crate::prompt::people::quoted(&text[clause..at]);
+    let cut = match before {
+        Some(_) => text[..clause].trim_end_matches(',').len(),
+        None => text[..at].rfind(',').unwrap_or(at),
+    };
+    let maps = crate::prompt::people::quoted(after)
+        .or(before)
+        .map(str::to_string)
+        .or_else(|| {
+            let lower = after.to_lowercase();
+            let start = ["maps to", "map to", "mapped to"]
+                .iter()
+                .find_map(|m| lower.find(m).map(|i| i + m.len()))?;
+            let mut rest = &after[start..];
+            for filler in [" it with", " it via", " it through", " it by"] {
+                if rest.to_lowercase().starts_with(filler) {
+                    rest = &rest[filler.len()..];
+                }
+            }
+            super::clean(rest)
+        });
+    let Some(maps) = maps else {
         return (text.to_string(), None);
     };
-    let cut = text[..at]
-        .rfind(',')
-        .filter(|_| !text[..at].contains(quoted))
-        .unwrap_or_else(|| text.find(',').unwrap_or(at));
     let goal = super::clean(&text[..cut]).unwrap_or_else(|| text.to_string());
-    (goal, Some(quoted.to_string()))
+    (goal, Some(maps))
 }
 
 /// `goal is to expand into EMEA`, `add a goal for Globex: cut onboarding time in half`.
@@ -143,6 +166,15 @@ fn goal_text(r: &Reader) -> Option<String> {
     }
     let goal =
         (0..p.len()).find(|&i| matches!(p.word(i), "goal" | "goals" | "objective" | "priority"))?;
+    // `Globex Health goal "Cut nurse scheduling time", maps to …`: the goal is quoted after it.
+    let quoted_next = p.words.get(goal + 1).is_some_and(|w| {
+        p.text[p.words[goal].end..w.start]
+            .chars()
+            .any(crate::command::quotes::is_quote_mark)
+    });
+    if quoted_next {
+        return r.text_from(goal + 1);
+    }
     if let Some(is) = (goal + 1..p.len()).find(|&i| matches!(p.word(i), "is" | "are")) {
         let from = if p.word(is + 1) == "to" {
             is + 2
