@@ -176,9 +176,15 @@ pub fn role(p: &Prompt) -> Option<(&'static str, usize)> {
         ("decision-maker", "decision-maker"),
         ("end-user", "end-user"),
     ];
-    ROLES
-        .iter()
-        .find_map(|(words, role)| p.phrase(words).map(|i| (*role, i)))
+    // `an influencer now, not a blocker`: a role denied is not the role.
+    let denied = |i: usize| (1..=2).any(|back| i >= back && p.word(i - back) == "not");
+    ROLES.iter().find_map(|(words, role)| {
+        let words: Vec<&str> = words.split(' ').collect();
+        (0..p.len())
+            .filter(|&i| words.iter().enumerate().all(|(k, w)| p.word(i + k) == *w))
+            .find(|&i| !denied(i))
+            .map(|i| (*role, i))
+    })
 }
 
 /// A job title: `CFO`, `VP Ops`, `Head of Procurement`, `title CFO`.
@@ -209,13 +215,28 @@ pub fn title(p: &Prompt, skip: &[bool]) -> Option<(String, Range<usize>)> {
             "VP" | "SVP" | "EVP" | "AVP" | "Head" | "Director" | "Manager"
         );
         if lead || (p.word(i) == "vice" && p.word(i + 1) == "president") {
+            // `Engineering Manager`, `Regional Sales Director`: capitalised words before the
+            // lead word are part of the title.
+            let mut start = i;
+            while lead
+                && start > 0
+                && i - start < 3
+                && free(start - 1)
+                && p.words[start - 1].capital
+                && !p.words[start].after_break
+            {
+                start -= 1;
+            }
             let mut from = if lead { i + 1 } else { i + 2 };
             if p.word(from) == "of" {
                 from += 1;
             }
             let end = capital_run(from);
             if end > from {
-                return Some((p.slice(i..end).to_string(), i..end));
+                return Some((p.slice(start..end).to_string(), start..end));
+            }
+            if start < i {
+                return Some((p.slice(start..i + 1).to_string(), start..i + 1));
             }
         }
         if p.word(i) == "title" {

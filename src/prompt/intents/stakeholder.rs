@@ -191,6 +191,20 @@ fn known(r: &Reader, k: &Known) -> Option<Outcome> {
     if p.has_phrase("personal win") {
         l = l.opt_if("win", r.text_after(k.span.end).or_else(|| text_after_is(r)));
     }
+    // `is in the Operations unit`, `the Stores business unit`: the capitalised words before.
+    if let Some(at) = p.find("unit").filter(|_| !p.is_question()) {
+        let end = match p.word(at.saturating_sub(1)) {
+            "business" => at - 1,
+            _ => at,
+        };
+        let mut start = end;
+        while start > 0 && end - start < 3 && p.words[start - 1].capital && !skip[start - 1] {
+            start -= 1;
+        }
+        if start < end {
+            l = l.opt("unit", p.slice(start..end));
+        }
+    }
     if p.has_phrase("relationship owner") {
         l = l.opt_if("owner", r.mentions.first().map(|m| format!("@{}", m.1)));
     }
