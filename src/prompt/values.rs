@@ -177,6 +177,12 @@ const FILLER: &[&str] = &[
     "stands",
     "with",
     "roughly",
+    "came",
+    "comes",
+    "landed",
+    "→",
+    "->",
+    "=",
 ];
 
 /// The number that follows word `i` across filler (and words in `skip`), within `reach` words.

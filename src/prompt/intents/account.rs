@@ -299,8 +299,10 @@ fn set(r: &Reader) -> Option<Outcome> {
     }
     for key in ["industry", "segment", "products"] {
         if let Some(i) = p.find(key) {
-            let from = (i + 1..p.len())
-                .find(|&j| !matches!(p.word(j), "to" | "is" | "are" | "for") && !r.used()[j]);
+            // `set segment on Hooli to enterprise`: past the account and its linking words.
+            let from = (i + 1..p.len()).find(|&j| {
+                !matches!(p.word(j), "to" | "is" | "are" | "for" | "on" | "of") && !r.used()[j]
+            });
             let value = from.and_then(|f| {
                 let to = (f + 1..p.len())
                     .find(|&j| p.words[j].after_break && key != "products")

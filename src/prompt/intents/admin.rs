@@ -380,7 +380,7 @@ fn indicators(r: &Reader) -> Option<Outcome> {
 
 /// How long to hold an account's indicator messages, in days: `for a week`, `for 3 days`,
 /// `until tomorrow`, `two weeks`.
-fn snooze_days(r: &Reader) -> Option<String> {
+pub(super) fn snooze_days(r: &Reader) -> Option<String> {
     let p = &r.p;
     if p.any_phrase(&["until tomorrow", "a day", "one day", "for today"]) {
         return Some("1".into());

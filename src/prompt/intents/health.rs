@@ -16,6 +16,22 @@ const WORDS: [&str; 13] = [
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    // `snooze Acme's alerts for a week`, `stop the indicator DMs about Hooli`: the account's
+    // indicator messages held.
+    let hush = p.any(&["snooze", "mute", "silence", "pause", "hush"]) || p.has("stop");
+    let alerts = p.any(&[
+        "alerts",
+        "alert",
+        "dms",
+        "messages",
+        "indicator",
+        "indicators",
+    ]) || (p.has("health") && p.any(&["alerts", "pings", "notifications"]));
+    if hush && alerts && r.names_account() && !p.any(&["renewal", "renewals"]) {
+        return Some(Outcome::Line(
+            Line::on("health", "snooze").opt_if("days", super::admin::snooze_days(r)),
+        ));
+    }
     let signals = signals(r);
     if let Some((key, Err(why))) = signals.iter().find(|(_, v)| v.is_err()) {
         let name = r.account().unwrap_or("ACCOUNT");

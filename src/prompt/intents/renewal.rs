@@ -11,7 +11,8 @@ use crate::prompt::vocab::number_word;
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
     let hush = p.any(&["snooze", "mute", "silence", "nagging", "pestering"])
-        || p.any_phrase(&["stop reminding", "stop nagging", "stop pinging"]);
+        || p.any_phrase(&["stop reminding", "stop nagging", "stop pinging"])
+        || (p.has("stop") && p.any(&["pings", "reminders"]));
     if hush && p.any(&["renewal", "renewals", "reminder", "reminders"]) && r.explicit() {
         return line(Line::on("renewal", "snooze"));
     }
