@@ -440,7 +440,7 @@ fn list(r: &Reader) -> Option<Outcome> {
 }
 
 /// The page asked for: `page 2`, `the second page`.
-fn page(r: &Reader) -> Option<String> {
+pub(super) fn page(r: &Reader) -> Option<String> {
     let p = &r.p;
     const ORDINALS: [(&str, u32); 4] = [("second", 2), ("third", 3), ("fourth", 4), ("next", 2)];
     p.find("page")

@@ -116,7 +116,13 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "might leave",
         "about to leave",
         "going to leave",
-    ]) || p.has("atrisk");
+        "churn watchlist",
+        "watch list",
+        "on fire",
+        "save plays are running",
+        "running save plays",
+    ]) || p.has("atrisk")
+        || p.has("watchlist");
     if listing && !r.names_account() {
         return Some(Outcome::Line(Line::new("atrisk", "list")));
     }

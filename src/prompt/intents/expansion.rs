@@ -239,7 +239,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "pipeline",
         "whitespace",
     ]) || kind(r).is_some();
-    if p.any(&["ready", "readiness", "pitch"]) && growth {
+    // `can we pitch Wayne yet?`, `readiness check for Umbrella`: growth is what is pitched.
+    let pitch = p.any(&["pitch", "readiness"]) && r.names_account();
+    if (p.any(&["ready", "readiness", "pitch"]) && growth) || pitch {
         return Some(Outcome::Line(Line::on("expansion", "ready")));
     }
     // `show expansion 3`, `tell me about opportunity 5`: one opportunity by its number.
@@ -315,5 +317,5 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     } else {
         Line::new("expansion", "list")
     };
-    Some(Outcome::Line(l))
+    Some(Outcome::Line(l.opt_if("page", super::account::page(r))))
 }

@@ -170,15 +170,19 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     if !renewal_word && !p.any_phrase(&["up for renewal"]) {
         return None;
     }
-    let listing = p.any(&["renewals", "renewing", "contracts", "upcoming"])
-        || p.any_phrase(&["coming up", "up for renewal"])
+    let listing = p.any(&["renewals", "renewing", "contracts", "upcoming", "pipeline"])
+        || p.any_phrase(&["coming up", "up for renewal", "renewal list"])
         || r.window().is_some()
         || (p.word(0) == "what" && p.has("renews"));
     let single = matches!(r.target(), super::Target::One { via, .. } if *via != Via::Implicit);
     if single || !listing {
         return line(Line::on("renewal", "show"));
     }
-    line(Line::new("renewal", "list").opt_if("within", r.window().map(|d| format!("{d}d"))))
+    line(
+        Line::new("renewal", "list")
+            .opt_if("within", r.window().map(|d| format!("{d}d")))
+            .opt_if("page", super::account::page(r)),
+    )
 }
 
 /// `2 weeks`, `10 more days`, `an extra 2 weeks`, `30 days` → days.

@@ -43,7 +43,13 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         "signs off",
     ]) || ((p.any(&["who", "whos"]) || p.is_question())
         && role(p).is_some()
-        && new_name(p, r.used()).is_none());
+        && new_name(p, r.used()).is_none())
+        // `who's the CFO at Acme Corp`, `who at Hooli is against us`: people at the account,
+        // not its owner.
+        || (p.word(0).starts_with("who")
+            && r.names_account()
+            && !p.any(&["owns", "owner", "own", "runs", "manages", "handles", "covers"]))
+        || p.any_phrase(&["relationships like", "talk to anyone", "anyone at"]);
     match r.people() {
         [] => {}
         [k] => return known(r, k),
