@@ -212,8 +212,8 @@ fn set(r: &Reader) -> Option<Outcome> {
             || p.any_phrase(&["taking over", "take over"]));
     let changing = handing
         || p.any(&[
-            "set", "change", "update", "make", "assign", "move", "put", "rename", "transfer",
-            "bump",
+            "set", "change", "changed", "update", "updated", "make", "assign", "move", "put",
+            "rename", "transfer", "bump",
         ]);
     if !r.explicit() && !changing {
         return None;

@@ -62,13 +62,17 @@ const OFF_TOPIC: [&str; 20] = [
 
 /// Work Steward does not do, whatever account it is for: writing and translating for the
 /// asker, booking, reminders of their own, other tools, market news.
-const TASKS: [&str; 38] = [
+const TASKS: [&str; 42] = [
     "write me",
     "write an",
     "write a",
     "draft a",
     "draft an",
     "draft me",
+    "draft the",
+    "an email about",
+    "open a zendesk ticket",
+    "open a ticket",
     "translate",
     "book me a",
     "book a flight",
@@ -206,8 +210,13 @@ pub fn fallback(r: &Reader) -> Option<Outcome> {
         _ => {}
     }
     // `give it to omar`, `how healthy are they` with no account in the conversation.
-    let pronoun = r.p.any(&["it", "its", "their", "them", "they"]);
-    if change || valued || pronoun || r.p.any(&DOMAIN) {
+    let pronoun = r.p.any(&[
+        "it", "its", "their", "them", "they", "she", "he", "her", "his",
+    ]);
+    // `the champion left`, `she left the company`: a person gone, at an account not named.
+    let person_gone = r.p.any(&["left", "quit", "resigned", "departed"])
+        && (pronoun || super::stakeholder::names_a_role(r));
+    if change || valued || pronoun || person_gone || r.p.any(&DOMAIN) {
         return Some(clarify(
             "I couldn't tell which account and what to do. Name the account and what changed, \
              e.g. \"Acme's NPS dropped to 5\".",

@@ -109,6 +109,11 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
     None
 }
 
+/// Whether the prompt names a stakeholder's role (`the champion`, `their EB`).
+pub(super) fn names_a_role(r: &Reader) -> bool {
+    role(&r.p).is_some()
+}
+
 /// A verb that changes something about a person.
 fn changes_person(r: &Reader) -> bool {
     let p = &r.p;
