@@ -20,9 +20,18 @@ pub fn done(r: &Reader) -> Option<Outcome> {
         "check",
         "checked",
     ]);
-    let n = r.nums.iter().find(|n| {
-        n.word > 0 && matches!(p.word(n.word - 1), "action" | "item" | "task" | "todo")
-    })?;
+    let n = r
+        .nums
+        .iter()
+        .find(|n| n.word > 0 && matches!(p.word(n.word - 1), "action" | "item" | "task" | "todo"));
+    // `tick off the action on Acme's plan`: which one?
+    if finished && n.is_none() && p.any(&["action", "item", "task", "todo"]) && p.has("plan") {
+        return Some(super::clarify(
+            "Which action? Give its number from the plan.",
+            vec![Line::on("plan", "show").render(r.account().unwrap_or("ACCOUNT"))],
+        ));
+    }
+    let n = n?;
     if !finished {
         return None;
     }
@@ -53,6 +62,23 @@ pub fn with_text(r: &Reader) -> Option<Outcome> {
 
 pub fn rule(r: &Reader) -> Option<Outcome> {
     let p = &r.p;
+    // `add an action to the Hooli plan`, `add a competitor to the Initech plan`: what it says
+    // is missing.
+    let item = ["action", "goal", "risk", "competitor", "metric"]
+        .into_iter()
+        .find(|w| p.has(w));
+    if let (Some(item), true) = (
+        item,
+        p.word(0) == "add" && p.colon.is_none() && p.len() <= 8,
+    ) {
+        let said = (0..p.len()).any(|i| !r.used()[i] && p.words[i].capital);
+        if !said && r.nums.is_empty() {
+            return Some(super::clarify(
+                format!("What is the {item}? Give its words."),
+                vec![Line::on("plan", "show").render(r.account().unwrap_or("ACCOUNT"))],
+            ));
+        }
+    }
     // `which competitors are at Umbrella?`, `SWOT for Wayne Logistics`: the plan shows both.
     let about_plan = p.any(&["competitors", "swot", "competition"]) && r.names_account();
     if about_plan && p.colon.is_none() && (p.is_question() || p.asks_to_see() || p.len() <= 4) {
