@@ -245,7 +245,11 @@ pub fn title(p: &Prompt, skip: &[bool]) -> Option<(String, Range<usize>)> {
                 .find(|&j| !matches!(p.word(j), "is" | "to" | "now" | "as" | "of"))
                 .unwrap_or(p.len());
             if from < p.len() && free(from) {
-                let end = capital_run(from).max(from + 1).min(p.len());
+                let mut end = capital_run(from).max(from + 1).min(p.len());
+                // `title Head of Purchasing`: `of` joins two capitalised parts.
+                if p.word(end) == "of" && p.words.get(end + 1).is_some_and(|w| w.capital) {
+                    end = capital_run(end + 1).max(end + 2).min(p.len());
+                }
                 return Some((p.slice(from..end).to_string(), i..end));
             }
         }

@@ -24,6 +24,9 @@ pub fn find_window(p: &Prompt, today: NaiveDate, fy: u32) -> Option<u32> {
             "quarter" if matches!(prev, "this" | "current" | "the") => {
                 days(Quarter::containing(today, fy).end)
             }
+            // `this fiscal quarter`: the same; `this calendar quarter`: January's quarters.
+            "quarter" if prev == "fiscal" => days(Quarter::containing(today, fy).end),
+            "quarter" if prev == "calendar" => days(Quarter::containing(today, 1).end),
             "quarter" if prev == "next" => days(Quarter::containing(today, fy).next(fy).end),
             "month" if matches!(prev, "this" | "the") => days(month_end(today)),
             "month" if prev == "next" => days(month_end(today.with_day(1)? + Months::new(1))),
@@ -86,6 +89,8 @@ mod tests {
     fn windows_follow_the_fiscal_year() {
         let w = |text: &str| find_window(&Prompt::new(text), day(2026, 3, 2), 2);
         assert_eq!(w("this quarter"), Some(59));
+        assert_eq!(w("this fiscal quarter"), Some(59));
+        assert_eq!(w("renewals due this calendar quarter"), Some(29));
         assert_eq!(w("next quarter"), Some(151));
         assert_eq!(w("in Q2"), Some(151));
         assert_eq!(w("Q1"), Some(59));
