@@ -93,8 +93,10 @@ pub fn history(r: &Reader) -> Option<Outcome> {
     ]);
     if p.any(&["history", "audit", "changelog"])
         || (edited && p.any(&["anyone", "someone", "anybody", "somebody"]))
-        // `did jane change anything on Umbrella?`
-        || (edited && p.word(0) == "did")
+        // `did jane change anything on Umbrella?`, `did anyone extend the Initech renewal?`
+        || (p.word(0) == "did"
+            && (edited
+                || p.any(&["change", "update", "extend", "remove", "add", "move", "delete"])))
         || p.any_phrase(&[
             "been changed",
             "been edited",

@@ -128,16 +128,27 @@ fn days(r: &Reader) -> Option<String> {
         return Some("daily".into());
     }
     const SHORT: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let found: Vec<&str> = p
+    let found: Vec<(usize, &str)> = p
         .words
         .iter()
-        .filter_map(|w| weekday(w.lower.trim_end_matches('s')).or_else(|| weekday(&w.lower)))
-        .map(|d| SHORT[d as usize])
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let day = weekday(w.lower.trim_end_matches('s')).or_else(|| weekday(&w.lower))?;
+            Some((i, SHORT[day as usize]))
+        })
         .collect();
+    // `mon-fri`, `Monday–Friday`: a range written with a dash.
+    let dashed = |a: usize, b: usize| {
+        p.text[p.words[a].end..p.words[b].start]
+            .chars()
+            .any(|c| matches!(c, '-' | '–' | '—'))
+    };
     match found.as_slice() {
         [] => None,
-        [a, b] if p.any(&["to", "through", "thru"]) => Some(format!("{a}-{b}")),
-        days => Some(days.join(",")),
+        [(i, a), (j, b)] if p.any(&["to", "through", "thru"]) || dashed(*i, *j) => {
+            Some(format!("{a}-{b}"))
+        }
+        days => Some(days.iter().map(|(_, d)| *d).collect::<Vec<_>>().join(",")),
     }
 }
 

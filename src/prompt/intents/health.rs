@@ -51,7 +51,9 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         }
         return Some(Outcome::Line(l));
     }
-    let asked = WORDS.iter().any(|w| free(r, w).is_some());
+    // `weekly active users at Pied Piper`: usage, which the health shows.
+    let asked = WORDS.iter().any(|w| free(r, w).is_some())
+        || (p.has_phrase("active users") && r.nums.is_empty());
     if !asked {
         return None;
     }

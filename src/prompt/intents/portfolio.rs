@@ -55,7 +55,13 @@ pub fn rule(r: &Reader) -> Option<Outcome> {
         ));
     }
     let summary = p.any(&["nrr", "grr", "retention", "portfolio"])
-        || p.any_phrase(&["total arr", "book of business"])
+        || p.any_phrase(&[
+            "total arr",
+            "book of business",
+            "arr by tier",
+            "arr by owner",
+        ])
+        || (p.has("whitespace") && p.any(&["how", "much", "total"]))
         || (p.has("book") && p.any(&["overall", "looking", "across", "whole", "total"]));
     summary.then(|| Outcome::Line(Line::new("portfolio", "summary")))
 }
