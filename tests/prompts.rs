@@ -219,7 +219,7 @@ fn prompts_read_as_expected() {
 /// nor the other sets, and never tuned against — its misses are read for classes of
 /// failure, never fixed one prompt at a time. Issue #21's goal: ≥ 97 % with no wrong write.
 #[test]
-#[ignore = "issue #21 is open: measured 2026-12-07: 55.3 % with 3 wrong writes before the #21 work, 67.4 % (session 6), 81.8 % (session 7), 83.3 % (session 8), never a wrong write since; run with --ignored sealed to measure"]
+#[ignore = "issue #21 is open: measured 2026-12-07: 55.3 % with 3 wrong writes before the #21 work, 67.4 % (session 6), 81.8 % (session 7), 84.1 % (session 8), never a wrong write since; run with --ignored sealed to measure"]
 fn sealed_heldout_set_reads_at_97_percent_without_a_wrong_write() {
     let result = evaluate(&load("heldout.tsv"));
     assert!(result.n >= 150, "the sealed set has {} prompts", result.n);
@@ -255,8 +255,8 @@ fn holds(file: &'static str, n: usize, accuracy: f64) {
 /// The outsider sets (`outsiders.tsv`): read at 65.0 % before any rule was written for
 /// them, tuned since; this holds what was reached (never a wrong write, and no class lost).
 #[test]
-fn outsider_sets_read_at_94_percent_without_a_wrong_write() {
-    holds("outsiders.tsv", 700, 94.5);
+fn outsider_sets_read_at_95_percent_without_a_wrong_write() {
+    holds("outsiders.tsv", 700, 95.0);
 }
 
 /// The second pair of outsider sets (`outsiders2.tsv`): read at 85.9 % before any rule was
@@ -269,20 +269,20 @@ fn second_outsider_sets_read_at_94_percent_without_a_wrong_write() {
 /// The third and fourth pairs of outsider sets (`outsiders3.tsv`, `outsiders4.tsv`): read at
 /// 88.2 % and 86.8 % before any rule was written for them, tuned since.
 #[test]
-fn third_outsider_sets_read_at_92_percent_without_a_wrong_write() {
-    holds("outsiders3.tsv", 750, 92.0);
+fn third_outsider_sets_read_at_95_percent_without_a_wrong_write() {
+    holds("outsiders3.tsv", 750, 95.0);
 }
 
 #[test]
-fn fourth_outsider_sets_read_at_92_percent_without_a_wrong_write() {
-    holds("outsiders4.tsv", 700, 92.0);
+fn fourth_outsider_sets_read_at_95_percent_without_a_wrong_write() {
+    holds("outsiders4.tsv", 700, 95.0);
 }
 
 /// The fifth pair of outsider sets (`outsiders5.tsv`): read at 89.3 % before any rule
 /// was written for them, tuned since.
 #[test]
-fn fifth_outsider_sets_read_at_90_percent_without_a_wrong_write() {
-    holds("outsiders5.tsv", 650, 90.0);
+fn fifth_outsider_sets_read_at_94_percent_without_a_wrong_write() {
+    holds("outsiders5.tsv", 650, 94.5);
 }
 
 /// Every expected line of every set, the sealed one included, is a command the parser

@@ -208,10 +208,19 @@ fn set(r: &Reader) -> Option<Outcome> {
         "ill take over",
         "i will take over",
     ]);
+    // `Stark Retail is mine now`, `i'm taking Umbrella over from jane`.
+    let mine_now = p.has("mine") && !p.is_question();
+    let taking = p.any(&["taking", "take"]) && p.has("over") && p.any(&["im", "i", "ill"]);
+    let to_me = to_me || mine_now || taking;
+    // `put omar on Globex Health`: a person put on an account owns it.
+    let put_on = p.has("put") && p.has("on") && r.user().is_some();
     let handing = r.names_account()
         && ((p.any(&["owned", "hand", "give", "belongs"]) && (!p.any(&["me", "us"]) || to_me))
             || (p.has("over") && p.any(&["move", "hand", "pass", "switch"]))
-            || p.any_phrase(&["taking over", "take over"]));
+            || p.any_phrase(&["taking over", "take over"])
+            || mine_now
+            || taking
+            || put_on);
     let changing = handing
         || p.any(&[
             "set", "change", "changed", "update", "updated", "make", "assign", "move", "put",
