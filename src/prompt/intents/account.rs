@@ -28,7 +28,7 @@ pub fn log(r: &Reader) -> Option<Outcome> {
         let raw = &p.text[w.start..w.end];
         raw.contains('@') && raw.contains('.') && !raw.starts_with('@')
     });
-    let marker = marker && !(address && !p.any(&["emailed", "log", "logged", "note", "notes"]));
+    let marker = marker && (!address || p.any(&["emailed", "log", "logged", "note", "notes"]));
     // `root cause meeting with Hooli happened` is a save play's milestone, not a meeting log.
     // `log a $40k module upsell at Umbrella`: an opportunity, not a touch.
     let opportunity = r.money().is_some()
