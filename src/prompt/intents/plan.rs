@@ -222,13 +222,47 @@ fn metric(r: &Reader) -> Outcome {
             .and_then(|i| after(p, &r.nums, i, r.used()))
             .map(|n| fmt_number(n.value))
     };
-    let name = quoted(p.text).map(str::to_string).or_else(|| {
-        let start = p.colon?;
-        let end = (start + 1..p.len())
-            .find(|&i| p.words[i].after_break || matches!(p.word(i), "target" | "current" | "now"))
-            .unwrap_or(p.len());
-        super::clean(p.slice(start..end))
+    // Where a metric's name stops: its values, the account, or the clause's end.
+    let stop = |i: usize| {
+        p.words[i].after_break
+            || r.used()[i]
+            || matches!(
+                p.word(i),
+                "target" | "current" | "currently" | "now" | "at" | "for" | "is" | "metric"
+            )
+    };
+    let run = |from: usize| {
+        let from =
+            (from..p.len()).find(|&i| !matches!(p.word(i), "the" | "a" | "new") && !r.used()[i])?;
+        let end = (from + 1..p.len()).find(|&i| stop(i)).unwrap_or(p.len());
+        (end > from && !stop(from)).then(|| p.slice(from..end).to_string())
+    };
+    // `Initech's First response hours metric: …` (before the word), `metric first response
+    // hours: …`, `track hours saved per week at Acme: …` (after it), else after the colon.
+    let before_word = p.find("metric").and_then(|m| {
+        let from = (0..m).rev().take_while(|&i| !stop(i)).last()?;
+        // `track a metric for Acme: …`: a verb and an article are not a name.
+        let from = (from..m)
+            .find(|&i| !matches!(p.word(i), "track" | "add" | "a" | "the" | "new" | "set"))?;
+        Some(p.slice(from..m).to_string())
     });
+    let after_word = || {
+        let at = p.find("metric").or_else(|| p.find("track"))?;
+        run(at + 1)
+    };
+    let name = quoted(p.text)
+        .map(str::to_string)
+        .or(before_word)
+        .or_else(after_word)
+        .or_else(|| {
+            let start = p.colon?;
+            let end = (start + 1..p.len())
+                .find(|&i| {
+                    p.words[i].after_break || matches!(p.word(i), "target" | "current" | "now")
+                })
+                .unwrap_or(p.len());
+            super::clean(p.slice(start..end))
+        });
     let current = ["current", "now", "currently", "at"]
         .into_iter()
         .find_map(&number);
