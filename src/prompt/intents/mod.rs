@@ -3,6 +3,7 @@
 //! a fixed order and the first that recognises the prompt decides.
 
 mod account;
+mod account_log;
 mod account_new;
 mod admin;
 mod atrisk;
@@ -13,6 +14,7 @@ mod expansion;
 mod health;
 mod help;
 mod plan;
+mod plan_competition;
 mod portfolio;
 mod qbr;
 mod reader;
@@ -68,7 +70,7 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
             "data in: write keys, features, Zendesk, indicators",
             data_in::rule,
         ),
-        ("an account's history", account::history),
+        ("an account's history", account_log::history),
         ("scheduled posts", digest::rule),
         (
             "a new account or a change of owner",
@@ -78,7 +80,10 @@ pub fn decide(r: &Reader) -> (&'static str, Outcome) {
         ("an opportunity's MEDDIC", expansion::qualify),
         ("a plan item done", plan::done),
         ("a plan item with text", plan::with_text),
-        ("a logged touch (call, meeting, email, note)", account::log),
+        (
+            "a logged touch (call, meeting, email, note)",
+            account_log::log,
+        ),
         ("at-risk accounts and save plays", atrisk::rule),
         ("portfolio figures", portfolio::rule),
         ("QBRs", qbr::rule),

@@ -2,7 +2,7 @@
 //! value bytea)` table of a PostgreSQL database that several Steward replicas share, reached
 //! with tokio-postgres through a deadpool pool on the backend's own runtime ([`bridge`]).
 //! Owns the SQL behind each [`Backend`] primitive, opening (URL, migrations: [`schema`]),
-//! readiness, and the scheduler's leadership (a session advisory lock).
+//! readiness, and the scheduler's leadership ([`leader`]).
 //!
 //! How each primitive maps (the contract is in [`super::Backend`]):
 //! - bytea compares bytewise whatever the collation, so a prefix scan is
@@ -27,6 +27,8 @@
 //! ([`tls`]).
 
 mod bridge;
+mod leader;
+mod reads;
 pub mod schema;
 mod shape;
 mod tls;
@@ -36,7 +38,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::Client;
 
 use super::{Backend, Entry, Swap, WriteBatch};
 use crate::store::StoreError;
@@ -54,12 +55,6 @@ pub const MIGRATIONS_LOG_TARGET: &str = "refinery_core";
 const POOL_SIZE: usize = 16;
 /// How long connecting, or waiting for a pooled connection, may take before it is an error.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The leadership lock, one per schema (one deployment per schema).
-const LEADER_LOCK: &str = "hashtext('steward leader ' || current_schema())";
-/// The server's TCP keepalive probes of the leader's session: idle 5 s, then 3 probes 5 s
-/// apart.
-const LEADER_KEEPALIVES: &str =
-    "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
 
 const WRITE: &str = "WITH gone AS (DELETE FROM kv WHERE key = ANY($1::bytea[])) \
      INSERT INTO kv (key, value) SELECT * FROM unnest($2::bytea[], $3::bytea[]) \
@@ -77,7 +72,7 @@ pub struct PostgresBackend {
     watch: Arc<Watch>,
     /// The dedicated session that holds (or tries for) the leadership lock, and whether it
     /// holds it.
-    leader: Arc<tokio::sync::Mutex<Option<(Client, bool)>>>,
+    leader: Arc<leader::Session>,
 }
 
 impl PostgresBackend {
@@ -132,7 +127,7 @@ impl PostgresBackend {
                 location,
                 existed,
                 watch,
-                leader: Arc::new(tokio::sync::Mutex::new(None)),
+                leader: Arc::new(leader::Session::default()),
             },
             applied,
         ))
@@ -202,17 +197,7 @@ impl Backend for PostgresBackend {
 
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let key = key.to_vec();
-        self.with_client(move |client| async move {
-            let statement = client
-                .prepare_cached("SELECT value FROM kv WHERE key = $1")
-                .await
-                .map_err(pg_error)?;
-            let row = client
-                .query_opt(&statement, &[&key])
-                .await
-                .map_err(pg_error)?;
-            Ok(row.map(|row| row.get(0)))
-        })
+        self.with_client(move |client| async move { reads::get(&client, &key).await })
     }
 
     fn get_announced(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
@@ -247,22 +232,7 @@ impl Backend for PostgresBackend {
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
         let (from, to) = bounds(prefix);
-        self.with_client(move |client| async move {
-            let rows = match &to {
-                Some(to) => {
-                    let sql = "SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key";
-                    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-                    client.query(&statement, &[&from, to]).await
-                }
-                None => {
-                    let sql = "SELECT key, value FROM kv WHERE key >= $1 ORDER BY key";
-                    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-                    client.query(&statement, &[&from]).await
-                }
-            }
-            .map_err(pg_error)?;
-            Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
-        })
+        self.with_client(move |client| async move { reads::scan(&client, &from, to).await })
     }
 
     fn scan_prefix_rev(
@@ -272,48 +242,23 @@ impl Backend for PostgresBackend {
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
         let (from, to) = bounds(prefix);
-        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_client(move |client| async move {
-            let to = to.unwrap_or_default();
-            // An empty upper bound stands for "none" (no key sorts below the empty string).
-            let sql = "SELECT key, value FROM kv WHERE key >= $1 AND (key < $2 OR $2 = ''::bytea) \
-                       ORDER BY key DESC OFFSET $3 LIMIT $4";
-            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-            let rows = client
-                .query(&statement, &[&from, &to, &skip, &limit])
-                .await
-                .map_err(pg_error)?;
-            Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
-        })
+        let page = (
+            i64::try_from(skip).unwrap_or(i64::MAX),
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        );
+        self.with_client(
+            move |client| async move { reads::scan_rev(&client, &from, to, page).await },
+        )
     }
 
     fn count_prefix(&self, prefix: &[u8]) -> Result<usize, StoreError> {
         let (from, to) = bounds(prefix);
-        self.with_client(move |client| async move {
-            let to = to.unwrap_or_default();
-            let sql = "SELECT count(*) FROM kv WHERE key >= $1 AND (key < $2 OR $2 = ''::bytea)";
-            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-            let count: i64 = client
-                .query_one(&statement, &[&from, &to])
-                .await
-                .map_err(pg_error)?
-                .get(0);
-            Ok(usize::try_from(count).unwrap_or(0))
-        })
+        self.with_client(move |client| async move { reads::count(&client, &from, to).await })
     }
 
     fn first_key_from(&self, from: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let from = from.to_vec();
-        self.with_client(move |client| async move {
-            let sql = "SELECT key FROM kv WHERE key >= $1 ORDER BY key LIMIT 1";
-            let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-            let row = client
-                .query_opt(&statement, &[&from])
-                .await
-                .map_err(pg_error)?;
-            Ok(row.map(|row| row.get(0)))
-        })
+        self.with_client(move |client| async move { reads::first_key(&client, &from).await })
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
@@ -425,37 +370,8 @@ impl Backend for PostgresBackend {
     fn try_lead(&self) -> Result<bool, StoreError> {
         let leader = self.leader.clone();
         let (config, tls) = (self.config.clone(), self.tls.clone());
-        self.bridge.run(async move {
-            let mut slot = leader.lock().await;
-            if let Some((client, held)) = slot.as_ref() {
-                // The session is the lock: if it is gone, so is the leadership.
-                match client.simple_query("SELECT 1").await {
-                    Ok(_) if *held => return Ok(true),
-                    Ok(_) => {}
-                    Err(_) => *slot = None,
-                }
-            }
-            if slot.is_none() {
-                let session = tls.connect(&config).await?;
-                // A leader whose machine vanishes sends no goodbye: the server probes the
-                // idle session and ends it (and the lock) within about 20 s, so another
-                // replica leads within 30 s. Ignored on a Unix socket, where none is needed.
-                session
-                    .batch_execute(LEADER_KEEPALIVES)
-                    .await
-                    .map_err(pg_error)?;
-                *slot = Some((session, false));
-            }
-            let Some((client, held)) = slot.as_mut() else {
-                return Ok(false);
-            };
-            *held = client
-                .query_one(&format!("SELECT pg_try_advisory_lock({LEADER_LOCK})"), &[])
-                .await
-                .map_err(pg_error)?
-                .get(0);
-            Ok(*held)
-        })
+        self.bridge
+            .run(async move { leader::try_lead(&leader, &config, &tls).await })
     }
 
     fn check_ready(&self) -> Result<(), StoreError> {
