@@ -3,18 +3,15 @@
 //! scheduler loop, and a clean shutdown on SIGINT/SIGTERM: in-flight requests finish within
 //! the grace period, the scheduler stops between posts, the database is flushed.
 //!
+//! - [`health`]: `/healthz`, `/readyz`, and every book read into memory at start.
 //! - [`http`]: connections — a deadline on request headers, the shutdown's drain.
 //! - [`limits`]: every request — 1 MiB body limit (`413`), body deadline (`408`), and a
 //!   `500` with a reference for a panic in a route.
 
+pub mod health;
 pub mod http;
 pub mod limits;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
-use axum::Router;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -25,48 +22,7 @@ use crate::domain::tenant::TenantId;
 use crate::scheduler::port::{ChatPort, Ports, PrintPort};
 use crate::scheduler::runner;
 use crate::slack::port::SlackPort;
-
-/// The scheduler counts as alive if it ran within this many seconds.
-const ALIVE_WITHIN_SECS: i64 = 3 * runner::MAX_SLEEP_SECS;
-
-/// What `/healthz` looks at.
-pub struct Liveness {
-    pub app: Arc<App>,
-    /// Unix time of the scheduler's last run.
-    pub last_run: AtomicI64,
-}
-
-async fn healthz(State(live): State<Arc<Liveness>>) -> (StatusCode, &'static str) {
-    let beat = live.last_run.load(Ordering::Relaxed);
-    let alive = chrono::Utc::now().timestamp() - beat <= ALIVE_WITHIN_SECS;
-    let db_open = live.app.store.check_open().is_ok();
-    if alive && db_open {
-        (StatusCode::OK, "ok")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "unhealthy")
-    }
-}
-
-/// For load balancers and Kubernetes' readiness probe: 200 once the database answers and its
-/// schema is the one this binary knows (a replica left behind by a rolling upgrade's
-/// migration stops taking requests); else 503 with the reason (never a password).
-async fn readyz(State(live): State<Arc<Liveness>>) -> (StatusCode, String) {
-    match live.app.store.check_ready() {
-        Ok(()) => (StatusCode::OK, "ready".into()),
-        Err(error) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("not ready: {error}"),
-        ),
-    }
-}
-
-/// The routes served on `STEWARD_LISTEN`.
-pub fn router(live: Arc<Liveness>) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .with_state(live)
-}
+use health::{router, warm, Liveness};
 
 /// Resolves on SIGINT or SIGTERM.
 async fn shutdown_signal() {
@@ -106,6 +62,59 @@ impl Ports for ChatPorts {
         match &self.slack {
             Some(slack) if tenant.as_str().starts_with("slack:") => Some(slack),
             _ => Some(&self.print),
+        }
+    }
+}
+
+/// Starts the scheduler loop; the answer resolves when the loop has stopped. Its rounds are
+/// long stretches of computing over whole books (the daily recompute, the daily backup,
+/// escalations, digests). On a multi-threaded runtime (`serve`'s) the loop gets a thread of
+/// its own, driven by the runtime's timers and I/O, at a lower CPU priority where the system
+/// allows it ([`lower_priority`]): it never takes a worker from a request, and yields the
+/// cores to requests when both want them; posts still go out within seconds of their time.
+/// A current-thread runtime (in-process tests) cannot be driven from another thread (tokio's
+/// `Handle::block_on`: only its own `block_on` drives its I/O and timers), so there the loop
+/// is a task beside the requests.
+fn start_scheduler(
+    app: Arc<App>,
+    ports: Arc<dyn Ports>,
+    stopped: watch::Receiver<bool>,
+    live: Arc<Liveness>,
+) -> Result<tokio::sync::oneshot::Receiver<()>, String> {
+    let runtime = tokio::runtime::Handle::current();
+    let (done, finished) = tokio::sync::oneshot::channel();
+    let rounds = async move {
+        runner::run(app, ports, stopped, live).await;
+        let _ = done.send(());
+    };
+    if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        tokio::spawn(rounds);
+        return Ok(finished);
+    }
+    std::thread::Builder::new()
+        .name("steward-scheduler".into())
+        .spawn(move || {
+            lower_priority();
+            runtime.block_on(rounds)
+        })
+        .map_err(|e| format!("cannot start the scheduler's thread: {e}"))?;
+    Ok(finished)
+}
+
+/// The niceness of the scheduler's thread: it gets about a tenth of a core's time while
+/// request threads at the default 0 want the same core (Linux's CFS weights 110 against
+/// 1024), and all of it when they do not.
+const SCHEDULER_NICE: i32 = 10;
+
+/// Lowers the calling thread's CPU priority to [`SCHEDULER_NICE`]. On Linux the nice value is
+/// a per-thread attribute, set with `setpriority(PRIO_PROCESS, tid, …)` (setpriority(2),
+/// NOTES); elsewhere the thread keeps its priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let thread = rustix::thread::gettid();
+        if let Err(error) = rustix::process::setpriority_process(Some(thread), SCHEDULER_NICE) {
+            tracing::warn!(%error, "could not lower the scheduler thread's priority");
         }
     }
 }
@@ -185,10 +194,8 @@ pub async fn serve_configured(
     ingest_rate: std::num::NonZeroU32,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let live = Arc::new(Liveness {
-        app: app.clone(),
-        last_run: AtomicI64::new(chrono::Utc::now().timestamp()),
-    });
+    let live = Arc::new(Liveness::new(app.clone()));
+    tokio::spawn(warm(live.clone()));
     let mut routes =
         router(live.clone()).merge(crate::ingest::routes::router(app.clone(), ingest_rate));
     let mut socket = None;
@@ -230,7 +237,7 @@ pub async fn serve_configured(
         print: PrintPort::new(std::io::stdout()),
     });
     let (stop, stopped) = watch::channel(false);
-    let scheduler = tokio::spawn(runner::run(app.clone(), ports, stopped, live.clone()));
+    let scheduler = start_scheduler(app.clone(), ports, stopped, live.clone())?;
     let routes = routes.layer(axum::middleware::from_fn_with_state(
         timeouts.body,
         limits::guard,
@@ -247,4 +254,24 @@ pub async fn serve_configured(
     app.store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_scheduler_thread_runs_at_a_lower_priority_than_the_rest() {
+        let own = || rustix::process::getpriority_process(Some(rustix::thread::gettid()));
+        let before = own().expect("own priority");
+        let lowered = std::thread::spawn(move || {
+            lower_priority();
+            own().expect("lowered priority")
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(lowered, SCHEDULER_NICE.max(before));
+        assert_eq!(own().expect("own priority"), before, "only that thread");
+    }
 }

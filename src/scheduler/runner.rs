@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use super::port::Ports;
 use super::Scheduler;
 use crate::app::App;
-use crate::serve::Liveness;
+use crate::serve::health::Liveness;
 
 /// The longest the loop sleeps: escalations go out within a minute of their cause.
 pub const MAX_SLEEP_SECS: i64 = 60;

@@ -49,9 +49,10 @@ pub fn action_id(button: Button) -> String {
     format!("{PREFIX}{}", button.word())
 }
 
-/// The 'Share in channel' actions block for an answer to `line`, when it only reads.
+/// The 'Share in channel' actions block for an answer to `line`, a line that only reads
+/// (see [`super::only_reads`]), when it fits in a button's value.
 pub fn share_block(line: &str) -> Option<Value> {
-    (is_read_only(line) && line.len() <= MAX_VALUE).then(|| {
+    (line.len() <= MAX_VALUE).then(|| {
         json!({"type": "actions", "block_id": "steward_share", "elements": [button(SHARE, "Share in channel", line)]})
     })
 }
@@ -226,9 +227,12 @@ mod tests {
 
     #[test]
     fn only_reads_are_shared() {
-        assert!(share_block("/account show Acme").is_some());
-        assert!(share_block("/steward help").is_some());
-        assert!(share_block("/account add Acme arr:5k renewal:2030-01-01").is_none());
-        assert!(share_block("/renewal followup Acme").is_none());
+        let shared = |line: &str| is_read_only(line).then(|| share_block(line)).flatten();
+        assert!(shared("/account show Acme").is_some());
+        assert!(shared("/steward help").is_some());
+        assert!(shared("/account add Acme arr:5k renewal:2030-01-01").is_none());
+        assert!(shared("/renewal followup Acme").is_none());
+        let long = format!("/account show \"{}\"", "A".repeat(MAX_VALUE));
+        assert!(is_read_only(&long) && share_block(&long).is_none());
     }
 }

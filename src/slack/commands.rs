@@ -5,7 +5,6 @@
 //! inline, anything slower is acknowledged at once and answered through `response_url`.
 
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::api::Api;
@@ -32,21 +31,38 @@ pub struct SlashCommand {
 
 impl SlashCommand {
     /// Reads Slack's form-encoded payload; `None` when a required field is missing.
+    /// A field given twice counts with its last value; fields Steward does not read are
+    /// skipped without being copied.
     pub fn from_form(body: &[u8]) -> Option<SlashCommand> {
-        let form: HashMap<String, String> =
-            url::form_urlencoded::parse(body).into_owned().collect();
-        let field = |name: &str| form.get(name).filter(|v| !v.is_empty()).cloned();
+        const NAMES: [&str; 8] = [
+            "team_id",
+            "enterprise_id",
+            "user_id",
+            "channel_id",
+            "command",
+            "text",
+            "response_url",
+            "trigger_id",
+        ];
+        let mut fields: [Option<String>; 8] = Default::default();
+        for (name, value) in url::form_urlencoded::parse(body) {
+            if let Some(at) = NAMES.iter().position(|n| *n == name) {
+                fields[at] = Some(value.into_owned());
+            }
+        }
+        let [team, enterprise, user, channel, command, text, response_url, trigger_id] =
+            fields.map(|f| f.filter(|v| !v.is_empty()));
         Some(SlashCommand {
             origin: Origin {
-                team: field("team_id")?,
-                enterprise: field("enterprise_id"),
-                user: field("user_id")?,
-                channel: field("channel_id")?,
+                team: team?,
+                enterprise,
+                user: user?,
+                channel: channel?,
             },
-            command: field("command")?,
-            text: form.get("text").cloned().unwrap_or_default(),
-            response_url: field("response_url"),
-            trigger_id: field("trigger_id"),
+            command: command?,
+            text: text.unwrap_or_default(),
+            response_url,
+            trigger_id,
         })
     }
 }
@@ -80,8 +96,8 @@ pub fn group_of<'a>(prefix: &str, command: &'a str) -> Option<&'a str> {
 }
 
 /// Message bodies for a reply: ephemeral (or in the channel), split within Slack's limits,
-/// with a button for each command a question offers, and a 'Share in channel' button when
-/// `share_line` names a command that only reads.
+/// with a button for each command a question offers, and a 'Share in channel' button for
+/// `share_line`, a command line the caller found to only read ([`super::only_reads`]).
 pub fn payloads(reply: &Reply, share_line: Option<&str>, in_channel: bool) -> Vec<Value> {
     let mut messages = render(reply);
     let share = share_line
@@ -144,10 +160,15 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
         )));
     };
     let response_url = command.response_url.clone();
-    // A panic escaping `answer` happened outside `App::execute` (which catches its own):
-    // before the command ran, or after it returned — so a command that only reads changed
-    // nothing, and any other may have.
-    let changed = match super::only_reads(&format!("/{group} {}", command.text)) {
+    let line = format!("/{group} {}", command.text.trim())
+        .trim_end()
+        .to_string();
+    // Decided once for the request: where it runs, whether its answer offers sharing, and
+    // what a panic may have changed. A panic escaping `answer` happened outside
+    // `App::execute` (which catches its own): before the command ran, or after it returned —
+    // so a command that only reads changed nothing, and any other may have.
+    let reads = super::only_reads(&line);
+    let changed = match reads {
         true => fault::Changed::Nothing,
         false => fault::Changed::Maybe,
     };
@@ -158,7 +179,7 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     let mut work = Box::pin(fault::catch_async(
         "Slack slash command",
         changed,
-        answer(slack.clone(), command, group, tokio::time::Instant::now()),
+        answer(slack.clone(), command, group, line, reads),
     ));
     let done = if slack.deadline.is_zero() {
         None
@@ -200,12 +221,16 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     }
 }
 
+/// Answers `command` to `group`, whose `line` is `/group text` ([`handle`]) and only reads
+/// when `reads`.
 async fn answer(
     slack: Arc<Slack>,
     command: SlashCommand,
     group: String,
-    received: tokio::time::Instant,
+    line: String,
+    reads: bool,
 ) -> Answer {
+    let received = tokio::time::Instant::now();
     let only = |text: &str| {
         let api = slack.tokenless().clone();
         Answer::Messages(vec![ephemeral(text)], Vec::new(), api)
@@ -232,7 +257,8 @@ async fn answer(
         }
     }
     let text = command.text.trim();
-    if group == "account" && text == "add" {
+    let account = group == "account";
+    if account && text == "add" {
         if let Some(trigger) = &command.trigger_id {
             let expires = received + interact::TRIGGER_LIFETIME;
             match interact::open_account_modal(&api, trigger, &command.origin.channel, expires)
@@ -245,14 +271,14 @@ async fn answer(
             }
         }
     }
-    if group == "account" && is_channel_link(text) {
+    if account && is_channel_link(text) {
         if let Some(refusal) = not_a_member(&slack, &api, &command.origin.channel).await {
             return only(&refusal);
         }
     }
-    let line = format!("/{group} {text}").trim_end().to_string();
-    let reply = slack.execute(actor, line.clone()).await;
-    Answer::Messages(payloads(&reply, Some(&line), false), reply.pictures, api)
+    let reply = slack.execute(actor, &line, reads).await;
+    let share = reads.then_some(line.as_str());
+    Answer::Messages(payloads(&reply, share, false), reply.pictures, api)
 }
 
 /// Whether `/account …` text is `channel link …`.
@@ -330,7 +356,7 @@ mod tests {
             blocks.last().map(|b| b["elements"][0]["action_id"].clone()),
             Some(json!(actions::SHARE))
         );
-        let write = &payloads(&reply, Some("/account log Acme called"), false)[0];
+        let write = &payloads(&reply, None, false)[0];
         assert_eq!(write["blocks"].as_array().map(Vec::len), Some(1));
         let error = &payloads(&Reply::error("no"), Some("/account show X"), false)[0];
         assert_eq!(error["blocks"].as_array().map(Vec::len), Some(1));

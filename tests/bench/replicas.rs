@@ -251,6 +251,11 @@ fn main() {
     runtime.block_on(async {
         let fake = Fake::start().await;
         let replicas = [replica(&url, &fake), replica(&url, &fake)];
+        // As a load balancer does: no traffic before a replica says it is ready (its book
+        // read into memory).
+        for replica in &replicas {
+            replica.ready(Duration::from_secs(60)).await;
+        }
         shows(&replicas, &fake, rows, connections, each).await;
         visibility(&replicas, &fake, changes).await;
         fake.assert_clean();

@@ -112,6 +112,24 @@ impl Served {
         false
     }
 
+    /// Waits until `GET /readyz` answers 200, as a load balancer does before it sends
+    /// traffic (at most `within`; panics with the log if it never does).
+    pub async fn ready(&self, within: Duration) {
+        let started = Instant::now();
+        loop {
+            let answer = reqwest::get(format!("http://{}/readyz", self.addr)).await;
+            if answer.is_ok_and(|answer| answer.status() == 200) {
+                return;
+            }
+            assert!(
+                started.elapsed() < within,
+                "serve never became ready: {}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// `kill -9`: the process ends at once, nothing flushed or closed by it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -127,6 +127,10 @@ async fn a_deferred_answer_gets_its_picture_after_the_edit() {
     })
     .await;
     with_stakeholder(&h).await;
+    // Deferred answers run on their own: the list waits until both writes were answered.
+    h.fake
+        .wait_for("PATCH /webhooks/*/*/messages/@original", 2)
+        .await;
     let answer = h
         .command("stakeholder", "list", json!([s("account", "Acme Corp")]))
         .await;
