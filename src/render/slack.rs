@@ -27,10 +27,23 @@ pub struct SlackMessage {
 }
 
 /// Escapes user text for mrkdwn: `&` `<` `>` become entities (Slack's documented escaping).
+/// One pass, copying the runs between them (every rendered span goes through here).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let mut chars = from.chars();
+        out.push_str(match chars.next() {
+            Some('&') => "&amp;",
+            Some('<') => "&lt;",
+            _ => "&gt;",
+        });
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// At most `max` characters, cut on a character boundary, with `…` when cut.
@@ -236,6 +249,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn escaping_replaces_exactly_the_three_characters(text in "(\\PC|[&<>]){0,40}") {
+            let expected = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            prop_assert_eq!(escape(&text), expected);
+        }
 
         #[test]
         fn never_over_a_limit_never_an_unescaped_angle_bracket(blocks in prop::collection::vec(any_block(), 0..30)) {
