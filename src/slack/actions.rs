@@ -50,7 +50,7 @@ pub fn action_id(button: Button) -> String {
 }
 
 /// The 'Share in channel' actions block for an answer to `line`, a line that only reads
-/// (see [`super::only_reads`]), when it fits in a button's value.
+/// (see [`super::Line`]), when it fits in a button's value.
 pub fn share_block(line: &str) -> Option<Value> {
     (line.len() <= MAX_VALUE).then(|| {
         json!({"type": "actions", "block_id": "steward_share", "elements": [button(SHARE, "Share in channel", line)]})

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::api::Api;
-use super::{access, actions, interact, pictures, Origin, Slack};
+use super::{access, actions, interact, pictures, Line, Origin, Slack};
 use crate::command::spec::groups;
 use crate::fault;
 use crate::picture::Picture;
@@ -97,7 +97,7 @@ pub fn group_of<'a>(prefix: &str, command: &'a str) -> Option<&'a str> {
 
 /// Message bodies for a reply: ephemeral (or in the channel), split within Slack's limits,
 /// with a button for each command a question offers, and a 'Share in channel' button for
-/// `share_line`, a command line the caller found to only read ([`super::only_reads`]).
+/// `share_line`, a command line the caller found to only read ([`super::Line`]).
 pub fn payloads(reply: &Reply, share_line: Option<&str>, in_channel: bool) -> Vec<Value> {
     let mut messages = render(reply);
     let share = share_line
@@ -160,15 +160,15 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
         )));
     };
     let response_url = command.response_url.clone();
-    let line = format!("/{group} {}", command.text.trim())
-        .trim_end()
-        .to_string();
-    // Decided once for the request: where it runs, whether its answer offers sharing, and
-    // what a panic may have changed. A panic escaping `answer` happened outside
-    // `App::execute` (which catches its own): before the command ran, or after it returned —
-    // so a command that only reads changed nothing, and any other may have.
-    let reads = super::only_reads(&line);
-    let changed = match reads {
+    let line = Line::new(
+        format!("/{group} {}", command.text.trim())
+            .trim_end()
+            .to_string(),
+    );
+    // A panic escaping `answer` happened outside `App::execute` (which catches its own):
+    // before the command ran, or after it returned — so a command that only reads changed
+    // nothing, and any other may have.
+    let changed = match line.only_reads() {
         true => fault::Changed::Nothing,
         false => fault::Changed::Maybe,
     };
@@ -179,7 +179,7 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     let mut work = Box::pin(fault::catch_async(
         "Slack slash command",
         changed,
-        answer(slack.clone(), command, group, line, reads),
+        answer(slack.clone(), command, group, line),
     ));
     let done = if slack.deadline.is_zero() {
         None
@@ -221,15 +221,8 @@ pub async fn handle(slack: &Arc<Slack>, command: SlashCommand) -> Ack {
     }
 }
 
-/// Answers `command` to `group`, whose `line` is `/group text` ([`handle`]) and only reads
-/// when `reads`.
-async fn answer(
-    slack: Arc<Slack>,
-    command: SlashCommand,
-    group: String,
-    line: String,
-    reads: bool,
-) -> Answer {
+/// Answers `command` to `group`, whose `line` is `/group text` ([`handle`]).
+async fn answer(slack: Arc<Slack>, command: SlashCommand, group: String, line: Line) -> Answer {
     let received = tokio::time::Instant::now();
     let only = |text: &str| {
         let api = slack.tokenless().clone();
@@ -276,8 +269,8 @@ async fn answer(
             return only(&refusal);
         }
     }
-    let reply = slack.execute(actor, &line, reads).await;
-    let share = reads.then_some(line.as_str());
+    let reply = slack.execute(actor, &line).await;
+    let share = line.only_reads().then_some(line.text());
     Answer::Messages(payloads(&reply, share, false), reply.pictures, api)
 }
 
