@@ -59,6 +59,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod logging;
 pub mod manifest;
+pub mod memory;
 pub mod picture;
 pub mod prompt;
 pub mod render;
@@ -70,9 +71,3 @@ pub mod slack;
 pub mod store;
 pub mod transfer;
 pub mod upkeep;
-
-/// mimalloc instead of the system allocator, for every binary linking Steward: a command
-/// allocates many small strings, and under load glibc's malloc/free took about a fifth of
-/// the CPU (profile of `cargo bench --bench slack`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

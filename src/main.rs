@@ -6,6 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = steward::cli::Cli::parse();
     steward::logging::init();
+    steward::memory::small_pages();
     match steward::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -39,7 +39,7 @@ pub enum Change {
 pub struct Book {
     pub tenant: TenantId,
     pub settings: TenantSettings,
-    accounts: HashMap<AccountId, Account>,
+    accounts: HashMap<AccountId, Box<Account>>,
     by_name: HashMap<String, AccountId>,
     /// Crm ids and domains ([`outside`]).
     outside: outside::OutsideIndex,
@@ -79,30 +79,25 @@ impl Book {
     }
 
     /// A book built from stored records at once: indexes built in one pass (inserting
-    /// accounts one by one would re-sort the ARR ranking each time).
+    /// accounts one by one would re-sort the ARR ranking each time). Accounts are kept boxed:
+    /// an `Account` is about 1 KiB, and a map of them inline would move them all at each
+    /// growth and keep an eighth of its slots empty at that size.
     pub fn from_parts(
         tenant: TenantId,
         settings: TenantSettings,
-        accounts: Vec<Account>,
+        accounts: impl IntoIterator<Item = impl Into<Box<Account>>>,
         outcomes: Vec<OutcomeEvent>,
     ) -> Self {
         let mut book = Book::new(tenant);
         book.settings = settings;
-        book.ranking = ArrRanking::new(accounts.iter().filter(|a| a.is_active()).map(|a| a.arr));
+        let accounts = accounts.into_iter();
+        book.accounts.reserve(accounts.size_hint().0);
         for account in accounts {
-            book.by_name.insert(account.name.to_lowercase(), account.id);
-            book.outside.insert(&account);
-            for c in &account.channels {
-                book.by_channel.insert(c.clone(), account.id);
-            }
-            for o in &account.opportunities {
-                book.opportunities.insert(o.id, account.id);
-            }
-            if account.is_active() {
-                book.by_renewal.insert((account.renewal_date, account.id));
-            }
+            let account = account.into();
+            book.index_lookups(&account);
             book.accounts.insert(account.id, account);
         }
+        book.ranking = ArrRanking::new(book.active().map(|a| a.arr));
         book.outcomes = outcomes;
         book
     }
@@ -116,17 +111,24 @@ impl Book {
     }
 
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.get(&id)
+        self.stored(&id)
+    }
+
+    fn stored(&self, id: &AccountId) -> Option<&Account> {
+        self.accounts.get(id).map(Box::as_ref)
     }
 
     /// Every account, churned ones included, in no particular order.
     pub fn accounts(&self) -> impl Iterator<Item = &Account> {
-        self.accounts.values()
+        self.accounts.values().map(Box::as_ref)
     }
 
     /// Active accounts, in no particular order.
     pub fn active(&self) -> impl Iterator<Item = &Account> {
-        self.accounts.values().filter(|a| a.is_active())
+        self.accounts
+            .values()
+            .map(Box::as_ref)
+            .filter(|a| a.is_active())
     }
 
     pub fn outcomes(&self) -> &[OutcomeEvent] {
@@ -137,7 +139,7 @@ impl Book {
     pub fn by_name(&self, name: &str) -> Option<&Account> {
         self.by_name
             .get(&name.to_lowercase())
-            .and_then(|id| self.accounts.get(id))
+            .and_then(|id| self.stored(id))
     }
 
     /// Finds an account by name, or says which names come closest.
@@ -188,7 +190,7 @@ impl Book {
     ) -> impl Iterator<Item = &Account> {
         self.by_renewal
             .range((from, AccountId(0))..=(to, AccountId(u64::MAX)))
-            .filter_map(|(_, id)| self.accounts.get(id))
+            .filter_map(|(_, id)| self.stored(id))
     }
 
     /// The account's tier and how it was decided.
@@ -199,16 +201,12 @@ impl Book {
 
     /// The account holding opportunity `id`.
     pub fn opportunity_account(&self, id: u32) -> Option<&Account> {
-        self.opportunities
-            .get(&id)
-            .and_then(|a| self.accounts.get(a))
+        self.opportunities.get(&id).and_then(|a| self.stored(a))
     }
 
     /// The account a customer channel is linked to.
     pub fn channel_account(&self, channel: &str) -> Option<&Account> {
-        self.by_channel
-            .get(channel)
-            .and_then(|id| self.accounts.get(id))
+        self.by_channel.get(channel).and_then(|id| self.stored(id))
     }
 
     /// The next free tenant-wide opportunity id.
@@ -218,7 +216,7 @@ impl Book {
 
     /// The tier `account` would have once stored (it may be new, or have a changed ARR).
     pub fn tier_if_stored(&self, account: &Account) -> (Tier, TierSource) {
-        let stored = self.accounts.get(&account.id);
+        let stored = self.stored(&account.id);
         if stored.is_some_and(|s| s.arr == account.arr && s.is_active()) {
             return self.tier(account);
         }
@@ -286,7 +284,7 @@ impl Book {
             Change::PutAccount(account) => {
                 self.unindex(account.id);
                 self.index(&account);
-                self.accounts.insert(account.id, *account);
+                self.accounts.insert(account.id, account);
             }
             Change::RemoveAccount(id) => {
                 self.unindex(id);
@@ -311,6 +309,14 @@ impl Book {
     }
 
     fn index(&mut self, account: &Account) {
+        self.index_lookups(account);
+        if account.is_active() {
+            self.ranking.insert(account.arr);
+        }
+    }
+
+    /// Every index but the ARR ranking.
+    fn index_lookups(&mut self, account: &Account) {
         self.by_name.insert(account.name.to_lowercase(), account.id);
         self.outside.insert(account);
         for c in &account.channels {
@@ -321,7 +327,6 @@ impl Book {
         }
         if account.is_active() {
             self.by_renewal.insert((account.renewal_date, account.id));
-            self.ranking.insert(account.arr);
         }
     }
 

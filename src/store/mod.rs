@@ -141,7 +141,7 @@ impl Store {
 
     fn load(&self, tenant: &TenantId) -> Result<Book, StoreError> {
         let settings = self.stored_settings(tenant)?;
-        let accounts = self.scan::<Account>(&keys::accounts(tenant))?;
+        let accounts = self.scan::<Box<Account>>(&keys::accounts(tenant))?;
         let outcomes = self.scan::<OutcomeEvent>(&keys::outcomes(tenant))?;
         let mut book = Book::from_parts(tenant.clone(), settings, accounts, outcomes);
         book.load_write_keys(self.write_key_records(tenant)?);
@@ -167,13 +167,14 @@ impl Store {
         }
     }
 
-    /// Every record under `prefix`, decoded, in key order.
+    /// Every record under `prefix`, decoded one by one as read, in key order.
     fn scan<T: serde::de::DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        self.backend
-            .scan_prefix(prefix)?
-            .into_iter()
-            .map(|(key, bytes)| decode(&key, &bytes))
-            .collect()
+        let mut records = Vec::new();
+        self.backend.visit_prefix(prefix, &mut |key, bytes| {
+            records.push(decode(key, bytes)?);
+            Ok(())
+        })?;
+        Ok(records)
     }
 
     /// How to take back `actor`'s last change in the tenant, if any.

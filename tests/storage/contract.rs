@@ -63,6 +63,31 @@ fn primitives_keep_the_contract() {
             .map(|(_, v)| v)
             .collect();
         assert_eq!(values, [b"a\0x".to_vec(), b"a\0y".to_vec()]);
+        let mut visited = Vec::new();
+        backend
+            .visit_prefix(b"a", &mut |key, value| {
+                assert_eq!(key, value);
+                visited.push(key.to_vec());
+                Ok(())
+            })
+            .expect("visit");
+        assert_eq!(
+            visited, under_a,
+            "visited in key order, only under the prefix"
+        );
+        let mut seen = 0;
+        let stopped = backend.visit_prefix(b"a", &mut |_, _| {
+            seen += 1;
+            match seen {
+                2 => Err(StoreError::Corrupt("the second record".into())),
+                _ => Ok(()),
+            }
+        });
+        assert!(
+            matches!(stopped, Err(StoreError::Corrupt(_))),
+            "{stopped:?}"
+        );
+        assert_eq!(seen, 2, "the visit stops at the first error");
         assert_eq!(
             keys(backend.scan_prefix_rev(b"a", 1, 2).expect("scan")),
             [under_a[3].clone(), under_a[2].clone()]

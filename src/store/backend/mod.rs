@@ -70,6 +70,9 @@ pub struct Swap {
     pub new: Vec<u8>,
 }
 
+/// What [`Backend::visit_prefix`] hands each record to: its key and value.
+pub type Visit<'a> = dyn FnMut(&[u8], &[u8]) -> Result<(), StoreError> + 'a;
+
 /// What the store needs from a database.
 ///
 /// # Contract
@@ -134,6 +137,16 @@ pub trait Backend: Send + Sync {
 
     /// Every record whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
+
+    /// Hands each record whose key starts with `prefix` to `visit`, in key order, stopping at
+    /// its first error. A backend that can read records one by one overrides it, so that
+    /// reading a whole book never holds every record's bytes at once; by default it visits
+    /// [`Backend::scan_prefix`]'s answer.
+    fn visit_prefix(&self, prefix: &[u8], visit: &mut Visit<'_>) -> Result<(), StoreError> {
+        self.scan_prefix(prefix)?
+            .iter()
+            .try_for_each(|(key, value)| visit(key, value))
+    }
 
     /// Records whose key starts with `prefix` in reverse key order, the first `skip` left out,
     /// at most `limit`: a page of an audit trail newest first, or (limit 1) the last record.

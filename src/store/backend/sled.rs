@@ -24,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Backend, Entry, Swap, WriteBatch};
+use super::{Backend, Entry, Swap, Visit, WriteBatch};
 use crate::store::StoreError;
 
 /// The `tracing` target sled logs under.
@@ -133,6 +133,14 @@ impl Backend for SledBackend {
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
         self.db.scan_prefix(prefix).map(owned).collect()
+    }
+
+    fn visit_prefix(&self, prefix: &[u8], visit: &mut Visit<'_>) -> Result<(), StoreError> {
+        for item in self.db.scan_prefix(prefix) {
+            let (key, value) = item.map_err(backend_error)?;
+            visit(&key, &value)?;
+        }
+        Ok(())
     }
 
     fn scan_prefix_rev(
