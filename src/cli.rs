@@ -213,7 +213,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     };
     let open = || -> Result<App, Failure> {
         let location = location();
-        let store = location.open().map_err(|e| e.to_string())?;
+        let store = location.open(config.cache_mb).map_err(|e| e.to_string())?;
         // Undo plans that expired while Steward was not running are purged before anything else.
         store
             .purge_expired_undo_everywhere(clock())
@@ -332,7 +332,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Ingest { file }) => ingest(&open()?, &actor.tenant, &file, clock()),
         Some(Cmd::Serve) => serve(open()?, &config),
         Some(Cmd::Migrate { from, to }) => match (from, to) {
-            (Some(from), Some(to)) => crate::transfer::copy::run(&from, &to),
+            (Some(from), Some(to)) => crate::transfer::copy::run(&from, &to, config.cache_mb),
             (None, to) => {
                 let target = match to {
                     Some(text) => Location::parse(&text).map_err(|e| e.to_string())?,

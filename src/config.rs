@@ -139,6 +139,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// Everything Steward is configured with.
 pub struct Config {
     pub db: PathBuf,
+    /// `STEWARD_CACHE_MB` or `cache_mb`: sled's page cache bound, in MiB.
+    pub cache_mb: NonZeroU32,
     /// `STEWARD_DATABASE_URL` or `database_url`: a PostgreSQL database instead of sled (the
     /// URL may hold a password).
     pub database_url: Option<SecretString>,
@@ -172,6 +174,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     db: Option<String>,
+    cache_mb: Option<String>,
     database_url: Option<String>,
     listen: Option<String>,
     admins: Option<String>,
@@ -279,6 +282,18 @@ impl Config {
                     ),
                 })?,
         };
+        let cache_mb = match get("STEWARD_CACHE_MB", &from_file.cache_mb) {
+            None => crate::store::backend::sled::DEFAULT_CACHE_MB,
+            Some(text) => text
+                .trim()
+                .parse::<NonZeroU32>()
+                .ok()
+                .filter(|mb| mb.get() <= 65_536)
+                .ok_or_else(|| ConfigError::BadValue {
+                    name: "STEWARD_CACHE_MB",
+                    why: format!("\"{text}\" is not a number of MiB from 1 to 65536, e.g. 256"),
+                })?,
+        };
         let admins = get("STEWARD_ADMINS", &from_file.admins)
             .map(|list| Admins::parse(&list))
             .transpose()?;
@@ -338,6 +353,7 @@ impl Config {
             db: PathBuf::from(
                 get("STEWARD_DB", &from_file.db).unwrap_or_else(|| "./steward.db".into()),
             ),
+            cache_mb,
             database_url: get("STEWARD_DATABASE_URL", &from_file.database_url)
                 .map(SecretString::from),
             listen: get("STEWARD_LISTEN", &from_file.listen)
@@ -429,6 +445,25 @@ mod tests {
             );
         }
         assert!(load(&[("STEWARD_TIMEZONE", "Mars/Base")]).is_err());
+    }
+
+    #[test]
+    fn the_sled_cache_is_a_number_of_mib_with_a_default() {
+        let mb = |env: &[(&str, &str)]| load(env).map(|c| c.cache_mb.get());
+        assert_eq!(mb(&[]).ok(), Some(256));
+        assert_eq!(mb(&[("STEWARD_CACHE_MB", " 64 ")]).ok(), Some(64));
+        for bad in ["0", "-1", "1.5", "lots", "65537", "64MB"] {
+            let error = mb(&[("STEWARD_CACHE_MB", bad)])
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("STEWARD_CACHE_MB")
+                        && e.contains("from 1 to 65536, e.g. 256")),
+                "{bad}: {error:?}"
+            );
+        }
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! --from/--to` (`sled:PATH`, `postgres://…`), and opening the store there. A URL may hold a
 //! password: it is kept secret, and shown as host, port and database only.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
 
 use super::backend::postgres::PostgresBackend;
+use super::backend::sled::SledBackend;
 use super::{Store, StoreError};
 
 /// A database Steward can open.
@@ -47,10 +49,13 @@ impl Location {
         Err(BadLocation { shown })
     }
 
-    /// Opens the store there (creating the database, or migrating PostgreSQL's schema).
-    pub fn open(&self) -> Result<Store, StoreError> {
+    /// Opens the store there (creating the database, or migrating PostgreSQL's schema); a
+    /// sled database with a page cache of `sled_cache_mb` MiB.
+    pub fn open(&self, sled_cache_mb: NonZeroU32) -> Result<Store, StoreError> {
         match self {
-            Location::Sled(path) => Store::open(path),
+            Location::Sled(path) => {
+                Store::with_backend(Box::new(SledBackend::open_with_cache(path, sled_cache_mb)?))
+            }
             Location::Postgres(url) => {
                 Store::with_backend(Box::new(PostgresBackend::open(url.expose_secret())?))
             }

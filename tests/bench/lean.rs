@@ -13,7 +13,7 @@
 //! - the 10k database's size against its JSON export (goal ≤ 2.5 ×).
 //!
 //! Run: `cargo bench --bench lean` (10 minutes of mixed load; `-- --minutes N` to change it,
-//! `-- --smoke` for a quick run on smaller files). The load generator shares the machine's
+//! `-- --smoke` for a quick run on smaller files; `STEWARD_CACHE_MB` is passed on). The load generator shares the machine's
 //! cores with `serve`.
 
 #[path = "../common/api_specs.rs"]
@@ -118,14 +118,23 @@ fn crm_csv(accounts: usize, stakeholders: usize) -> String {
     csv
 }
 
-/// `steward` with a clean environment, working in `dir`.
+/// `steward` with a clean environment (but `STEWARD_CACHE_MB`), working in `dir`.
 fn steward(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
     cmd.env_clear().current_dir(dir);
-    if let Ok(path) = std::env::var("PATH") {
-        cmd.env("PATH", path);
+    for name in ["PATH", "STEWARD_CACHE_MB"] {
+        if let Ok(value) = std::env::var(name) {
+            cmd.env(name, value);
+        }
     }
     cmd
+}
+
+/// What `serve` gets from this process's environment besides its own settings.
+fn passed_on() -> Vec<(&'static str, String)> {
+    std::env::var("STEWARD_CACHE_MB")
+        .map(|mb| vec![("STEWARD_CACHE_MB", mb)])
+        .unwrap_or_default()
 }
 
 /// Waits for `child`: whether it succeeded, and its peak resident memory in MB, read from
@@ -279,7 +288,7 @@ async fn mixed(served: &Arc<Served>, fake: &Arc<Fake>, accounts: usize, until: I
                     1 => format!("/account log \"{account}\" Checked in on the rollout type:note"),
                     2 | 3 => format!("/health show \"{account}\""),
                     4 => "/renewal list within:30d".to_string(),
-                    5 => "/account list".to_string(),
+                    5 => "/portfolio summary".to_string(),
                     _ => format!("/account show \"{account}\""),
                 };
                 let answer = client
@@ -462,17 +471,15 @@ fn main() {
 async fn slack_phase(book: &Path, scale: &Scale) -> f64 {
     let fake = Arc::new(Fake::start().await);
     let dir = tempfile::tempdir().expect("temp dir");
-    let served = Arc::new(Served::start_on(
-        dir,
-        book,
-        &[
-            ("SLACK_BOT_TOKEN", "xoxb-lean".to_string()),
-            ("SLACK_SIGNING_SECRET", SECRET.to_string()),
-            ("SLACK_API_URL", fake.api_url()),
-            ("STEWARD_ADMINS", "U1".to_string()),
-            ("RUST_LOG", "warn,steward::serve=info".to_string()),
-        ],
-    ));
+    let mut env = passed_on();
+    env.extend([
+        ("SLACK_BOT_TOKEN", "xoxb-lean".to_string()),
+        ("SLACK_SIGNING_SECRET", SECRET.to_string()),
+        ("SLACK_API_URL", fake.api_url()),
+        ("STEWARD_ADMINS", "U1".to_string()),
+        ("RUST_LOG", "warn,steward::serve=info".to_string()),
+    ]);
+    let served = Arc::new(Served::start_on(dir, book, &env));
     served.ready(Duration::from_secs(60)).await;
     let pid = served.child.id();
     println!(
@@ -501,20 +508,18 @@ async fn slack_phase(book: &Path, scale: &Scale) -> f64 {
 async fn discord_phase(book: &Path, scale: &Scale, slack_rate: f64) {
     let key = SigningKey::from_bytes(&[7; 32]);
     let dir = tempfile::tempdir().expect("temp dir");
-    let served = Arc::new(Served::start_on(
-        dir,
-        book,
-        &[
-            (
-                "DISCORD_PUBLIC_KEY",
-                hex::encode(key.verifying_key().to_bytes()),
-            ),
-            ("DISCORD_APPLICATION_ID", "1100000000000000001".to_string()),
-            // Nothing listens there: nothing in this run calls Discord.
-            ("DISCORD_API_URL", "http://127.0.0.1:9".to_string()),
-            ("RUST_LOG", "warn,steward::serve=info".to_string()),
-        ],
-    ));
+    let mut env = passed_on();
+    env.extend([
+        (
+            "DISCORD_PUBLIC_KEY",
+            hex::encode(key.verifying_key().to_bytes()),
+        ),
+        ("DISCORD_APPLICATION_ID", "1100000000000000001".to_string()),
+        // Nothing listens there: nothing in this run calls Discord.
+        ("DISCORD_API_URL", "http://127.0.0.1:9".to_string()),
+        ("RUST_LOG", "warn,steward::serve=info".to_string()),
+    ]);
+    let served = Arc::new(Served::start_on(dir, book, &env));
     served.ready(Duration::from_secs(60)).await;
     let accounts = scale.accounts;
     let target = served.clone();

@@ -22,6 +22,7 @@
 //!   first bad record, silently (DECISIONS 25). Hence [`Backend::existed`] and the commit
 //!   note: the store checks its marker record against both.
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use super::{Backend, Entry, Swap, Visit, WriteBatch};
@@ -35,12 +36,13 @@ const PID_FILE: &str = "steward.pid";
 const COMMIT_FILE: &str = "steward.commit";
 /// sled's data file, inside the database directory.
 const DATA_FILE: &str = "db";
-/// sled's page cache (its default is 1 GiB). sled counts it in bytes *on disk*: measured with
-/// sled 0.34.7 alone, 16-byte keys cost about 180 bytes of resident memory each until the
-/// count reaches this bound (spacejam/sled#986, #1309 report the same), so memory grows with
-/// the records written until then. Large enough to keep a 10k-account book's 90 days of
-/// rollups cached for the daily recompute (a quarter of this bound makes it four times slower).
-const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+/// sled's page cache bound unless configured (`STEWARD_CACHE_MB`; sled's own default is
+/// 1 GiB). sled counts it in bytes *on disk*: measured with sled 0.34.7 alone, 16-byte keys
+/// cost about 180 bytes of resident memory each until the count reaches this bound
+/// (spacejam/sled#986, #1309 report the same), so memory grows with the records written until
+/// then. A 10k-account book's 90 days of rollups want 256 MiB for the daily recompute (a
+/// quarter of that makes it four times slower).
+pub const DEFAULT_CACHE_MB: NonZeroU32 = NonZeroU32::MIN.saturating_add(255);
 /// The message ids' own database, inside the main one's directory ([`Backend::message_ids`]).
 const MESSAGE_IDS_DIR: &str = "message-ids";
 /// Its cache: small, so that however many ids arrive they hold this bound (× sled's factor
@@ -61,7 +63,13 @@ impl SledBackend {
     /// Opens (or creates) the database in directory `path`. Refuses one another process holds
     /// ([`StoreError::Locked`], naming it) and one sled cannot read ([`StoreError::NotSteward`]).
     pub fn open(path: &Path) -> Result<SledBackend, StoreError> {
-        let mut main = SledBackend::open_with(path, CACHE_BYTES)?;
+        SledBackend::open_with_cache(path, DEFAULT_CACHE_MB)
+    }
+
+    /// [`SledBackend::open`] with a page cache bound of `cache_mb` MiB.
+    pub fn open_with_cache(path: &Path, cache_mb: NonZeroU32) -> Result<SledBackend, StoreError> {
+        let cache_bytes = u64::from(cache_mb.get()) * 1024 * 1024;
+        let mut main = SledBackend::open_with(path, cache_bytes)?;
         // Opened under the main database's lock, so no other process holds it either.
         let message_ids =
             SledBackend::open_with(&path.join(MESSAGE_IDS_DIR), MESSAGE_IDS_CACHE_BYTES)?;
