@@ -11,7 +11,7 @@ use super::backend::WriteBatch;
 use super::ingest::transfer::IntakeRecords;
 use super::keys;
 use super::ledger::PostState;
-use super::record::encode;
+use super::record::{decode, encode};
 use super::{Store, StoreError};
 use crate::domain::account::{Account, AccountId};
 use crate::domain::audit::AuditEntry;
@@ -152,13 +152,41 @@ impl Store {
         tenant: &TenantId,
         with_history: bool,
     ) -> Result<TenantRecords, StoreError> {
+        let mut audit = Vec::new();
+        let (mut records, read) = self.records_with_trail(tenant, with_history, |_, trail| {
+            trail.visit(&mut |entry| {
+                audit.push(entry);
+                Ok(())
+            })
+        })?;
+        read?;
+        records.audit = audit;
+        Ok(records)
+    }
+
+    /// The tenant's records but its audit trail (empty), handed to `read` with a reader of that
+    /// trail, and the records returned after. A backup writes the trail as it reads it, so a
+    /// long one never sits in memory. Read first: with history, the received data
+    /// ([`Store::intake_records`]; a delivery takes the intake lock, then the book's); then,
+    /// under the cached book's read lock when there is one, everything else: no command in
+    /// this process commits until `read` returns, so the accounts and the trail agree.
+    pub fn records_with_trail<R>(
+        &self,
+        tenant: &TenantId,
+        with_history: bool,
+        read: impl FnOnce(&TenantRecords, &AuditTrail<'_>) -> R,
+    ) -> Result<(TenantRecords, R), StoreError> {
+        let intake = match with_history {
+            true => Some(self.intake_records(tenant)?),
+            false => None,
+        };
         let cached = self
             .books
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(tenant)
             .cloned();
-        let no_writer = cached
+        let _no_writer = cached
             .as_ref()
             .map(|b| b.read().unwrap_or_else(|p| p.into_inner()));
         let mut records = TenantRecords {
@@ -166,9 +194,8 @@ impl Store {
             accounts: self.scan(&keys::accounts(tenant))?,
             ..Default::default()
         };
-        if with_history {
+        if let Some(mut intake) = intake {
             records.outcomes = self.scan(&keys::outcomes(tenant))?;
-            records.audit = self.scan(&keys::audits(tenant))?;
             records.posts = self
                 .all_posts(tenant)?
                 .into_iter()
@@ -178,15 +205,16 @@ impl Store {
                     state,
                 })
                 .collect();
-        }
-        // Let go of the book first: a delivery takes the intake lock, then the book's.
-        drop(no_writer);
-        if with_history {
-            records.intake = self.intake_records(tenant)?;
             let exported: HashSet<AccountId> = records.accounts.iter().map(|a| a.id).collect();
-            records.intake.retain_accounts(&exported);
+            intake.retain_accounts(&exported);
+            records.intake = intake;
         }
-        Ok(records)
+        let trail = AuditTrail {
+            store: self,
+            prefix: with_history.then(|| keys::audits(tenant)),
+        };
+        let answer = read(&records, &trail);
+        Ok((records, answer))
     }
 
     /// Drops the tenant's cached book after a bulk write, so the next reader loads it from
@@ -202,5 +230,28 @@ impl Store {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(tenant);
+    }
+}
+
+/// A tenant's audit trail, read entry by entry ([`Store::records_with_trail`]); empty when the
+/// history was not asked for.
+pub struct AuditTrail<'a> {
+    store: &'a Store,
+    prefix: Option<Vec<u8>>,
+}
+
+impl AuditTrail<'_> {
+    /// Hands each entry to `visit` by account (tenant-wide first), each account's in recorded
+    /// order, stopping at the first error.
+    pub fn visit(
+        &self,
+        visit: &mut dyn FnMut(AuditEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let Some(prefix) = &self.prefix else {
+            return Ok(());
+        };
+        self.store
+            .backend
+            .visit_prefix(prefix, &mut |key, bytes| visit(decode(key, bytes)?))
     }
 }

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use super::json::ExportDoc;
+use super::json::ExportView;
 use super::{ExportFormat, TransferError};
 use crate::domain::health::shown_score;
 use crate::domain::money::Money;
@@ -51,8 +51,13 @@ pub fn export(
     let mut out = BufWriter::new(out);
     match format {
         ExportFormat::Json => {
-            let doc = ExportDoc::new(tenant, now, store.records(tenant, true)?);
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| write_error(e.into()))?;
+            let (_, written) = store.records_with_trail(tenant, true, |records, trail| {
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &ExportView::new(tenant, now, records, trail),
+                )
+            })?;
+            written.map_err(|e| write_error(e.into()))?;
             writeln!(out).map_err(write_error)?;
         }
         ExportFormat::Csv => write_csv(store, tenant, now, timezone, &mut out)?,

@@ -13,9 +13,9 @@ use crate::domain::account::{Account, AccountId};
 use crate::domain::audit::AuditEntry;
 use crate::domain::outcome::OutcomeEvent;
 use crate::domain::tenant::{TenantId, TenantSettings};
-use crate::store::bulk::{PostRecord, TenantRecords};
+use crate::store::bulk::{AuditTrail, PostRecord, TenantRecords};
 use crate::store::ingest::transfer::IntakeRecords;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// The export format version this build writes and reads. Fields added with a default (the
 /// post ledger, received data) keep it: older exports still read.
@@ -48,19 +48,61 @@ pub struct ExportDoc {
     pub intake: IntakeRecords,
 }
 
-impl ExportDoc {
-    pub fn new(tenant: &TenantId, exported_at: DateTime<Utc>, records: TenantRecords) -> Self {
-        ExportDoc {
+/// An [`ExportDoc`] as written: the same fields in the same order, the audit trail written
+/// as it is read ([`Store::records_with_trail`]) rather than held whole.
+#[derive(Serialize)]
+pub struct ExportView<'a> {
+    steward_export: u32,
+    tenant: &'a TenantId,
+    exported_at: DateTime<Utc>,
+    settings: &'a TenantSettings,
+    accounts: &'a [Account],
+    outcomes: &'a [OutcomeEvent],
+    audit: Trail<'a>,
+    posts: &'a [PostRecord],
+    intake: &'a IntakeRecords,
+}
+
+impl<'a> ExportView<'a> {
+    pub fn new(
+        tenant: &'a TenantId,
+        exported_at: DateTime<Utc>,
+        records: &'a TenantRecords,
+        trail: &'a AuditTrail<'a>,
+    ) -> Self {
+        ExportView {
             steward_export: EXPORT_VERSION,
-            tenant: tenant.clone(),
+            tenant,
             exported_at,
-            settings: records.settings,
-            accounts: records.accounts,
-            outcomes: records.outcomes,
-            audit: records.audit,
-            posts: records.posts,
-            intake: records.intake,
+            settings: &records.settings,
+            accounts: &records.accounts,
+            outcomes: &records.outcomes,
+            audit: Trail(trail),
+            posts: &records.posts,
+            intake: &records.intake,
         }
+    }
+}
+
+/// The audit trail as a JSON array, each entry written as read.
+struct Trail<'a>(&'a AuditTrail<'a>);
+
+impl Serialize for Trail<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut write_failed = None;
+        let read = self.0.visit(&mut |entry| {
+            seq.serialize_element(&entry).map_err(|e| {
+                write_failed = Some(e);
+                StoreError::Corrupt("the export could not be written".into())
+            })
+        });
+        if let Some(error) = write_failed {
+            return Err(error);
+        }
+        read.map_err(S::Error::custom)?;
+        seq.end()
     }
 }
 
