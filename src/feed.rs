@@ -211,7 +211,7 @@ pub fn recomputed(
 ) -> Option<Account> {
     let signals: Signals = reading.merged.signals;
     let mut next = account.clone();
-    next.signal_sources = reading.merged.sources.clone();
+    next.signal_sources = Box::new(reading.merged.sources.clone());
     next.indicators = reading
         .indicators
         .iter()

@@ -118,43 +118,44 @@ impl Activity {
     }
 }
 
-/// One customer account.
+/// One customer account. The plan, the signal sources and the save play are boxed: most
+/// accounts leave them empty, and inline they were half of an account's 1 KiB.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub id: AccountId,
     pub name: String,
     pub arr: Money,
     pub renewal_date: NaiveDate,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Person>,
     /// The account's record id in the CRM; unique in the tenant (the book checks).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_id: Option<CrmId>,
     /// The company's web domain (`acme.com`); several accounts may share one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<WebDomain>,
     /// A tier set by hand; `None` means computed from ARR rank.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_pin: Option<Tier>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
     /// Contracted seats.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_seats: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stakeholders: Vec<Stakeholder>,
     /// Health snapshots in time order; the last one is the current state.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub health: Vec<Snapshot>,
     /// Where each current signal came from: `/health set` or data.
     #[serde(default, skip_serializing_if = "SignalSources::is_empty")]
-    pub signal_sources: SignalSources,
+    pub signal_sources: Box<SignalSources>,
     /// Risk and opportunity indicators live at the last daily recompute (INGEST.md).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<Indicator>,
@@ -167,21 +168,21 @@ pub struct Account {
     pub expansion_signals: Vec<ExpansionSignal>,
     #[serde(default)]
     pub renewal: RenewalCycle,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<Activity>,
     /// Customer channels linked with `/account channel link` (chat channel ids; one
     /// account per channel, DECISIONS 28).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub opportunities: Vec<Opportunity>,
     #[serde(default)]
-    pub plan: Plan,
+    pub plan: Box<Plan>,
     #[serde(default)]
     pub qbr: QbrState,
     /// The current or last save play.
-    #[serde(default)]
-    pub save_play: Option<SavePlay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_play: Option<Box<SavePlay>>,
     pub status: AccountStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -211,7 +212,7 @@ impl Account {
             products: Vec::new(),
             stakeholders: Vec::new(),
             health: Vec::new(),
-            signal_sources: SignalSources::default(),
+            signal_sources: Box::default(),
             indicators: Vec::new(),
             indicators_snoozed_until: None,
             expansion_signals: Vec::new(),
@@ -219,13 +220,26 @@ impl Account {
             activities: Vec::new(),
             channels: Vec::new(),
             opportunities: Vec::new(),
-            plan: Plan::default(),
+            plan: Box::default(),
             qbr: QbrState::default(),
             save_play: None,
             status: AccountStatus::Active,
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// Gives back the room its lists grew into while read (three stakeholders decode into
+    /// room for four): a book holds thousands of accounts for the life of the process.
+    pub fn shrink_to_fit(&mut self) {
+        self.products.shrink_to_fit();
+        self.stakeholders.shrink_to_fit();
+        self.health.shrink_to_fit();
+        self.indicators.shrink_to_fit();
+        self.expansion_signals.shrink_to_fit();
+        self.activities.shrink_to_fit();
+        self.channels.shrink_to_fit();
+        self.opportunities.shrink_to_fit();
     }
 
     pub fn is_active(&self) -> bool {
@@ -288,7 +302,7 @@ impl Account {
 
     /// The save play under way, if any.
     pub fn active_save_play(&self) -> Option<&SavePlay> {
-        self.save_play.as_ref().filter(|p| p.is_active())
+        self.save_play.as_deref().filter(|p| p.is_active())
     }
 
     /// Appends an activity; renewal activity also counts for the current cycle.
@@ -332,5 +346,53 @@ mod tests {
             .signal_sources
             .set(Category::Adoption, Source::Data { at: later });
         assert_eq!(account.signals_updated_at(), Some(later));
+    }
+
+    #[test]
+    fn a_record_leaves_out_what_is_empty_and_older_records_with_it_still_read() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+            .single()
+            .expect("valid");
+        let renews = NaiveDate::from_ymd_opt(2027, 1, 1).expect("valid");
+        let mut account = Account::new(AccountId(7), "Acme".into(), Money(5), renews, at);
+        account.stakeholders.push(Stakeholder::new(
+            "Dana".into(),
+            crate::domain::stakeholder::Role::Champion,
+            renews,
+        ));
+        let json = serde_json::to_string(&account).expect("JSON");
+        for left_out in [
+            "crm_id",
+            "industry",
+            "seats",
+            "products",
+            "goals",
+            "sponsor_confirmed",
+            "followups",
+            "save_play",
+            "activities",
+            "title",
+            "departed",
+            "nps",
+        ] {
+            assert!(
+                !json.contains(&format!("\"{left_out}\"")),
+                "{left_out} in {json}"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Account>(&json).ok(),
+            Some(account.clone())
+        );
+        let mut older: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        older["crm_id"] = serde_json::Value::Null;
+        older["products"] = serde_json::json!([]);
+        older["save_play"] = serde_json::Value::Null;
+        older["plan"] = serde_json::json!({"goals": [], "updated_at": null});
+        older["qbr"] = serde_json::json!({"scheduled": null, "sponsor_confirmed": false});
+        older["stakeholders"][0]["departed"] = serde_json::json!(false);
+        older["stakeholders"][0]["title"] = serde_json::Value::Null;
+        assert_eq!(serde_json::from_value::<Account>(older).ok(), Some(account));
     }
 }

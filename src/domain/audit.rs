@@ -193,12 +193,14 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
             let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
             for key in keys {
                 let child = join(path, key);
-                walk(
-                    &child,
-                    b.get(key).unwrap_or(&Value::Null),
-                    a.get(key).unwrap_or(&Value::Null),
-                    out,
-                );
+                // Records leave out empty fields: one missing is the other side's empty kind.
+                let (before, after) = match (b.get(key), a.get(key)) {
+                    (Some(b), Some(a)) => (b.clone(), a.clone()),
+                    (Some(b), None) => (b.clone(), left_out(b)),
+                    (None, Some(a)) => (left_out(a), a.clone()),
+                    (None, None) => continue,
+                };
+                walk(&child, &before, &after, out);
             }
         }
         (Value::Array(b), Value::Array(a)) if by_name(b) && by_name(a) => {
@@ -242,6 +244,17 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
             before: show(before),
             after: show(after),
         }),
+    }
+}
+
+/// What a record that leaves out an empty field of `present`'s kind held there: records
+/// leave out empty lists, absent options and false flags, never a plain number or text.
+fn left_out(present: &Value) -> Value {
+    match present {
+        Value::Object(_) => Value::Object(serde_json::Map::new()),
+        Value::Array(_) => Value::Array(Vec::new()),
+        Value::Bool(_) => Value::Bool(false),
+        _ => Value::Null,
     }
 }
 

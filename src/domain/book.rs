@@ -79,9 +79,9 @@ impl Book {
     }
 
     /// A book built from stored records at once: indexes built in one pass (inserting
-    /// accounts one by one would re-sort the ARR ranking each time). Accounts are kept boxed:
-    /// an `Account` is about 1 KiB, and a map of them inline would move them all at each
-    /// growth and keep an eighth of its slots empty at that size.
+    /// accounts one by one would re-sort the ARR ranking each time). Accounts are kept boxed,
+    /// their lists shrunk to fit: a map of half-KiB accounts inline would move them all at
+    /// each growth and keep an eighth of its slots empty.
     pub fn from_parts(
         tenant: TenantId,
         settings: TenantSettings,
@@ -93,7 +93,8 @@ impl Book {
         let accounts = accounts.into_iter();
         book.accounts.reserve(accounts.size_hint().0);
         for account in accounts {
-            let account = account.into();
+            let mut account = account.into();
+            account.shrink_to_fit();
             book.index_lookups(&account);
             book.accounts.insert(account.id, account);
         }

@@ -195,11 +195,11 @@ mod tests {
     #[test]
     fn save_play_misses_and_leadership() {
         let mut a = account(60_000, 200);
-        a.save_play = Some(SavePlay::new(
+        a.save_play = Some(Box::new(SavePlay::new(
             RootCause::Budget,
             Person::User(UserId("jane".into())),
             now(),
-        ));
+        )));
         let started = now().timestamp();
         assert_eq!(keys(&a, now()), [format!("leadership:7:{started}")]);
         let later = now() + Duration::hours(25);

@@ -68,18 +68,20 @@ pub struct MetricUpdate {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Plan {
-    #[serde(deserialize_with = "numbered")]
+    #[serde(deserialize_with = "numbered", skip_serializing_if = "Vec::is_empty")]
     pub goals: Vec<Goal>,
-    #[serde(deserialize_with = "numbered")]
+    #[serde(deserialize_with = "numbered", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<Metric>,
-    #[serde(deserialize_with = "numbered")]
+    #[serde(deserialize_with = "numbered", skip_serializing_if = "Vec::is_empty")]
     pub risks: Vec<Risk>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
-    #[serde(deserialize_with = "numbered")]
+    #[serde(deserialize_with = "numbered", skip_serializing_if = "Vec::is_empty")]
     pub competitors: Vec<Competitor>,
-    #[serde(deserialize_with = "numbered")]
+    #[serde(deserialize_with = "numbered", skip_serializing_if = "Vec::is_empty")]
     pub swot: Vec<SwotItem>,
     /// When the plan was last edited; `None` if never.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -10,9 +10,12 @@ use super::tier::Tier;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct QbrState {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<NaiveDate>,
     /// The executive sponsor / economic buyer confirmed attendance.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sponsor_confirmed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_held: Option<NaiveDate>,
 }
 

@@ -119,10 +119,12 @@ pub struct FollowUp {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RenewalCycle {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<FollowUp>,
     /// Days of extension granted so far in this cycle.
     pub extended_days: u32,
     /// The last day renewal activity was logged (follow-up, QBR, call, meeting, proposal).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<NaiveDate>,
     /// Renewal reminders about the account are muted before this day (*Snooze a week*). It
     /// moves nothing else: the renewal date and the extension days stay as they are.

@@ -122,30 +122,30 @@ impl Quadrant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stakeholder {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_unit: Option<String>,
     /// Their work e-mail; a product user whose `identify` carries it is theirs (INGEST.md).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Email>,
     pub role: Role,
     pub influence: Influence,
     pub sentiment: Sentiment,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_win: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engagement: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_contact: Option<NaiveDate>,
     /// Relationship owner on our side.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Person>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_risk: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nps: Option<u8>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub departed: bool,
     /// When the person was added; stands in for the last contact until there is one.
     pub added_on: NaiveDate,

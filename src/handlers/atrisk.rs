@@ -45,7 +45,7 @@ pub fn handle(command: &AtRiskCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
                     present::money(book, crate::domain::money::Money(LEADERSHIP_ARR))
                 ));
             }
-            account.save_play = Some(play);
+            account.save_play = Some(Box::new(play));
             Ok(Outcome::write(
                 reply,
                 vec![Change::PutAccount(Box::new(account))],
@@ -125,10 +125,10 @@ pub fn handle(command: &AtRiskCommand, ctx: &Ctx, book: &Book) -> Result<Outcome
 }
 
 fn active_play<'a>(
-    play: &'a mut Option<SavePlay>,
+    play: &'a mut Option<Box<SavePlay>>,
     name: &str,
 ) -> Result<&'a mut SavePlay, DomainError> {
-    play.as_mut().filter(|p| p.is_active()).ok_or_else(|| {
+    play.as_deref_mut().filter(|p| p.is_active()).ok_or_else(|| {
         DomainError::Refused(format!("{name} has no save play under way. Start one with `/atrisk save \"{name}\" cause:relationship owner:@you`."))
     })
 }

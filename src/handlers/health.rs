@@ -179,7 +179,7 @@ fn show(
     // Computed for now: the recorded signals with the data received so far merged in.
     let (recorded, sources) = match reading {
         Some(r) => (r.merged.signals, &r.merged.sources),
-        None => (account.recorded_signals(), &account.signal_sources),
+        None => (account.recorded_signals(), account.signal_sources.as_ref()),
     };
     let (signals, roi) = effective(recorded, account.plan.targets_met());
     let health = Health::assess(&signals);
