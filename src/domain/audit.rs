@@ -195,12 +195,12 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
                 let child = join(path, key);
                 // Records leave out empty fields: one missing is the other side's empty kind.
                 let (before, after) = match (b.get(key), a.get(key)) {
-                    (Some(b), Some(a)) => (b.clone(), a.clone()),
-                    (Some(b), None) => (b.clone(), left_out(b)),
-                    (None, Some(a)) => (left_out(a), a.clone()),
+                    (Some(b), Some(a)) => (b, a),
+                    (Some(b), None) => (b, left_out(b)),
+                    (None, Some(a)) => (left_out(a), a),
                     (None, None) => continue,
                 };
-                walk(&child, &before, &after, out);
+                walk(&child, before, after, out);
             }
         }
         (Value::Array(b), Value::Array(a)) if by_name(b) && by_name(a) => {
@@ -249,12 +249,17 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Vec<FieldChange>) {
 
 /// What a record that leaves out an empty field of `present`'s kind held there: records
 /// leave out empty lists, absent options and false flags, never a plain number or text.
-fn left_out(present: &Value) -> Value {
+fn left_out(present: &Value) -> &'static Value {
+    static NO_FIELDS: std::sync::LazyLock<Value> =
+        std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
+    static NO_ITEMS: Value = Value::Array(Vec::new());
+    static FALSE: Value = Value::Bool(false);
+    static NULL: Value = Value::Null;
     match present {
-        Value::Object(_) => Value::Object(serde_json::Map::new()),
-        Value::Array(_) => Value::Array(Vec::new()),
-        Value::Bool(_) => Value::Bool(false),
-        _ => Value::Null,
+        Value::Object(_) => &NO_FIELDS,
+        Value::Array(_) => &NO_ITEMS,
+        Value::Bool(_) => &FALSE,
+        _ => &NULL,
     }
 }
 

@@ -112,11 +112,7 @@ impl Book {
     }
 
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.stored(&id)
-    }
-
-    fn stored(&self, id: &AccountId) -> Option<&Account> {
-        self.accounts.get(id).map(Box::as_ref)
+        self.accounts.get(&id).map(Box::as_ref)
     }
 
     /// Every account, churned ones included, in no particular order.
@@ -140,7 +136,7 @@ impl Book {
     pub fn by_name(&self, name: &str) -> Option<&Account> {
         self.by_name
             .get(&name.to_lowercase())
-            .and_then(|id| self.stored(id))
+            .and_then(|id| self.account(*id))
     }
 
     /// Finds an account by name, or says which names come closest.
@@ -191,7 +187,7 @@ impl Book {
     ) -> impl Iterator<Item = &Account> {
         self.by_renewal
             .range((from, AccountId(0))..=(to, AccountId(u64::MAX)))
-            .filter_map(|(_, id)| self.stored(id))
+            .filter_map(|(_, id)| self.account(*id))
     }
 
     /// The account's tier and how it was decided.
@@ -202,12 +198,14 @@ impl Book {
 
     /// The account holding opportunity `id`.
     pub fn opportunity_account(&self, id: u32) -> Option<&Account> {
-        self.opportunities.get(&id).and_then(|a| self.stored(a))
+        self.opportunities.get(&id).and_then(|a| self.account(*a))
     }
 
     /// The account a customer channel is linked to.
     pub fn channel_account(&self, channel: &str) -> Option<&Account> {
-        self.by_channel.get(channel).and_then(|id| self.stored(id))
+        self.by_channel
+            .get(channel)
+            .and_then(|id| self.account(*id))
     }
 
     /// The next free tenant-wide opportunity id.
@@ -217,7 +215,7 @@ impl Book {
 
     /// The tier `account` would have once stored (it may be new, or have a changed ARR).
     pub fn tier_if_stored(&self, account: &Account) -> (Tier, TierSource) {
-        let stored = self.stored(&account.id);
+        let stored = self.account(account.id);
         if stored.is_some_and(|s| s.arr == account.arr && s.is_active()) {
             return self.tier(account);
         }

@@ -48,7 +48,7 @@ impl OutsideIndex {
 impl Book {
     /// The account whose crm id is exactly `id` (crm ids are case-sensitive).
     pub fn by_crm_id(&self, id: &str) -> Option<&Account> {
-        self.outside.by_crm.get(id).and_then(|a| self.stored(a))
+        self.outside.by_crm.get(id).and_then(|a| self.account(*a))
     }
 
     /// The account an event's `groupId` names: the account with that **crm id**, else the
@@ -71,11 +71,11 @@ impl Book {
     fn by_domain(&self, domain: &WebDomain) -> Option<&Account> {
         let ids = self.outside.by_domain.get(domain.as_str())?;
         if let [id] = ids.as_slice() {
-            return self.stored(id);
+            return self.account(*id);
         }
         let mut active = ids
             .iter()
-            .filter_map(|id| self.stored(id))
+            .filter_map(|id| self.account(*id))
             .filter(|a| a.is_active());
         match (active.next(), active.next()) {
             (Some(one), None) => Some(one),
