@@ -211,9 +211,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         (None, Some(url)) => Location::Postgres(url.clone()),
         (None, None) => Location::Sled(config.db.clone()),
     };
-    let open = || -> Result<App, Failure> {
+    let open_with_cache = |cache_mb| -> Result<App, Failure> {
         let location = location();
-        let store = location.open(config.cache_mb).map_err(|e| e.to_string())?;
+        let store = location.open(cache_mb).map_err(|e| e.to_string())?;
         // Undo plans that expired while Steward was not running are purged before anything else.
         store
             .purge_expired_undo_everywhere(clock())
@@ -227,6 +227,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         };
         Ok(App::new(store, config.admins.clone(), config.timezone).with_keyring(keyring))
     };
+    let open = || open_with_cache(config.cache_mb);
     let actor = Actor {
         tenant,
         user: UserId(cli.user.clone()),
@@ -255,7 +256,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             // Checked before the database is opened (or created) for nothing.
             std::fs::File::open(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let app = open()?;
+            let app = open_with_cache(config.cache_mb.min(crate::transfer::IMPORT_CACHE_MB))?;
             let request = crate::transfer::ImportRequest {
                 tenant: &actor.tenant,
                 actor: &actor.user,

@@ -3,6 +3,8 @@
 //! `--date-format dmy`, and JSON and CSV round trips that rebuild the same tenant, received
 //! data included ([`intake`] checks that part in process).
 
+#[path = "import_export/far_apart.rs"]
+mod far_apart;
 #[path = "import_export/intake.rs"]
 mod intake;
 

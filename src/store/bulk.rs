@@ -84,6 +84,20 @@ impl Store {
         Ok(())
     }
 
+    /// An account as stored, read straight from the database (a bulk load reads back what it
+    /// wrote earlier, without a `Book`).
+    pub fn stored_account(
+        &self,
+        tenant: &TenantId,
+        id: AccountId,
+    ) -> Result<Option<Account>, StoreError> {
+        let key = keys::account(tenant, id);
+        self.backend
+            .get(&key)?
+            .map(|bytes| decode(&key, &bytes))
+            .transpose()
+    }
+
     /// Stages the removal of `actor`'s undo plan: after a bulk import their last change is the
     /// import, which `/steward undo` cannot take back, so nothing older may be undone across it.
     pub fn stage_forget_undo(&self, batch: &mut BulkBatch, tenant: &TenantId, actor: &UserId) {

@@ -51,7 +51,7 @@ pub fn import(
         .and_then(|z| z.parse().ok())
         .unwrap_or(request.timezone);
     let today = request.now.with_timezone(&timezone).date_naive();
-    let mut run = Run::new(&book, request, today, book.next_account_id());
+    let mut run = Run::new(&book, store, request, today, book.next_account_id());
 
     let summary = std::thread::scope(|scope| -> Result<Summary, TransferError> {
         let (to_writer, batches) = mpsc::sync_channel::<Chunk>(0);
@@ -108,7 +108,7 @@ pub fn import(
             if rows % ROWS_PER_FLUSH == 0 {
                 pipeline.send(
                     Chunk {
-                        batch: run.stage(store)?,
+                        batch: run.stage()?,
                         line,
                         rejections: std::mem::take(&mut rejections),
                     },
@@ -119,7 +119,7 @@ pub fn import(
         if rows % ROWS_PER_FLUSH != 0 {
             pipeline.send(
                 Chunk {
-                    batch: run.stage(store)?,
+                    batch: run.stage()?,
                     line,
                     rejections,
                 },

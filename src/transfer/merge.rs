@@ -1,10 +1,12 @@
 //! Purpose: merging CSV rows into accounts — the one with the row's crm id, else the one with
 //! the same name (any case), else a new account — recording one audit entry per row, and
-//! staging everything changed since the last flush as one batch. Accounts the file touched stay
-//! in `work`, so a later row (another stakeholder of the same account) builds on the earlier
-//! ones; the book is read, never cloned. A crm id names one account: a row giving another
-//! account's name with a crm id used earlier in the file, or a crm id other than the one its
-//! name-matched account has, is rejected.
+//! staging everything changed since the last flush as one batch. Accounts the file touched
+//! recently stay in `work`, so a later row (another stakeholder of the same account) builds on
+//! the earlier ones; once their batch is durable they leave it and a later row reads them back
+//! from the database, so memory follows a batch, not the file. The book is read, never cloned.
+//! A crm id names one account: a row giving another account's name with a crm id used
+//! earlier in the file, or a crm id other than the one its name-matched account has, is
+//! rejected.
 
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -24,6 +26,7 @@ use crate::store::{Store, StoreError};
 /// The state of one import.
 pub struct Run<'a> {
     book: &'a Book,
+    store: &'a Store,
     request: &'a ImportRequest<'a>,
     command: String,
     today: NaiveDate,
@@ -32,10 +35,17 @@ pub struct Run<'a> {
     names: HashMap<String, AccountId>,
     /// Each crm id the file gave: its account, and the first valid row that gave it.
     crm_ids: HashMap<CrmId, FirstUse>,
-    /// The current state of every account the file touched.
+    /// The current state of the accounts the file touched in the last two batches.
     work: HashMap<AccountId, Account>,
     /// Accounts changed since the last flush, and their audit entries.
     dirty: BTreeSet<AccountId>,
+    /// Accounts a valid row named since the last flush.
+    touched: BTreeSet<AccountId>,
+    /// The accounts touched before the last flush, and before the one before it (in id order).
+    recent: [Vec<AccountId>; 2],
+    /// Accounts this import let go of from `work`: the database has their current state (the
+    /// book has none, or an older one).
+    written: HashSet<AccountId>,
     audit: Vec<AuditEntry>,
     /// Existing accounts matched by a valid row.
     matched: HashSet<AccountId>,
@@ -47,12 +57,14 @@ pub struct Run<'a> {
 impl<'a> Run<'a> {
     pub fn new(
         book: &'a Book,
+        store: &'a Store,
         request: &'a ImportRequest<'a>,
         today: NaiveDate,
         first_id: AccountId,
     ) -> Self {
         Run {
             book,
+            store,
             request,
             command: format!("import {}", request.file.display()),
             today,
@@ -61,6 +73,9 @@ impl<'a> Run<'a> {
             crm_ids: HashMap::new(),
             work: HashMap::new(),
             dirty: BTreeSet::new(),
+            touched: BTreeSet::new(),
+            recent: [Vec::new(), Vec::new()],
+            written: HashSet::new(),
             audit: Vec::new(),
             matched: HashSet::new(),
             summary: Summary::default(),
@@ -76,11 +91,7 @@ impl Run<'_> {
         let existing = self.matching(&row, &key, columns)?;
         let first_use = row.crm_id.clone().filter(|c| !self.crm_ids.contains_key(c));
         let (mut account, mut changes) = match existing {
-            Some(id) => match self
-                .work
-                .remove(&id)
-                .or_else(|| self.book.account(id).cloned())
-            {
+            Some(id) => match self.take_current(id)? {
                 Some(account) => (account, Vec::new()),
                 None => {
                     return Err(format!(
@@ -151,6 +162,7 @@ impl Run<'_> {
             });
         }
         self.work.insert(id, account);
+        self.touched.insert(id);
         Ok(())
     }
 
@@ -183,8 +195,18 @@ impl Run<'_> {
             .copied()
             .or_else(|| self.book.by_name(&row.name).map(|a| a.id));
         if let (Some(crm), Some(id)) = (&row.crm_id, by_name) {
-            let account = self.work.get(&id).or_else(|| self.book.account(id));
-            if let Some((name, held)) = account.and_then(|a| Some((&a.name, a.crm_id.as_ref()?))) {
+            let account = match self.written.contains(&id) {
+                true => self.read_back(id)?.map(std::borrow::Cow::Owned),
+                false => self
+                    .work
+                    .get(&id)
+                    .or_else(|| self.book.account(id))
+                    .map(std::borrow::Cow::Borrowed),
+            };
+            if let Some((name, held)) = account
+                .as_deref()
+                .and_then(|a| Some((&a.name, a.crm_id.as_ref()?)))
+            {
                 return Err(format!(
                     "crm id: \"{crm}\" is not the crm id of \"{name}\", which this row's name matches: that is \"{held}\"; a crm id names one account (column \"{column}\")"
                 ));
@@ -193,22 +215,51 @@ impl Run<'_> {
         Ok(by_name)
     }
 
-    /// Encodes everything changed since the last batch into a new one.
-    pub fn stage(&mut self, store: &Store) -> Result<BulkBatch, StoreError> {
+    /// The current state of account `id`, taken out of `work` (or read): `work` first, then
+    /// the database for an account this import wrote and let go, then the book.
+    fn take_current(&mut self, id: AccountId) -> Result<Option<Account>, String> {
+        if let Some(account) = self.work.remove(&id) {
+            return Ok(Some(account));
+        }
+        if !self.written.contains(&id) {
+            return Ok(self.book.account(id).cloned());
+        }
+        let account = self.read_back(id)?;
+        self.written.remove(&id);
+        Ok(account)
+    }
+
+    /// An account this import wrote, as the database has it.
+    fn read_back(&self, id: AccountId) -> Result<Option<Account>, String> {
+        self.store
+            .stored_account(self.request.tenant, id)
+            .map_err(|e| format!("could not read back account {}: {e}", id.0))
+    }
+
+    /// Encodes everything changed since the last batch into a new one. The accounts touched
+    /// two batches ago and not since leave `work`: their batch is durable by now, as the
+    /// import acknowledges each batch before it sends the next (one in flight at most).
+    pub fn stage(&mut self) -> Result<BulkBatch, StoreError> {
+        let (store, tenant) = (self.store, self.request.tenant);
         let mut batch = BulkBatch::default();
         if std::mem::take(&mut self.first_batch) {
-            store.stage_forget_undo(&mut batch, self.request.tenant, self.request.actor);
+            store.stage_forget_undo(&mut batch, tenant, self.request.actor);
         }
         for id in std::mem::take(&mut self.dirty) {
             if let Some(account) = self.work.get(&id) {
-                store.stage_account(&mut batch, self.request.tenant, account)?;
+                store.stage_account(&mut batch, tenant, account)?;
             }
         }
-        store.stage_audits(
-            &mut batch,
-            self.request.tenant,
-            std::mem::take(&mut self.audit),
-        )?;
+        store.stage_audits(&mut batch, tenant, std::mem::take(&mut self.audit))?;
+        let touched = std::mem::take(&mut self.touched).into_iter().collect();
+        let [two_ago, last] = std::mem::replace(&mut self.recent, [Vec::new(), touched]);
+        self.recent[0] = last;
+        let since = |id: &AccountId| self.recent.iter().any(|r| r.binary_search(id).is_ok());
+        for id in two_ago.iter().filter(|id| !since(id)) {
+            if self.work.remove(id).is_some() {
+                self.written.insert(*id);
+            }
+        }
         Ok(batch)
     }
 }
