@@ -37,6 +37,32 @@ pub fn is_read_only(line: &str) -> bool {
     }
 }
 
+/// A command line, and whether it surely only reads: decided once, when it is made, for
+/// everything that asks (where it runs, whether its answer offers sharing, what a panic in
+/// answering it may have changed).
+pub struct Line {
+    text: String,
+    only_reads: bool,
+}
+
+impl Line {
+    /// Reading the line is parsing it, which runs on outside text before `App::execute`
+    /// guards anything: should the parser panic, the line counts as one that may write, and
+    /// `App::execute` then meets the panic again under its guard.
+    pub fn new(text: String) -> Line {
+        let only_reads = std::panic::catch_unwind(|| is_read_only(&text)).unwrap_or(false);
+        Line { text, only_reads }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn only_reads(&self) -> bool {
+        self.only_reads
+    }
+}
+
 /// The line a press of an offered command's button runs: the reply of its number, through
 /// the prompt reader (`crate::conversation`), so it runs only while its question is open and
 /// only for whom it was asked.

@@ -13,7 +13,7 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::{button_label, is_read_only, pick_line, AccountButtons, Button, Style};
+use crate::actions::{button_label, is_read_only, pick_line, AccountButtons, Button, Line, Style};
 use crate::reply::Choice;
 
 /// Discord's limits on `custom_id` and a button's label.
@@ -139,11 +139,16 @@ fn style(style: Style) -> u8 {
 }
 
 /// The 'Share in channel' row for an answer to `line`, when it only reads and fits.
-pub fn share_row(line: &str) -> Option<Value> {
-    if !is_read_only(line) {
+pub fn share_row(line: &Line) -> Option<Value> {
+    if !line.only_reads() {
         return None;
     }
-    button(SECONDARY, "Share in channel", format!("{SHARE}{line}")).map(|b| row(vec![b]))
+    button(
+        SECONDARY,
+        "Share in channel",
+        format!("{SHARE}{}", line.text()),
+    )
+    .map(|b| row(vec![b]))
 }
 
 /// The rows of a question's offered commands: a button each, labelled with its command, the
@@ -294,9 +299,10 @@ mod tests {
 
     #[test]
     fn buttons_fit_discords_limits() {
-        assert!(share_row("/account show Acme").is_some());
-        assert!(share_row("/account add Acme arr:5k renewal:2030-01-01").is_none());
-        assert!(share_row(&format!("/account show {}", "x".repeat(100))).is_none());
+        let share = |line: &str| share_row(&Line::new(line.to_string()));
+        assert!(share("/account show Acme").is_some());
+        assert!(share("/account add Acme arr:5k renewal:2030-01-01").is_none());
+        assert!(share(&format!("/account show {}", "x".repeat(100))).is_none());
         let rows = post_rows(&renewal_buttons(&[
             "Acme".into(),
             "y".repeat(95),

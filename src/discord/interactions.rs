@@ -23,6 +23,7 @@ use super::components::{self, Click};
 use super::rest::{Resend, RestError};
 use super::upload::Upload;
 use super::{autocomplete, line, pictures, respond, Discord};
+use crate::actions::Line;
 use crate::app::Actor;
 use crate::fault;
 use crate::reply::Reply;
@@ -122,7 +123,7 @@ pub async fn dm_member(discord: &Discord, user: u64) -> Result<Member, Reply> {
 }
 
 /// What a command runs as, and its line; or the refusal to answer with.
-type Prepared = Result<(Actor, String), Reply>;
+type Prepared = Result<(Actor, Line), Reply>;
 
 /// A command: who may run it (which can take REST calls: a server's roles, a membership)
 /// is decided inside the deadline's budget, so a slow look-up defers the answer (ephemeral,
@@ -166,7 +167,7 @@ async fn command(discord: &Arc<Discord>, c: CommandInteraction) -> Handled {
         let member = c.member.as_deref();
         let actor = actor(&admitting, c.guild_id, member, &c.user, c.channel_id).await?;
         let line = line::command_line(&c.data).map_err(Reply::error)?;
-        Ok((actor, line))
+        Ok((actor, Line::new(line)))
     };
     run(discord, Box::pin(prepared), how, started).await
 }
@@ -218,7 +219,7 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
                 public,
                 replace,
             };
-            let prepared: Prepared = Ok((actor, line));
+            let prepared: Prepared = Ok((actor, Line::new(line)));
             run(discord, Box::pin(async move { prepared }), how, started).await
         }
         // An owner's button pressed by anyone else is refused here, to the clicker alone.
@@ -235,7 +236,7 @@ async fn component(discord: &Arc<Discord>, c: ComponentInteraction) -> Handled {
                     public: false,
                     replace,
                 };
-                let prepared: Prepared = Ok((actor, line));
+                let prepared: Prepared = Ok((actor, Line::new(line)));
                 run(discord, Box::pin(async move { prepared }), how, started).await
             }
         },
@@ -271,7 +272,8 @@ struct Answering {
 }
 
 /// Prepares and runs a command line, and answers inline when that is done within the
-/// deadline (counted from `started`), or defers.
+/// deadline (counted from `started`), or defers. The work runs on the request's own task
+/// until the deadline; a deferred answer's work goes on in the follow-up task.
 async fn run(
     discord: &Arc<Discord>,
     prepared: BoxFuture<'static, Prepared>,
@@ -279,28 +281,26 @@ async fn run(
     started: Instant,
 ) -> Handled {
     let worker = discord.clone();
-    let mut task = tokio::spawn(async move {
+    let mut work: BoxFuture<'static, (Reply, Option<Line>)> = Box::pin(async move {
         let working = async move {
             match prepared.await {
-                Ok((actor, line)) => (worker.execute(actor, line.clone()).await, line),
-                Err(refusal) => (refusal, String::new()),
+                Ok((actor, line)) => (worker.execute(actor, &line).await, Some(line)),
+                Err(refusal) => (refusal, None),
             }
         };
         fault::catch_async("Discord command", fault::Changed::Maybe, working)
             .await
-            .unwrap_or_else(|fault| (fault.reply(), String::new()))
+            .unwrap_or_else(|fault| (fault.reply(), None))
     });
-    let lost = || (fault::lost("Discord command").reply(), String::new());
     // A zero deadline defers every command (the deferred path, deterministically).
     let left = discord.deadline.saturating_sub(started.elapsed());
     let inline = match left.is_zero() {
-        true => Err(()),
-        false => tokio::time::timeout(left, &mut task).await.map_err(|_| ()),
+        true => None,
+        false => tokio::time::timeout(left, &mut work).await.ok(),
     };
     match inline {
-        Ok(joined) => {
-            let (reply, line) = joined.unwrap_or_else(|_| lost());
-            let (first, bodies) = answer_bodies(&reply, &line, &how);
+        Some((reply, line)) => {
+            let (first, bodies) = answer_bodies(&reply, line.as_ref(), &how);
             let (kind, first) = match how.replace {
                 true => (respond::UPDATE_MESSAGE, respond::without_flags(first)),
                 false => (respond::CHANNEL_MESSAGE, first),
@@ -312,7 +312,7 @@ async fn run(
                 after,
             }
         }
-        Err(_) => {
+        None => {
             tracing::info!("command slower than the deadline; deferred");
             let callback = match how.replace {
                 true => serde_json::json!({"type": respond::DEFERRED_UPDATE_MESSAGE}),
@@ -320,8 +320,8 @@ async fn run(
             };
             let discord = discord.clone();
             let after: BoxFuture<'static, ()> = Box::pin(async move {
-                let (reply, line) = task.await.unwrap_or_else(|_| lost());
-                let (first, bodies) = answer_bodies(&reply, &line, &how);
+                let (reply, line) = work.await;
+                let (first, bodies) = answer_bodies(&reply, line.as_ref(), &how);
                 let first = respond::without_flags(first);
                 let path = format!(
                     "/webhooks/{}/{}/messages/@original",
@@ -343,9 +343,9 @@ async fn run(
 
 /// The answer's first message body and the rest (follow-ups); a share button under
 /// ephemeral answers that only read.
-fn answer_bodies(reply: &Reply, line: &str, how: &Answering) -> (Value, Vec<Value>) {
+fn answer_bodies(reply: &Reply, line: Option<&Line>, how: &Answering) -> (Value, Vec<Value>) {
     let mut rows = components::choice_rows(&reply.choices);
-    if !(how.public || reply.is_error()) {
+    if let Some(line) = line.filter(|_| !(how.public || reply.is_error())) {
         rows.extend(components::share_row(line));
     }
     let mut bodies = respond::bodies(reply, !how.public, &rows).into_iter();

@@ -143,24 +143,17 @@ impl Discord {
         (self.clock)()
     }
 
-    /// Starts one command line for `actor` off the async threads (commits flush to disk).
-    pub fn spawn_execute(
-        &self,
-        actor: crate::app::Actor,
-        line: String,
-    ) -> tokio::task::JoinHandle<Reply> {
-        let (app, now) = (self.app.clone(), self.now());
-        tokio::task::spawn_blocking(move || {
-            crate::fault::catch("Discord command", || app.execute(&actor, now, &line))
-                .unwrap_or_else(|fault| fault.reply())
-        })
-    }
-
-    /// Runs one command line for `actor` off the async threads.
-    pub async fn execute(&self, actor: crate::app::Actor, line: String) -> Reply {
-        self.spawn_execute(actor, line)
-            .await
-            .unwrap_or_else(|_| crate::fault::lost("Discord command").reply())
+    /// Runs one command line for `actor`. One that may write runs on the blocking pool, since
+    /// its commit flushes to disk; one that only reads takes microseconds under the book's
+    /// read lock and runs in place (as Slack's do).
+    pub async fn execute(&self, actor: crate::app::Actor, line: &crate::actions::Line) -> Reply {
+        let now = self.now();
+        if line.only_reads() {
+            return self.app.execute(&actor, now, line.text());
+        }
+        let app = self.app.clone();
+        let line = line.text().to_string();
+        crate::fault::blocking("Discord command", move || app.execute(&actor, now, &line)).await
     }
 }
 

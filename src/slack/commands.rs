@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::api::Api;
-use super::{access, actions, interact, pictures, Line, Origin, Slack};
+use super::{access, actions, interact, pictures, Origin, Slack};
+use crate::actions::Line;
 use crate::command::spec::groups;
 use crate::fault;
 use crate::picture::Picture;

@@ -158,7 +158,7 @@ async fn click(slack: Arc<Slack>, payload: Value) {
     let (mut messages, pictures, public) = match refused {
         Err(refusal) => (payloads(&refusal, None, false), Vec::new(), false),
         Ok((line, in_channel)) => {
-            let reply = slack.execute(actor, &super::Line::new(line)).await;
+            let reply = slack.execute(actor, &crate::actions::Line::new(line)).await;
             let public = in_channel && !reply.is_error();
             (payloads(&reply, None, public), reply.pictures, public)
         }
@@ -289,7 +289,7 @@ async fn submit(slack: &Arc<Slack>, payload: &Value) -> Value {
         return json!({"response_action": "errors", "errors": {"name": refusal}});
     }
     let line = account_add_line(&payload["view"]["state"]["values"]);
-    let reply = slack.execute(actor, &super::Line::new(line)).await;
+    let reply = slack.execute(actor, &crate::actions::Line::new(line)).await;
     let text = crate::render::text::render(&reply);
     if reply.is_error() {
         let message = crate::render::slack::truncate(text.trim_start_matches("error:").trim(), 150);

@@ -185,7 +185,7 @@ impl Slack {
     /// pool, since its commit flushes to disk (milliseconds); one that only reads takes
     /// microseconds under the book's read lock and runs in place, saving two thread
     /// hand-offs per request (the benchmark's `/account show`).
-    pub async fn execute(self: &Arc<Self>, actor: Actor, line: &Line) -> Reply {
+    pub async fn execute(self: &Arc<Self>, actor: Actor, line: &crate::actions::Line) -> Reply {
         let now = self.now();
         if line.only_reads() {
             return self.app.execute(&actor, now, line.text());
@@ -193,33 +193,6 @@ impl Slack {
         let app = self.app.clone();
         let line = line.text().to_string();
         crate::fault::blocking("Slack command", move || app.execute(&actor, now, &line)).await
-    }
-}
-
-/// A command line, and whether it surely only reads: decided once, when it is made, for
-/// everything that asks (where it runs, whether its answer offers sharing, what a panic in
-/// answering it may have changed).
-pub struct Line {
-    text: String,
-    only_reads: bool,
-}
-
-impl Line {
-    /// Reading the line is parsing it, which runs on outside text before `App::execute`
-    /// guards anything: should the parser panic, the line counts as one that may write, and
-    /// `App::execute` then meets the panic again under its guard.
-    pub fn new(text: String) -> Line {
-        let only_reads =
-            std::panic::catch_unwind(|| crate::actions::is_read_only(&text)).unwrap_or(false);
-        Line { text, only_reads }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn only_reads(&self) -> bool {
-        self.only_reads
     }
 }
 
