@@ -48,8 +48,8 @@ impl Store {
             });
         }
         copy_records(self.backend.as_ref(), target.backend.as_ref())?;
-        if let Some(ids) = separate_ids(self.backend.as_ref()) {
-            copy_records(ids, target.backend.message_ids())?;
+        if let Some(ids) = separate_ids(self.backend.as_ref())? {
+            copy_records(ids, target.backend.message_ids()?)?;
         }
         // Ids order audit entries and events: new ones must come after the copied ones.
         target
@@ -80,9 +80,9 @@ fn mismatch(what: &str, source_count: usize, copy_count: usize) -> CopyError {
 }
 
 /// The backend's own place for message ids, when it is not the backend itself.
-fn separate_ids(backend: &dyn Backend) -> Option<&dyn Backend> {
-    let ids = backend.message_ids();
-    (!std::ptr::addr_eq(ids, backend)).then_some(ids)
+fn separate_ids(backend: &dyn Backend) -> Result<Option<&dyn Backend>, StoreError> {
+    let ids = backend.message_ids()?;
+    Ok((!std::ptr::addr_eq(ids, backend)).then_some(ids))
 }
 
 /// Every record of `from` but the marker into `to`, in batches.
@@ -109,7 +109,7 @@ fn copy_records(from: &dyn Backend, to: &dyn Backend) -> Result<(), StoreError> 
 /// The records of a database (and of its separate message ids), in total and per tenant.
 fn count(backend: &dyn Backend) -> Result<Copied, StoreError> {
     let mut counted = Copied::default();
-    let places = [Some(backend), separate_ids(backend)];
+    let places = [Some(backend), separate_ids(backend)?];
     for place in places.into_iter().flatten() {
         for (key, _) in place.scan_prefix(b"")? {
             if key == keys::MARKER {

@@ -14,7 +14,7 @@ impl Store {
         let _writing = book.write().unwrap_or_else(|p| p.into_inner());
         let prefix = keys::tenant(tenant);
         let mut forgotten = 0;
-        for backend in [self.backend.message_ids(), self.backend.as_ref()] {
+        for backend in [self.backend.message_ids()?, self.backend.as_ref()] {
             let mut batch = WriteBatch::default();
             for (key, _) in backend.scan_prefix(&prefix)? {
                 batch.delete(key);

@@ -140,8 +140,8 @@ impl Backend for MemoryBackend {
         "memory"
     }
 
-    fn message_ids(&self) -> &dyn Backend {
-        self
+    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+        Ok(self)
     }
 
     fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {

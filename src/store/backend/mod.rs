@@ -203,8 +203,8 @@ pub trait Backend: Send + Sync {
     /// only to recognise a retry — would otherwise crowd the one cache (sled), else this one.
     /// The store writes them there only after the commit that counted their messages, from a
     /// pending record in that commit, so losing them in a crash loses nothing (see
-    /// `store::ingest::pending`).
-    fn message_ids(&self) -> &dyn Backend;
+    /// `store::ingest::pending`). sled opens that backend when it is first asked for.
+    fn message_ids(&self) -> Result<&dyn Backend, StoreError>;
 
     /// The number of the last commit acknowledged, as noted *outside* the database by
     /// [`Backend::note_commit`]. A backend whose recovery can silently drop acknowledged

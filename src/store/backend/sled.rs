@@ -24,6 +24,7 @@
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use super::{Backend, Entry, Swap, Visit, WriteBatch};
 use crate::store::StoreError;
@@ -56,7 +57,30 @@ pub struct SledBackend {
     location: String,
     existed: bool,
     /// The message ids' database (`None` in that database itself).
-    message_ids: Option<Box<SledBackend>>,
+    message_ids: Option<Box<MessageIds>>,
+}
+
+/// The message ids' database, opened when first asked for: a process that receives no data
+/// (the console, an export) never pays for a second database's context and page table.
+struct MessageIds {
+    path: PathBuf,
+    opened: OnceLock<SledBackend>,
+    /// Held while opening, so that two threads asking at once open it once.
+    opening: Mutex<()>,
+}
+
+impl MessageIds {
+    fn get(&self) -> Result<&SledBackend, StoreError> {
+        if let Some(db) = self.opened.get() {
+            return Ok(db);
+        }
+        let _opening = self.opening.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(db) = self.opened.get() {
+            return Ok(db);
+        }
+        let db = SledBackend::open_with(&self.path, MESSAGE_IDS_CACHE_BYTES)?;
+        Ok(self.opened.get_or_init(|| db))
+    }
 }
 
 impl SledBackend {
@@ -70,10 +94,13 @@ impl SledBackend {
     pub fn open_with_cache(path: &Path, cache_mb: NonZeroU32) -> Result<SledBackend, StoreError> {
         let cache_bytes = u64::from(cache_mb.get()) * 1024 * 1024;
         let mut main = SledBackend::open_with(path, cache_bytes)?;
-        // Opened under the main database's lock, so no other process holds it either.
-        let message_ids =
-            SledBackend::open_with(&path.join(MESSAGE_IDS_DIR), MESSAGE_IDS_CACHE_BYTES)?;
-        main.message_ids = Some(Box::new(message_ids));
+        // Opened (when first asked for) under the main database's lock, so no other process
+        // holds it either.
+        main.message_ids = Some(Box::new(MessageIds {
+            path: path.join(MESSAGE_IDS_DIR),
+            opened: OnceLock::new(),
+            opening: Mutex::new(()),
+        }));
         Ok(main)
     }
 
@@ -128,10 +155,10 @@ impl Backend for SledBackend {
         false
     }
 
-    fn message_ids(&self) -> &dyn Backend {
+    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
         match &self.message_ids {
-            Some(ids) => ids.as_ref(),
-            None => self,
+            Some(ids) => Ok(ids.get()?),
+            None => Ok(self),
         }
     }
 
@@ -289,4 +316,35 @@ fn backend_error(error: ::sled::Error) -> StoreError {
 fn owned(item: ::sled::Result<(::sled::IVec, ::sled::IVec)>) -> Result<Entry, StoreError> {
     let (key, value) = item.map_err(backend_error)?;
     Ok((key.to_vec(), value.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_ids_database_opens_when_first_asked_for_and_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        let backend = SledBackend::open(&path).expect("open");
+        let ids_dir = path.join(MESSAGE_IDS_DIR);
+        assert!(!ids_dir.exists(), "opened before anything asked for it");
+        // Two threads asking at once: a second open in this process would find sled's lock
+        // taken (StoreError::Locked), so both must get the one database.
+        let opened: Vec<usize> = std::thread::scope(|s| {
+            let ask = || {
+                let ids = backend.message_ids().expect("message ids");
+                std::ptr::from_ref(ids).cast::<u8>() as usize
+            };
+            let threads: Vec<_> = (0..2).map(|_| s.spawn(ask)).collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().expect("thread"))
+                .collect()
+        });
+        assert_eq!(opened[0], opened[1]);
+        assert!(ids_dir.join(DATA_FILE).exists());
+        let own = std::ptr::from_ref::<dyn Backend>(&backend).cast::<u8>() as usize;
+        assert_ne!(opened[0], own, "the ids live apart from the main database");
+    }
 }

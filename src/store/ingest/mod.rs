@@ -157,7 +157,7 @@ impl Store {
         }
         if tables.copied.len() >= pending::FLUSH_EVERY {
             // Their copies on the device first: only then may the records go.
-            self.backend.message_ids().flush()?;
+            self.backend.message_ids()?.flush()?;
             for copied in tables.copied.drain(..) {
                 batch.delete(copied);
             }
@@ -180,7 +180,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let digest = keys::message_digest(&m.id.key());
         let tenant = work.tenant.clone();
-        let ids = self.backend.message_ids();
+        let ids = self.backend.message_ids()?;
         if work.seen.contains(&digest)
             || ids
                 .get(&keys::message_id(&tenant, work.week, &digest))?

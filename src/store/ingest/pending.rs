@@ -60,7 +60,7 @@ impl PendingIds {
         for digest in &self.digests {
             batch.put(keys::message_id(tenant, self.week, digest), Vec::new());
         }
-        backend.message_ids().apply_lazily(batch)
+        backend.message_ids()?.apply_lazily(batch)
     }
 }
 
@@ -77,7 +77,7 @@ pub(super) fn settle(backend: &dyn Backend, tenant: &TenantId) -> Result<usize, 
         PendingIds::decode(key, bytes)?.copy(backend, tenant)?;
         copied.delete(key.clone());
     }
-    backend.message_ids().flush()?;
+    backend.message_ids()?.flush()?;
     backend.apply(copied)?;
     Ok(pending.len())
 }
@@ -129,7 +129,11 @@ mod tests {
         // Copied: the ids are in their own database, the pending record awaits deletion.
         let week = received().timestamp().div_euclid(super::super::WEEK_SECS);
         let week_ids = keys::message_ids(&tenant, u32::try_from(week).expect("a week"));
-        let copied = store.backend.message_ids().scan_prefix(&week_ids);
+        let copied = store
+            .backend
+            .message_ids()
+            .expect("ids")
+            .scan_prefix(&week_ids);
         assert_eq!(copied.expect("read").len(), 2);
         assert_eq!(pending(&store, &tenant), 1);
         // A crash after the commit and before the copy: the ids never reached their database.
@@ -137,18 +141,28 @@ mod tests {
         for (key, _) in store
             .backend
             .message_ids()
+            .expect("ids")
             .scan_prefix(&week_ids)
             .expect("read")
         {
             lost.delete(key);
         }
-        store.backend.message_ids().apply(lost).expect("delete");
+        store
+            .backend
+            .message_ids()
+            .expect("ids")
+            .apply(lost)
+            .expect("delete");
         drop(store);
         let store = Store::open(&dir.path().join("db")).expect("reopen");
         let again = send(&store, &tenant, 1);
         assert_eq!((again.accepted, again.duplicates), (0, 2), "{again:?}");
         assert_eq!(pending(&store, &tenant), 0, "settled, then deleted");
-        let copied = store.backend.message_ids().scan_prefix(&week_ids);
+        let copied = store
+            .backend
+            .message_ids()
+            .expect("ids")
+            .scan_prefix(&week_ids);
         assert_eq!(copied.expect("read").len(), 2);
     }
 

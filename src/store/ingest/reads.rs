@@ -196,7 +196,7 @@ impl Store {
         let mut pruned = 0;
         let week = now.timestamp().div_euclid(WEEK_SECS);
         let ids = keys::all_message_ids(tenant);
-        let id_backend = self.backend.message_ids();
+        let id_backend = self.backend.message_ids()?;
         // One old week at a time, a chunk of its ids at a time: a week can hold millions.
         while let Some(key) = id_backend.first_key_from(&ids)? {
             let Some(rest) = key.strip_prefix(ids.as_slice()) else {

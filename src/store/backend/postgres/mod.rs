@@ -191,8 +191,8 @@ impl Backend for PostgresBackend {
         true
     }
 
-    fn message_ids(&self) -> &dyn Backend {
-        self
+    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+        Ok(self)
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
