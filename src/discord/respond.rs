@@ -3,7 +3,7 @@
 //! message is the callback, which are follow-ups, what is ephemeral, and where buttons go.
 //! Callback types: <https://discord.com/developers/docs/interactions/receiving-and-responding>.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::render::discord::{render, DiscordMessage};
 use crate::reply::Reply;
@@ -21,19 +21,22 @@ pub const AUTOCOMPLETE_RESULT: u8 = 8;
 pub const MAX_ROWS: usize = 5;
 
 /// One message body (`content`, `embeds`, `allowed_mentions`, and `flags`/`components`
-/// when given) — the shape shared by callbacks, follow-ups, edits and create-message.
-pub fn body(message: &DiscordMessage, flags: Option<u64>, components: &[Value]) -> Value {
-    let mut out = json!({"embeds": message.embeds, "allowed_mentions": message.allowed_mentions});
-    if let Some(content) = &message.content {
-        out["content"] = json!(content);
+/// when given) — the shape shared by callbacks, follow-ups, edits and create-message. The
+/// rendered message moves in whole: its embeds are not copied.
+pub fn body(message: DiscordMessage, flags: Option<u64>, components: &[Value]) -> Value {
+    let mut out = Map::new();
+    out.insert("embeds".into(), Value::Array(message.embeds));
+    out.insert("allowed_mentions".into(), message.allowed_mentions);
+    if let Some(content) = message.content {
+        out.insert("content".into(), Value::String(content));
     }
     if let Some(flags) = flags {
-        out["flags"] = json!(flags);
+        out.insert("flags".into(), json!(flags));
     }
     if !components.is_empty() {
-        out["components"] = json!(components);
+        out.insert("components".into(), Value::Array(components.to_vec()));
     }
-    out
+    Value::Object(out)
 }
 
 /// The reply as message bodies. Errors are always ephemeral; `components` (action rows) go
@@ -44,7 +47,7 @@ pub fn bodies(reply: &Reply, ephemeral: bool, components: &[Value]) -> Vec<Value
     let mut rows = components.chunks(MAX_ROWS);
     let last = messages.len().saturating_sub(1);
     let mut out: Vec<Value> = messages
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, m)| {
             body(

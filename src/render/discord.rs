@@ -5,7 +5,7 @@
 //! markdown); `allowed_mentions` parses nothing, and only `Mention` spans ping, by user id.
 //! Limits: <https://discord.com/developers/docs/resources/message#embed-object-embed-limits>.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::reply::{Block, Reply, Span};
 
@@ -94,22 +94,27 @@ impl Embed {
         self.title.is_none() && self.description.is_empty() && self.fields.is_empty()
     }
 
+    /// The embed object; its text moves in, uncopied.
     fn json(self) -> Value {
-        let mut embed = json!({"color": COLOUR});
+        let mut embed = Map::new();
+        embed.insert("color".into(), json!(COLOUR));
         if let Some(title) = self.title {
-            embed["title"] = json!(title);
+            embed.insert("title".into(), Value::String(title));
         }
         if !self.description.is_empty() {
-            embed["description"] = json!(self.description);
+            embed.insert("description".into(), Value::String(self.description));
         }
         if !self.fields.is_empty() {
-            embed["fields"] = self
-                .fields
-                .into_iter()
-                .map(|(name, value)| json!({"name": name, "value": value, "inline": false}))
-                .collect();
+            let fields = self.fields.into_iter().map(|(name, value)| {
+                let mut field = Map::new();
+                field.insert("name".into(), Value::String(name));
+                field.insert("value".into(), Value::String(value));
+                field.insert("inline".into(), Value::Bool(false));
+                Value::Object(field)
+            });
+            embed.insert("fields".into(), fields.collect());
         }
-        embed
+        Value::Object(embed)
     }
 }
 
