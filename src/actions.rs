@@ -1,14 +1,16 @@
 //! Purpose: what Steward offers to click, on every chat platform alike: which answers may be
-//! shared in the channel (those of commands that only read), which posts carry which account
-//! buttons ([`post_buttons`], the one place that decides it), the command line a press runs
-//! and who may press it ([`press`]), what pressing a question's offered command runs
-//! ([`pick_line`]), and the accounts a reply names. Slack and Discord render
-//! them and carry them their own way.
+//! shared in the channel (those of commands that only read, known once per [`Line`], which
+//! also decides where the line runs), which posts carry which account buttons
+//! ([`post_buttons`], the one place that decides it), the command line a press runs and who
+//! may press it ([`press`]), what pressing a question's offered command runs ([`pick_line`]),
+//! and the accounts a reply names. Slack and Discord render them and carry them their own way.
 
-use chrono::NaiveDate;
+mod line;
+
+pub use line::{is_read_only, Line};
 
 use crate::app::{Actor, App};
-use crate::command::{quote, steward::StewardCommand, Command};
+use crate::command::quote;
 use crate::domain::account::Account;
 use crate::domain::book::Book;
 use crate::domain::expansion::OpportunityKind;
@@ -19,49 +21,6 @@ use crate::jobs::indicators as indicator_jobs;
 use crate::reply::{Block, Reply, Span};
 use crate::scheduler::{indicators::parse_period, marker_parts};
 use crate::store::Store;
-
-/// Whether `line` (`/group sub …`) only reads, so its answer may be re-run and shared. Which
-/// commands write is decided once, exhaustively, by [`crate::prompt::is_write`]; `/steward
-/// ask` is not shared because what it runs depends on how the prompt is read, and `/steward
-/// apikey` answers stay with the admin who asked (INGEST.md: ephemeral).
-pub fn is_read_only(line: &str) -> bool {
-    // The date only anchors relative dates; whether a command writes does not depend on it.
-    match crate::command::parse(line, NaiveDate::default()) {
-        Ok(parsed) => {
-            !matches!(
-                parsed.command,
-                Command::Steward(StewardCommand::Ask { .. } | StewardCommand::ApiKey(_))
-            ) && !crate::prompt::is_write(&parsed.command)
-        }
-        Err(_) => false,
-    }
-}
-
-/// A command line, and whether it surely only reads: decided once, when it is made, for
-/// everything that asks (where it runs, whether its answer offers sharing, what a panic in
-/// answering it may have changed).
-pub struct Line {
-    text: String,
-    only_reads: bool,
-}
-
-impl Line {
-    /// Reading the line is parsing it, which runs on outside text before `App::execute`
-    /// guards anything: should the parser panic, the line counts as one that may write, and
-    /// `App::execute` then meets the panic again under its guard.
-    pub fn new(text: String) -> Line {
-        let only_reads = std::panic::catch_unwind(|| is_read_only(&text)).unwrap_or(false);
-        Line { text, only_reads }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn only_reads(&self) -> bool {
-        self.only_reads
-    }
-}
 
 /// The line a press of an offered command's button runs: the reply of its number, through
 /// the prompt reader (`crate::conversation`), so it runs only while its question is open and

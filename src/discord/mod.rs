@@ -143,17 +143,10 @@ impl Discord {
         (self.clock)()
     }
 
-    /// Runs one command line for `actor`. One that may write runs on the blocking pool, since
-    /// its commit flushes to disk; one that only reads takes microseconds under the book's
-    /// read lock and runs in place (as Slack's do).
+    /// Runs one command line for `actor` ([`crate::actions::Line::run`]).
     pub async fn execute(&self, actor: crate::app::Actor, line: &crate::actions::Line) -> Reply {
-        let now = self.now();
-        if line.only_reads() {
-            return self.app.execute(&actor, now, line.text());
-        }
-        let app = self.app.clone();
-        let line = line.text().to_string();
-        crate::fault::blocking("Discord command", move || app.execute(&actor, now, &line)).await
+        line.run(&self.app, actor, self.now(), "Discord command")
+            .await
     }
 }
 

@@ -181,18 +181,10 @@ impl Slack {
         }
     }
 
-    /// Runs one command line for `actor`. A command that may write runs on the blocking
-    /// pool, since its commit flushes to disk (milliseconds); one that only reads takes
-    /// microseconds under the book's read lock and runs in place, saving two thread
-    /// hand-offs per request (the benchmark's `/account show`).
+    /// Runs one command line for `actor` ([`crate::actions::Line::run`]).
     pub async fn execute(self: &Arc<Self>, actor: Actor, line: &crate::actions::Line) -> Reply {
-        let now = self.now();
-        if line.only_reads() {
-            return self.app.execute(&actor, now, line.text());
-        }
-        let app = self.app.clone();
-        let line = line.text().to_string();
-        crate::fault::blocking("Slack command", move || app.execute(&actor, now, &line)).await
+        line.run(&self.app, actor, self.now(), "Slack command")
+            .await
     }
 }
 
