@@ -91,11 +91,7 @@ impl Store {
         tenant: &TenantId,
         id: AccountId,
     ) -> Result<Option<Account>, StoreError> {
-        let key = keys::account(tenant, id);
-        self.backend
-            .get(&key)?
-            .map(|bytes| decode(&key, &bytes))
-            .transpose()
+        self.read(&keys::account(tenant, id))
     }
 
     /// Stages the removal of `actor`'s undo plan: after a bulk import their last change is the

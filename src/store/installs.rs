@@ -89,11 +89,7 @@ impl Store {
         enterprise: Option<&str>,
         team: Option<&str>,
     ) -> Result<Option<Installation>, StoreError> {
-        let key = keys::slack_install(enterprise, team);
-        self.backend
-            .get(&key)?
-            .map(|bytes| decode(&key, &bytes))
-            .transpose()
+        self.read(&keys::slack_install(enterprise, team))
     }
 
     /// The installation that serves `team` (of `enterprise`): the workspace's own, else its

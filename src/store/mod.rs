@@ -177,17 +177,21 @@ impl Store {
         Ok(records)
     }
 
+    /// The record under `key`, decoded; `None` when there is none.
+    fn read<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        self.backend
+            .get(key)?
+            .map(|bytes| record::decode(key, &bytes))
+            .transpose()
+    }
+
     /// How to take back `actor`'s last change in the tenant, if any.
     pub fn last_change(
         &self,
         tenant: &TenantId,
         actor: &UserId,
     ) -> Result<Option<UndoPlan>, StoreError> {
-        let key = keys::undo(tenant, actor);
-        self.backend
-            .get(&key)?
-            .map(|bytes| decode(&key, &bytes))
-            .transpose()
+        self.read(&keys::undo(tenant, actor))
     }
 
     /// Every tenant with stored data.

@@ -87,11 +87,7 @@ impl Store {
         tenant: &TenantId,
         account: AccountId,
     ) -> Result<Option<SeatsTrait>, StoreError> {
-        let key = keys::ingest_seats(tenant, account);
-        self.backend
-            .get(&key)?
-            .map(|bytes| decode(&key, &bytes))
-            .transpose()
+        self.read(&keys::ingest_seats(tenant, account))
     }
 
     /// Forgets an account's rollups of days more than 400 days before `today` (`rollups` as
