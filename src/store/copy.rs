@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::backend::{Backend, WriteBatch};
+use super::backend::{Backend, IdStore, WriteBatch};
 use super::{keys, Store, StoreError};
 use crate::domain::tenant::TenantId;
 
@@ -80,13 +80,17 @@ fn mismatch(what: &str, source_count: usize, copy_count: usize) -> CopyError {
 }
 
 /// The backend's own place for message ids, when it is not the backend itself.
-fn separate_ids(backend: &dyn Backend) -> Result<Option<&dyn Backend>, StoreError> {
+fn separate_ids(backend: &dyn Backend) -> Result<Option<&dyn IdStore>, StoreError> {
     let ids = backend.message_ids()?;
     Ok((!std::ptr::addr_eq(ids, backend)).then_some(ids))
 }
 
 /// Every record of `from` but the marker into `to`, in batches.
-fn copy_records(from: &dyn Backend, to: &dyn Backend) -> Result<(), StoreError> {
+fn copy_records<F, T>(from: &F, to: &T) -> Result<(), StoreError>
+where
+    F: IdStore + ?Sized,
+    T: IdStore + ?Sized,
+{
     let mut batch = WriteBatch::default();
     let mut staged = 0;
     for (key, value) in from.scan_prefix(b"")? {
@@ -109,17 +113,23 @@ fn copy_records(from: &dyn Backend, to: &dyn Backend) -> Result<(), StoreError> 
 /// The records of a database (and of its separate message ids), in total and per tenant.
 fn count(backend: &dyn Backend) -> Result<Copied, StoreError> {
     let mut counted = Copied::default();
-    let places = [Some(backend), separate_ids(backend)?];
-    for place in places.into_iter().flatten() {
-        for (key, _) in place.scan_prefix(b"")? {
-            if key == keys::MARKER {
-                continue;
-            }
-            counted.records += 1;
-            if let Some(tenant) = keys::tenant_of(&key) {
-                *counted.tenants.entry(tenant).or_default() += 1;
-            }
-        }
+    tally(backend, &mut counted)?;
+    if let Some(ids) = separate_ids(backend)? {
+        tally(ids, &mut counted)?;
     }
     Ok(counted)
+}
+
+/// Adds the records of one place to `counted`.
+fn tally<S: IdStore + ?Sized>(place: &S, counted: &mut Copied) -> Result<(), StoreError> {
+    for (key, _) in place.scan_prefix(b"")? {
+        if key == keys::MARKER {
+            continue;
+        }
+        counted.records += 1;
+        if let Some(tenant) = keys::tenant_of(&key) {
+            *counted.tenants.entry(tenant).or_default() += 1;
+        }
+    }
+    Ok(())
 }

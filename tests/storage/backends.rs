@@ -140,7 +140,7 @@ impl Backend for MemoryBackend {
         "memory"
     }
 
-    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+    fn message_ids(&self) -> Result<&dyn steward::store::backend::IdStore, StoreError> {
         Ok(self)
     }
 

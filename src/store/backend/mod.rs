@@ -3,9 +3,11 @@
 //! holds. Keys, encoding, books, audit, undo, ledger, seen ids and bulk batches are written
 //! once in `store` over this trait; a backend implements only the primitives: the embedded
 //! [`sled::SledBackend`] (one process), and [`postgres::PostgresBackend`] (several replicas on
-//! one database).
+//! one database). [`IdStore`] is the smaller seam where received message ids are kept: the
+//! backend itself, or beside sled an LSM tree of their own ([`received_ids::ReceivedIds`]).
 
 pub mod postgres;
+pub mod received_ids;
 pub mod sled;
 
 use std::collections::BTreeMap;
@@ -198,13 +200,14 @@ pub trait Backend: Send + Sync {
     /// durable when it returns may do nothing.
     fn flush(&self) -> Result<(), StoreError>;
 
-    /// Where received message ids are kept for de-duplication (`store::ingest`): a backend
-    /// of its own where their records — millions a week, each small, written once and read
-    /// only to recognise a retry — would otherwise crowd the one cache (sled), else this one.
-    /// The store writes them there only after the commit that counted their messages, from a
-    /// pending record in that commit, so losing them in a crash loses nothing (see
-    /// `store::ingest::pending`). sled opens that backend when it is first asked for.
-    fn message_ids(&self) -> Result<&dyn Backend, StoreError>;
+    /// Where received message ids are kept for de-duplication (`store::ingest`): a store of
+    /// their own where their records — millions a week, each small, written once and read
+    /// only to recognise a retry — would otherwise crowd the one cache and B-tree (sled: an
+    /// LSM tree beside it, opened when first asked for), else this backend itself. The store
+    /// writes them there only after the commit that counted their messages, from a pending
+    /// record in that commit, so losing them in a crash loses nothing (see
+    /// `store::ingest::pending`).
+    fn message_ids(&self) -> Result<&dyn IdStore, StoreError>;
 
     /// The number of the last commit acknowledged, as noted *outside* the database by
     /// [`Backend::note_commit`]. A backend whose recovery can silently drop acknowledged
@@ -227,4 +230,63 @@ pub trait Backend: Send + Sync {
     /// Ready to serve (`GET /readyz`): the database answers, and its schema is the one this
     /// binary knows.
     fn check_ready(&self) -> Result<(), StoreError>;
+}
+
+/// What keeping received message ids needs (see [`Backend::message_ids`]): [`Backend`]'s
+/// primitives of the same names, with the same contract. Every backend is one.
+pub trait IdStore: Send + Sync {
+    /// [`Backend::get`].
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// [`Backend::scan_prefix`].
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
+    /// [`Backend::scan_prefix_rev`].
+    fn scan_prefix_rev(
+        &self,
+        prefix: &[u8],
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError>;
+    /// [`Backend::first_key_from`].
+    fn first_key_from(&self, from: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// [`Backend::apply`].
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError>;
+    /// [`Backend::apply_lazily`].
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError>;
+    /// [`Backend::flush`].
+    fn flush(&self) -> Result<(), StoreError>;
+}
+
+impl<B: Backend + ?Sized> IdStore for B {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Backend::get(self, key)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
+        Backend::scan_prefix(self, prefix)
+    }
+
+    fn scan_prefix_rev(
+        &self,
+        prefix: &[u8],
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        Backend::scan_prefix_rev(self, prefix, skip, limit)
+    }
+
+    fn first_key_from(&self, from: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Backend::first_key_from(self, from)
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        Backend::apply(self, batch)
+    }
+
+    fn apply_lazily(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        Backend::apply_lazily(self, batch)
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        Backend::flush(self)
+    }
 }

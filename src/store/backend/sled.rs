@@ -26,7 +26,8 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use super::{Backend, Entry, Swap, Visit, WriteBatch};
+use super::received_ids::ReceivedIds;
+use super::{Backend, Entry, IdStore, Swap, Visit, WriteBatch};
 use crate::store::StoreError;
 
 /// The `tracing` target sled logs under.
@@ -44,11 +45,16 @@ const DATA_FILE: &str = "db";
 /// then. A 10k-account book's 90 days of rollups want 256 MiB for the daily recompute (a
 /// quarter of that makes it four times slower).
 pub const DEFAULT_CACHE_MB: NonZeroU32 = NonZeroU32::MIN.saturating_add(255);
-/// The message ids' own database, inside the main one's directory ([`Backend::message_ids`]).
-const MESSAGE_IDS_DIR: &str = "message-ids";
-/// Its cache: small, so that however many ids arrive they hold this bound (× sled's factor
-/// above) of memory, and never push the rollups out of the main cache.
-const MESSAGE_IDS_CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// The received message ids' own database (an LSM tree), inside the main one's directory
+/// ([`Backend::message_ids`]).
+const RECEIVED_IDS_DIR: &str = "received-ids";
+/// Where versions before it kept them, in a sled database of their own: copied into the LSM
+/// tree when it is first opened, then removed.
+const SLED_IDS_DIR: &str = "message-ids";
+/// That sled database's cache while it is copied.
+const SLED_IDS_CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// Ids copied from it per write.
+const COPY_BATCH: usize = 10_000;
 
 /// A sled database in a directory.
 pub struct SledBackend {
@@ -56,21 +62,22 @@ pub struct SledBackend {
     dir: PathBuf,
     location: String,
     existed: bool,
-    /// The message ids' database (`None` in that database itself).
+    /// The received message ids' database (`None` in an old sled one being copied).
     message_ids: Option<Box<MessageIds>>,
 }
 
-/// The message ids' database, opened when first asked for: a process that receives no data
-/// (the console, an export) never pays for a second database's context and page table.
+/// The received message ids' database, opened when first asked for: a process that receives
+/// no data (the console, an export) never pays for its threads, memtable and filters.
 struct MessageIds {
-    path: PathBuf,
-    opened: OnceLock<SledBackend>,
+    /// The main database's directory.
+    dir: PathBuf,
+    opened: OnceLock<ReceivedIds>,
     /// Held while opening, so that two threads asking at once open it once.
     opening: Mutex<()>,
 }
 
 impl MessageIds {
-    fn get(&self) -> Result<&SledBackend, StoreError> {
+    fn get(&self) -> Result<&ReceivedIds, StoreError> {
         if let Some(db) = self.opened.get() {
             return Ok(db);
         }
@@ -78,9 +85,35 @@ impl MessageIds {
         if let Some(db) = self.opened.get() {
             return Ok(db);
         }
-        let db = SledBackend::open_with(&self.path, MESSAGE_IDS_CACHE_BYTES)?;
+        let db = ReceivedIds::open(&self.dir.join(RECEIVED_IDS_DIR))?;
+        copy_sled_ids(&self.dir.join(SLED_IDS_DIR), &db)?;
         Ok(self.opened.get_or_init(|| db))
     }
+}
+
+/// Copies the ids an older version kept in a sled database of their own into `into`, makes
+/// them durable there, then removes that database. Interrupted, it starts again at the next
+/// open: copying an id twice writes the same record.
+fn copy_sled_ids(old: &Path, into: &ReceivedIds) -> Result<(), StoreError> {
+    if !old.join(DATA_FILE).exists() {
+        return Ok(());
+    }
+    let sled = SledBackend::open_with(old, SLED_IDS_CACHE_BYTES)?;
+    let mut batch = WriteBatch::default();
+    let mut staged = 0;
+    sled.visit_prefix(b"", &mut |key, value| {
+        batch.put(key.to_vec(), value.to_vec());
+        staged += 1;
+        if staged == COPY_BATCH {
+            staged = 0;
+            into.apply_lazily(std::mem::take(&mut batch))?;
+        }
+        Ok(())
+    })?;
+    into.apply_lazily(batch)?;
+    into.flush()?;
+    drop(sled);
+    std::fs::remove_dir_all(old).map_err(|e| StoreError::Backend(Box::new(e)))
 }
 
 impl SledBackend {
@@ -97,7 +130,7 @@ impl SledBackend {
         // Opened (when first asked for) under the main database's lock, so no other process
         // holds it either.
         main.message_ids = Some(Box::new(MessageIds {
-            path: path.join(MESSAGE_IDS_DIR),
+            dir: path.to_path_buf(),
             opened: OnceLock::new(),
             opening: Mutex::new(()),
         }));
@@ -155,7 +188,7 @@ impl Backend for SledBackend {
         false
     }
 
-    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+    fn message_ids(&self) -> Result<&dyn IdStore, StoreError> {
         match &self.message_ids {
             Some(ids) => Ok(ids.get()?),
             None => Ok(self),
@@ -215,7 +248,7 @@ impl Backend for SledBackend {
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
         // Atomic (all or nothing after a crash), then on the device before returning: see the
         // module comment for what each call guarantees.
-        self.apply_lazily(batch)?;
+        Backend::apply_lazily(self, batch)?;
         self.db.flush().map_err(backend_error)?;
         Ok(())
     }
@@ -327,7 +360,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("db");
         let backend = SledBackend::open(&path).expect("open");
-        let ids_dir = path.join(MESSAGE_IDS_DIR);
+        let ids_dir = path.join(RECEIVED_IDS_DIR);
         assert!(!ids_dir.exists(), "opened before anything asked for it");
         // Two threads asking at once: a second open in this process would find sled's lock
         // taken (StoreError::Locked), so both must get the one database.
@@ -343,8 +376,37 @@ mod tests {
                 .collect()
         });
         assert_eq!(opened[0], opened[1]);
-        assert!(ids_dir.join(DATA_FILE).exists());
+        assert!(ids_dir.exists());
         let own = std::ptr::from_ref::<dyn Backend>(&backend).cast::<u8>() as usize;
         assert_ne!(opened[0], own, "the ids live apart from the main database");
+    }
+
+    #[test]
+    fn ids_an_older_version_kept_in_sled_are_copied_into_the_lsm_tree_then_removed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        let old_ids = path.join(SLED_IDS_DIR);
+        // As versions before the LSM tree left them: more ids than one copy batch.
+        let keys: Vec<Vec<u8>> = (0..COPY_BATCH + 5)
+            .map(|n| format!("tenant/t/ids/{n:08}").into_bytes())
+            .collect();
+        {
+            std::fs::create_dir_all(&path).expect("dir");
+            let old = SledBackend::open_with(&old_ids, SLED_IDS_CACHE_BYTES).expect("old");
+            let mut batch = WriteBatch::default();
+            for key in &keys {
+                batch.put(key.clone(), Vec::new());
+            }
+            Backend::apply(&old, batch).expect("old ids");
+        }
+        let backend = SledBackend::open(&path).expect("open");
+        let ids = backend.message_ids().expect("message ids");
+        assert_eq!(ids.scan_prefix(b"tenant/t/ids/").expect("scan").len(), keys.len());
+        assert!(!old_ids.exists(), "the old database is removed once copied");
+        drop(backend);
+        // Durable in the LSM tree: found again after reopening, with nothing left to copy.
+        let backend = SledBackend::open(&path).expect("reopen");
+        let ids = backend.message_ids().expect("message ids");
+        assert_eq!(ids.get(&keys[COPY_BATCH + 4]).expect("get"), Some(Vec::new()));
     }
 }

@@ -79,7 +79,7 @@ impl Backend for Shared {
     fn flush(&self) -> Result<(), StoreError> {
         self.sled.flush()
     }
-    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+    fn message_ids(&self) -> Result<&dyn crate::store::backend::IdStore, StoreError> {
         self.sled.message_ids()
     }
     fn noted_commit(&self) -> Option<u64> {

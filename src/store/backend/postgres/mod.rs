@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
 
-use super::{Backend, Entry, Swap, WriteBatch};
+use super::{Backend, Entry, IdStore, Swap, WriteBatch};
 use crate::store::StoreError;
 use bridge::Bridge;
 use shape::{bounds, location, split, Writes};
@@ -191,7 +191,7 @@ impl Backend for PostgresBackend {
         true
     }
 
-    fn message_ids(&self) -> Result<&dyn Backend, StoreError> {
+    fn message_ids(&self) -> Result<&dyn IdStore, StoreError> {
         Ok(self)
     }
 
@@ -204,11 +204,11 @@ impl Backend for PostgresBackend {
         match self.watch.known(key) {
             Known::Value(value) => Ok(value),
             Known::Unknown { session } => {
-                let value = self.get(key)?;
+                let value = Backend::get(self, key)?;
                 self.watch.remember(key, value.clone(), session);
                 Ok(value)
             }
-            Known::Deaf => self.get(key),
+            Known::Deaf => Backend::get(self, key),
         }
     }
 
