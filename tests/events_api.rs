@@ -372,3 +372,81 @@ async fn every_event_answered_200_survives_kill_9() {
     );
     assert_eq!(rollup_users(&app, "local", 1), acknowledged);
 }
+
+/// Concurrent requests share one wait for the disk (`Store::make_durable` after the tenant's
+/// lock is let go): a request answered 200 must still be on disk when the process is killed
+/// while others are half-way, whichever of them flushed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_answered_200_to_concurrent_requests_survive_kill_9_mid_flight() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let key = {
+        let app = App::new(Store::open(&db).expect("open"), None, Tz::UTC);
+        exec(
+            &app,
+            "local",
+            "/account add \"Acme Corp\" arr:10k renewal:2027-01-01",
+        );
+        let key = make_key(&app, "local", "prod");
+        app.store.flush().expect("flush");
+        key
+    };
+    let mut served = served::Served::start_on(tempfile::tempdir().expect("dir"), &db, &[]);
+    let base = format!("http://{}", served.addr);
+    let sent = Arc::new(AtomicUsize::new(0));
+    let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<usize>();
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let (base, key, sent, acks) = (base.clone(), key.clone(), sent.clone(), acks.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for n in 0.. {
+                    let batch: Vec<Value> = (0..25)
+                        .map(|u| track(&format!("c{c}-{n}-{u}"), "Acme Corp"))
+                        .collect();
+                    sent.fetch_add(25, Ordering::SeqCst);
+                    let answer = client
+                        .post(format!("{base}/v1/batch"))
+                        .basic_auth(&key, Some(""))
+                        .header("content-type", "application/json")
+                        .body(json!({ "batch": batch }).to_string())
+                        .send()
+                        .await;
+                    match answer {
+                        Ok(response) if response.status() == 200 => {
+                            let _ = acks.send(25);
+                        }
+                        Ok(response) => panic!("answered {}", response.status()),
+                        // Killed: this request may or may not have been stored.
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(acks);
+    let mut acknowledged = 0;
+    while acknowledged < 2_000 {
+        acknowledged += acked.recv().await.expect("the clients run until killed");
+    }
+    served.child.kill().expect("kill -9");
+    let _ = served.child.wait();
+    for client in clients {
+        client.await.expect("client");
+    }
+    while let Ok(more) = acked.try_recv() {
+        acknowledged += more;
+    }
+    let app = App::new(
+        Store::open(&db).expect("reopen after kill -9"),
+        None,
+        Tz::UTC,
+    );
+    let stored = rollup_users(&app, "local", 1);
+    let sent = sent.load(Ordering::SeqCst);
+    assert!(
+        (acknowledged..=sent).contains(&stored),
+        "acknowledged {acknowledged}, sent {sent}, stored {stored}"
+    );
+}

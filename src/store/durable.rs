@@ -53,16 +53,58 @@ impl Store {
     /// On a backend other replicas share there is no commit note to check against, and one
     /// marker rewritten by every commit of every tenant would only be a hot spot: the batch is
     /// applied as it is.
-    pub(super) fn apply_durably(&self, mut batch: WriteBatch) -> Result<(), StoreError> {
+    pub(super) fn apply_durably(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        let applied = self.apply_before_flush(batch)?;
+        self.make_durable(applied)
+    }
+
+    /// [`Store::apply_durably`]'s first half: the batch applied as a numbered commit, visible
+    /// to every later read, durable only by [`Store::make_durable`], which must come before
+    /// it is acknowledged. Between the two a caller may let go of its lock, so that the
+    /// commits of callers waiting on it share one wait for the device (group commit): the
+    /// backend's log is written in order, so a later commit made durable makes every earlier
+    /// one durable with it.
+    pub(super) fn apply_before_flush(
+        &self,
+        mut batch: WriteBatch,
+    ) -> Result<Unflushed, StoreError> {
         if self.backend.shared() {
-            return self.backend.apply(batch);
+            self.backend.apply(batch)?;
+            return Ok(Unflushed::durable());
         }
         let last_commit = self.backend.generate_id()?;
         batch.put(keys::MARKER.to_vec(), encode(&Marker { last_commit })?);
-        self.backend.apply(batch)?;
-        // Noted only after the apply returned: a note ahead of the database would refuse a
-        // healthy one at the next open.
-        self.backend.note_commit(last_commit);
+        self.backend.apply_lazily(batch)?;
+        Ok(Unflushed {
+            commit: Some(last_commit),
+        })
+    }
+
+    /// Returns once the commit is durable, then has the backend note its number. Notes may
+    /// land out of order when several callers finish at once: a note may lag behind the
+    /// database (a weaker check at the next open), never run ahead of it.
+    pub(super) fn make_durable(&self, applied: Unflushed) -> Result<(), StoreError> {
+        if let Some(commit) = applied.commit {
+            self.backend.flush()?;
+            // Noted only after the flush returned: a note ahead of the database would refuse
+            // a healthy one at the next open.
+            self.backend.note_commit(commit);
+        }
         Ok(())
+    }
+}
+
+/// A commit applied, not yet known durable: hand it to [`Store::make_durable`] before
+/// acknowledging what it holds.
+#[must_use]
+pub(super) struct Unflushed {
+    /// Its number, to note once durable; `None` when the backend made it durable already.
+    commit: Option<u64>,
+}
+
+impl Unflushed {
+    /// A commit the backend made durable as it applied it.
+    pub(super) fn durable() -> Unflushed {
+        Unflushed { commit: None }
     }
 }

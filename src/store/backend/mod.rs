@@ -196,8 +196,8 @@ pub trait Backend: Send + Sync {
     /// in from another database, new audit entries and events sort after theirs.
     fn advance_ids_past(&self, id: u64) -> Result<(), StoreError>;
 
-    /// Makes everything written so far durable (on shutdown). A backend whose every write is
-    /// durable when it returns may do nothing.
+    /// Makes everything written so far durable: what [`Backend::apply_lazily`] wrote, and all
+    /// on shutdown. A backend whose every write is durable when it returns may do nothing.
     fn flush(&self) -> Result<(), StoreError>;
 
     /// Where received message ids are kept for de-duplication (`store::ingest`): a store of

@@ -99,7 +99,11 @@ impl ReceivedIds {
 
 impl IdStore for ReceivedIds {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.ids.get(key).map_err(backend_error)?.map(|v| v.to_vec()))
+        Ok(self
+            .ids
+            .get(key)
+            .map_err(backend_error)?
+            .map(|v| v.to_vec()))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {

@@ -401,12 +401,18 @@ mod tests {
         }
         let backend = SledBackend::open(&path).expect("open");
         let ids = backend.message_ids().expect("message ids");
-        assert_eq!(ids.scan_prefix(b"tenant/t/ids/").expect("scan").len(), keys.len());
+        assert_eq!(
+            ids.scan_prefix(b"tenant/t/ids/").expect("scan").len(),
+            keys.len()
+        );
         assert!(!old_ids.exists(), "the old database is removed once copied");
         drop(backend);
         // Durable in the LSM tree: found again after reopening, with nothing left to copy.
         let backend = SledBackend::open(&path).expect("reopen");
         let ids = backend.message_ids().expect("message ids");
-        assert_eq!(ids.get(&keys[COPY_BATCH + 4]).expect("get"), Some(Vec::new()));
+        assert_eq!(
+            ids.get(&keys[COPY_BATCH + 4]).expect("get"),
+            Some(Vec::new())
+        );
     }
 }

@@ -19,6 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::backend::WriteBatch;
+use super::durable::Unflushed;
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::account::AccountId;
@@ -102,8 +103,12 @@ impl Store {
                     back_off(conflicts);
                 }
                 // Kept only after a successful commit: on error the tables are read again.
-                Ok(receipt) => {
+                Ok((receipt, applied)) => {
                     *guard = Some(tables);
+                    // Made durable after letting go of the tenant's lock: deliveries waiting
+                    // on it commit meanwhile and share the wait for the device.
+                    drop(guard);
+                    self.make_durable(applied)?;
                     return Ok(receipt);
                 }
                 Err(error) => return Err(error),
@@ -131,7 +136,7 @@ impl Store {
         tables: &mut Tables,
         tenant: &TenantId,
         delivery: &Delivery,
-    ) -> Result<Receipt, StoreError> {
+    ) -> Result<(Receipt, Unflushed), StoreError> {
         let mut work = Work::new(tenant, delivery);
         {
             let book = self.book(tenant)?;
@@ -162,12 +167,12 @@ impl Store {
                 batch.delete(copied);
             }
         }
-        self.apply_intake(tenant, tables, batch)?;
+        let applied = self.apply_intake(tenant, tables, batch)?;
         tables.saved();
         // On error the tables are dropped, and the next delivery settles the pending record.
         ids.copy(self.backend.as_ref(), tenant)?;
         tables.copied.extend(pending_key);
-        Ok(receipt)
+        Ok((receipt, applied))
     }
 
     /// One message: de-duplicated, matched to its accounts, folded into their rollups.

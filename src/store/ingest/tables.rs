@@ -8,6 +8,7 @@ use crate::domain::account::AccountId;
 use crate::domain::signals::Interner;
 use crate::domain::tenant::TenantId;
 use crate::store::backend::{Backend, Swap, WriteBatch};
+use crate::store::durable::Unflushed;
 use crate::store::{keys, Store, StoreError};
 
 pub(in crate::store) struct Tables {
@@ -35,9 +36,9 @@ impl Store {
         tenant: &TenantId,
         tables: &mut Tables,
         batch: WriteBatch,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Unflushed, StoreError> {
         if !self.backend.shared() {
-            return self.apply_durably(batch);
+            return self.apply_before_flush(batch);
         }
         let new = self.backend.generate_id()?.to_be_bytes().to_vec();
         let swap = Swap {
@@ -49,7 +50,7 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         tables.generation = Some(new);
-        Ok(())
+        Ok(Unflushed::durable())
     }
 }
 
