@@ -103,13 +103,21 @@ impl Store {
                     back_off(conflicts);
                 }
                 // Kept only after a successful commit: on error the tables are read again.
-                Ok((receipt, applied)) => {
+                Ok(stored) => {
                     *guard = Some(tables);
                     // Made durable after letting go of the tenant's lock: deliveries waiting
-                    // on it commit meanwhile and share the wait for the device.
+                    // on it commit meanwhile and share the waits for the device.
                     drop(guard);
-                    self.make_durable(applied)?;
-                    return Ok(receipt);
+                    self.make_durable(stored.applied)?;
+                    if !stored.to_flush.is_empty() {
+                        self.backend.message_ids()?.flush()?;
+                        // Tables read again meanwhile settle every pending record anyway.
+                        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+                        if let Some(tables) = guard.as_mut() {
+                            tables.flushed.extend(stored.to_flush);
+                        }
+                    }
+                    return Ok(stored.receipt);
                 }
                 Err(error) => return Err(error),
             }
@@ -136,7 +144,7 @@ impl Store {
         tables: &mut Tables,
         tenant: &TenantId,
         delivery: &Delivery,
-    ) -> Result<(Receipt, Unflushed), StoreError> {
+    ) -> Result<Stored, StoreError> {
         let mut work = Work::new(tenant, delivery);
         {
             let book = self.book(tenant)?;
@@ -160,19 +168,24 @@ impl Store {
         if let Some(key) = &pending_key {
             batch.put(key.clone(), ids.encode());
         }
-        if tables.copied.len() >= pending::FLUSH_EVERY {
-            // Their copies on the device first: only then may the records go.
-            self.backend.message_ids()?.flush()?;
-            for copied in tables.copied.drain(..) {
-                batch.delete(copied);
-            }
+        for flushed in tables.flushed.drain(..) {
+            batch.delete(flushed);
         }
         let applied = self.apply_intake(tenant, tables, batch)?;
         tables.saved();
         // On error the tables are dropped, and the next delivery settles the pending record.
         ids.copy(self.backend.as_ref(), tenant)?;
         tables.copied.extend(pending_key);
-        Ok((receipt, applied))
+        // Their copies go to the device outside the lock; only then may the records go.
+        let to_flush = match tables.copied.len() >= pending::FLUSH_EVERY {
+            true => std::mem::take(&mut tables.copied),
+            false => Vec::new(),
+        };
+        Ok(Stored {
+            receipt,
+            applied,
+            to_flush,
+        })
     }
 
     /// One message: de-duplicated, matched to its accounts, folded into their rollups.
@@ -365,6 +378,15 @@ pub fn hour(at: DateTime<Utc>) -> String {
 
 fn full(e: crate::domain::signals::RollupError) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// A delivery committed under the tenant's lock, with what is left to do after letting go.
+struct Stored {
+    receipt: Receipt,
+    /// To make durable before acknowledging.
+    applied: Unflushed,
+    /// Pending records whose copies are to be flushed; then the next commit deletes them.
+    to_flush: Vec<Vec<u8>>,
 }
 
 /// What one request is building.

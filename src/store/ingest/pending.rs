@@ -1,9 +1,9 @@
 //! Purpose: message ids on their way to [`Backend::message_ids`]. A request's ids are
 //! committed with its rollups as one pending record, then copied there without waiting for
-//! the device; once [`FLUSH_EVERY`] records were copied, the copies are flushed and the next
-//! commit deletes those records. A crash or a failed copy between those steps loses nothing:
-//! before the tenant's next delivery is looked up, [`settle`] copies whatever is still
-//! pending. So a retry of anything acknowledged — or committed and then failed — is
+//! the device; once [`FLUSH_EVERY`] records were copied, the copies are flushed (outside the
+//! tenant's lock) and the next commit deletes those records. A crash or a failed copy
+//! between those steps loses nothing: before the tenant's next delivery is looked up,
+//! [`settle`] copies whatever is still pending. So a retry of anything acknowledged — or committed and then failed — is
 //! always recognised, and the ids never need to share the main database's cache.
 
 use super::super::backend::{Backend, WriteBatch};
@@ -174,7 +174,9 @@ mod tests {
         for n in 0..FLUSH_EVERY {
             assert_eq!(send(&store, &tenant, n).accepted, 2);
         }
+        // The request that made FLUSH_EVERY copies flushed them once it had committed...
         assert_eq!(pending(&store, &tenant), FLUSH_EVERY);
+        // ...and the next commit deletes their records.
         assert_eq!(send(&store, &tenant, FLUSH_EVERY).accepted, 2);
         assert_eq!(pending(&store, &tenant), 1, "only the last request's");
         // Every id is still recognised.

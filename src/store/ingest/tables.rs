@@ -21,8 +21,10 @@ pub(in crate::store) struct Tables {
     saved_events: usize,
     /// How many unmatched ids are stored.
     pub unmatched_ids: usize,
-    /// Pending message-id records already copied (see `pending`): deleted by the next commit.
+    /// Pending message-id records already copied (see `pending`), not yet flushed there.
     pub copied: Vec<Vec<u8>>,
+    /// Pending message-id records whose copies were flushed: deleted by the next commit.
+    pub flushed: Vec<Vec<u8>>,
     /// The tenant's intake generation these tables were read at (shared backends; see
     /// `Store::ingest`).
     pub generation: Option<Vec<u8>>,
@@ -80,6 +82,7 @@ impl Tables {
             links,
             unmatched_ids,
             copied: Vec::new(),
+            flushed: Vec::new(),
             generation,
         })
     }
