@@ -42,6 +42,10 @@ const MEMTABLE_BYTES: u64 = 8 * 1024 * 1024;
 /// Filter bits per id: about 1 % of lookups of a new id read a block from disk.
 const FILTER_BITS_PER_KEY: f32 = 10.0;
 
+/// fjall's threads that write memtables out and compact runs (its default: one per core, up to
+/// four).
+const BACKGROUND_THREADS: usize = 1;
+
 /// The received ids' LSM tree.
 pub struct ReceivedIds {
     db: Database,
@@ -54,6 +58,9 @@ impl ReceivedIds {
         let db = Database::builder(path)
             .cache_size(CACHE_BYTES)
             .manual_journal_persist(true)
+            // One thread writes runs and compacts them: on a 2-core box a second one took a
+            // core from the requests (lean bench: batch p99 60 → 47 ms at 37–40k events/s).
+            .worker_threads(BACKGROUND_THREADS)
             .open()
             .map_err(|e| match e {
                 fjall::Error::Unrecoverable
