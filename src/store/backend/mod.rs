@@ -9,6 +9,7 @@
 pub mod postgres;
 pub mod received_ids;
 pub mod sled;
+mod sled_ids;
 
 use std::collections::BTreeMap;
 

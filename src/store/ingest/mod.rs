@@ -1,25 +1,25 @@
 //! Purpose: received data in the store (INGEST.md) — a request's accepted messages folded into
 //! account day rollups, user links, seats, e-mails, intake counts and the write key's usage,
-//! de-duplicated by message
-//! id, in one durable commit per request: an event acknowledged with 200 survives `kill -9`.
-//! The ids themselves go to the backend's own place for them ([`pending`]).
-//! A tenant's deliveries are applied one at a time under its intake lock (rollups are read,
-//! changed and written), with its tables ([`tables`]) in memory; the reads the signals and
+//! de-duplicated by message id, in one durable commit per request: an event acknowledged
+//! with 200 survives `kill -9`. The ids themselves go to the backend's own place for them
+//! ([`pending`]). A tenant's deliveries are applied one at a time under its intake lock
+//! (rollups are read, changed and written, [`work`]), with its tables ([`tables`]) in memory;
+//! the waits for the device come after the lock is let go. The reads the signals and
 //! `/steward ingest status` need are in [`reads`].
 
 mod pending;
 mod reads;
 pub(super) mod tables;
 pub mod transfer;
+mod work;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::backend::WriteBatch;
-use super::durable::Unflushed;
 use super::record::{decode, encode};
 use super::{keys, Store, StoreError};
 use crate::domain::account::AccountId;
@@ -30,6 +30,7 @@ use crate::domain::writekey::WriteKeyUsage;
 use crate::ingest::{Fact, Message};
 use pending::PendingIds;
 use tables::Tables;
+use work::{Stored, Work};
 
 /// How often a delivery is taken again after another replica's commit for the tenant.
 const MAX_CONFLICTS: u32 = 30;
@@ -378,69 +379,6 @@ pub fn hour(at: DateTime<Utc>) -> String {
 
 fn full(e: crate::domain::signals::RollupError) -> StoreError {
     StoreError::Corrupt(e.to_string())
-}
-
-/// A delivery committed under the tenant's lock, with what is left to do after letting go.
-struct Stored {
-    receipt: Receipt,
-    /// To make durable before acknowledging.
-    applied: Unflushed,
-    /// Pending records whose copies are to be flushed; then the next commit deletes them.
-    to_flush: Vec<Vec<u8>>,
-}
-
-/// What one request is building.
-struct Work {
-    tenant: TenantId,
-    zone: Tz,
-    week: u32,
-    received: DateTime<Utc>,
-    batch: WriteBatch,
-    seen: HashSet<[u8; keys::DIGEST_BYTES]>,
-    /// The accepted messages' ids, in arrival order: the request's pending record.
-    digests: Vec<[u8; keys::DIGEST_BYTES]>,
-    rollups: BTreeMap<(AccountId, NaiveDate), DayRollup>,
-    fresh: HashMap<AccountId, Freshness>,
-    counts: IntakeCounts,
-    /// Unmatched id → how many, last seen.
-    unmatched: BTreeMap<String, (u64, DateTime<Utc>)>,
-    receipt: Receipt,
-}
-
-impl Work {
-    fn new(tenant: &TenantId, delivery: &Delivery) -> Self {
-        let mut counts = IntakeCounts::default();
-        let mut rejected = 0;
-        for (reason, n) in &delivery.rejected {
-            counts.reject(reason, *n as u64);
-            rejected += n;
-        }
-        Work {
-            tenant: tenant.clone(),
-            zone: delivery.zone,
-            week: u32::try_from(delivery.received.timestamp().div_euclid(WEEK_SECS)).unwrap_or(0),
-            received: delivery.received,
-            batch: WriteBatch::default(),
-            seen: HashSet::new(),
-            digests: Vec::new(),
-            rollups: BTreeMap::new(),
-            fresh: HashMap::new(),
-            counts,
-            unmatched: BTreeMap::new(),
-            receipt: Receipt {
-                rejected,
-                ..Receipt::default()
-            },
-        }
-    }
-
-    fn unmatched(&mut self, id: &str, at: DateTime<Utc>) {
-        self.receipt.unmatched += 1;
-        let id: String = id.chars().take(UNMATCHED_ID_CHARS).collect();
-        let entry = self.unmatched.entry(id).or_insert((0, at));
-        entry.0 += 1;
-        entry.1 = entry.1.max(at);
-    }
 }
 
 /// Waits a random while, longer after each conflict, before a delivery is taken again: two
