@@ -335,21 +335,24 @@ async fn over_the_rate_limit_the_answer_is_429_with_retry_after() {
     );
 }
 
+/// A database at `db` holding Acme Corp (account 1) and a write key for it, flushed and closed.
+fn acme_with_a_key(db: &std::path::Path) -> String {
+    let app = App::new(Store::open(db).expect("open"), None, Tz::UTC);
+    exec(
+        &app,
+        "local",
+        "/account add \"Acme Corp\" arr:10k renewal:2027-01-01",
+    );
+    let key = make_key(&app, "local", "prod");
+    app.store.flush().expect("flush");
+    key
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_answered_200_survives_kill_9() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
-    let key = {
-        let app = App::new(Store::open(&db).expect("open"), None, Tz::UTC);
-        exec(
-            &app,
-            "local",
-            "/account add \"Acme Corp\" arr:10k renewal:2027-01-01",
-        );
-        let key = make_key(&app, "local", "prod");
-        app.store.flush().expect("flush");
-        key
-    };
+    let key = acme_with_a_key(&db);
     let mut served = served::Served::start_on(tempfile::tempdir().expect("dir"), &db, &[]);
     let base = format!("http://{}", served.addr);
     let mut acknowledged = 0;
@@ -381,17 +384,7 @@ async fn events_answered_200_to_concurrent_requests_survive_kill_9_mid_flight() 
     use std::sync::atomic::{AtomicUsize, Ordering};
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
-    let key = {
-        let app = App::new(Store::open(&db).expect("open"), None, Tz::UTC);
-        exec(
-            &app,
-            "local",
-            "/account add \"Acme Corp\" arr:10k renewal:2027-01-01",
-        );
-        let key = make_key(&app, "local", "prod");
-        app.store.flush().expect("flush");
-        key
-    };
+    let key = acme_with_a_key(&db);
     let mut served = served::Served::start_on(tempfile::tempdir().expect("dir"), &db, &[]);
     let base = format!("http://{}", served.addr);
     let sent = Arc::new(AtomicUsize::new(0));
