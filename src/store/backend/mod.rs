@@ -17,10 +17,12 @@ use super::StoreError;
 
 /// Log targets of the backends' own crates, off unless `RUST_LOG` names them: they report
 /// recovery problems themselves, and the store turns those into one clear error.
-pub const QUIET_LOG_TARGETS: [&str; 3] = [
+pub const QUIET_LOG_TARGETS: [&str; 5] = [
     sled::LOG_TARGET,
     postgres::LOG_TARGET,
     postgres::MIGRATIONS_LOG_TARGET,
+    received_ids::LOG_TARGET,
+    received_ids::TREE_LOG_TARGET,
 ];
 
 /// One stored record: its key and its encoded value.

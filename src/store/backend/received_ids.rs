@@ -32,6 +32,12 @@ use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistM
 use super::{Entry, IdStore, WriteBatch};
 use crate::store::StoreError;
 
+/// The `tracing` target fjall logs under (through `log`): it announces creating and flushing
+/// at INFO, which is noise in a console's output, and its failures reach Steward as errors.
+pub const LOG_TARGET: &str = "fjall";
+/// The same for the LSM tree beneath it.
+pub const TREE_LOG_TARGET: &str = "lsm_tree";
+
 /// The tree's one keyspace.
 const KEYSPACE: &str = "ids";
 /// The block cache: lookups of new ids are answered by the filters, which are pinned outside
