@@ -106,23 +106,31 @@ impl Store {
                 // Kept only after a successful commit: on error the tables are read again.
                 Ok(stored) => {
                     *guard = Some(tables);
-                    // Made durable after letting go of the tenant's lock: deliveries waiting
-                    // on it commit meanwhile and share the waits for the device.
                     drop(guard);
-                    self.make_durable(stored.applied)?;
-                    if !stored.to_flush.is_empty() {
-                        self.backend.message_ids()?.flush()?;
-                        // Tables read again meanwhile settle every pending record anyway.
-                        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-                        if let Some(tables) = guard.as_mut() {
-                            tables.flushed.extend(stored.to_flush);
-                        }
-                    }
-                    return Ok(stored.receipt);
+                    return self.after_commit(&slot, stored);
                 }
                 Err(error) => return Err(error),
             }
         }
+    }
+
+    /// The waits for the device a committed delivery still owes, made after letting go of
+    /// the tenant's lock (`slot`): deliveries waiting on it commit meanwhile and share them.
+    fn after_commit(
+        &self,
+        slot: &Mutex<Option<Tables>>,
+        stored: Stored,
+    ) -> Result<Receipt, StoreError> {
+        self.make_durable(stored.applied)?;
+        if !stored.to_flush.is_empty() {
+            self.backend.message_ids()?.flush()?;
+            // Tables read again meanwhile settle every pending record anyway.
+            let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(tables) = guard.as_mut() {
+                tables.flushed.extend(stored.to_flush);
+            }
+        }
+        Ok(stored.receipt)
     }
 
     /// Drops the tenant's intake tables from memory after a bulk write (a restore), so the
